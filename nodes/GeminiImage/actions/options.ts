@@ -1,0 +1,90 @@
+/** The node's options: their allowed values and how a set of them is read for one item. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { RetryPolicy } from '../api/retry';
+import { DEFAULT_RETRY_POLICY } from '../api/retry';
+import type { GenerationInput } from '../api/types';
+
+export const ASPECT_RATIOS = [
+	'1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '1:4', '4:1', '1:8', '8:1',
+];
+export const IMAGE_SIZES = ['512', '1K', '2K', '4K'];
+
+export const LIMITS = {
+	maxInputImages: 14,
+	defaultMaxInputMb: 20,
+	defaultMaxRetries: DEFAULT_RETRY_POLICY.maxRetries,
+	defaultTimeoutSeconds: 300,
+	defaultConcurrency: 4,
+	maxConcurrency: 16,
+};
+
+/** What the options decide for one item, besides the generation fields. */
+export interface ItemSettings {
+	binaryPropertyOutput: string;
+	maxInputBytes: number;
+	timeoutMs: number;
+	retry: RetryPolicy;
+}
+
+export interface ReadOptions {
+	generation: Partial<GenerationInput>;
+	settings: ItemSettings;
+}
+
+const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
+
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ReadOptions {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const generation: Partial<GenerationInput> = {};
+
+	const aspectRatio = String(options.aspectRatio ?? '').trim();
+	if (aspectRatio) {
+		if (!ASPECT_RATIOS.includes(aspectRatio)) {
+			throw new NodeOperationError(ctx.getNode(), `Aspect Ratio "${aspectRatio}" is not supported [item ${itemIndex}]`, {
+				itemIndex,
+				description: `Use one of ${ASPECT_RATIOS.join(', ')}, or leave it empty for the model's default.`,
+			});
+		}
+		generation.aspectRatio = aspectRatio;
+	}
+
+	// Users type "2k" in expressions; the API only takes an uppercase K.
+	const imageSize = String(options.imageSize ?? '').trim().toUpperCase();
+	if (imageSize) {
+		if (!IMAGE_SIZES.includes(imageSize)) {
+			throw new NodeOperationError(ctx.getNode(), `Image Size "${options.imageSize}" is not supported [item ${itemIndex}]`, {
+				itemIndex,
+				description: `Use one of ${IMAGE_SIZES.join(', ')}, or leave it empty for the model's default.`,
+			});
+		}
+		generation.imageSize = imageSize;
+	}
+
+	if (options.responseModalities !== undefined) {
+		generation.responseModalities = options.responseModalities === 'IMAGE' ? ['IMAGE'] : ['TEXT', 'IMAGE'];
+	}
+
+	const binaryPropertyOutput = String(options.binaryPropertyOutput ?? 'data').trim() || 'data';
+	const maxInputMb = Number(options.maxInputMb ?? LIMITS.defaultMaxInputMb);
+	const timeoutSeconds = Number(options.timeout ?? LIMITS.defaultTimeoutSeconds);
+	const maxRetries = Number(options.maxRetries ?? LIMITS.defaultMaxRetries);
+
+	return {
+		generation,
+		settings: {
+			binaryPropertyOutput,
+			maxInputBytes: Math.round((maxInputMb > 0 ? maxInputMb : LIMITS.defaultMaxInputMb) * 1024 * 1024),
+			timeoutMs: Math.round((timeoutSeconds > 0 ? timeoutSeconds : LIMITS.defaultTimeoutSeconds) * 1000),
+			retry: { ...DEFAULT_RETRY_POLICY, maxRetries: clamp(Math.floor(maxRetries) || 0, 0, 10) },
+		},
+	};
+}
+
+/** Concurrency is one value for the whole run (read from the first item). */
+export function readConcurrency(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const value = Math.floor(Number(options.concurrency ?? LIMITS.defaultConcurrency));
+	return clamp(Number.isFinite(value) ? value : LIMITS.defaultConcurrency, 1, LIMITS.maxConcurrency);
+}

@@ -1,0 +1,34 @@
+/** What one item asks for, read and checked before any request is sent. */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { GenerationInput } from '../api/types';
+import type { ItemSettings } from './options';
+import { readOptions } from './options';
+
+export interface ItemPlan {
+	itemIndex: number;
+	/** Images are filled in by loadInputImages, just before the request. */
+	input: GenerationInput;
+	binaryFields: string[];
+	settings: ItemSettings;
+}
+
+export function planCommon(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
+	const model = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!model) {
+		throw new NodeOperationError(ctx.getNode(), `Model is empty [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'Pick a model from the list or type a model ID, e.g. gemini-2.5-flash-image.',
+		});
+	}
+	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '');
+	if (!prompt.trim()) {
+		throw new NodeOperationError(ctx.getNode(), `Prompt is empty [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'Describe the image to make. If the prompt comes from an expression, check that the field it reads exists on this item.',
+		});
+	}
+	const { generation, settings } = readOptions(ctx, itemIndex);
+	return { itemIndex, input: { ...generation, model, prompt, images: [] }, binaryFields: [], settings };
+}

@@ -1,0 +1,213 @@
+/**
+ * Turns what went wrong on the wire into a message a user can act on, and decides whether trying again
+ * can help. Pure: the transport feeds it status, headers and body; tests feed it recorded answers.
+ */
+
+export interface ApiFailure {
+	/** One line: what happened, with the API's own words. */
+	message: string;
+	/** How to fix it. */
+	description: string;
+	status?: number;
+	/** CometAPI's `code` or Google's `status` string, when the body had one. */
+	code?: string;
+	retryable: boolean;
+	/** How long the API asked us to wait (Retry-After or Google's RetryInfo), in ms. */
+	retryAfterMs?: number;
+}
+
+type Json = Record<string, unknown>;
+
+const STATUS_TEXT: Record<number, string> = {
+	301: 'Moved Permanently',
+	302: 'Found',
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	402: 'Payment Required',
+	403: 'Forbidden',
+	404: 'Not Found',
+	408: 'Request Timeout',
+	413: 'Payload Too Large',
+	429: 'Too Many Requests',
+	500: 'Internal Server Error',
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+	504: 'Gateway Timeout',
+	524: 'Gateway Timeout (524)',
+};
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504, 524]);
+
+/** Keys never leave the node: strip anything shaped like one, and the actual key when we know it. */
+export function redactSecrets(text: string, secret?: string): string {
+	let out = text;
+	if (secret && secret.length >= 4) out = out.split(secret).join('***');
+	return out.replace(/\b(sk-|AIza)[A-Za-z0-9_-]{6,}/g, '$1***');
+}
+
+export function parseJsonBody(body: unknown): unknown {
+	if (typeof body !== 'string') {
+		if (Buffer.isBuffer(body)) return parseJsonBody(body.toString('utf8'));
+		return body;
+	}
+	const trimmed = body.trim();
+	if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return body;
+	try {
+		return JSON.parse(trimmed);
+	} catch {
+		return body;
+	}
+}
+
+export function looksLikeHtml(body: unknown, contentType?: string): boolean {
+	if (contentType && /text\/html/i.test(contentType)) return true;
+	return typeof body === 'string' && /^\s*<(!doctype|html|head|body)/i.test(body);
+}
+
+/** Retry-After in seconds or as an HTTP date; Google's RetryInfo.retryDelay like "58s" or "1.5s". */
+export function retryAfterMs(headers: Record<string, unknown> | undefined, body: unknown, now = Date.now()): number | undefined {
+	const header = headers?.['retry-after'] ?? headers?.['Retry-After'];
+	if (header !== undefined && header !== null && String(header).trim() !== '') {
+		const value = String(header).trim();
+		if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+		const date = Date.parse(value);
+		if (!Number.isNaN(date)) return Math.max(0, date - now);
+	}
+	const details = (body as { error?: { details?: unknown } })?.error?.details;
+	if (Array.isArray(details)) {
+		for (const detail of details as Json[]) {
+			const delay = detail?.retryDelay;
+			if (typeof delay === 'string') {
+				const m = /^(\d+(?:\.\d+)?)s$/.exec(delay.trim());
+				if (m) return Math.round(Number(m[1]) * 1000);
+			}
+		}
+	}
+	return undefined;
+}
+
+interface Envelope {
+	message?: string;
+	code?: string;
+}
+
+/** Reads CometAPI's `{error:{message,type,code}}` and Google's `{error:{code,message,status}}`. */
+export function readErrorEnvelope(body: unknown): Envelope {
+	if (!body || typeof body !== 'object') return {};
+	const error = (body as Json).error;
+	if (typeof error === 'string') return { message: error };
+	if (!error || typeof error !== 'object') {
+		const message = (body as Json).message;
+		return typeof message === 'string' ? { message } : {};
+	}
+	const e = error as Json;
+	const message = typeof e.message === 'string' ? e.message : undefined;
+	// Google: code is the HTTP status and status the reason; CometAPI: code is a string, empty or a number.
+	let code: string | undefined;
+	if (typeof e.status === 'string' && e.status) code = e.status;
+	else if (typeof e.code === 'string' && e.code) code = e.code;
+	else if (typeof e.code === 'number') code = String(e.code);
+	return { message, code };
+}
+
+export interface FailureContext {
+	model?: string;
+	baseUrl?: string;
+	secret?: string;
+}
+
+function fixFor(status: number, code: string | undefined, ctx: FailureContext): string {
+	if (status === 401) return 'Check the API key in the CometAPI credential: it is missing, mistyped or revoked.';
+	if (status === 402) return 'The CometAPI account is out of credit: top it up in the CometAPI dashboard.';
+	if (status === 403) return 'This key may not use this model: check the key\'s model permissions in the CometAPI dashboard.';
+	if (status === 404 || (status >= 300 && status < 400))
+		return `Check the Base URL in the CometAPI credential (now ${ctx.baseUrl ?? 'unknown'}): it should be the API's address, such as https://api.cometapi.com, without a path.`;
+	if (status === 413) return 'The request is too large: send fewer or smaller input images (compress or resize them first).';
+	if (code === 'model_not_found')
+		return `Check the model name${ctx.model ? ` ("${ctx.model}")` : ''}: pick one from the list, or check the spelling of the ID.`;
+	if (code === 'invalid_request' || status === 400)
+		return 'The API rejected the request: check the options (aspect ratio and image size must be supported by the model) and the input images.';
+	if (status === 429) return 'Rate limited: lower Concurrency in the options, or wait and run again.';
+	if (status === 524 || status === 504 || status === 408)
+		return 'The gateway gave up waiting for the model: try again, use a smaller image size, or turn on Streaming in the options.';
+	return 'The service had a temporary problem: try again in a moment.';
+}
+
+export function describeHttpFailure(
+	status: number,
+	rawBody: unknown,
+	headers: Record<string, unknown> | undefined,
+	ctx: FailureContext = {},
+	now = Date.now(),
+): ApiFailure {
+	const contentType = String(headers?.['content-type'] ?? '');
+	const body = parseJsonBody(rawBody);
+	const html = looksLikeHtml(body, contentType);
+	const { message: apiMessage, code } = readErrorEnvelope(body);
+	const statusText = STATUS_TEXT[status] ?? '';
+	let message = `CometAPI answered ${status}${statusText ? ` ${statusText}` : ''}`;
+	if (html) message += ': an HTML page instead of the API\'s JSON';
+	else if (apiMessage) message += `: ${apiMessage}`;
+	else if (typeof body === 'string' && body.trim()) message += `: ${body.trim().slice(0, 200)}`;
+
+	let description: string;
+	if (html && (status < 300 || status === 404)) description = fixFor(404, code, ctx);
+	else description = fixFor(status, code, ctx);
+
+	// CometAPI answers a malformed request with 500 invalid_request and an unknown model with 503: final.
+	// An HTML page on 5xx (a gateway's own 524 page) is still transient.
+	const retryable = RETRYABLE_STATUS.has(status) && code !== 'invalid_request' && code !== 'model_not_found';
+
+	return {
+		message: redactSecrets(message, ctx.secret),
+		description,
+		status,
+		code,
+		retryable,
+		retryAfterMs: retryAfterMs(headers, body, now),
+	};
+}
+
+/** A 200 whose body is not the JSON we expect (an HTML page, a cut-off body). */
+export function describeUnreadableBody(body: unknown, contentType: string | undefined, ctx: FailureContext = {}): ApiFailure {
+	if (looksLikeHtml(body, contentType)) {
+		return {
+			message: 'CometAPI answered with an HTML page instead of the API\'s JSON',
+			description: fixFor(404, undefined, ctx),
+			retryable: false,
+		};
+	}
+	return {
+		message: 'CometAPI\'s answer could not be read: the JSON was incomplete or malformed',
+		description: 'The connection was probably cut while the answer was on its way: try again.',
+		retryable: true,
+	};
+}
+
+const NETWORK_HINTS: Record<string, { text: string; retryable: boolean }> = {
+	ECONNRESET: { text: 'the connection was reset', retryable: true },
+	EPIPE: { text: 'the connection was closed while sending', retryable: true },
+	ECONNABORTED: { text: 'no answer within the timeout', retryable: true },
+	ETIMEDOUT: { text: 'no answer within the timeout', retryable: true },
+	ESOCKETTIMEDOUT: { text: 'no answer within the timeout', retryable: true },
+	ERR_STREAM_PREMATURE_CLOSE: { text: 'the connection closed before the answer was complete', retryable: true },
+	EAI_AGAIN: { text: 'the host name could not be resolved (temporary DNS failure)', retryable: true },
+	ECONNREFUSED: { text: 'the connection was refused', retryable: false },
+	ENOTFOUND: { text: 'the host name could not be resolved', retryable: false },
+	ERR_CANCELED: { text: 'the execution was cancelled', retryable: false },
+	CERT_HAS_EXPIRED: { text: 'the server\'s TLS certificate has expired', retryable: false },
+};
+
+export function describeNetworkFailure(code: string | undefined, rawMessage: string, ctx: FailureContext = {}, timeoutMs?: number): ApiFailure {
+	const hint = code ? NETWORK_HINTS[code] : undefined;
+	const isTimeout = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(rawMessage);
+	let text = hint?.text ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
+	if (isTimeout) text = `no answer within ${timeoutMs ? `${Math.round(timeoutMs / 1000)} s` : 'the timeout'}`;
+	const message = redactSecrets(`Could not reach CometAPI at ${ctx.baseUrl ?? 'the base URL'}: ${text}${code ? ` (${code})` : ''}`, ctx.secret);
+	let description = 'Check the network connection and try again.';
+	if (isTimeout) description = 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.';
+	else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')
+		description = 'Check the Base URL in the CometAPI credential and that this n8n can reach it (proxy, firewall).';
+	const retryable = hint?.retryable ?? (isTimeout || /socket hang up|reset|closed/i.test(rawMessage));
+	return { message, description, retryable: code === 'ERR_CANCELED' ? false : retryable, code };
+}

@@ -1,0 +1,166 @@
+/**
+ * Every call to CometAPI goes through here: n8n's authenticated HTTP helper (proxy settings, cancellation,
+ * the credential's header), one timeout per attempt, and retries with backoff for the failures worth it.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleepWithAbort } from 'n8n-workflow';
+
+import { normalizeBaseUrl } from '../api/baseUrl';
+import type { ApiFailure, FailureContext } from '../api/errors';
+import { describeHttpFailure, describeNetworkFailure, redactSecrets } from '../api/errors';
+import type { RetryPolicy } from '../api/retry';
+import { retryDelayMs } from '../api/retry';
+
+export const CREDENTIAL_TYPE = 'cometApi';
+
+export interface Connection {
+	baseUrl: string;
+	/** Kept only to scrub it out of any text we show. */
+	secret: string;
+}
+
+export async function getConnection(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<Connection> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), secret: String(credentials.apiKey ?? '') };
+}
+
+export interface HttpAnswer {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+export interface RequestSpec {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	timeoutMs: number;
+	/** 'stream' hands back the response stream for server-sent events. */
+	encoding?: 'json' | 'stream';
+}
+
+/** A failure of one attempt, kept apart from n8n's errors so the retry loop can look at it. */
+export class AttemptFailure extends Error {
+	constructor(readonly failure: ApiFailure) {
+		super(failure.message);
+	}
+}
+
+/** The code of a network error, wherever axios and n8n's wrapping put it. */
+function networkCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+function rawMessage(error: unknown): string {
+	const e = error as { cause?: { message?: string }; message?: string };
+	return String(e?.cause?.message ?? e?.message ?? error);
+}
+
+/** One HTTP attempt. Answers of any status come back; only transport failures throw (as AttemptFailure). */
+export async function sendOnce(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	connection: Connection,
+	spec: RequestSpec,
+	failureContext: FailureContext,
+): Promise<HttpAnswer> {
+	const options: IHttpRequestOptions = {
+		method: spec.method,
+		url: `${connection.baseUrl}${spec.path}`,
+		body: spec.body,
+		json: true,
+		timeout: spec.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// A redirect means the Base URL points at a website, not the API: report it instead of following.
+		disableFollowRedirect: true,
+	};
+	if (spec.encoding === 'stream') options.encoding = 'stream';
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as {
+			statusCode: number;
+			headers: Record<string, unknown>;
+			body: unknown;
+		};
+		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+	} catch (error) {
+		throw new AttemptFailure(
+			describeNetworkFailure(networkCode(error), rawMessage(error), failureContext, spec.timeoutMs),
+		);
+	}
+}
+
+export interface RetryContext {
+	policy: RetryPolicy;
+	itemIndex: number;
+	failureContext: FailureContext;
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails for good, or the retries run out. `attempt` throws AttemptFailure
+ * for anything it could not use; whether that is worth another try is the failure's own verdict.
+ */
+export async function withRetries<T>(
+	ctx: IExecuteFunctions,
+	retry: RetryContext,
+	attempt: () => Promise<T>,
+): Promise<T> {
+	const cancelSignal = ctx.getExecutionCancelSignal?.();
+	for (let attemptNo = 1; ; attemptNo++) {
+		try {
+			return await attempt();
+		} catch (error) {
+			if (!(error instanceof AttemptFailure)) throw error;
+			const { failure } = error;
+			const retriesLeft = retry.policy.maxRetries - (attemptNo - 1);
+			const tooLongToWait =
+				failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.policy.maxRetryAfterMs;
+			if (!failure.retryable || retriesLeft <= 0 || tooLongToWait || cancelSignal?.aborted) {
+				throw toNodeError(ctx, failure, attemptNo, retry, tooLongToWait);
+			}
+			await sleepWithAbort(retryDelayMs(attemptNo, retry.policy, failure.retryAfterMs), cancelSignal);
+		}
+	}
+}
+
+function toNodeError(
+	ctx: IExecuteFunctions,
+	failure: ApiFailure,
+	attempts: number,
+	retry: RetryContext,
+	tooLongToWait: boolean,
+): NodeApiError {
+	let message = failure.message;
+	if (attempts > 1) message += ` (gave up after ${attempts} attempts)`;
+	let description = failure.description;
+	if (tooLongToWait && failure.retryAfterMs !== undefined) {
+		description = `The API asked to wait ${Math.round(failure.retryAfterMs / 1000)} s, longer than this node waits. ${description}`;
+	}
+	const secret = retry.failureContext.secret;
+	const response: JsonObject = { message: redactSecrets(message, secret) };
+	if (failure.status) response.httpCode = String(failure.status);
+	if (failure.code) response.code = failure.code;
+	return new NodeApiError(ctx.getNode(), response, {
+		message: redactSecrets(message, secret),
+		description: redactSecrets(description, secret),
+		httpCode: failure.status ? String(failure.status) : undefined,
+		itemIndex: retry.itemIndex,
+	});
+}
+
+/** Reads a non-2xx answer into a failure; undefined for a 2xx. */
+export function failureOf(answer: HttpAnswer, failureContext: FailureContext): ApiFailure | undefined {
+	if (answer.statusCode >= 200 && answer.statusCode < 300) return undefined;
+	return describeHttpFailure(answer.statusCode, answer.body, answer.headers, failureContext);
+}
