@@ -1,0 +1,53 @@
+/** Small real image headers for unit tests: enough bytes for sniffing and reading dimensions. */
+export function pngHeader(width: number, height: number): Buffer {
+	const b = Buffer.alloc(33);
+	Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
+	b.writeUInt32BE(13, 8);
+	b.write('IHDR', 12, 'ascii');
+	b.writeUInt32BE(width, 16);
+	b.writeUInt32BE(height, 20);
+	b[24] = 8;
+	b[25] = 2;
+	return b;
+}
+
+/** SOI, an APP0 segment, then SOF0 with the size: what real JPEGs start with. */
+export function jpegHeader(width: number, height: number): Buffer {
+	const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+	const sof = Buffer.alloc(19);
+	sof[0] = 0xff;
+	sof[1] = 0xc0;
+	sof.writeUInt16BE(17, 2);
+	sof[4] = 8;
+	sof.writeUInt16BE(height, 5);
+	sof.writeUInt16BE(width, 7);
+	return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
+}
+
+export function webpVp8xHeader(width: number, height: number): Buffer {
+	const b = Buffer.alloc(30);
+	b.write('RIFF', 0, 'ascii');
+	b.writeUInt32LE(22, 4);
+	b.write('WEBP', 8, 'ascii');
+	b.write('VP8X', 12, 'ascii');
+	b.writeUInt32LE(10, 16);
+	b.writeUIntLE(width - 1, 24, 3);
+	b.writeUIntLE(height - 1, 27, 3);
+	return b;
+}
+
+export function gifHeader(width: number, height: number): Buffer {
+	const b = Buffer.alloc(13);
+	b.write('GIF89a', 0, 'ascii');
+	b.writeUInt16LE(width, 6);
+	b.writeUInt16LE(height, 8);
+	return b;
+}
+
+export function heicHeader(brand = 'heic'): Buffer {
+	const b = Buffer.alloc(24);
+	b.writeUInt32BE(24, 0);
+	b.write('ftyp', 4, 'ascii');
+	b.write(brand, 8, 'ascii');
+	return b;
+}
