@@ -12,7 +12,7 @@ export class CometApi implements ICredentialType {
 
 	icon = { light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' } as const;
 
-	documentationUrl = 'https://api.cometapi.com/doc';
+	documentationUrl = 'https://github.com/cometapi/n8n-nodes-cometapi#credential';
 
 	properties: INodeProperties[] = [
 		{

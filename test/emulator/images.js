@@ -16,25 +16,33 @@
 const zlib = require('node:zlib');
 const crypto = require('node:crypto');
 
-const MAX_CACHE_ENTRIES = 64;
+// LRU cache bounded by entry count and by total bytes (so 20 MB+ images do not pile up).
+const MAX_CACHE_ENTRIES = 256;
+const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 const cache = new Map();
+let cacheBytes = 0;
 
 function cached(key, make) {
 	let hit = cache.get(key);
 	if (hit) {
-		// refresh LRU position
-		cache.delete(key);
+		cache.delete(key); // refresh LRU position
 		cache.set(key, hit);
 		return hit;
 	}
 	hit = make();
 	cache.set(key, hit);
-	while (cache.size > MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value);
+	cacheBytes += hit.bytes * 2.4; // buffer + base64 string
+	while (cache.size > 1 && (cache.size > MAX_CACHE_ENTRIES || cacheBytes > MAX_CACHE_BYTES)) {
+		const oldest = cache.keys().next().value;
+		cacheBytes -= cache.get(oldest).bytes * 2.4;
+		cache.delete(oldest);
+	}
 	return hit;
 }
 
 function clearCache() {
 	cache.clear();
+	cacheBytes = 0;
 }
 
 function record(buffer, mimeType, type, width, height) {

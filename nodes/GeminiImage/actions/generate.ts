@@ -7,7 +7,7 @@ import { buildNativeRequest, nativePath, parseNativeResponse } from '../api/nati
 import { explainMissingImage } from '../api/noImage';
 import type { GenerationInput, GenerationResult } from '../api/types';
 import type { Connection } from '../transport';
-import { AttemptFailure, failureOf, sendOnce, withRetries } from '../transport';
+import { failureOf, sendOnce, withRetries } from '../transport';
 import type { ItemSettings } from './options';
 
 export async function generateImages(
@@ -23,14 +23,16 @@ export async function generateImages(
 	const path = nativePath(input.model);
 
 	const result = await withRetries(ctx, { policy: settings.retry, itemIndex, failureContext }, async () => {
-		const answer = await sendOnce(ctx, connection, { method: 'POST', path, body, timeoutMs: settings.timeoutMs }, failureContext);
+		const sent = await sendOnce(ctx, connection, { method: 'POST', path, body, timeoutMs: settings.timeoutMs }, failureContext);
+		if ('failure' in sent) return sent;
+		const answer = sent.value;
 		const failure = failureOf(answer, failureContext);
-		if (failure) throw new AttemptFailure(failure);
+		if (failure) return { failure };
 		const parsed = parseJsonBody(answer.body);
 		if (!parsed || typeof parsed !== 'object') {
-			throw new AttemptFailure(describeUnreadableBody(parsed, String(answer.headers['content-type'] ?? ''), failureContext));
+			return { failure: describeUnreadableBody(parsed, String(answer.headers['content-type'] ?? ''), failureContext) };
 		}
-		return parseNativeResponse(parsed);
+		return { value: parseNativeResponse(parsed) };
 	});
 
 	if (result.images.length === 0) {

@@ -47,8 +47,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		try {
 			plans[i] = operations[operation].plan(this, i);
 		} catch (error) {
-			if (!continueOnFail) throw error;
-			results[i] = error as Error;
+			results[i] = asNodeError(this, error, i);
+			if (!continueOnFail) throw results[i];
 		}
 	}
 

@@ -56,7 +56,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			default: LIMITS.defaultConcurrency,
+			default: 4,
 			typeOptions: { minValue: 1, maxValue: LIMITS.maxConcurrency },
 			description: `How many items' requests run at the same time (1 to ${LIMITS.maxConcurrency}). Output order stays the same. Lower it if you hit rate limits.`,
 		},
@@ -73,7 +73,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Max Input Size (MB)',
 			name: 'maxInputMb',
 			type: 'number',
-			default: LIMITS.defaultMaxInputMb,
+			default: 20,
 			typeOptions: { minValue: 1, maxValue: 100 },
 			description:
 				'Largest total size of the input images of one item. CometAPI does not publish its limit; 20 MB is safe. Raise it only if your gateway accepts more.',
@@ -82,7 +82,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
-			default: LIMITS.defaultMaxRetries,
+			default: 5,
 			typeOptions: { minValue: 0, maxValue: 10 },
 			description:
 				'How often to try again after a rate limit (429), a timeout or a temporary server error (500, 502, 503, 504, 524), waiting longer each time. 0 turns retries off.',
@@ -109,7 +109,7 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',
 			type: 'number',
-			default: LIMITS.defaultTimeoutSeconds,
+			default: 300,
 			typeOptions: { minValue: 10, maxValue: 3600 },
 			description:
 				'How long one request may take before it is given up (and retried). 4K images can take a few minutes.',

@@ -46,12 +46,8 @@ export interface RequestSpec {
 	encoding?: 'json' | 'stream';
 }
 
-/** A failure of one attempt, kept apart from n8n's errors so the retry loop can look at it. */
-export class AttemptFailure extends Error {
-	constructor(readonly failure: ApiFailure) {
-		super(failure.message);
-	}
-}
+/** One attempt's outcome: an answer to read, or a failure the retry loop weighs. */
+export type Attempt<T> = { value: T } | { failure: ApiFailure };
 
 /** The code of a network error, wherever axios and n8n's wrapping put it. */
 function networkCode(error: unknown): string | undefined {
@@ -68,13 +64,13 @@ function rawMessage(error: unknown): string {
 	return String(e?.cause?.message ?? e?.message ?? error);
 }
 
-/** One HTTP attempt. Answers of any status come back; only transport failures throw (as AttemptFailure). */
+/** One HTTP attempt. Answers of any status come back as a value; transport failures as a failure. */
 export async function sendOnce(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	connection: Connection,
 	spec: RequestSpec,
 	failureContext: FailureContext,
-): Promise<HttpAnswer> {
+): Promise<Attempt<HttpAnswer>> {
 	const options: IHttpRequestOptions = {
 		method: spec.method,
 		url: `${connection.baseUrl}${spec.path}`,
@@ -93,11 +89,9 @@ export async function sendOnce(
 			headers: Record<string, unknown>;
 			body: unknown;
 		};
-		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+		return { value: { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body } };
 	} catch (error) {
-		throw new AttemptFailure(
-			describeNetworkFailure(networkCode(error), rawMessage(error), failureContext, spec.timeoutMs),
-		);
+		return { failure: describeNetworkFailure(networkCode(error), rawMessage(error), failureContext, spec.timeoutMs) };
 	}
 }
 
@@ -108,29 +102,25 @@ export interface RetryContext {
 }
 
 /**
- * Runs `attempt` until it succeeds, fails for good, or the retries run out. `attempt` throws AttemptFailure
- * for anything it could not use; whether that is worth another try is the failure's own verdict.
+ * Runs `attempt` until it yields a value, fails for good, or the retries run out. Whether a failure is
+ * worth another try is the failure's own verdict (see api/errors.ts).
  */
 export async function withRetries<T>(
 	ctx: IExecuteFunctions,
 	retry: RetryContext,
-	attempt: () => Promise<T>,
+	attempt: () => Promise<Attempt<T>>,
 ): Promise<T> {
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	for (let attemptNo = 1; ; attemptNo++) {
-		try {
-			return await attempt();
-		} catch (error) {
-			if (!(error instanceof AttemptFailure)) throw error;
-			const { failure } = error;
-			const retriesLeft = retry.policy.maxRetries - (attemptNo - 1);
-			const tooLongToWait =
-				failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.policy.maxRetryAfterMs;
-			if (!failure.retryable || retriesLeft <= 0 || tooLongToWait || cancelSignal?.aborted) {
-				throw toNodeError(ctx, failure, attemptNo, retry, tooLongToWait);
-			}
-			await sleepWithAbort(retryDelayMs(attemptNo, retry.policy, failure.retryAfterMs), cancelSignal);
+		const outcome = await attempt();
+		if ('value' in outcome) return outcome.value;
+		const { failure } = outcome;
+		const retriesLeft = retry.policy.maxRetries - (attemptNo - 1);
+		const tooLongToWait = failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.policy.maxRetryAfterMs;
+		if (!failure.retryable || retriesLeft <= 0 || tooLongToWait || cancelSignal?.aborted) {
+			throw toNodeError(ctx, failure, attemptNo, retry, tooLongToWait);
 		}
+		await sleepWithAbort(retryDelayMs(attemptNo, retry.policy, failure.retryAfterMs), cancelSignal);
 	}
 }
 

@@ -1,0 +1,36 @@
+// n8n's own community-node rule sets, as the package scanner applies them:
+// @n8n/eslint-plugin-community-nodes (recommended) and eslint-plugin-n8n-nodes-base
+// (community rules on package.json, credentials rules, nodes rules).
+import communityNodes from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tseslint from 'typescript-eslint';
+
+export const n8nBase = (name, off = []) => ({
+	plugins: { 'n8n-nodes-base': n8nNodesBase },
+	rules: { ...n8nNodesBase.configs[name].rules, ...Object.fromEntries(off.map((r) => [`n8n-nodes-base/${r}`, 'off'])) },
+});
+
+export default [
+	{ ignores: ['node_modules/**', 'dist/**', 'test/**', 'scripts/**', 'bench/**', 'examples/**', '*.js', '*.mjs'] },
+	{
+		files: ['**/*.ts', 'package.json'],
+		languageOptions: {
+			parser: tseslint.parser,
+			parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] },
+		},
+	},
+	{ files: ['**/*.ts', 'package.json'], ...communityNodes.configs.recommended },
+	{ files: ['package.json'], ...n8nBase('community') },
+	// The same three rules that n8n's own @n8n/node-cli config turns off: the camelCase documentationUrl rule
+	// is for n8n's main repository only, and the inputs/outputs rules want the string 'main' where the
+	// community rule set (node-connection-type-literal) requires NodeConnectionTypes.Main.
+	{ files: ['credentials/**/*.ts'], ...n8nBase('credentials', ['cred-class-field-documentation-url-miscased']) },
+	{
+		files: ['nodes/**/*.ts'],
+		...n8nBase('nodes', [
+			'node-class-description-inputs-wrong-regular-node',
+			'node-class-description-outputs-wrong',
+			'node-param-type-options-max-value-present',
+		]),
+	},
+];

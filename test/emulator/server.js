@@ -1,0 +1,920 @@
+'use strict';
+// CometAPI emulator: a real HTTP server on 127.0.0.1 that speaks CometAPI's routes for Google's Gemini image
+// models. Plain CommonJS, node: built-ins only, Node 20 and Node 24.
+//
+//   const { startEmulator } = require('./test/emulator/server');
+//   const emu = await startEmulator({ port: 0, apiKey: 'sk-emulator-test' });
+//   ... emu.url, emu.requests, emu.reset(), emu.setDefaultScenario('thoughts'), await emu.close()
+//
+// See README.md beside this file for routes, scenarios and directives.
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+const images = require('./images');
+const scenarios = require('./scenarios');
+
+const DEFAULT_API_KEY = 'sk-emulator';
+const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
+const KEEP_FULL_BODIES = 100; // older records get long strings in `body` replaced by a summary
+const DEFAULT_MAX_RECORDED = 5000;
+const SUMMARY_STRING_LIMIT = 256;
+const PING_INTERVAL_MS = 1000;
+
+// Deliberately not image-first, so the node's sorting/filtering is testable.
+const MODELS = [
+	{ id: 'gpt-4o', owned_by: 'openai', created: 1715367049 },
+	{ id: 'gemini-2.5-flash-image', owned_by: 'google', created: 1759363200 },
+	{ id: 'claude-sonnet-4', owned_by: 'anthropic', created: 1747872000 },
+	{ id: 'gemini-3-pro-image-preview', owned_by: 'google', created: 1763596800 },
+	{ id: 'gemini-2.5-pro', owned_by: 'google', created: 1750204800 },
+	{ id: 'gpt-image-1', owned_by: 'openai', created: 1745366400 },
+	{ id: 'gemini-2.5-flash-image-preview', owned_by: 'google', created: 1756166400 },
+	{ id: 'text-embedding-3-small', owned_by: 'openai', created: 1705948997 },
+	{ id: 'gemini-3.1-flash-image-preview', owned_by: 'google', created: 1771804800 },
+	{ id: 'deepseek-v3', owned_by: 'deepseek', created: 1735084800 },
+	{ id: 'gemini-3-pro-image', owned_by: 'google', created: 1772409600 },
+	{ id: 'gemini-2.5-flash', owned_by: 'google', created: 1750204800 },
+	{ id: 'gpt-4o-mini', owned_by: 'openai', created: 1721172741 },
+];
+
+const FAULT_KINDS = ['reset', 'hang', 'truncate'];
+
+// ------------------------------------------------------------------------------------------- directives
+// Tokens: `[emu:name]`, `[emu:key=value]`, several per bracket allowed (`[emu:thoughts,latency=500]`).
+const DIRECTIVE_RE = /\[emu:([^\]]*)\]/gi;
+
+function emptyDirectives() {
+	return { scenario: undefined, latencyMs: undefined, sizeBytes: undefined, retryAfter: undefined, faults: [], tokens: [], errors: [] };
+}
+
+function parseSize(v) {
+	const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(String(v).trim());
+	if (!m) return null;
+	const unit = (m[2] || 'b').toLowerCase()[0];
+	const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : unit === 'g' ? 1024 * 1024 * 1024 : 1;
+	return Math.round(parseFloat(m[1]) * mult);
+}
+
+function parseMs(v) {
+	const m = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/i.exec(String(v).trim());
+	if (!m) return null;
+	return Math.round(parseFloat(m[1]) * ((m[2] || 'ms').toLowerCase() === 's' ? 1000 : 1));
+}
+
+function parseCount(v) {
+	if (v === undefined || v === '') return 1;
+	return /^\d+$/.test(String(v)) ? parseInt(v, 10) : null;
+}
+
+function applyToken(d, token) {
+	const t = token.trim();
+	if (!t) return;
+	d.tokens.push(t);
+	const eq = t.indexOf('=');
+	if (eq < 0) {
+		const name = t.toLowerCase();
+		if (scenarios.NATIVE_SCENARIOS.includes(name)) d.scenario = name;
+		else if (FAULT_KINDS.includes(name)) d.faults.push({ kind: name, n: 1 });
+		else d.errors.push(`unknown emulator scenario or directive '${t}'`);
+		return;
+	}
+	const key = t.slice(0, eq).trim().toLowerCase();
+	const value = t.slice(eq + 1).trim();
+	switch (key) {
+		case 'scenario':
+			if (scenarios.NATIVE_SCENARIOS.includes(value.toLowerCase())) d.scenario = value.toLowerCase();
+			else d.errors.push(`unknown emulator scenario '${value}'`);
+			break;
+		case 'latency': {
+			const ms = parseMs(value);
+			if (ms === null) d.errors.push(`bad latency '${value}'`);
+			else d.latencyMs = ms;
+			break;
+		}
+		case 'size': {
+			const b = parseSize(value);
+			if (!b) d.errors.push(`bad size '${value}'`);
+			else d.sizeBytes = b;
+			break;
+		}
+		case 'retryafter':
+		case 'retry-after': {
+			if (!/^\d+(\.\d+)?$/.test(value)) d.errors.push(`bad retryafter '${value}'`);
+			else d.retryAfter = value;
+			break;
+		}
+		case 'fail': {
+			const m = /^(\d{3})(?:x(\d+))?$/i.exec(value);
+			if (!m) d.errors.push(`bad fail '${value}' (use fail=<status>x<n>)`);
+			else d.faults.push({ kind: 'fail', status: parseInt(m[1], 10), n: m[2] === undefined ? 1 : parseInt(m[2], 10) });
+			break;
+		}
+		case 'reset':
+		case 'hang':
+		case 'truncate': {
+			const n = parseCount(value);
+			if (n === null) d.errors.push(`bad ${key} '${value}'`);
+			else d.faults.push({ kind: key, n });
+			break;
+		}
+		default:
+			d.errors.push(`unknown emulator directive '${t}'`);
+	}
+}
+
+// Parses directives from prompt text: only inside [emu:...] brackets.
+function parseDirectives(text, d = emptyDirectives()) {
+	if (!text) return d;
+	DIRECTIVE_RE.lastIndex = 0;
+	let m;
+	while ((m = DIRECTIVE_RE.exec(text))) {
+		for (const tok of m[1].split(/[\s,;]+/)) applyToken(d, tok);
+	}
+	return d;
+}
+
+// Parses a scenario spec (header value, default scenario, CLI flag): bare tokens, [emu:...] wrappers optional.
+function parseSpec(spec, d = emptyDirectives()) {
+	if (spec === undefined || spec === null) return d;
+	const text = String(spec).replace(/\[emu:([^\]]*)\]/gi, ' $1 ');
+	for (const tok of text.split(/[\s,;]+/)) applyToken(d, tok);
+	return d;
+}
+
+// Later sources win for single values; faults accumulate in order (default, header, prompt).
+function mergeDirectives(...list) {
+	const out = emptyDirectives();
+	for (const d of list) {
+		if (!d) continue;
+		for (const k of ['scenario', 'latencyMs', 'sizeBytes', 'retryAfter']) if (d[k] !== undefined) out[k] = d[k];
+		out.faults.push(...d.faults);
+		out.tokens.push(...d.tokens);
+		out.errors.push(...d.errors);
+	}
+	return out;
+}
+
+// Which fault (if any) applies to attempt number `attempt` (1-based): faults occupy consecutive attempts in
+// the order they were given, e.g. [reset=1, fail=503x2] -> attempt 1 reset, 2-3 answer 503, 4+ real answer.
+function faultFor(faults, attempt) {
+	let remaining = attempt;
+	for (const f of faults) {
+		if (remaining <= f.n) return f;
+		remaining -= f.n;
+	}
+	return null;
+}
+
+// ------------------------------------------------------------------------------------------- helpers
+function sha256(buf) {
+	return crypto.createHash('sha256').update(buf).digest('hex');
+}
+
+function isSnake(k) {
+	return /_/.test(k) && k !== '@type';
+}
+
+function collectSnakeKeys(value, path, out) {
+	if (out.length > 50) return out;
+	if (Array.isArray(value)) value.forEach((v, i) => collectSnakeKeys(v, `${path}[${i}]`, out));
+	else if (value && typeof value === 'object') {
+		for (const [k, v] of Object.entries(value)) {
+			const p = path ? `${path}.${k}` : k;
+			if (isSnake(k)) out.push(p);
+			collectSnakeKeys(v, p, out);
+		}
+	}
+	return out;
+}
+
+function summarize(value) {
+	if (typeof value === 'string') {
+		return value.length > SUMMARY_STRING_LIMIT ? `<omitted ${value.length} chars>` : value;
+	}
+	if (Array.isArray(value)) return value.map(summarize);
+	if (value && typeof value === 'object') {
+		const out = {};
+		for (const [k, v] of Object.entries(value)) out[k] = summarize(v);
+		return out;
+	}
+	return value;
+}
+
+function pick(obj, ...keys) {
+	if (!obj || typeof obj !== 'object') return undefined;
+	for (const k of keys) if (obj[k] !== undefined) return obj[k];
+	return undefined;
+}
+
+function parseQuery(searchParams) {
+	const q = {};
+	for (const [k, v] of searchParams) q[k] = k === 'key' ? '<redacted>' : v;
+	return q;
+}
+
+function redactHeaders(h) {
+	const out = {};
+	for (const [k, v] of Object.entries(h)) {
+		out[k] = k === 'authorization' || k === 'x-goog-api-key' ? '<redacted>' : v;
+	}
+	return out;
+}
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64URL_RE = /^[A-Za-z0-9_-]*={0,2}$/;
+
+function badBase64(s) {
+	if (typeof s !== 'string') return true;
+	if (s.startsWith('data:')) return true;
+	if (s.length % 4 === 1) return true;
+	return !(BASE64_RE.test(s) || BASE64URL_RE.test(s));
+}
+
+function quoteShort(s) {
+	const str = String(s);
+	return JSON.stringify(str.length > 48 ? `${str.slice(0, 48)}...` : str);
+}
+
+// ------------------------------------------------------------------------------------------- request analysis
+// Reads the native request body: prompt text, directives text, input images, asked options, validation.
+function analyseNative(body) {
+	const out = {
+		promptText: '',
+		directiveText: '',
+		images: [],
+		asked: null,
+		validationError: null,
+		snakeCaseKeys: collectSnakeKeys(body, '', []),
+	};
+	const bad = (message) => {
+		if (!out.validationError) out.validationError = scenarios.googleError(400, 'INVALID_ARGUMENT', message);
+	};
+	if (!body || typeof body !== 'object' || Array.isArray(body)) {
+		bad('Invalid JSON payload received. Expected an object at the top level.');
+		return out;
+	}
+	const contents = body.contents;
+	const texts = [];
+	if (contents === undefined || contents === null || (Array.isArray(contents) && contents.length === 0)) {
+		bad('* GenerateContentRequest.contents: contents is not specified\n');
+	} else if (!Array.isArray(contents)) {
+		bad("Invalid JSON payload received. Invalid value at 'contents': expected a list of Content objects.");
+	} else {
+		contents.forEach((content, ci) => {
+			const parts = content && content.parts;
+			if (!Array.isArray(parts) || parts.length === 0) {
+				bad(`* GenerateContentRequest.contents[${ci}].parts: contents.parts must not be empty.\n`);
+				return;
+			}
+			parts.forEach((part, pi) => {
+				if (!part || typeof part !== 'object') return;
+				if (typeof part.text === 'string') texts.push(part.text);
+				const key = part.inlineData !== undefined ? 'inlineData' : part.inline_data !== undefined ? 'inline_data' : null;
+				if (!key) return;
+				const inline = part[key] || {};
+				const where = `contents[${ci}].parts[${pi}].inline_data`;
+				const mimeType = pick(inline, 'mimeType', 'mime_type');
+				const data = inline.data;
+				const info = { key, content: ci, part: pi, mimeType: mimeType === undefined ? null : mimeType, bytes: 0, sha256: null, detectedType: null, width: null, height: null };
+				out.images.push(info);
+				if (typeof data !== 'string' || badBase64(data)) {
+					bad(`Invalid value at '${where}.data' (TYPE_BYTES), Base64 decoding failed for ${quoteShort(data)}`);
+					return;
+				}
+				if (mimeType === undefined || mimeType === null || mimeType === '') {
+					bad(`* GenerateContentRequest.${where}.mime_type: mime_type is not specified\n`);
+				} else if (!scenarios.INPUT_MIME_TYPES.includes(String(mimeType).toLowerCase())) {
+					bad(`Unsupported MIME type: ${mimeType}`);
+				}
+				const buf = Buffer.from(data, 'base64');
+				info.bytes = buf.length;
+				info.sha256 = sha256(buf);
+				const det = images.inspect(buf);
+				if (det) Object.assign(info, { detectedType: det.type, width: det.width, height: det.height });
+			});
+		});
+	}
+	out.promptText = texts.join('\n');
+	const sys = pick(body, 'systemInstruction', 'system_instruction');
+	const sysTexts = sys && Array.isArray(sys.parts) ? sys.parts.filter((p) => p && typeof p.text === 'string').map((p) => p.text) : [];
+	out.directiveText = [...sysTexts, out.promptText].join('\n');
+
+	const gen = pick(body, 'generationConfig', 'generation_config') || {};
+	const imageConfig = pick(gen, 'imageConfig', 'image_config') || {};
+	const aspectRatio = pick(imageConfig, 'aspectRatio', 'aspect_ratio');
+	const imageSize = pick(imageConfig, 'imageSize', 'image_size');
+	const modalities = pick(gen, 'responseModalities', 'response_modalities');
+	if (imageSize !== undefined && !scenarios.IMAGE_SIZES.includes(imageSize)) {
+		bad(
+			`Invalid value at 'generation_config.image_config.image_size': ${JSON.stringify(imageSize)}. Supported values are ${scenarios.IMAGE_SIZES.join(', ')}.`,
+		);
+	}
+	if (aspectRatio !== undefined && !scenarios.ASPECT_RATIOS.includes(aspectRatio)) {
+		bad(
+			`Invalid value at 'generation_config.image_config.aspect_ratio': ${JSON.stringify(aspectRatio)}. Supported values are ${scenarios.ASPECT_RATIOS.join(', ')}.`,
+		);
+	}
+	if (modalities !== undefined) {
+		if (!Array.isArray(modalities)) bad("Invalid value at 'generation_config.response_modalities': expected a list.");
+		else
+			modalities.forEach((m, i) => {
+				if (!['TEXT', 'IMAGE', 'AUDIO', 'MODALITY_UNSPECIFIED'].includes(m)) {
+					bad(
+						`Invalid value at 'generation_config.response_modalities[${i}]' (type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig.Modality), ${JSON.stringify(m)}`,
+					);
+				}
+			});
+	}
+	const tools = Array.isArray(body.tools) ? body.tools.flatMap((t) => (t && typeof t === 'object' ? Object.keys(t) : [])) : [];
+	out.asked = {
+		aspectRatio: aspectRatio === undefined ? null : aspectRatio,
+		imageSize: imageSize === undefined ? null : imageSize,
+		responseModalities: Array.isArray(modalities) ? modalities : null,
+		inputImages: out.images.length,
+		inputImageMimeTypes: out.images.map((i) => i.mimeType),
+		candidateCount: pick(gen, 'candidateCount', 'candidate_count') ?? null,
+		temperature: gen.temperature ?? null,
+		topP: pick(gen, 'topP', 'top_p') ?? null,
+		seed: gen.seed ?? null,
+		systemInstruction: sysTexts.length ? sysTexts.join('\n') : null,
+		tools,
+		safetySettings: Array.isArray(pick(body, 'safetySettings', 'safety_settings')) ? pick(body, 'safetySettings', 'safety_settings').length : 0,
+		promptText: out.promptText,
+	};
+	return out;
+}
+
+// ------------------------------------------------------------------------------------------- the emulator
+class Emulator {
+	constructor(opts = {}) {
+		this.host = opts.host || '127.0.0.1';
+		this.requestedPort = opts.port === undefined ? 0 : opts.port;
+		this.apiKey = opts.apiKey === undefined ? DEFAULT_API_KEY : opts.apiKey;
+		this.maxBodyBytes = opts.maxBodyBytes || DEFAULT_MAX_BODY_BYTES;
+		this.maxRecorded = opts.maxRecorded || DEFAULT_MAX_RECORDED;
+		this.onRequest = typeof opts.onRequest === 'function' ? opts.onRequest : null;
+		this.latencyMs = 0;
+		this.maxInFlight = Infinity;
+		this.defaultScenario = 'ok';
+		this._defaultDirectives = parseSpec('ok');
+		this.setConfig({
+			latencyMs: opts.latencyMs || 0,
+			maxInFlight: opts.maxInFlight === undefined ? Infinity : opts.maxInFlight,
+			defaultScenario: opts.defaultScenario || opts.scenario || 'ok',
+		});
+		this.requests = [];
+		this._seq = 0;
+		this._attempts = new Map();
+		this._inFlight = 0;
+		this._sockets = new Set();
+		this._timers = new Set();
+		this._closed = false;
+		this._resetStats();
+		this.server = http.createServer((req, res) => this._handle(req, res));
+		this.server.on('connection', (sock) => {
+			this._sockets.add(sock);
+			sock.on('close', () => this._sockets.delete(sock));
+		});
+		this.server.on('clientError', (err, sock) => {
+			if (sock.writable) sock.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+			else sock.destroy();
+		});
+	}
+
+	listen() {
+		return new Promise((resolve, reject) => {
+			const onError = (e) => reject(e);
+			this.server.once('error', onError);
+			this.server.listen(this.requestedPort, this.host, () => {
+				this.server.off('error', onError);
+				this.port = this.server.address().port;
+				const h = this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host.includes(':') ? `[${this.host}]` : this.host;
+				this.url = `http://${h}:${this.port}`;
+				resolve(this);
+			});
+		});
+	}
+
+	// ---------------------------------------------------------------- public API
+	reset() {
+		this.requests.length = 0;
+		this._attempts.clear();
+		this._resetStats();
+	}
+
+	setDefaultScenario(spec) {
+		this.setConfig({ defaultScenario: spec });
+	}
+
+	get config() {
+		return {
+			defaultScenario: this.defaultScenario,
+			latencyMs: this.latencyMs,
+			maxInFlight: this.maxInFlight === Infinity ? null : this.maxInFlight,
+			maxBodyBytes: this.maxBodyBytes,
+		};
+	}
+
+	// {defaultScenario, latencyMs, maxInFlight}. Throws on bad values. maxInFlight: positive integer, or
+	// null / 0 / Infinity / "Infinity" for unlimited.
+	setConfig(cfg = {}) {
+		if (cfg.defaultScenario !== undefined && cfg.defaultScenario !== null) {
+			const d = parseSpec(cfg.defaultScenario);
+			if (d.errors.length) throw new Error(d.errors.join('; '));
+			this._defaultDirectives = d;
+			this.defaultScenario = String(cfg.defaultScenario);
+		}
+		if (cfg.latencyMs !== undefined && cfg.latencyMs !== null) {
+			const ms = Number(cfg.latencyMs);
+			if (!Number.isFinite(ms) || ms < 0) throw new Error(`bad latencyMs ${cfg.latencyMs}`);
+			this.latencyMs = ms;
+		}
+		if (cfg.maxInFlight !== undefined) {
+			const v = cfg.maxInFlight;
+			if (v === null || v === 0 || v === Infinity || v === 'Infinity' || v === 'unlimited') this.maxInFlight = Infinity;
+			else {
+				const n = Number(v);
+				if (!Number.isInteger(n) || n < 0) throw new Error(`bad maxInFlight ${v}`);
+				this.maxInFlight = n;
+			}
+		}
+		return this.config;
+	}
+
+	stats() {
+		return Object.assign({}, this._stats, { byStatus: Object.assign({}, this._stats.byStatus), byOutcome: Object.assign({}, this._stats.byOutcome), inFlight: this._inFlight });
+	}
+
+	// requests without huge fields (what GET /__emulator/requests returns)
+	requestSummaries(sinceId = 0) {
+		return this.requests.filter((r) => r.id > sinceId).map((r) => Object.assign({}, r, { body: summarize(r.body) }));
+	}
+
+	close() {
+		if (this._closePromise) return this._closePromise;
+		this._closed = true;
+		for (const t of this._timers) clearTimeout(t);
+		this._timers.clear();
+		this._closePromise = new Promise((resolve) => {
+			this.server.close(() => resolve());
+			for (const s of this._sockets) s.destroy();
+			this._sockets.clear();
+			if (typeof this.server.closeAllConnections === 'function') this.server.closeAllConnections();
+		});
+		return this._closePromise;
+	}
+
+	// ---------------------------------------------------------------- internals
+	_resetStats() {
+		this._stats = { total: 0, byStatus: {}, byOutcome: {}, rateLimited: 0, peakInFlight: this._inFlight || 0 };
+	}
+
+	_sleep(ms, res) {
+		if (!ms || ms <= 0) return Promise.resolve(!res || !res.destroyed);
+		return new Promise((resolve) => {
+			const t = setTimeout(() => {
+				this._timers.delete(t);
+				res && res.off('close', onClose);
+				resolve(true);
+			}, ms);
+			this._timers.add(t);
+			const onClose = () => {
+				clearTimeout(t);
+				this._timers.delete(t);
+				resolve(false);
+			};
+			if (res) res.once('close', onClose);
+		});
+	}
+
+	_record(rec) {
+		this.requests.push(rec);
+		this._stats.total++;
+		const n = this.requests.length;
+		if (n > KEEP_FULL_BODIES) {
+			const old = this.requests[n - KEEP_FULL_BODIES - 1];
+			if (old && !old._summarized) {
+				old.body = summarize(old.body);
+				Object.defineProperty(old, '_summarized', { value: true, enumerable: false });
+			}
+		}
+		if (n > this.maxRecorded) this.requests.splice(0, n - this.maxRecorded);
+	}
+
+	_routeOf(method, path) {
+		if (path.startsWith('/__emulator/')) return { kind: 'control' };
+		if (path === '/v1/models' && method === 'GET') return { kind: 'models', family: 'openai' };
+		const m = /^\/v1beta\/models\/([^/]+):(generateContent|streamGenerateContent)$/.exec(path);
+		if (m && method === 'POST') {
+			let model = m[1];
+			try {
+				model = decodeURIComponent(model);
+			} catch {
+				/* keep raw */
+			}
+			return { kind: m[2] === 'generateContent' ? 'native' : 'stream', family: 'google', model };
+		}
+		return { kind: 'notfound' };
+	}
+
+	_auth(req, url, route) {
+		const h = req.headers;
+		let key = null;
+		let how = null;
+		if (typeof h.authorization === 'string' && h.authorization.trim() !== '') {
+			const v = h.authorization.trim();
+			const m = /^Bearer\s+(.+)$/i.exec(v);
+			key = m ? m[1].trim() : v;
+			how = m ? 'bearer' : 'bare';
+		} else if (route.family === 'google' && typeof h['x-goog-api-key'] === 'string' && h['x-goog-api-key'] !== '') {
+			key = h['x-goog-api-key'].trim();
+			how = 'x-goog-api-key';
+		} else if (route.family === 'google' && url.searchParams.get('key')) {
+			key = url.searchParams.get('key');
+			how = 'query';
+		}
+		const ok = key !== null && (this.apiKey === '*' || key === this.apiKey);
+		return { ok, how };
+	}
+
+	_handle(req, res) {
+		const started = process.hrtime.bigint();
+		const url = new URL(req.url, 'http://emulator.local');
+		const path = url.pathname;
+		const route = this._routeOf(req.method, path);
+		const isApi = route.kind === 'models' || route.kind === 'native' || route.kind === 'stream';
+
+		// In-flight accounting happens on arrival, before the body is read, like a gateway's concurrency limit.
+		let rejectForInFlight = false;
+		if (isApi) {
+			if (this._inFlight >= this.maxInFlight) rejectForInFlight = true;
+			else {
+				this._inFlight++;
+				if (this._inFlight > this._stats.peakInFlight) this._stats.peakInFlight = this._inFlight;
+				let released = false;
+				res.once('close', () => {
+					if (!released) {
+						released = true;
+						this._inFlight--;
+					}
+				});
+			}
+		}
+
+		const rec =
+			route.kind === 'control'
+				? null
+				: {
+						id: ++this._seq,
+						method: req.method,
+						path,
+						query: parseQuery(url.searchParams),
+						headers: redactHeaders(req.headers),
+						body: null,
+						rawBytes: 0,
+						receivedAt: new Date().toISOString(),
+						route: route.kind,
+						model: route.model || null,
+						auth: null,
+						scenario: null,
+						directives: [],
+						attempt: null,
+						identity: null,
+						status: null,
+						outcome: null,
+						durationMs: null,
+						asked: null,
+						snakeCaseKeys: [],
+						imagesReceived: [],
+						imagesSent: [],
+						error: null,
+					};
+		if (rec) {
+			this._record(rec);
+			res.once('close', () => {
+				rec.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+				if (!rec.outcome) rec.outcome = res.writableFinished ? 'answered' : 'aborted';
+				if (rec.status !== null) this._stats.byStatus[rec.status] = (this._stats.byStatus[rec.status] || 0) + 1;
+				this._stats.byOutcome[rec.outcome] = (this._stats.byOutcome[rec.outcome] || 0) + 1;
+				if (this.onRequest) {
+					try {
+						this.onRequest(rec);
+					} catch {
+						/* logging must not break the server */
+					}
+				}
+			});
+		}
+
+		const chunks = [];
+		let size = 0;
+		let tooLarge = false;
+		req.on('data', (c) => {
+			size += c.length;
+			if (size > this.maxBodyBytes) tooLarge = true;
+			else chunks.push(c);
+		});
+		req.on('error', () => {});
+		req.on('end', () => {
+			if (rec) rec.rawBytes = size;
+			const raw = tooLarge ? null : Buffer.concat(chunks);
+			Promise.resolve()
+				.then(() => this._dispatch(req, res, url, route, rec, raw, { rejectForInFlight, tooLarge }))
+				.catch((err) => {
+					if (rec) rec.error = String((err && err.stack) || err);
+					if (!res.headersSent && !res.destroyed) {
+						this._send(res, rec, scenarios.googleError(500, 'INTERNAL', `emulator internal error: ${err && err.message}`), {});
+					} else if (!res.destroyed) res.destroy();
+				});
+		});
+	}
+
+	async _dispatch(req, res, url, route, rec, raw, flags) {
+		if (route.kind === 'control') return this._control(req, res, url, raw);
+		if (route.kind === 'notfound') {
+			rec.scenario = null;
+			return this._send(res, rec, scenarios.notFoundPage(), {});
+		}
+		const ctx = { requestId: scenarios.requestId(), model: route.model || null };
+		if (flags.rejectForInFlight) {
+			rec.scenario = 'max-in-flight';
+			rec.outcome = 'rate-limited';
+			this._stats.rateLimited++;
+			return this._send(res, rec, scenarios.rateLimited(ctx, 1, 'rate limit exceeded: too many concurrent requests, please retry later'), {});
+		}
+		const auth = this._auth(req, url, route);
+		rec.auth = auth.how;
+		if (!auth.ok) {
+			rec.outcome = 'unauthorized';
+			return this._send(res, rec, scenarios.invalidToken(ctx), {});
+		}
+		if (flags.tooLarge) {
+			rec.outcome = 'too-large';
+			return this._send(res, rec, scenarios.tooLarge(ctx), {});
+		}
+		if (route.kind === 'models') return this._models(req, res, rec, ctx);
+		return this._native(req, res, url, route, rec, raw, ctx);
+	}
+
+	// Scenario + faults + latency pipeline shared by the API routes. Returns the decision or null when the
+	// request has already been answered (or dropped).
+	async _runFaults(res, rec, directives, identity, ctx, route) {
+		const attempt = (this._attempts.get(identity) || 0) + 1;
+		this._attempts.set(identity, attempt);
+		rec.attempt = attempt;
+		rec.identity = identity;
+		const latency = directives.latencyMs !== undefined ? directives.latencyMs : this.latencyMs;
+		const fault = faultFor(directives.faults, attempt);
+		if (fault && fault.kind === 'hang') {
+			rec.outcome = 'hang';
+			return { handled: true };
+		}
+		const isTruncate = !!(fault && fault.kind === 'truncate');
+		if (!fault || isTruncate) {
+			// The streamed route sends its headers and `: PING` first and waits afterwards (see _stream).
+			if (route === 'stream') return { handled: false, truncate: isTruncate, latency };
+			if (!(await this._sleep(latency, res))) return { handled: true };
+			return { handled: false, truncate: isTruncate, latency: 0 };
+		}
+		if (!(await this._sleep(latency, res))) return { handled: true };
+		if (fault.kind === 'reset') {
+			rec.outcome = 'reset';
+			const sock = res.socket;
+			if (sock) {
+				if (typeof sock.resetAndDestroy === 'function') sock.resetAndDestroy();
+				else sock.destroy();
+			}
+			return { handled: true };
+		}
+		// fail=<status>x<n>
+		rec.outcome = `fail-${fault.status}`;
+		this._send(res, rec, scenarios.failAnswer(fault.status, ctx, directives.retryAfter), {});
+		return { handled: true };
+	}
+
+	_models(req, res, rec, ctx) {
+		const d = mergeDirectives(this._defaultDirectives, parseSpec(req.headers['x-emulator-scenario']));
+		rec.directives = d.tokens;
+		if (d.errors.length) return this._send(res, rec, scenarios.googleError(400, 'INVALID_ARGUMENT', `[emulator] ${d.errors.join('; ')}`), {});
+		const errScenario = d.scenario && scenarios.ERROR_SCENARIOS.includes(d.scenario) ? d.scenario : null;
+		rec.scenario = errScenario || 'models';
+		return this._runFaults(res, rec, d, 'GET /v1/models', ctx, 'models').then((r) => {
+			if (r.handled) return;
+			const answer = errScenario
+				? scenarios.errorScenario(errScenario, ctx)
+				: { kind: 'json', status: 200, body: { object: 'list', data: MODELS.map((m) => ({ id: m.id, object: 'model', owned_by: m.owned_by, created: m.created })) } };
+			return this._send(res, rec, answer, { truncate: r.truncate });
+		});
+	}
+
+	async _native(req, res, url, route, rec, raw, ctx) {
+		const stream = route.kind === 'stream';
+		const headerD = parseSpec(req.headers['x-emulator-scenario']);
+		let body = null;
+		try {
+			body = JSON.parse(raw.toString('utf8'));
+		} catch {
+			body = undefined;
+		}
+		rec.body = body === undefined ? null : body;
+		if (body === undefined) {
+			const d = mergeDirectives(this._defaultDirectives, headerD);
+			rec.scenario = d.scenario || 'ok';
+			rec.outcome = 'invalid';
+			return this._send(res, rec, scenarios.googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Unexpected token.'), {});
+		}
+		const a = analyseNative(body);
+		rec.asked = a.asked;
+		rec.snakeCaseKeys = a.snakeCaseKeys;
+		rec.imagesReceived = a.images;
+		const d = mergeDirectives(this._defaultDirectives, headerD, parseDirectives(a.directiveText));
+		rec.directives = d.tokens;
+		rec.scenario = d.scenario || 'ok';
+		if (d.sizeBytes) rec.sizeBytes = d.sizeBytes;
+		if (d.errors.length) {
+			rec.outcome = 'invalid';
+			return this._send(res, rec, scenarios.googleError(400, 'INVALID_ARGUMENT', `[emulator] ${d.errors.join('; ')}`), {});
+		}
+		const model = route.model;
+		if (/^(unknown-|nonexistent)/i.test(model)) {
+			rec.outcome = 'model-not-found';
+			return this._send(res, rec, scenarios.unknownModel(model, ctx), {});
+		}
+		if (a.validationError) {
+			rec.outcome = 'invalid';
+			return this._send(res, rec, a.validationError, {});
+		}
+		const identity = sha256(`${model}\n${a.promptText}\n${a.images.map((i) => i.sha256).join(',')}`).slice(0, 32);
+		const r = await this._runFaults(res, rec, d, identity, ctx, route.kind);
+		if (r.handled) return;
+
+		Object.assign(ctx, {
+			promptText: a.promptText,
+			aspectRatio: a.asked.aspectRatio,
+			imageSize: a.asked.imageSize,
+			inputImages: a.images.length,
+			sizeBytes: d.sizeBytes,
+			responseModalities: a.asked.responseModalities,
+			responseId: scenarios.responseId(),
+		});
+		const answer = scenarios.buildNativeAnswer(rec.scenario, ctx);
+		if (!stream) {
+			if (answer.kind === 'stream-error') {
+				return this._send(res, rec, scenarios.googleError(500, 'INTERNAL', 'Internal error in stream'), { truncate: r.truncate });
+			}
+			return this._send(res, rec, answer, { truncate: r.truncate });
+		}
+		return this._stream(res, rec, url, answer, r.truncate, r.latency);
+	}
+
+	_commonHeaders(rec) {
+		const h = {};
+		if (rec) {
+			h['x-emulator-request-id'] = String(rec.id);
+			if (rec.scenario) h['x-emulator-scenario'] = rec.scenario;
+			if (rec.attempt !== null) h['x-emulator-attempt'] = String(rec.attempt);
+		}
+		return h;
+	}
+
+	_serialize(answer) {
+		if (answer.kind === 'json') {
+			const body = answer.snake ? scenarios.toSnake(answer.body) : answer.body;
+			return { contentType: 'application/json; charset=utf-8', buf: Buffer.from(JSON.stringify(body), 'utf8') };
+		}
+		return { contentType: answer.contentType || 'text/plain; charset=utf-8', buf: Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(String(answer.body), 'utf8') };
+	}
+
+	_sentImages(answer) {
+		return (answer.images || []).map((img) => ({
+			sha256: img.sha256,
+			bytes: img.bytes,
+			mimeType: img.mimeType,
+			type: img.type,
+			width: img.width,
+			height: img.height,
+			role: img.role,
+			thought: !!img.thought,
+		}));
+	}
+
+	_send(res, rec, answer, { truncate }) {
+		if (res.destroyed || res.headersSent) return;
+		const { contentType, buf } = this._serialize(answer);
+		let out = buf;
+		if (truncate) {
+			out = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
+			if (rec) rec.outcome = 'truncated';
+		}
+		const headers = Object.assign({ 'Content-Type': contentType, 'Content-Length': String(out.length) }, this._commonHeaders(rec), answer.headers || {});
+		if (rec) {
+			rec.status = answer.status;
+			if (!truncate && answer.status === 200) rec.imagesSent = this._sentImages(answer);
+		}
+		res.writeHead(answer.status, headers);
+		res.end(out);
+	}
+
+	async _stream(res, rec, url, answer, truncate, latency) {
+		const sse = (url.searchParams.get('alt') || '').toLowerCase() === 'sse';
+		// Errors (non-200 answers) are plain HTTP errors, before any streaming starts.
+		if (answer.status !== 200 || answer.kind === 'raw' || !sse) {
+			if (!(await this._sleep(latency, res))) return;
+		}
+		if (answer.status !== 200 || answer.kind === 'raw') return this._send(res, rec, answer, { truncate });
+		const events = scenarios.streamEvents(answer);
+		rec.status = 200;
+		if (!sse) {
+			// Without alt=sse Google streams one JSON array.
+			const text = `[${events.map((e) => JSON.stringify(e)).join(',\r\n')}]`;
+			if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
+			return this._send(res, rec, { kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text }, { truncate });
+		}
+		res.writeHead(200, Object.assign({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }, this._commonHeaders(rec)));
+		res.write(': PING\r\n\r\n');
+		// "The model works": wait, with a `: PING` comment every second.
+		for (let left = latency || 0; left > 0; left -= PING_INTERVAL_MS) {
+			if (!(await this._sleep(Math.min(left, PING_INTERVAL_MS), res))) return;
+			if (left > PING_INTERVAL_MS) res.write(': PING\r\n\r\n');
+		}
+		if (truncate) rec.outcome = 'truncated';
+		// The events are written one by one, each in its own write, so clients see them in separate reads.
+		const imagesByB64 = new Map((answer.images || []).map((i) => [i.base64, i]));
+		const sent = [];
+		for (let i = 0; i < events.length; i++) {
+			if (res.destroyed) return;
+			const line = Buffer.from(`data: ${JSON.stringify(events[i])}\r\n\r\n`, 'utf8');
+			const isImageEvent = this._eventImage(events[i], imagesByB64);
+			if (truncate && (isImageEvent || i === events.length - 1)) {
+				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
+				break;
+			}
+			res.write(line);
+			if (isImageEvent) sent.push(isImageEvent);
+			await new Promise((r) => setImmediate(r));
+		}
+		if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages({ images: sent.length ? sent : answer.images });
+		if (!res.destroyed) res.end();
+	}
+
+	_eventImage(ev, imagesByB64) {
+		const c = ev && ev.candidates && ev.candidates[0];
+		const parts = c && c.content && c.content.parts;
+		if (!Array.isArray(parts)) return null;
+		for (const p of parts) {
+			const inline = p && (p.inlineData || p.inline_data);
+			if (inline && typeof inline.data === 'string' && imagesByB64.has(inline.data)) return imagesByB64.get(inline.data);
+		}
+		return null;
+	}
+
+	_control(req, res, url, raw) {
+		const path = url.pathname;
+		const json = (status, obj) => {
+			const buf = Buffer.from(JSON.stringify(obj), 'utf8');
+			res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(buf.length) });
+			res.end(buf);
+		};
+		try {
+			if (path === '/__emulator/requests' && req.method === 'GET') {
+				return json(200, this.requestSummaries(Number(url.searchParams.get('since')) || 0));
+			}
+			if (path === '/__emulator/reset' && req.method === 'POST') {
+				this.reset();
+				return json(200, { ok: true });
+			}
+			if (path === '/__emulator/config' && req.method === 'GET') return json(200, this.config);
+			if (path === '/__emulator/config' && req.method === 'POST') {
+				let cfg = {};
+				if (raw && raw.length) cfg = JSON.parse(raw.toString('utf8'));
+				return json(200, Object.assign({ ok: true }, this.setConfig(cfg)));
+			}
+			if (path === '/__emulator/stats' && req.method === 'GET') return json(200, this.stats());
+			if (path === '/__emulator/health' && req.method === 'GET') return json(200, { ok: true, url: this.url });
+			if (path === '/__emulator/scenarios' && req.method === 'GET') {
+				return json(200, { native: scenarios.NATIVE_SCENARIOS, directives: ['latency=<ms>', 'fail=<status>x<n>', 'retryafter=<s>', 'reset=<n>', 'hang=<n>', 'truncate=<n>', 'size=<N>MB|<bytes>', 'scenario=<name>'] });
+			}
+			return json(404, { error: { message: `unknown control endpoint ${req.method} ${path}` } });
+		} catch (e) {
+			return json(400, { ok: false, error: { message: String(e && e.message) } });
+		}
+	}
+}
+
+async function startEmulator(opts = {}) {
+	const emu = new Emulator(opts);
+	await emu.listen();
+	return emu;
+}
+
+module.exports = {
+	startEmulator,
+	Emulator,
+	MODELS,
+	parseDirectives,
+	parseSpec,
+	mergeDirectives,
+	faultFor,
+	analyseNative,
+	DEFAULT_API_KEY,
+};

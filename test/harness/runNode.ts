@@ -1,0 +1,194 @@
+/**
+ * Runs the node's real execute() the way n8n's WorkflowExecute.executeNode does: a real Workflow (which
+ * fills in parameter defaults like a saved workflow), a real n8n-core ExecuteContext, real binary storage
+ * (BinaryDataService) and n8n-core's real httpRequestWithAuthentication (axios) over real HTTP.
+ */
+import { getBinaryDataBuffer, ExecuteContext, prepareBinaryData } from 'n8n-core';
+import type {
+	CloseFunction,
+	IBinaryData,
+	IExecuteData,
+	INodeExecutionData,
+	ITaskDataConnections,
+	NodeExecutionHint,
+} from 'n8n-workflow';
+import { ApplicationError, createRunExecutionData, Workflow } from 'n8n-workflow';
+
+import type { BinaryMode, TestCredentials } from './runtime';
+import {
+	acquireBinaryMode,
+	CREDENTIAL_TYPE,
+	makeAdditionalData,
+	makeNode,
+	nextExecutionId,
+	NODE_NAME,
+	nodeTypes,
+	TestCredentialsHelper,
+} from './runtime';
+
+export type { BinaryMode, TestCredentials } from './runtime';
+export { disposeHarness, NODE_TYPE } from './runtime';
+
+export interface InputBinary {
+	data: Buffer;
+	mimeType?: string;
+	fileName?: string;
+}
+
+export interface InputItem {
+	json?: object;
+	binary?: Record<string, InputBinary>;
+}
+
+export interface RunOptions {
+	/** Node parameters as a saved workflow holds them; missing ones get their defaults (as in n8n). */
+	parameters: Record<string, unknown>;
+	/** Input items (default: one empty item). Binaries are stored through n8n-core's prepareBinaryData. */
+	items?: InputItem[];
+	credentials: TestCredentials;
+	/** Node setting "On Error: Continue" (onError: 'continueRegularOutput'). */
+	continueOnFail?: boolean;
+	/** Binary data mode of the instance (default 'default', i.e. base64 in memory). */
+	binaryMode?: BinaryMode;
+	/** Handed to ExecuteContext: what getExecutionCancelSignal() returns. */
+	abortSignal?: AbortSignal;
+}
+
+export interface OutputBinary {
+	/** The IBinaryData object the node put in the item (in filesystem mode: id + data 'filesystem-v2'). */
+	meta: IBinaryData;
+	/** Its bytes, read back through n8n-core's getBinaryDataBuffer. */
+	data: Buffer;
+}
+
+export interface OutputItem {
+	json: any;
+	binary?: Record<string, OutputBinary>;
+	pairedItem: any;
+	/** The item as the node returned it, untouched. */
+	raw: INodeExecutionData;
+}
+
+export interface RunResult {
+	/** Items of the first (only) output. Empty when execute threw. */
+	items: OutputItem[];
+	/** What execute() threw, if it did (the harness never throws for node errors). */
+	error?: Error;
+	/** Every output the node returned (execute's INodeExecutionData[][]), untouched. */
+	outputs?: INodeExecutionData[][];
+	/** Hints the node added with addExecutionHints. */
+	hints: NodeExecutionHint[];
+	/** The input items exactly as the node saw them (binaries as stored IBinaryData). */
+	inputItems: INodeExecutionData[];
+	/** Credential types the node asked for (getCredentials), in order. */
+	credentialRequests: string[];
+}
+
+async function storeInputItems(items: InputItem[], executionId: string, workflowId: string): Promise<INodeExecutionData[]> {
+	const stored: INodeExecutionData[] = [];
+	for (const item of items) {
+		const out: INodeExecutionData = { json: structuredClone((item.json ?? {}) as INodeExecutionData['json']) };
+		if (item.binary) {
+			out.binary = {};
+			for (const [name, binary] of Object.entries(item.binary)) {
+				out.binary[name] = await prepareBinaryData(
+					binary.data,
+					executionId,
+					workflowId,
+					binary.fileName,
+					binary.mimeType,
+				);
+			}
+		}
+		stored.push(out);
+	}
+	return stored;
+}
+
+async function readOutputItems(items: INodeExecutionData[]): Promise<OutputItem[]> {
+	const connections: ITaskDataConnections = { main: [items] };
+	const result: OutputItem[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const item = items[i];
+		const out: OutputItem = { json: item.json, pairedItem: item.pairedItem, raw: item };
+		if (item.binary) {
+			out.binary = {};
+			for (const [name, meta] of Object.entries(item.binary)) {
+				out.binary[name] = { meta, data: await getBinaryDataBuffer(connections, i, name, 0) };
+			}
+		}
+		result.push(out);
+	}
+	return result;
+}
+
+export async function runNode(opts: RunOptions): Promise<RunResult> {
+	const release = await acquireBinaryMode(opts.binaryMode ?? 'default');
+	try {
+		const executionId = nextExecutionId();
+		const workflowId = 'harness-workflow';
+		const credentialsHelper = new TestCredentialsHelper({ [CREDENTIAL_TYPE]: { ...opts.credentials } });
+		const additionalData = makeAdditionalData(credentialsHelper, executionId);
+
+		const node = makeNode(opts.parameters, opts.continueOnFail ? { onError: 'continueRegularOutput' } : {});
+		const workflow = new Workflow({
+			id: workflowId,
+			name: 'Harness workflow',
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes,
+			settings: { executionOrder: 'v1' },
+		});
+		// The Workflow constructor replaced node.parameters with the defaults-filled set; use its node.
+		const workflowNode = workflow.getNode(NODE_NAME)!;
+
+		const inputItems = await storeInputItems(opts.items ?? [{ json: {} }], executionId, workflowId);
+		const inputData: ITaskDataConnections = { main: [inputItems] };
+		const executeData: IExecuteData = { node: workflowNode, data: inputData, source: null };
+		const runExecutionData = createRunExecutionData({
+			executionData: { nodeExecutionStack: [executeData] },
+		});
+		const closeFunctions: CloseFunction[] = [];
+		const context = new ExecuteContext(
+			workflow,
+			workflowNode,
+			additionalData,
+			'manual',
+			runExecutionData,
+			0,
+			inputItems,
+			inputData,
+			executeData,
+			closeFunctions,
+			opts.abortSignal,
+		);
+		const nodeType = nodeTypes.getByNameAndVersion(workflowNode.type, workflowNode.typeVersion);
+
+		const base = () => ({
+			hints: context.hints,
+			inputItems,
+			credentialRequests: credentialsHelper.requests.map((r) => r.type),
+		});
+
+		let outputs: INodeExecutionData[][];
+		try {
+			outputs = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
+			// As WorkflowExecute.executeNode: close functions run after execute, their errors fail the node.
+			const closing = await Promise.allSettled(closeFunctions.map(async (fn) => await fn()));
+			const failed = closing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+			if (failed) {
+				throw failed.reason instanceof Error
+					? failed.reason
+					: new ApplicationError("Error on execution node's close function(s)", { cause: failed.reason });
+			}
+		} catch (error) {
+			return { ...base(), items: [], error: error as Error };
+		}
+
+		const items = await readOutputItems(outputs?.[0] ?? []);
+		return { ...base(), items, outputs };
+	} finally {
+		release();
+	}
+}
