@@ -656,8 +656,9 @@ class Emulator {
 		return this._native(req, res, url, route, rec, raw, ctx);
 	}
 
-	// Scenario + faults + latency pipeline shared by the API routes. Returns the decision or null when the
-	// request has already been answered (or dropped).
+	// Attempt counting + fault directives + latency, shared by the API routes. Returns { handled: true } when
+	// the request has been answered, dropped or left hanging; otherwise { handled: false, truncate, latency }
+	// (latency still to wait: only on the streamed route, which sends its headers and PING first).
 	async _runFaults(res, rec, directives, identity, ctx, route) {
 		const attempt = (this._attempts.get(identity) || 0) + 1;
 		this._attempts.set(identity, attempt);
@@ -809,7 +810,7 @@ class Emulator {
 		const headers = Object.assign({ 'Content-Type': contentType, 'Content-Length': String(out.length) }, this._commonHeaders(rec), answer.headers || {});
 		if (rec) {
 			rec.status = answer.status;
-			if (!truncate && answer.status === 200) rec.imagesSent = this._sentImages(answer);
+			if (!truncate && answer.status === 200 && answer.images) rec.imagesSent = this._sentImages(answer);
 		}
 		res.writeHead(answer.status, headers);
 		res.end(out);
@@ -840,7 +841,6 @@ class Emulator {
 		if (truncate) rec.outcome = 'truncated';
 		// The events are written one by one, each in its own write, so clients see them in separate reads.
 		const imagesByB64 = new Map((answer.images || []).map((i) => [i.base64, i]));
-		const sent = [];
 		for (let i = 0; i < events.length; i++) {
 			if (res.destroyed) return;
 			const line = Buffer.from(`data: ${JSON.stringify(events[i])}\r\n\r\n`, 'utf8');
@@ -850,10 +850,9 @@ class Emulator {
 				break;
 			}
 			res.write(line);
-			if (isImageEvent) sent.push(isImageEvent);
 			await new Promise((r) => setImmediate(r));
 		}
-		if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages({ images: sent.length ? sent : answer.images });
+		if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
 		if (!res.destroyed) res.end();
 	}
 

@@ -1,14 +1,91 @@
-/** One generation request on the chosen route, with retries; a result with at least one image, or an error. */
+/**
+ * One generation request on the chosen route (native, native streamed, or OpenAI-compatible chat), with
+ * retries; a result with at least one image, or an error. Reading the wire format is left to api/.
+ */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { describeUnreadableBody, parseJsonBody, redactSecrets } from '../api/errors';
-import { buildNativeRequest, nativePath, parseNativeResponse } from '../api/native';
+import { buildChatRequest, CHAT_PATH, ChatAnswer } from '../api/chat';
+import type { ApiFailure, FailureContext } from '../api/errors';
+import { describeHttpFailure, describeUnreadableBody, parseJsonBody, redactSecrets } from '../api/errors';
+import { buildNativeRequest, mergeNativeResponse, nativePath, parseNativeResponse } from '../api/native';
 import { explainMissingImage } from '../api/noImage';
 import type { GenerationInput, GenerationResult } from '../api/types';
-import type { Connection } from '../transport';
-import { failureOf, sendOnce, withRetries } from '../transport';
+import type { Attempt, Connection, HttpAnswer } from '../transport';
+import { describeThrown, failureOf, sendOnce, withRetries } from '../transport';
+import { readAll, readEvents } from '../transport/stream';
 import type { ItemSettings } from './options';
+
+type Reader = (answer: HttpAnswer, context: FailureContext) => Promise<Attempt<GenerationResult>>;
+
+const contentType = (answer: HttpAnswer) => String(answer.headers['content-type'] ?? '');
+
+/** An error object inside a 200 stream (Google's or CometAPI's envelope) is a failure like an HTTP error. */
+function inStreamFailure(event: unknown, context: FailureContext): ApiFailure | undefined {
+	const error = (event as { error?: { code?: unknown } })?.error;
+	if (!error) return undefined;
+	const status = typeof error.code === 'number' && error.code >= 400 ? error.code : 500;
+	return describeHttpFailure(status, event, {}, context);
+}
+
+function unreadable(answer: HttpAnswer, body: unknown, context: FailureContext): Attempt<GenerationResult> {
+	return { failure: describeUnreadableBody(body, contentType(answer), context) };
+}
+
+const readNative: Reader = async (answer, context) => {
+	const parsed = parseJsonBody(answer.body);
+	if (!parsed || typeof parsed !== 'object') return unreadable(answer, parsed, context);
+	return { value: parseNativeResponse(parsed) };
+};
+
+/** streamGenerateContent?alt=sse: every event is a whole response object; there is no [DONE]. */
+const readNativeStream: Reader = async (answer, context) => {
+	const result = parseNativeResponse({});
+	let failure: ApiFailure | undefined;
+	let events = 0;
+	let broken = false;
+	await readEvents(answer.body, (data) => {
+		const event = parseJsonBody(data);
+		if (!event || typeof event !== 'object') return (broken = true);
+		events++;
+		failure = inStreamFailure(event, context);
+		if (failure) return true;
+		mergeNativeResponse(result, event);
+		return false;
+	});
+	if (failure) return { failure };
+	if (broken || events === 0) return unreadable(answer, '', context);
+	return { value: result };
+};
+
+/** The chat route: SSE chunks until [DONE], or one completion object when the gateway did not stream. */
+const readChat: Reader = async (answer, context) => {
+	const chat = new ChatAnswer();
+	if (/json/i.test(contentType(answer))) {
+		const parsed = parseJsonBody(await readAll(answer.body));
+		if (!parsed || typeof parsed !== 'object') return unreadable(answer, parsed, context);
+		const failure = inStreamFailure(parsed, context);
+		if (failure) return { failure };
+		chat.add(parsed);
+		return { value: chat.result() };
+	}
+	let failure: ApiFailure | undefined;
+	let broken = false;
+	let events = 0;
+	await readEvents(answer.body, (data) => {
+		if (data.trim() === '[DONE]') return true;
+		const chunk = parseJsonBody(data);
+		if (!chunk || typeof chunk !== 'object') return (broken = true);
+		events++;
+		failure = inStreamFailure(chunk, context);
+		if (failure) return true;
+		chat.add(chunk);
+		return false;
+	});
+	if (failure) return { failure };
+	if (broken || events === 0) return unreadable(answer, '', context);
+	return { value: chat.result() };
+};
 
 export async function generateImages(
 	ctx: IExecuteFunctions,
@@ -17,22 +94,33 @@ export async function generateImages(
 	settings: ItemSettings,
 	itemIndex: number,
 ): Promise<GenerationResult> {
-	const failureContext = { model: input.model, baseUrl: connection.baseUrl, secret: connection.secret };
+	const context: FailureContext = { model: input.model, baseUrl: connection.baseUrl, secret: connection.secret };
+	const chat = settings.apiFormat === 'openAiChat';
+	const streamed = chat || settings.streaming;
 	// Built once: retries resend the same body instead of encoding the images again.
-	const body = buildNativeRequest(input) as IDataObject;
-	const path = nativePath(input.model);
+	const body = (chat ? buildChatRequest(input) : buildNativeRequest(input)) as IDataObject;
+	const path = chat ? CHAT_PATH : nativePath(input.model, settings.streaming);
+	const read: Reader = chat ? readChat : settings.streaming ? readNativeStream : readNative;
 
-	const result = await withRetries(ctx, { policy: settings.retry, itemIndex, failureContext }, async () => {
-		const sent = await sendOnce(ctx, connection, { method: 'POST', path, body, timeoutMs: settings.timeoutMs }, failureContext);
+	const result = await withRetries(ctx, { policy: settings.retry, itemIndex, failureContext: context }, async () => {
+		const sent = await sendOnce(
+			ctx,
+			connection,
+			{ method: 'POST', path, body, timeoutMs: settings.timeoutMs, encoding: streamed ? 'stream' : 'json' },
+			context,
+		);
 		if ('failure' in sent) return sent;
 		const answer = sent.value;
-		const failure = failureOf(answer, failureContext);
-		if (failure) return { failure };
-		const parsed = parseJsonBody(answer.body);
-		if (!parsed || typeof parsed !== 'object') {
-			return { failure: describeUnreadableBody(parsed, String(answer.headers['content-type'] ?? ''), failureContext) };
+		if (answer.statusCode < 200 || answer.statusCode >= 300) {
+			if (streamed) answer.body = await readAll(answer.body);
+			return { failure: failureOf(answer, context) as ApiFailure };
 		}
-		return { value: parseNativeResponse(parsed) };
+		try {
+			return await read(answer, context);
+		} catch (error) {
+			// The connection broke while the stream was being read: as transient as a reset.
+			return { failure: describeThrown(error, context, settings.timeoutMs) };
+		}
 	});
 
 	if (result.images.length === 0) {
@@ -40,11 +128,7 @@ export async function generateImages(
 		throw new NodeApiError(
 			ctx.getNode(),
 			{ message: why.message, finishReason: result.finishReason ?? null, blockReason: result.blockReason ?? null },
-			{
-				message: redactSecrets(why.message, connection.secret),
-				description: why.description,
-				itemIndex,
-			},
+			{ message: redactSecrets(why.message, connection.secret), description: why.description, itemIndex },
 		);
 	}
 	return result;

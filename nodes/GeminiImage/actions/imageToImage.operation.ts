@@ -12,7 +12,6 @@ export const description: INodeProperties[] = [
 		name: 'binaryPropertyNames',
 		type: 'string',
 		default: 'data',
-		required: true,
 		placeholder: 'e.g. data, logo, background',
 		hint: 'The names of the binary fields of the input item that hold the images, separated by commas',
 		description: `Each named field is sent as one input image, in this order (at most ${LIMITS.maxInputImages})`,
@@ -26,12 +25,16 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const fail = (message: string, description: string) =>
 		new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
 
-	if (names.length === 0) {
-		throw fail('Input Binary Fields is empty', 'Name the binary field(s) holding the input images, e.g. data.');
-	}
-	if (names.length > LIMITS.maxInputImages) {
+	const count = names.length + item.settings.imageUrls.length;
+	if (count === 0) {
 		throw fail(
-			`Too many input images: ${names.length} named in Input Binary Fields, at most ${LIMITS.maxInputImages}`,
+			'Input Binary Fields is empty and no Input Image URLs are set',
+			'Name the binary field(s) holding the input images (e.g. data), or add Input Image URLs in the options.',
+		);
+	}
+	if (count > LIMITS.maxInputImages) {
+		throw fail(
+			`Too many input images: ${count} (binary fields and URLs together), at most ${LIMITS.maxInputImages}`,
 			'Gemini 3 image models take up to 14 images per request (Gemini 2.5 Flash Image works best with up to 3).',
 		);
 	}

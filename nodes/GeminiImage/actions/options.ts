@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { unsupportedOptions } from '../api/modelSupport';
 import type { RetryPolicy } from '../api/retry';
 import { DEFAULT_RETRY_POLICY } from '../api/retry';
 import type { GenerationInput } from '../api/types';
@@ -18,10 +19,23 @@ export const LIMITS = {
 	defaultTimeoutSeconds: 300,
 	defaultConcurrency: 4,
 	maxConcurrency: 16,
+	maxNumberOfImages: 8,
 };
+
+/** URLs separated by new lines or commas (a comma inside a data: URL is kept). */
+export function parseUrlList(value: unknown): string[] {
+	return String(value ?? '')
+		.split(/[\r\n]+|,(?=\s*(?:https?:|data:))/i)
+		.map((u) => u.trim().replace(/,+$/, ''))
+		.filter(Boolean);
+}
 
 /** What the options decide for one item, besides the generation fields. */
 export interface ItemSettings {
+	apiFormat: 'geminiNative' | 'openAiChat';
+	streaming: boolean;
+	numberOfImages: number;
+	imageUrls: string[];
 	binaryPropertyOutput: string;
 	maxInputBytes: number;
 	timeoutMs: number;
@@ -35,7 +49,7 @@ export interface ReadOptions {
 
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
 
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ReadOptions {
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: string): ReadOptions {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const generation: Partial<GenerationInput> = {};
 
@@ -65,15 +79,44 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ReadOpti
 	if (options.responseModalities !== undefined) {
 		generation.responseModalities = options.responseModalities === 'IMAGE' ? ['IMAGE'] : ['TEXT', 'IMAGE'];
 	}
+	const systemInstruction = String(options.systemInstruction ?? '').trim();
+	if (systemInstruction) generation.systemInstruction = systemInstruction;
+	for (const key of ['temperature', 'topP', 'seed'] as const) {
+		if (options[key] === undefined || options[key] === '' || options[key] === null) continue;
+		const value = Number(options[key]);
+		if (!Number.isFinite(value)) {
+			throw new NodeOperationError(ctx.getNode(), `Option ${key} must be a number, got "${String(options[key])}" [item ${itemIndex}]`, {
+				itemIndex,
+				description: 'Check the expression that sets it.',
+			});
+		}
+		generation[key] = key === 'seed' ? Math.trunc(value) : value;
+	}
+	const safety = ((options.safetySettings as IDataObject | undefined)?.values ?? []) as IDataObject[];
+	if (safety.length) generation.safetySettings = safety.map((s) => ({ category: String(s.category), threshold: String(s.threshold) }));
+	if (options.googleSearch === true) generation.googleSearch = true;
+
+	const problems = unsupportedOptions({ model, ...generation });
+	if (problems.length) {
+		throw new NodeOperationError(ctx.getNode(), `${problems[0]} [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'The model would reject the request, so nothing was sent. If the model has gained the feature since, use its new name by ID.',
+		});
+	}
 
 	const binaryPropertyOutput = String(options.binaryPropertyOutput ?? 'data').trim() || 'data';
 	const maxInputMb = Number(options.maxInputMb ?? LIMITS.defaultMaxInputMb);
 	const timeoutSeconds = Number(options.timeout ?? LIMITS.defaultTimeoutSeconds);
 	const maxRetries = Number(options.maxRetries ?? LIMITS.defaultMaxRetries);
 
+	const numberOfImages = clamp(Math.floor(Number(options.numberOfImages ?? 1)) || 1, 1, LIMITS.maxNumberOfImages);
 	return {
 		generation,
 		settings: {
+			apiFormat: options.apiFormat === 'openAiChat' ? 'openAiChat' : 'geminiNative',
+			streaming: options.streaming === true,
+			numberOfImages,
+			imageUrls: parseUrlList(options.imageUrls),
 			binaryPropertyOutput,
 			maxInputBytes: Math.round((maxInputMb > 0 ? maxInputMb : LIMITS.defaultMaxInputMb) * 1024 * 1024),
 			timeoutMs: Math.round((timeoutSeconds > 0 ? timeoutSeconds : LIMITS.defaultTimeoutSeconds) * 1000),

@@ -29,6 +29,6 @@ export function planCommon(ctx: IExecuteFunctions, itemIndex: number): ItemPlan 
 			description: 'Describe the image to make. If the prompt comes from an expression, check that the field it reads exists on this item.',
 		});
 	}
-	const { generation, settings } = readOptions(ctx, itemIndex);
+	const { generation, settings } = readOptions(ctx, itemIndex, model);
 	return { itemIndex, input: { ...generation, model, prompt, images: [] }, binaryFields: [], settings };
 }

@@ -6,6 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { InputImage } from '../api/types';
 import { runPool } from '../helpers/pool';
 import { getConnection } from '../transport';
 import { generateImages } from './generate';
@@ -19,6 +20,12 @@ import * as textToImage from './textToImage.operation';
 const operations = { textToImage, imageToImage };
 type Operation = keyof typeof operations;
 
+/** Anything unexpected (a storage error, a bug) still reaches the user as a node error naming the item. */
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const json: { error: string; description?: string } = { error: error.message };
 	const description = (error as { description?: unknown }).description;
@@ -26,10 +33,14 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-/** Anything unexpected (a storage error, a bug) still reaches the user as a node error naming the item. */
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+/** One item's state while its requests run: images loaded once and shared by its requests. */
+interface ItemRun {
+	plan: ItemPlan;
+	images?: Promise<InputImage[]>;
+	pending: number;
+	/** Output items per request, in request order (binaries already stored, so memory is freed). */
+	outputs: INodeExecutionData[][];
+	error?: NodeApiError | NodeOperationError;
 }
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -39,53 +50,61 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known`);
 	}
 	const continueOnFail = this.continueOnFail();
-	const results: Array<INodeExecutionData[] | Error> = new Array(items.length);
+	const runs: Array<ItemRun | NodeApiError | NodeOperationError> = new Array(items.length);
 
 	// 1. Read and check every item before any request: a bad item 7 must not cost items 1-6's credit.
-	const plans: Array<ItemPlan | undefined> = new Array(items.length);
 	for (let i = 0; i < items.length; i++) {
 		try {
-			plans[i] = operations[operation].plan(this, i);
+			const plan = operations[operation].plan(this, i);
+			runs[i] = { plan, pending: plan.settings.numberOfImages, outputs: [] };
 		} catch (error) {
-			results[i] = asNodeError(this, error, i);
-			if (!continueOnFail) throw results[i];
+			runs[i] = asNodeError(this, error, i);
+			if (!continueOnFail) throw runs[i];
 		}
 	}
 
-	// 2. Requests, several at once. Images are loaded per item just before its request, so memory
-	// holds at most `concurrency` items' images.
+	// 2. The requests: one per image wanted, several at once, started in item order. An item's images
+	// are loaded just before its first request and dropped after its last, so memory holds the images
+	// of at most `concurrency` items.
+	const tasks = runs.flatMap((run) =>
+		'plan' in run ? Array.from({ length: run.plan.settings.numberOfImages }, (_, request) => ({ run, request })) : [],
+	);
 	const connection = await getConnection(this);
-	let firstFatal = Number.POSITIVE_INFINITY;
-	const toRun = plans.flatMap((plan, i) => (plan ? [i] : []));
+	let stopped = false;
 	await runPool(
-		toRun.length,
+		tasks.length,
 		readConcurrency(this),
 		async (n) => {
-			const plan = plans[toRun[n]] as ItemPlan;
-			const i = plan.itemIndex;
+			const { run, request } = tasks[n];
+			const { plan } = run;
 			try {
-				plan.input.images = await loadInputImages(this, plan);
-				const result = await generateImages(this, connection, plan.input, plan.settings, i);
-				plan.input.images = [];
-				results[i] = await toOutputItems(this, result, plan.input.model, i, plan.settings.binaryPropertyOutput);
+				if (run.error) return;
+				run.images ??= loadInputImages(this, plan);
+				const input = { ...plan.input, images: await run.images };
+				const result = await generateImages(this, connection, input, plan.settings, plan.itemIndex);
+				run.outputs[request] = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput);
 			} catch (error) {
-				plan.input.images = [];
-				results[i] = asNodeError(this, error, i);
-				if (!continueOnFail) firstFatal = Math.min(firstFatal, i);
+				run.error ??= asNodeError(this, error, plan.itemIndex);
+				if (!continueOnFail) stopped = true;
+			} finally {
+				if (--run.pending === 0) run.images = undefined;
 			}
 		},
-		() => firstFatal !== Number.POSITIVE_INFINITY,
+		() => stopped,
 	);
 
+	// 3. Output in input order; an item's images stay together, in request order. An item with a failed
+	// request is an error item as a whole, so pairing stays one answer per item.
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
-		const result = results[i];
-		if (result instanceof Error) {
-			if (!continueOnFail) throw result;
-			output.push(errorItem(result, i));
-		} else if (result) {
-			output.push(...result);
+		const run = runs[i];
+		const error = 'plan' in run ? run.error : run;
+		if (error) {
+			if (!continueOnFail) throw error;
+			output.push(errorItem(error, i));
+			continue;
 		}
+		if ('plan' in run) output.push(...run.outputs.flat());
 	}
 	return [output];
 }

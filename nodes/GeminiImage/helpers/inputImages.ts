@@ -36,6 +36,9 @@ function describeBytes(bytes: Uint8Array): string {
 	return 'not an image format we recognise';
 }
 
+/** A binary field name, or a URL for images given by URL. */
+const describeSource = (source: string) => (/^(https?|data):/i.test(source) ? `The image at ${source.slice(0, 100)}` : `Binary field "${source}"`);
+
 export type InputImageCheck = { ok: true; mimeType: string } | { ok: false; problem: string; fix: string };
 
 /**
@@ -44,7 +47,7 @@ export type InputImageCheck = { ok: true; mimeType: string } | { ok: false; prob
  */
 export function checkInputImage(bytes: Uint8Array, labelledMimeType: string | undefined, fieldName: string): InputImageCheck {
 	if (bytes.length === 0) {
-		return { ok: false, problem: `Binary field "${fieldName}" is empty (0 bytes)`, fix: 'Check the node that produced it.' };
+		return { ok: false, problem: `${describeSource(fieldName)} is empty (0 bytes)`, fix: 'Check the node or URL that produced it.' };
 	}
 	const info = sniffImage(bytes);
 	if (info && GEMINI_INPUT_MIME_TYPES.includes(info.mimeType)) return { ok: true, mimeType: info.mimeType };
@@ -53,7 +56,7 @@ export function checkInputImage(bytes: Uint8Array, labelledMimeType: string | un
 	if (!info && isIsoMedia && (label === 'image/heic' || label === 'image/heif')) return { ok: true, mimeType: label };
 	return {
 		ok: false,
-		problem: `Binary field "${fieldName}" is ${describeBytes(bytes)}${label ? ` (labelled ${label})` : ''}, which Gemini does not accept`,
+		problem: `${describeSource(fieldName)} is ${describeBytes(bytes)}${label ? ` (labelled ${label})` : ''}, which Gemini does not accept`,
 		fix: 'Use a PNG, JPEG, WEBP, HEIC or HEIF image: convert it first, for example with the Edit Image node.',
 	};
 }

@@ -91,8 +91,13 @@ export async function sendOnce(
 		};
 		return { value: { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body } };
 	} catch (error) {
-		return { failure: describeNetworkFailure(networkCode(error), rawMessage(error), failureContext, spec.timeoutMs) };
+		return { failure: describeThrown(error, failureContext, spec.timeoutMs) };
 	}
+}
+
+/** A thrown transport error (reset, timeout, refused, cancelled) as a failure the retry loop can weigh. */
+export function describeThrown(error: unknown, failureContext: FailureContext, timeoutMs?: number): ApiFailure {
+	return describeNetworkFailure(networkCode(error), rawMessage(error), failureContext, timeoutMs);
 }
 
 export interface RetryContext {

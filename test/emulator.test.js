@@ -1,0 +1,757 @@
+'use strict';
+// Tests of the CometAPI emulator (test/emulator/), with axios as the client.
+const crypto = require('node:crypto');
+const zlib = require('node:zlib');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const axios = require('axios');
+const { startEmulator, parseDirectives, parseSpec, faultFor } = require('./emulator/server');
+
+const KEY = 'sk-emulator-test';
+const IMAGE_MODEL = 'gemini-2.5-flash-image';
+const PRO_MODEL = 'gemini-3-pro-image-preview';
+
+let emu;
+let api;
+
+beforeAll(async () => {
+	emu = await startEmulator({ port: 0, host: '127.0.0.1', apiKey: KEY, latencyMs: 0, maxInFlight: Infinity });
+	api = axios.create({
+		baseURL: emu.url,
+		headers: { Authorization: `Bearer ${KEY}` },
+		validateStatus: () => true,
+		maxBodyLength: Infinity,
+		maxContentLength: Infinity,
+		maxRedirects: 0,
+	});
+});
+
+afterAll(async () => {
+	await emu.close();
+});
+
+beforeEach(() => {
+	emu.reset();
+	emu.setConfig({ defaultScenario: 'ok', latencyMs: 0, maxInFlight: null });
+});
+
+// ------------------------------------------------------------------------------------------- helpers
+function body(prompt, generationConfig, extraParts = []) {
+	const b = { contents: [{ role: 'user', parts: [{ text: prompt }, ...extraParts] }] };
+	if (generationConfig) b.generationConfig = generationConfig;
+	return b;
+}
+
+function generate(prompt, { model = IMAGE_MODEL, gen, parts, headers, config } = {}) {
+	return api.post(`/v1beta/models/${model}:generateContent`, body(prompt, gen, parts), Object.assign({ headers }, config));
+}
+
+function partsOf(data) {
+	return data.candidates[0].content.parts;
+}
+
+function imageParts(data) {
+	return partsOf(data).filter((p) => p.inlineData);
+}
+
+function decode(part) {
+	return Buffer.from(part.inlineData.data, 'base64');
+}
+
+const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
+
+// A small independent PNG reader: checks signature, chunk CRCs, inflates IDAT and checks its length.
+function readPng(buf) {
+	expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+	let p = 8;
+	let width;
+	let height;
+	const idat = [];
+	let sawEnd = false;
+	while (p < buf.length) {
+		const len = buf.readUInt32BE(p);
+		const type = buf.toString('latin1', p + 4, p + 8);
+		const data = buf.subarray(p + 8, p + 8 + len);
+		const crc = buf.readUInt32BE(p + 8 + len);
+		const calc = zlib.crc32 ? zlib.crc32(buf.subarray(p + 4, p + 8 + len)) >>> 0 : crc;
+		expect(calc).toBe(crc);
+		if (type === 'IHDR') {
+			width = data.readUInt32BE(0);
+			height = data.readUInt32BE(4);
+			expect(data[8]).toBe(8);
+			expect(data[9]).toBe(2);
+		}
+		if (type === 'IDAT') idat.push(data);
+		if (type === 'IEND') sawEnd = true;
+		p += 12 + len;
+	}
+	expect(sawEnd).toBe(true);
+	const raw = zlib.inflateSync(Buffer.concat(idat));
+	expect(raw.length).toBe(height * (1 + width * 3));
+	return { width, height, raw };
+}
+
+function jpegDims(buf) {
+	let p = 2;
+	while (p < buf.length) {
+		if (buf[p] !== 0xff) return null;
+		const marker = buf[p + 1];
+		const len = buf.readUInt16BE(p + 2);
+		if (marker === 0xc0 || marker === 0xc2) return { height: buf.readUInt16BE(p + 5), width: buf.readUInt16BE(p + 7), marker };
+		p += 2 + len;
+	}
+	return null;
+}
+
+// ------------------------------------------------------------------------------------------- unit: directives
+describe('directive parsing', () => {
+	test('several directives in a prompt', () => {
+		const d = parseDirectives('Draw a cat [emu:thoughts] [emu:latency=500] and [emu:fail=503x2,retryafter=3]');
+		expect(d.scenario).toBe('thoughts');
+		expect(d.latencyMs).toBe(500);
+		expect(d.retryAfter).toBe('3');
+		expect(d.faults).toEqual([{ kind: 'fail', status: 503, n: 2 }]);
+		expect(d.errors).toEqual([]);
+	});
+	test('sizes, bare faults and specs', () => {
+		expect(parseDirectives('[emu:size=20MB]').sizeBytes).toBe(20 * 1024 * 1024);
+		expect(parseDirectives('[emu:size=1500]').sizeBytes).toBe(1500);
+		expect(parseDirectives('[emu:hang]').faults).toEqual([{ kind: 'hang', n: 1 }]);
+		expect(parseSpec('thoughts latency=20').scenario).toBe('thoughts');
+		expect(parseDirectives('[emu:nope]').errors.length).toBe(1);
+	});
+	test('faults occupy consecutive attempts', () => {
+		const faults = [
+			{ kind: 'reset', n: 1 },
+			{ kind: 'fail', status: 503, n: 2 },
+		];
+		expect(faultFor(faults, 1).kind).toBe('reset');
+		expect(faultFor(faults, 2).status).toBe(503);
+		expect(faultFor(faults, 3).status).toBe(503);
+		expect(faultFor(faults, 4)).toBeNull();
+	});
+});
+
+// ------------------------------------------------------------------------------------------- models + auth
+describe('models and auth', () => {
+	test('GET /v1/models lists models in OpenAI shape, not image-first', async () => {
+		const r = await api.get('/v1/models');
+		expect(r.status).toBe(200);
+		expect(r.data.object).toBe('list');
+		expect(r.data.data.length).toBeGreaterThanOrEqual(12);
+		const ids = r.data.data.map((m) => m.id);
+		for (const id of ['gemini-2.5-flash-image', 'gemini-2.5-flash-image-preview', 'gemini-3-pro-image-preview', 'gemini-3-pro-image', 'gemini-3.1-flash-image-preview', 'gpt-4o', 'gemini-2.5-pro', 'claude-sonnet-4']) {
+			expect(ids).toContain(id);
+		}
+		expect(ids[0]).not.toMatch(/image/);
+		for (const m of r.data.data) {
+			expect(m.object).toBe('model');
+			expect(typeof m.owned_by).toBe('string');
+			expect(typeof m.created).toBe('number');
+		}
+	});
+
+	test('auth variants', async () => {
+		expect((await api.get('/v1/models', { headers: { Authorization: `Bearer ${KEY}` } })).status).toBe(200);
+		expect((await api.get('/v1/models', { headers: { Authorization: KEY } })).status).toBe(200);
+		expect((await generate('a', { headers: { Authorization: KEY } })).status).toBe(200);
+		expect((await generate('a', { headers: { Authorization: '', 'x-goog-api-key': KEY } })).status).toBe(200);
+		const q = await api.post(`/v1beta/models/${IMAGE_MODEL}:generateContent?key=${KEY}`, body('a'), { headers: { Authorization: '' } });
+		expect(q.status).toBe(200);
+		const kinds = emu.requests.map((r) => r.auth);
+		expect(kinds).toEqual(['bearer', 'bare', 'bare', 'x-goog-api-key', 'query']);
+		// secrets are not recorded
+		expect(emu.requests[0].headers.authorization).toBe('<redacted>');
+		expect(emu.requests[3].headers['x-goog-api-key']).toBe('<redacted>');
+		expect(emu.requests[4].query.key).toBe('<redacted>');
+	});
+
+	test('missing or wrong key -> 401 CometAPI envelope', async () => {
+		const check = (r) => {
+			expect(r.status).toBe(401);
+			expect(r.data.error.type).toBe('comet_api_error');
+			expect(r.data.error.param).toBe('');
+			expect(r.data.error.code).toBe('');
+			expect(r.data.error.message).toMatch(/^Invalid token \(request id: 20\d{15}[0-9a-f]+\)$/);
+		};
+		check(await api.get('/v1/models', { headers: { Authorization: 'Bearer sk-wrong' } }));
+		check(await api.get('/v1/models', { headers: { Authorization: '' } }));
+		check(await generate('a', { headers: { Authorization: 'Bearer nope' } }));
+		// x-goog-api-key and ?key= only count on /v1beta/*
+		check(await api.get(`/v1/models?key=${KEY}`, { headers: { Authorization: '', 'x-goog-api-key': KEY } }));
+	});
+});
+
+// ------------------------------------------------------------------------------------------- scenarios
+describe('answer scenarios', () => {
+	test('ok: text + real PNG sized by aspect ratio and image size', async () => {
+		const r = await generate('a red fox');
+		expect(r.status).toBe(200);
+		expect(r.headers['content-type']).toMatch(/application\/json/);
+		const parts = partsOf(r.data);
+		expect(parts[0]).toEqual({ text: 'Here is your image.' });
+		expect(parts[1].inlineData.mimeType).toBe('image/png');
+		expect(r.data.candidates[0].finishReason).toBe('STOP');
+		expect(r.data.candidates[0].content.role).toBe('model');
+		expect(r.data.modelVersion).toBe(IMAGE_MODEL);
+		expect(typeof r.data.responseId).toBe('string');
+		expect(r.data.usageMetadata.totalTokenCount).toBeGreaterThan(0);
+		const png = readPng(decode(parts[1]));
+		expect([png.width, png.height]).toEqual([1024, 1024]);
+		// solid colour from sha256(prompt)
+		const h = crypto.createHash('sha256').update('a red fox').digest();
+		expect([...png.raw.subarray(1, 4)]).toEqual([h[0], h[1], h[2]]);
+
+		const cases = [
+			[{ aspectRatio: '16:9' }, [1344, 768]],
+			[{ aspectRatio: '9:16' }, [768, 1344]],
+			[{ aspectRatio: '16:9', imageSize: '2K' }, [2688, 1536]],
+			[{ aspectRatio: '1:1', imageSize: '512' }, [512, 512]],
+			[{ aspectRatio: '4:3', imageSize: '4K' }, [4736, 3456]],
+		];
+		for (const [imageConfig, dims] of cases) {
+			const rr = await generate('a red fox', { model: PRO_MODEL, gen: { responseModalities: ['TEXT', 'IMAGE'], imageConfig } });
+			expect(rr.status).toBe(200);
+			const p = readPng(decode(imageParts(rr.data)[0]));
+			expect([p.width, p.height]).toEqual(dims);
+		}
+		const rec = emu.requests[emu.requests.length - 1];
+		expect(rec.asked).toMatchObject({ aspectRatio: '4:3', imageSize: '4K', inputImages: 0, responseModalities: ['TEXT', 'IMAGE'] });
+		expect(rec.imagesSent).toEqual([expect.objectContaining({ mimeType: 'image/png', width: 4736, height: 3456 })]);
+	});
+
+	test('ok: same prompt -> same bytes, different prompt -> different bytes; sha256 recorded', async () => {
+		const a = decode(imageParts((await generate('prompt one')).data)[0]);
+		const b = decode(imageParts((await generate('prompt one')).data)[0]);
+		const c = decode(imageParts((await generate('prompt two')).data)[0]);
+		expect(a.equals(b)).toBe(true);
+		expect(a.equals(c)).toBe(false);
+		expect(emu.requests[0].imagesSent[0]).toMatchObject({ sha256: sha(a), bytes: a.length, mimeType: 'image/png', width: 1024, height: 1024 });
+		expect(emu.requests[2].imagesSent[0].sha256).toBe(sha(c));
+	});
+
+	test('responseModalities IMAGE only drops the text part', async () => {
+		const r = await generate('x', { gen: { responseModalities: ['IMAGE'] } });
+		expect(partsOf(r.data).map((p) => Object.keys(p)[0])).toEqual(['inlineData']);
+	});
+
+	test('input images are recorded (camelCase and snake_case accepted)', async () => {
+		const img = Buffer.from(imageParts((await generate('source')).data)[0].inlineData.data, 'base64');
+		emu.reset();
+		const r = await generate('edit this', {
+			parts: [
+				{ inlineData: { mimeType: 'image/png', data: img.toString('base64') } },
+				{ inline_data: { mime_type: 'image/jpeg', data: img.toString('base64') } },
+			],
+		});
+		expect(r.status).toBe(200);
+		const rec = emu.requests[0];
+		expect(rec.asked.inputImages).toBe(2);
+		expect(rec.imagesReceived.map((i) => i.key)).toEqual(['inlineData', 'inline_data']);
+		expect(rec.imagesReceived[0]).toMatchObject({ sha256: sha(img), bytes: img.length, detectedType: 'png', width: 1024, height: 1024 });
+		expect(rec.snakeCaseKeys).toContain('contents[0].parts[2].inline_data');
+		expect(rec.body.contents[0].parts[1].inlineData.data).toBe(img.toString('base64'));
+	});
+
+	test('multi: two final images of different colours', async () => {
+		const r = await generate('[emu:multi] two cats');
+		const imgs = imageParts(r.data);
+		expect(imgs).toHaveLength(2);
+		expect(partsOf(r.data)[0].text).toBeTruthy();
+		const [a, b] = imgs.map(decode);
+		readPng(a);
+		readPng(b);
+		expect(a.equals(b)).toBe(false);
+		expect(emu.requests[0].scenario).toBe('multi');
+		expect(emu.requests[0].imagesSent).toHaveLength(2);
+	});
+
+	test('jpeg-as-png: real JPEG bytes labelled image/png', async () => {
+		const r = await generate('[emu:jpeg-as-png] x', { gen: { imageConfig: { aspectRatio: '3:2' } } });
+		const part = imageParts(r.data)[0];
+		expect(part.inlineData.mimeType).toBe('image/png');
+		const buf = decode(part);
+		expect(buf.subarray(0, 3).toString('hex')).toBe('ffd8ff');
+		expect(buf.subarray(-2).toString('hex')).toBe('ffd9');
+		expect(jpegDims(buf)).toEqual({ width: 1248, height: 832, marker: 0xc0 });
+	});
+
+	test('webp and gif: real bytes with dimensions', async () => {
+		const w = await generate('[emu:webp] x', { gen: { imageConfig: { aspectRatio: '16:9' } } });
+		const wp = imageParts(w.data)[0];
+		expect(wp.inlineData.mimeType).toBe('image/webp');
+		const wb = decode(wp);
+		expect(wb.toString('latin1', 0, 4)).toBe('RIFF');
+		expect(wb.toString('latin1', 8, 12)).toBe('WEBP');
+		expect(wb.readUInt32LE(4)).toBe(wb.length - 8);
+		const bits = wb.readUInt32LE(21);
+		expect([(bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1]).toEqual([1344, 768]);
+
+		const g = await generate('[emu:gif] x');
+		const gp = imageParts(g.data)[0];
+		expect(gp.inlineData.mimeType).toBe('image/gif');
+		const gb = decode(gp);
+		expect(gb.toString('latin1', 0, 6)).toBe('GIF89a');
+		expect([gb.readUInt16LE(6), gb.readUInt16LE(8)]).toEqual([1024, 1024]);
+		expect(gb[gb.length - 1]).toBe(0x3b);
+	});
+
+	test('thoughts: thought text, two drafts, final text and image with signatures', async () => {
+		const r = await generate('[emu:thoughts] a poster', { model: PRO_MODEL });
+		const parts = partsOf(r.data);
+		expect(parts).toHaveLength(5);
+		expect(parts[0]).toEqual({ text: 'thinking...', thought: true });
+		expect(parts[1].thought).toBe(true);
+		expect(parts[2].thought).toBe(true);
+		expect(parts[3]).toEqual({ text: 'Here is your poster.', thoughtSignature: 'sig' });
+		expect(parts[4].thoughtSignature).toBe('sig');
+		expect(parts[4].thought).toBeUndefined();
+		const [d1, d2, fin] = [parts[1], parts[2], parts[4]].map(decode);
+		expect(d1.equals(fin) || d2.equals(fin) || d1.equals(d2)).toBe(false);
+		expect(r.data.usageMetadata.thoughtsTokenCount).toBeGreaterThan(0);
+		const sent = emu.requests[0].imagesSent;
+		expect(sent.map((s) => s.role)).toEqual(['draft', 'draft', 'final']);
+		expect(sent[2].sha256).toBe(sha(fin));
+	});
+
+	test('snake: every key snake_case', async () => {
+		const r = await generate('[emu:snake] x');
+		const c = r.data.candidates[0];
+		expect(c.finish_reason).toBe('STOP');
+		expect(c.content.parts[0].text).toBe('Here is your image.');
+		expect(c.content.parts[1].inline_data.mime_type).toBe('image/png');
+		readPng(Buffer.from(c.content.parts[1].inline_data.data, 'base64'));
+		expect(r.data.usage_metadata.prompt_token_count).toBeGreaterThan(0);
+		expect(r.data.model_version).toBe(IMAGE_MODEL);
+		expect(r.data.response_id).toBeTruthy();
+		expect(JSON.stringify(r.data)).not.toMatch(/"[a-z]+[A-Z][a-zA-Z]*":/);
+	});
+
+	test('no-image answers with HTTP 200', async () => {
+		let r = await generate('[emu:image-safety] x');
+		expect(r.status).toBe(200);
+		expect(r.data.candidates[0]).toMatchObject({ content: { role: 'model', parts: null }, finishReason: 'IMAGE_SAFETY' });
+		expect(r.data.candidates[0].finishMessage).toMatch(/Prohibited Use policy/);
+
+		r = await generate('[emu:blocked] x');
+		expect(r.data.candidates).toBeUndefined();
+		expect(r.data.promptFeedback).toEqual({ blockReason: 'PROHIBITED_CONTENT' });
+
+		r = await generate('[emu:text-only] x');
+		expect(partsOf(r.data)).toEqual([{ text: expect.stringMatching(/^I can't draw that, but here is a description: /) }]);
+		expect(r.data.candidates[0].finishReason).toBe('STOP');
+
+		r = await generate('[emu:no-image] x');
+		expect(r.data.candidates[0].finishReason).toBe('NO_IMAGE');
+		expect(r.data.candidates[0].content.parts).toBeUndefined();
+		expect(r.data.candidates[0].finishMessage).toBeTruthy();
+
+		r = await generate('[emu:empty-parts] x');
+		expect(r.data.candidates[0].content).toEqual({ role: 'model' });
+		expect(r.data.candidates[0].finishReason).toBe('STOP');
+
+		r = await generate('[emu:empty-image] x');
+		expect(imageParts(r.data)[0].inlineData).toEqual({ mimeType: 'image/png', data: '' });
+		expect(emu.requests[emu.requests.length - 1].imagesSent[0].bytes).toBe(0);
+	});
+
+	test('error scenarios', async () => {
+		const comet = (r, status, code, msg) => {
+			expect(r.status).toBe(status);
+			expect(r.data.error).toMatchObject({ type: 'comet_api_error', param: '', code });
+			expect(r.data.error.message).toMatch(msg);
+			expect(r.data.error.message).toMatch(/\(request id: \w+\)$/);
+		};
+		const google = (r, status, gstatus) => {
+			expect(r.status).toBe(status);
+			expect(r.data.error.code).toBe(status);
+			expect(r.data.error.status).toBe(gstatus);
+			expect(typeof r.data.error.message).toBe('string');
+		};
+		google(await generate('[emu:error-400-google] x'), 400, 'INVALID_ARGUMENT');
+		comet(await generate('[emu:error-401] x'), 401, '', /^Invalid token/);
+		comet(await generate('[emu:error-402] x'), 402, 'insufficient_quota', /insufficient quota/);
+		comet(await generate('[emu:error-403] x'), 403, 'access_denied', /access denied/);
+		google(await generate('[emu:error-404] x'), 404, 'NOT_FOUND');
+		comet(await generate('[emu:error-413] x'), 413, 'request_body_too_large', /^request entity too large/);
+		const r429 = await generate('[emu:error-429-google] x');
+		google(r429, 429, 'RESOURCE_EXHAUSTED');
+		expect(r429.data.error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }]);
+		comet(await generate('[emu:error-500-invalid] x'), 500, 'invalid_request', /invalid request/);
+		comet(await generate('[emu:error-500] x'), 500, 500, /internal server error/);
+		comet(await generate('[emu:error-503-model] x'), 503, 'model_not_found', new RegExp(`^model_not_found: no available channel for model ${IMAGE_MODEL} `));
+		comet(await generate('[emu:error-503] x'), 503, '', /upstream service temporarily unavailable/);
+
+		const html = await generate('[emu:html] x');
+		expect(html.status).toBe(200);
+		expect(html.headers['content-type']).toMatch(/^text\/html/);
+		expect(html.data).toMatch(/^<!DOCTYPE html>/);
+
+		const red = await generate('[emu:redirect] x');
+		expect(red.status).toBe(301);
+		expect(red.headers.location).toBe('/somewhere');
+	});
+
+	test('scenario selection: prompt directive > x-emulator-scenario header > default', async () => {
+		emu.setDefaultScenario('text-only');
+		expect(partsOf((await generate('x')).data)).toHaveLength(1);
+		expect((await generate('x', { headers: { 'x-emulator-scenario': 'blocked' } })).data.promptFeedback).toBeTruthy();
+		const r = await generate('[emu:multi] x', { headers: { 'x-emulator-scenario': 'blocked' } });
+		expect(imageParts(r.data)).toHaveLength(2);
+		expect(emu.requests.map((q) => q.scenario)).toEqual(['text-only', 'blocked', 'multi']);
+		// directives in the system instruction count too
+		const s = await api.post(`/v1beta/models/${IMAGE_MODEL}:generateContent`, Object.assign(body('x'), { systemInstruction: { parts: [{ text: '[emu:no-image]' }] } }));
+		expect(s.data.candidates[0].finishReason).toBe('NO_IMAGE');
+		// unknown directive -> 400 explaining it
+		const bad = await generate('[emu:no-such-thing] x');
+		expect(bad.status).toBe(400);
+		expect(bad.data.error.message).toMatch(/no-such-thing/);
+	});
+
+	test('size=<N>MB: a valid PNG of about that size, fast after the first time', async () => {
+		const target = 20 * 1024 * 1024;
+		let t = Date.now();
+		const first = await generate('[emu:size=20MB] big');
+		const firstMs = Date.now() - t;
+		t = Date.now();
+		const again = await generate('[emu:size=20MB] big again');
+		const againMs = Date.now() - t;
+		expect(first.status).toBe(200);
+		const buf = decode(imageParts(again.data)[0]);
+		expect(Math.abs(buf.length - target)).toBeLessThan(target * 0.01);
+		expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+		const rec = emu.requests[1];
+		expect(rec.sizeBytes).toBe(target);
+		expect(rec.imagesSent[0].bytes).toBe(buf.length);
+		expect(firstMs).toBeLessThan(5000);
+		expect(againMs).toBeLessThan(2000);
+		// small sizes: really valid
+		const small = await generate('[emu:size=50000] small');
+		const sb = decode(imageParts(small.data)[0]);
+		readPng(sb);
+		expect(Math.abs(sb.length - 50000)).toBeLessThan(1000);
+	});
+});
+
+// ------------------------------------------------------------------------------------------- request checks
+describe('request checks (400, 404, 503)', () => {
+	const post = (data, model = IMAGE_MODEL) =>
+		api.post(`/v1beta/models/${model}:generateContent`, data, { headers: { 'Content-Type': 'application/json' }, transformRequest: [(d) => d] });
+
+	test('400s in Google envelope', async () => {
+		const expect400 = (r, msg) => {
+			expect(r.status).toBe(400);
+			expect(r.data.error.code).toBe(400);
+			expect(r.data.error.status).toBe('INVALID_ARGUMENT');
+			expect(r.data.error.message).toMatch(msg);
+		};
+		expect400(await post('{not json'), /Invalid JSON payload/);
+		expect400(await post(JSON.stringify({})), /contents is not specified/);
+		expect400(await post(JSON.stringify({ contents: [] })), /contents is not specified/);
+		expect400(
+			await post(JSON.stringify(body('x', null, [{ inlineData: { mimeType: 'image/png', data: 'data:image/png;base64,iVBORw0KGgo=' } }]))),
+			/Base64 decoding failed/,
+		);
+		expect400(await post(JSON.stringify(body('x', null, [{ inlineData: { mimeType: 'image/gif', data: 'R0lGODlh' } }]))), /Unsupported MIME type: image\/gif/);
+		expect400(await post(JSON.stringify(body('x', { imageConfig: { imageSize: '1k' } }))), /image_size/);
+		expect400(await post(JSON.stringify(body('x', { imageConfig: { imageSize: '3K' } }))), /image_size/);
+		expect400(await post(JSON.stringify(body('x', { imageConfig: { aspectRatio: '7:3' } }))), /aspect_ratio/);
+		for (const size of ['512', '1K', '2K', '4K']) {
+			expect((await post(JSON.stringify(body('x', { imageConfig: { imageSize: size, aspectRatio: '1:1' } })))).status).toBe(200);
+		}
+		// snake_case request keys are accepted (and recorded)
+		const snake = await post(JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }], generation_config: { image_config: { aspect_ratio: '16:9' } } }));
+		expect(snake.status).toBe(200);
+		expect(readPng(decode(imageParts(snake.data)[0])).width).toBe(1344);
+		expect(emu.requests[emu.requests.length - 1].snakeCaseKeys).toEqual(['generation_config', 'generation_config.image_config', 'generation_config.image_config.aspect_ratio']);
+	});
+
+	test('unknown model -> 503 model_not_found', async () => {
+		for (const model of ['unknown-model-1', 'nonexistent']) {
+			const r = await generate('x', { model });
+			expect(r.status).toBe(503);
+			expect(r.data.error.code).toBe('model_not_found');
+			expect(r.data.error.message).toMatch(new RegExp(`^model_not_found: no available channel for model ${model} \\(request id: `));
+		}
+	});
+
+	test('other paths -> 404 HTML page', async () => {
+		for (const p of ['/', '/v1beta/models/x:generateContentX', '/v1/v1beta/models/x:generateContent', '/api/v1/models']) {
+			const r = await api.post(p, {});
+			expect(r.status).toBe(404);
+			expect(r.headers['content-type']).toMatch(/^text\/html/);
+			expect(r.data).toMatch(/<html/);
+		}
+	});
+});
+
+// ------------------------------------------------------------------------------------------- faults
+describe('fault injection', () => {
+	test('fail=503x2: two 503 then 200 for the same prompt; counters reset', async () => {
+		const prompt = '[emu:fail=503x2] retry me';
+		const statuses = [];
+		for (let i = 0; i < 3; i++) statuses.push((await generate(prompt)).status);
+		expect(statuses).toEqual([503, 503, 200]);
+		expect(emu.requests.map((r) => r.attempt)).toEqual([1, 2, 3]);
+		expect(emu.requests[0].outcome).toBe('fail-503');
+		// another prompt has its own counter
+		expect((await generate('[emu:fail=503x2] other')).status).toBe(503);
+		// different input image -> different identity
+		expect((await generate(prompt, { parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] })).status).toBe(503);
+		emu.reset();
+		expect((await generate(prompt)).status).toBe(503);
+		expect(emu.requests[0].attempt).toBe(1);
+	});
+
+	test('fail=429 carries Retry-After; retryafter=<s> changes it; 524 is an HTML page', async () => {
+		const r = await generate('[emu:fail=429x1] a');
+		expect(r.status).toBe(429);
+		expect(r.headers['retry-after']).toBe('1');
+		expect(r.data.error.type).toBe('comet_api_error');
+		const r2 = await generate('[emu:fail=429x1] [emu:retryafter=3] b');
+		expect(r2.headers['retry-after']).toBe('3');
+		const r3 = await generate('[emu:fail=524x1] c');
+		expect(r3.status).toBe(524);
+		expect(r3.headers['content-type']).toMatch(/^text\/html/);
+		expect(r3.data).toMatch(/524/);
+		for (const s of [408, 500, 502, 504]) {
+			const rr = await generate(`[emu:fail=${s}x1] d${s}`);
+			expect(rr.status).toBe(s);
+			expect(rr.data.error.code).toBe(s);
+		}
+	});
+
+	test('reset=1: connection reset, then an answer', async () => {
+		let err;
+		try {
+			await generate('[emu:reset=1] r');
+		} catch (e) {
+			err = e;
+		}
+		expect(err).toBeDefined();
+		expect(['ECONNRESET', 'ERR_BAD_RESPONSE', 'EPIPE']).toContain(err.code);
+		expect((await generate('[emu:reset=1] r')).status).toBe(200);
+		expect(emu.requests.map((r) => r.outcome)).toEqual(['reset', 'answered']);
+	});
+
+	test('hang=1: never answers (client timeout), then an answer; close() is not blocked', async () => {
+		let err;
+		try {
+			await generate('[emu:hang=1] h', { config: { timeout: 300 } });
+		} catch (e) {
+			err = e;
+		}
+		expect(err && err.code).toBe('ECONNABORTED');
+		expect((await generate('[emu:hang=1] h', { config: { timeout: 2000 } })).status).toBe(200);
+		expect(emu.requests[0].outcome).toBe('hang');
+
+		const other = await startEmulator({ port: 0, apiKey: KEY });
+		const pending = axios
+			.post(`${other.url}/v1beta/models/${IMAGE_MODEL}:generateContent`, body('[emu:hang] forever'), { headers: { Authorization: KEY } })
+			.catch((e) => e);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(other.requests).toHaveLength(1);
+		const t = Date.now();
+		await other.close();
+		expect(Date.now() - t).toBeLessThan(1000);
+		const e = await pending;
+		expect(e).toBeInstanceOf(Error);
+	});
+
+	test('truncate=1: 200 with a cut JSON body and matching Content-Length', async () => {
+		const r = await generate('[emu:truncate=1] t', { config: { responseType: 'text', transformResponse: [(d) => d] } });
+		expect(r.status).toBe(200);
+		expect(Number(r.headers['content-length'])).toBe(Buffer.byteLength(r.data));
+		expect(() => JSON.parse(r.data)).toThrow();
+		expect(r.data.startsWith('{"candidates"')).toBe(true);
+		expect((await generate('[emu:truncate=1] t')).data.candidates).toBeDefined();
+		expect(emu.requests[0].outcome).toBe('truncated');
+	});
+
+	test('latency=<ms> directive and global latency', async () => {
+		let t = Date.now();
+		expect((await generate('[emu:latency=250] slow')).status).toBe(200);
+		expect(Date.now() - t).toBeGreaterThanOrEqual(240);
+		emu.setConfig({ latencyMs: 150 });
+		t = Date.now();
+		await generate('slow too');
+		expect(Date.now() - t).toBeGreaterThanOrEqual(140);
+		t = Date.now();
+		await generate('[emu:latency=0] fast');
+		expect(Date.now() - t).toBeLessThan(140);
+	});
+
+	test('maxInFlight: requests beyond the limit get 429 + Retry-After: 1', async () => {
+		const cfg = await api.post('/__emulator/config', { maxInFlight: 2 });
+		expect(cfg.data.maxInFlight).toBe(2);
+		const all = await Promise.all([1, 2, 3, 4].map((i) => generate(`[emu:latency=300] p${i}`)));
+		const statuses = all.map((r) => r.status).sort();
+		expect(statuses).toEqual([200, 200, 429, 429]);
+		const limited = all.filter((r) => r.status === 429);
+		for (const r of limited) {
+			expect(r.headers['retry-after']).toBe('1');
+			expect(r.data.error.code).toBe('rate_limit_exceeded');
+		}
+		expect(emu.stats().rateLimited).toBe(2);
+		expect(emu.requests.filter((r) => r.outcome === 'rate-limited')).toHaveLength(2);
+		// unlimited again
+		await api.post('/__emulator/config', { maxInFlight: null });
+		const again = await Promise.all([1, 2, 3].map((i) => generate(`q${i}`)));
+		expect(again.map((r) => r.status)).toEqual([200, 200, 200]);
+	});
+});
+
+// ------------------------------------------------------------------------------------------- streaming
+describe('streaming route', () => {
+	const stream = (prompt, opts = {}) =>
+		api.post(`/v1beta/models/${opts.model || PRO_MODEL}:streamGenerateContent?alt=sse`, body(prompt, opts.gen), {
+			responseType: 'text',
+			transformResponse: [(d) => d],
+			headers: opts.headers,
+		});
+
+	const events = (text) =>
+		text
+			.split('\r\n\r\n')
+			.filter((e) => e.startsWith('data: '))
+			.map((e) => JSON.parse(e.slice(6)));
+
+	test('SSE: PING first, CRLF-separated whole-response events, image in its own event, no [DONE]', async () => {
+		const r = await stream('stream me', { gen: { imageConfig: { aspectRatio: '16:9' } } });
+		expect(r.status).toBe(200);
+		expect(r.headers['content-type']).toMatch(/^text\/event-stream/);
+		expect(r.data.startsWith(': PING\r\n\r\n')).toBe(true);
+		expect(r.data.endsWith('\r\n\r\n')).toBe(true);
+		expect(r.data).not.toMatch(/\[DONE\]/);
+		expect(r.data.replace(/\r\n/g, '')).not.toMatch(/\n/);
+		const ev = events(r.data);
+		expect(ev.length).toBe(3);
+		expect(ev[0].candidates[0].content.parts).toEqual([{ text: 'Here is your image.' }]);
+		const img = ev[1].candidates[0].content.parts[0].inlineData;
+		expect(img.mimeType).toBe('image/png');
+		expect(readPng(Buffer.from(img.data, 'base64')).width).toBe(1344);
+		const last = ev[ev.length - 1];
+		expect(last.candidates[0].finishReason).toBe('STOP');
+		expect(last.usageMetadata.totalTokenCount).toBeGreaterThan(0);
+		expect(ev[0].candidates[0].finishReason).toBeUndefined();
+		// same image as the non-streamed route for the same prompt
+		const plain = await generate('stream me', { model: PRO_MODEL, gen: { imageConfig: { aspectRatio: '16:9' } } });
+		expect(imageParts(plain.data)[0].inlineData.data).toBe(img.data);
+		expect(emu.requests[0].route).toBe('stream');
+		expect(emu.requests[0].imagesSent).toHaveLength(1);
+	});
+
+	test('SSE: thoughts arrive part by part; snake keys stay snake', async () => {
+		const ev = events((await stream('[emu:thoughts] p')).data);
+		expect(ev).toHaveLength(6);
+		expect(ev[1].candidates[0].content.parts[0].thought).toBe(true);
+		expect(ev[4].candidates[0].content.parts[0].thoughtSignature).toBe('sig');
+		const sn = events((await stream('[emu:snake] p')).data);
+		expect(sn[1].candidates[0].content.parts[0].inline_data.mime_type).toBe('image/png');
+		expect(sn[sn.length - 1].usage_metadata).toBeDefined();
+	});
+
+	test('stream-error: a text chunk then an in-stream error event', async () => {
+		const r = await stream('[emu:stream-error] p');
+		expect(r.status).toBe(200);
+		const ev = events(r.data);
+		expect(ev).toHaveLength(2);
+		expect(ev[0].candidates[0].content.parts[0].text).toBeTruthy();
+		expect(ev[1]).toEqual({ error: { code: 500, message: 'Internal error in stream', status: 'INTERNAL' } });
+		// on the non-streamed route the same scenario is a plain 500
+		expect((await generate('[emu:stream-error] p')).status).toBe(500);
+	});
+
+	test('errors before the stream are plain HTTP errors; faults work on the stream route', async () => {
+		const r = await stream('[emu:error-402] p');
+		expect(r.status).toBe(402);
+		expect(JSON.parse(r.data).error.code).toBe('insufficient_quota');
+		expect((await stream('[emu:fail=503x1] s')).status).toBe(503);
+		expect((await stream('[emu:fail=503x1] s')).status).toBe(200);
+		const blocked = events((await stream('[emu:blocked] p')).data);
+		expect(blocked).toHaveLength(1);
+		expect(blocked[0].promptFeedback.blockReason).toBe('PROHIBITED_CONTENT');
+	});
+
+	test('truncated stream ends in the middle of the image event', async () => {
+		const r = await stream('[emu:truncate] p');
+		expect(r.status).toBe(200);
+		const chunks = r.data.split('\r\n\r\n');
+		expect(chunks[0]).toBe(': PING');
+		expect(JSON.parse(chunks[1].slice(6)).candidates).toBeDefined();
+		expect(() => JSON.parse(chunks[2].slice(6))).toThrow();
+		expect(r.data).not.toMatch(/finishReason/);
+	});
+
+	test('without alt=sse the stream is one JSON array', async () => {
+		const r = await api.post(`/v1beta/models/${PRO_MODEL}:streamGenerateContent`, body('arr'));
+		expect(r.status).toBe(200);
+		expect(Array.isArray(r.data)).toBe(true);
+		expect(r.data[r.data.length - 1].candidates[0].finishReason).toBe('STOP');
+		expect(emu.requests[0].imagesSent).toHaveLength(1);
+	});
+});
+
+// ------------------------------------------------------------------------------------------- control API
+describe('control API', () => {
+	const control = axios.create({ validateStatus: () => true });
+
+	test('requests, config, reset (no key needed)', async () => {
+		const img = Buffer.alloc(3000, 1).toString('base64');
+		await generate('logged', { parts: [{ inlineData: { mimeType: 'image/png', data: img } }] });
+		const list = await control.get(`${emu.url}/__emulator/requests`);
+		expect(list.status).toBe(200);
+		expect(list.data).toHaveLength(1);
+		const rec = list.data[0];
+		expect(rec).toMatchObject({ method: 'POST', route: 'native', scenario: 'ok', status: 200, attempt: 1, model: IMAGE_MODEL });
+		expect(rec.body.contents[0].parts[1].inlineData.data).toBe('<omitted 4000 chars>');
+		expect(rec.imagesSent[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+		expect(rec.headers.authorization).toBe('<redacted>');
+		// the control API itself is not recorded
+		expect(emu.requests).toHaveLength(1);
+
+		const cfg = await control.post(`${emu.url}/__emulator/config`, { defaultScenario: 'blocked', latencyMs: 0 });
+		expect(cfg.status).toBe(200);
+		expect(cfg.data.defaultScenario).toBe('blocked');
+		expect((await generate('x')).data.promptFeedback).toBeDefined();
+		expect((await control.get(`${emu.url}/__emulator/config`)).data.defaultScenario).toBe('blocked');
+		const bad = await control.post(`${emu.url}/__emulator/config`, { defaultScenario: 'nope' });
+		expect(bad.status).toBe(400);
+
+		const since = (await control.get(`${emu.url}/__emulator/requests?since=${emu.requests[0].id}`)).data;
+		expect(since.map((r) => r.id)).toEqual([emu.requests[1].id]);
+
+		expect((await control.post(`${emu.url}/__emulator/reset`)).data).toEqual({ ok: true });
+		expect((await control.get(`${emu.url}/__emulator/requests`)).data).toEqual([]);
+		expect(emu.requests).toHaveLength(0);
+		const stats = (await control.get(`${emu.url}/__emulator/stats`)).data;
+		expect(stats.total).toBe(0);
+	});
+});
+
+// ------------------------------------------------------------------------------------------- CLI
+describe('CLI', () => {
+	test('starts on port 0, prints the URL, serves, exits on SIGTERM', async () => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'emulator', 'cli.js'), '--port', '0', '--key', 'sk-cli', '--scenario', 'text-only'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stderr = '';
+		child.stderr.on('data', (d) => (stderr += d));
+		const line = await new Promise((resolve, reject) => {
+			let out = '';
+			child.stdout.on('data', (d) => {
+				out += d;
+				if (out.includes('\n')) resolve(out.split('\n')[0]);
+			});
+			child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+		});
+		expect(line).toMatch(/^CometAPI emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
+		const url = line.split(' ').pop();
+		const r = await axios.post(`${url}/v1beta/models/${IMAGE_MODEL}:generateContent`, body('cli'), { headers: { Authorization: 'sk-cli' } });
+		expect(r.data.candidates[0].content.parts[0].text).toMatch(/^I can't draw that/);
+		const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+		child.kill('SIGTERM');
+		expect(await exited).toEqual({ code: 0, signal: null });
+		expect(stderr).toMatch(/^POST \/v1beta\/models\/gemini-2\.5-flash-image:generateContent text-only 200 \d+ms$/m);
+	});
+});
