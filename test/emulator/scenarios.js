@@ -86,6 +86,9 @@ const NATIVE_SCENARIOS = [
 	...ERROR_SCENARIOS,
 ];
 
+// Chat-route scenario names that the native route answers with its closest equivalent.
+const NATIVE_ALIASES = { 'content-filter': 'image-safety', 'images-array': 'ok' };
+
 // ------------------------------------------------------------------------------------------- helpers
 function requestId() {
 	// CometAPI style: YYYYMMDDHHMMSS + millis + random
@@ -309,7 +312,7 @@ function finalImage(ctx, colourText) {
  * ctx: { model, promptText, aspectRatio, imageSize, inputImages, sizeBytes, responseModalities, requestId, responseId }
  */
 function buildNativeAnswer(scenario, ctx) {
-	const name = scenario || 'ok';
+	const name = NATIVE_ALIASES[scenario] || scenario || 'ok';
 	const err = errorScenario(name, ctx);
 	if (err) return err;
 
@@ -491,9 +494,13 @@ module.exports = {
 	googleError,
 	toSnake,
 	dimsFor,
+	finalImage,
+	usage,
+	textTokens,
 	requestId,
 	responseId,
 	NATIVE_SCENARIOS,
+	NATIVE_ALIASES,
 	ERROR_SCENARIOS,
 	ASPECT_RATIOS,
 	IMAGE_SIZES,

@@ -12,6 +12,7 @@ const http = require('node:http');
 const crypto = require('node:crypto');
 const images = require('./images');
 const scenarios = require('./scenarios');
+const chat = require('./chat-scenarios');
 
 const DEFAULT_API_KEY = 'sk-emulator';
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
@@ -38,13 +39,14 @@ const MODELS = [
 ];
 
 const FAULT_KINDS = ['reset', 'hang', 'truncate'];
+const DEFAULT_DRIP_MS = 1000; // a bare `slowdrip`
 
 // ------------------------------------------------------------------------------------------- directives
 // Tokens: `[emu:name]`, `[emu:key=value]`, several per bracket allowed (`[emu:thoughts,latency=500]`).
 const DIRECTIVE_RE = /\[emu:([^\]]*)\]/gi;
 
 function emptyDirectives() {
-	return { scenario: undefined, latencyMs: undefined, sizeBytes: undefined, retryAfter: undefined, faults: [], tokens: [], errors: [] };
+	return { scenario: undefined, latencyMs: undefined, dripMs: undefined, sizeBytes: undefined, retryAfter: undefined, faults: [], tokens: [], errors: [] };
 }
 
 function parseSize(v) {
@@ -73,8 +75,9 @@ function applyToken(d, token) {
 	const eq = t.indexOf('=');
 	if (eq < 0) {
 		const name = t.toLowerCase();
-		if (scenarios.NATIVE_SCENARIOS.includes(name)) d.scenario = name;
+		if (chat.ALL_SCENARIOS.includes(name)) d.scenario = name;
 		else if (FAULT_KINDS.includes(name)) d.faults.push({ kind: name, n: 1 });
+		else if (name === 'slowdrip' || name === 'drip') d.dripMs = DEFAULT_DRIP_MS;
 		else d.errors.push(`unknown emulator scenario or directive '${t}'`);
 		return;
 	}
@@ -82,13 +85,20 @@ function applyToken(d, token) {
 	const value = t.slice(eq + 1).trim();
 	switch (key) {
 		case 'scenario':
-			if (scenarios.NATIVE_SCENARIOS.includes(value.toLowerCase())) d.scenario = value.toLowerCase();
+			if (chat.ALL_SCENARIOS.includes(value.toLowerCase())) d.scenario = value.toLowerCase();
 			else d.errors.push(`unknown emulator scenario '${value}'`);
 			break;
 		case 'latency': {
 			const ms = parseMs(value);
 			if (ms === null) d.errors.push(`bad latency '${value}'`);
 			else d.latencyMs = ms;
+			break;
+		}
+		case 'drip':
+		case 'slowdrip': {
+			const ms = parseMs(value);
+			if (ms === null) d.errors.push(`bad ${key} '${value}'`);
+			else d.dripMs = ms;
 			break;
 		}
 		case 'size': {
@@ -146,7 +156,7 @@ function mergeDirectives(...list) {
 	const out = emptyDirectives();
 	for (const d of list) {
 		if (!d) continue;
-		for (const k of ['scenario', 'latencyMs', 'sizeBytes', 'retryAfter']) if (d[k] !== undefined) out[k] = d[k];
+		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter']) if (d[k] !== undefined) out[k] = d[k];
 		out.faults.push(...d.faults);
 		out.tokens.push(...d.tokens);
 		out.errors.push(...d.errors);
@@ -344,6 +354,124 @@ function analyseNative(body) {
 	return out;
 }
 
+const DATA_URL_RE = /^data:([^;,]*)((?:;[^;,]*)*);base64,([\s\S]*)$/i;
+
+// Reads the chat request body: prompt text (the user messages' text), directives text (system + user), input
+// images (image_url data URLs), asked options (from extra_body.google, or a top-level `google`), validation.
+function analyseChat(body) {
+	const out = {
+		model: null,
+		stream: false,
+		promptText: '',
+		directiveText: '',
+		images: [],
+		asked: null,
+		validationError: null,
+		snakeCaseKeys: collectSnakeKeys(body, '', []),
+	};
+	const bad = (message) => {
+		if (!out.validationError) out.validationError = chat.openaiError(400, message);
+	};
+	if (!body || typeof body !== 'object' || Array.isArray(body)) {
+		bad('The request body must be a JSON object.');
+		return out;
+	}
+	out.stream = body.stream === true;
+	if (typeof body.model === 'string' && body.model !== '') out.model = body.model;
+	else bad('you must provide a model parameter');
+	const messages = body.messages;
+	const userTexts = [];
+	const sysTexts = [];
+	if (!Array.isArray(messages) || messages.length === 0) {
+		bad("'messages' is required and must be a non-empty array");
+	} else {
+		messages.forEach((msg, mi) => {
+			if (!msg || typeof msg !== 'object') {
+				bad(`messages[${mi}] must be an object with a role and a content`);
+				return;
+			}
+			const texts = msg.role === 'system' || msg.role === 'developer' ? sysTexts : msg.role === 'user' ? userTexts : null;
+			const content = msg.content;
+			if (typeof content === 'string') {
+				if (texts) texts.push(content);
+				return;
+			}
+			if (!Array.isArray(content)) return;
+			content.forEach((part, pi) => {
+				if (typeof part === 'string') {
+					if (texts) texts.push(part);
+					return;
+				}
+				if (!part || typeof part !== 'object') return;
+				if (part.type === 'text' || (part.type === undefined && typeof part.text === 'string')) {
+					if (texts && typeof part.text === 'string') texts.push(part.text);
+					return;
+				}
+				if (part.type !== 'image_url' && part.image_url === undefined) return;
+				const where = `messages[${mi}].content[${pi}].image_url`;
+				const url = typeof part.image_url === 'string' ? part.image_url : part.image_url && part.image_url.url;
+				const info = { key: 'image_url', content: mi, part: pi, mimeType: null, bytes: 0, sha256: null, detectedType: null, width: null, height: null };
+				out.images.push(info);
+				const m = typeof url === 'string' ? DATA_URL_RE.exec(url) : null;
+				if (!m) {
+					bad(`Invalid ${where}: only data: URLs with base64 data are supported (data:image/png;base64,...), got ${quoteShort(url)}`);
+					return;
+				}
+				const mimeType = m[1].toLowerCase();
+				const data = m[3];
+				info.mimeType = m[1];
+				if (!scenarios.INPUT_MIME_TYPES.includes(mimeType)) {
+					bad(`Invalid ${where}: unsupported MIME type ${JSON.stringify(m[1])}. Supported: ${scenarios.INPUT_MIME_TYPES.join(', ')}.`);
+					return;
+				}
+				if (data === '' || badBase64(data)) {
+					bad(`Invalid ${where}: base64 decoding failed for ${quoteShort(data)}`);
+					return;
+				}
+				const buf = Buffer.from(data, 'base64');
+				info.bytes = buf.length;
+				info.sha256 = sha256(buf);
+				const det = images.inspect(buf);
+				if (det) Object.assign(info, { detectedType: det.type, width: det.width, height: det.height });
+			});
+		});
+	}
+	out.promptText = userTexts.join('\n');
+	out.directiveText = [...sysTexts, out.promptText].join('\n');
+
+	const isObj = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
+	const google = isObj(body.extra_body) && isObj(body.extra_body.google) ? body.extra_body.google : isObj(body.google) ? body.google : {};
+	const imageConfig = pick(google, 'image_config', 'imageConfig') || {};
+	const aspectRatio = pick(imageConfig, 'aspect_ratio', 'aspectRatio');
+	const imageSize = pick(imageConfig, 'image_size', 'imageSize');
+	const modalities = pick(google, 'response_modalities', 'responseModalities');
+	const safety = pick(google, 'safety_settings', 'safetySettings');
+	if (imageSize !== undefined && !scenarios.IMAGE_SIZES.includes(imageSize)) {
+		bad(`Invalid value at 'generation_config.image_config.image_size': ${JSON.stringify(imageSize)}. Supported values are ${scenarios.IMAGE_SIZES.join(', ')}.`);
+	}
+	if (aspectRatio !== undefined && !scenarios.ASPECT_RATIOS.includes(aspectRatio)) {
+		bad(`Invalid value at 'generation_config.image_config.aspect_ratio': ${JSON.stringify(aspectRatio)}. Supported values are ${scenarios.ASPECT_RATIOS.join(', ')}.`);
+	}
+	const tools = Array.isArray(google.tools) ? google.tools.flatMap((t) => (isObj(t) ? Object.keys(t) : [])) : [];
+	out.asked = {
+		aspectRatio: aspectRatio === undefined ? null : aspectRatio,
+		imageSize: imageSize === undefined ? null : imageSize,
+		responseModalities: Array.isArray(modalities) ? modalities : null,
+		inputImages: out.images.length,
+		inputImageMimeTypes: out.images.map((i) => i.mimeType),
+		candidateCount: body.n ?? null,
+		temperature: body.temperature ?? null,
+		topP: body.top_p ?? null,
+		seed: body.seed ?? null,
+		systemInstruction: sysTexts.length ? sysTexts.join('\n') : null,
+		tools,
+		safetySettings: Array.isArray(safety) ? safety.length : 0,
+		promptText: out.promptText,
+		stream: out.stream,
+	};
+	return out;
+}
+
 // ------------------------------------------------------------------------------------------- the emulator
 class Emulator {
 	constructor(opts = {}) {
@@ -504,6 +632,7 @@ class Emulator {
 	_routeOf(method, path) {
 		if (path.startsWith('/__emulator/')) return { kind: 'control' };
 		if (path === '/v1/models' && method === 'GET') return { kind: 'models', family: 'openai' };
+		if (path === '/v1/chat/completions' && method === 'POST') return { kind: 'chat', family: 'openai' };
 		const m = /^\/v1beta\/models\/([^/]+):(generateContent|streamGenerateContent)$/.exec(path);
 		if (m && method === 'POST') {
 			let model = m[1];
@@ -542,7 +671,7 @@ class Emulator {
 		const url = new URL(req.url, 'http://emulator.local');
 		const path = url.pathname;
 		const route = this._routeOf(req.method, path);
-		const isApi = route.kind === 'models' || route.kind === 'native' || route.kind === 'stream';
+		const isApi = route.kind === 'models' || route.kind === 'native' || route.kind === 'stream' || route.kind === 'chat';
 
 		// In-flight accounting happens on arrival, before the body is read, like a gateway's concurrency limit.
 		let rejectForInFlight = false;
@@ -653,6 +782,7 @@ class Emulator {
 			return this._send(res, rec, scenarios.tooLarge(ctx), {});
 		}
 		if (route.kind === 'models') return this._models(req, res, rec, ctx);
+		if (route.kind === 'chat') return this._chat(req, res, rec, raw, ctx);
 		return this._native(req, res, url, route, rec, raw, ctx);
 	}
 
@@ -765,7 +895,104 @@ class Emulator {
 			}
 			return this._send(res, rec, answer, { truncate: r.truncate });
 		}
-		return this._stream(res, rec, url, answer, r.truncate, r.latency);
+		return this._stream(res, rec, url, answer, r.truncate, r.latency, d.dripMs);
+	}
+
+	// POST /v1/chat/completions: the same order as the native route (see README), OpenAI-style 400s.
+	async _chat(req, res, rec, raw, ctx) {
+		const headerD = parseSpec(req.headers['x-emulator-scenario']);
+		let body = null;
+		try {
+			body = JSON.parse(raw.toString('utf8'));
+		} catch {
+			body = undefined;
+		}
+		rec.body = body === undefined ? null : body;
+		if (body === undefined) {
+			const d = mergeDirectives(this._defaultDirectives, headerD);
+			rec.scenario = d.scenario || 'ok';
+			rec.outcome = 'invalid';
+			return this._send(res, rec, chat.openaiError(400, 'We could not parse the JSON body of your request. The API expects a JSON payload, but what was sent was not valid JSON.'), {});
+		}
+		const a = analyseChat(body);
+		rec.model = a.model;
+		rec.stream = a.stream;
+		rec.asked = a.asked;
+		rec.snakeCaseKeys = a.snakeCaseKeys;
+		rec.imagesReceived = a.images;
+		ctx.model = a.model;
+		const d = mergeDirectives(this._defaultDirectives, headerD, parseDirectives(a.directiveText));
+		rec.directives = d.tokens;
+		rec.scenario = d.scenario || 'ok';
+		if (d.sizeBytes) rec.sizeBytes = d.sizeBytes;
+		if (d.errors.length) {
+			rec.outcome = 'invalid';
+			return this._send(res, rec, chat.openaiError(400, `[emulator] ${d.errors.join('; ')}`), {});
+		}
+		if (a.model && /^(unknown-|nonexistent)/i.test(a.model)) {
+			rec.outcome = 'model-not-found';
+			return this._send(res, rec, scenarios.unknownModel(a.model, ctx), {});
+		}
+		if (a.validationError) {
+			rec.outcome = 'invalid';
+			return this._send(res, rec, a.validationError, {});
+		}
+		const identity = sha256(`${a.model}\n${a.promptText}\n${a.images.map((i) => i.sha256).join(',')}`).slice(0, 32);
+		const r = await this._runFaults(res, rec, d, identity, ctx, a.stream ? 'stream' : 'chat');
+		if (r.handled) return;
+
+		Object.assign(ctx, {
+			promptText: a.promptText,
+			aspectRatio: a.asked.aspectRatio,
+			imageSize: a.asked.imageSize,
+			inputImages: a.images.length,
+			sizeBytes: d.sizeBytes,
+			responseModalities: a.asked.responseModalities,
+		});
+		const answer = chat.buildChatAnswer(rec.scenario, ctx);
+		if (!a.stream) return this._send(res, rec, answer.kind === 'chat' ? chat.chatCompletion(answer) : answer, { truncate: r.truncate });
+		return this._chatStream(res, rec, answer, r.truncate, r.latency, d.dripMs);
+	}
+
+	// `stream: true`: `: PING`, then `data: <chunk>\n\n` events, then `data: [DONE]`. Errors are plain HTTP errors.
+	async _chatStream(res, rec, answer, truncate, latency, drip) {
+		const ping = ': PING\n\n';
+		if (answer.kind !== 'chat') {
+			if (!(await this._sleep(latency, res))) return;
+			return this._send(res, rec, answer, { truncate });
+		}
+		const events = chat.chatStreamEvents(answer);
+		rec.status = 200;
+		res.writeHead(200, Object.assign({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }, this._commonHeaders(rec)));
+		res.write(ping);
+		if (!(await this._waitPinging(res, latency, ping))) return;
+		if (truncate) rec.outcome = 'truncated';
+		for (let i = 0; i < events.length; i++) {
+			if (i > 0 && !(await this._waitPinging(res, drip, ping))) return;
+			if (res.destroyed) return;
+			const line = Buffer.from(`data: ${JSON.stringify(events[i].json)}\n\n`, 'utf8');
+			if (truncate && (events[i].image || i === events.length - 1)) {
+				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
+				break;
+			}
+			res.write(line);
+			await new Promise((r) => setImmediate(r));
+		}
+		if (!truncate && !answer.streamError) {
+			if (!(await this._waitPinging(res, drip, ping))) return;
+			res.write('data: [DONE]\n\n');
+			rec.imagesSent = this._sentImages(answer);
+		}
+		if (!res.destroyed) res.end();
+	}
+
+	// Waits `ms` (false if the client went away), writing `ping` every second while waiting.
+	async _waitPinging(res, ms, ping) {
+		for (let left = ms || 0; left > 0; left -= PING_INTERVAL_MS) {
+			if (!(await this._sleep(Math.min(left, PING_INTERVAL_MS), res))) return false;
+			if (left > PING_INTERVAL_MS && !res.destroyed) res.write(ping);
+		}
+		return !res.destroyed;
 	}
 
 	_commonHeaders(rec) {
@@ -816,7 +1043,7 @@ class Emulator {
 		res.end(out);
 	}
 
-	async _stream(res, rec, url, answer, truncate, latency) {
+	async _stream(res, rec, url, answer, truncate, latency, drip) {
 		const sse = (url.searchParams.get('alt') || '').toLowerCase() === 'sse';
 		// Errors (non-200 answers) are plain HTTP errors, before any streaming starts.
 		if (answer.status !== 200 || answer.kind === 'raw' || !sse) {
@@ -834,14 +1061,13 @@ class Emulator {
 		res.writeHead(200, Object.assign({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }, this._commonHeaders(rec)));
 		res.write(': PING\r\n\r\n');
 		// "The model works": wait, with a `: PING` comment every second.
-		for (let left = latency || 0; left > 0; left -= PING_INTERVAL_MS) {
-			if (!(await this._sleep(Math.min(left, PING_INTERVAL_MS), res))) return;
-			if (left > PING_INTERVAL_MS) res.write(': PING\r\n\r\n');
-		}
+		if (!(await this._waitPinging(res, latency, ': PING\r\n\r\n'))) return;
 		if (truncate) rec.outcome = 'truncated';
 		// The events are written one by one, each in its own write, so clients see them in separate reads.
 		const imagesByB64 = new Map((answer.images || []).map((i) => [i.base64, i]));
 		for (let i = 0; i < events.length; i++) {
+			// drip=<ms>: a pause (with PINGs) between events
+			if (i > 0 && !(await this._waitPinging(res, drip, ': PING\r\n\r\n'))) return;
 			if (res.destroyed) return;
 			const line = Buffer.from(`data: ${JSON.stringify(events[i])}\r\n\r\n`, 'utf8');
 			const isImageEvent = this._eventImage(events[i], imagesByB64);
@@ -891,7 +1117,11 @@ class Emulator {
 			if (path === '/__emulator/stats' && req.method === 'GET') return json(200, this.stats());
 			if (path === '/__emulator/health' && req.method === 'GET') return json(200, { ok: true, url: this.url });
 			if (path === '/__emulator/scenarios' && req.method === 'GET') {
-				return json(200, { native: scenarios.NATIVE_SCENARIOS, directives: ['latency=<ms>', 'fail=<status>x<n>', 'retryafter=<s>', 'reset=<n>', 'hang=<n>', 'truncate=<n>', 'size=<N>MB|<bytes>', 'scenario=<name>'] });
+				return json(200, {
+					native: scenarios.NATIVE_SCENARIOS,
+					chat: chat.CHAT_SCENARIOS,
+					directives: ['latency=<ms>', 'drip=<ms>', 'fail=<status>x<n>', 'retryafter=<s>', 'reset=<n>', 'hang=<n>', 'truncate=<n>', 'size=<N>MB|<bytes>', 'scenario=<name>'],
+				});
 			}
 			return json(404, { error: { message: `unknown control endpoint ${req.method} ${path}` } });
 		} catch (e) {
@@ -915,5 +1145,6 @@ module.exports = {
 	mergeDirectives,
 	faultFor,
 	analyseNative,
+	analyseChat,
 	DEFAULT_API_KEY,
 };

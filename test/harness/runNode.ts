@@ -41,9 +41,16 @@ export interface InputItem {
 }
 
 export interface RunOptions {
-	/** Node parameters as a saved workflow holds them; missing ones get their defaults (as in n8n). */
+	/**
+	 * Node parameters as a saved workflow holds them. n8n's Workflow constructor then fills in defaults
+	 * and DROPS what the description would not show (parameters hidden by displayOptions, unknown keys
+	 * inside `options`), exactly as in n8n. Strings starting with '=' are expressions ({{ $json.x }}).
+	 */
 	parameters: Record<string, unknown>;
-	/** Input items (default: one empty item). Binaries are stored through n8n-core's prepareBinaryData. */
+	/**
+	 * Input items (default: one empty item). Binaries are stored through n8n-core's prepareBinaryData.
+	 * An empty list means the node does not run at all, as in n8n (`executed: false`).
+	 */
 	items?: InputItem[];
 	credentials: TestCredentials;
 	/** Node setting "On Error: Continue" (onError: 'continueRegularOutput'). */
@@ -70,6 +77,8 @@ export interface OutputItem {
 }
 
 export interface RunResult {
+	/** False only for an empty input, which n8n never hands to a node. */
+	executed: boolean;
 	/** Items of the first (only) output. Empty when execute threw. */
 	items: OutputItem[];
 	/** What execute() threw, if it did (the harness never throws for node errors). */
@@ -86,13 +95,22 @@ export interface RunResult {
 
 async function storeInputItems(items: InputItem[], executionId: string, workflowId: string): Promise<INodeExecutionData[]> {
 	const stored: INodeExecutionData[] = [];
-	for (const item of items) {
+	for (const [index, item] of items.entries()) {
 		const out: INodeExecutionData = { json: structuredClone((item.json ?? {}) as INodeExecutionData['json']) };
 		if (item.binary) {
 			out.binary = {};
 			for (const [name, binary] of Object.entries(item.binary)) {
+				// A test mistake, not a node error: say so plainly (n8n-core would fail with "stream.on is not a function").
+				const data: unknown = binary?.data;
+				// Checked without instanceof: jest's sandbox and node core modules live in different realms.
+				const isBytes = Buffer.isBuffer(data) || Object.prototype.toString.call(data) === '[object Uint8Array]';
+				if (!isBytes) {
+					throw new TypeError(
+						`runNode: items[${index}].binary.${name}.data must be a Buffer, got ${Object.prototype.toString.call(data)}`,
+					);
+				}
 				out.binary[name] = await prepareBinaryData(
-					binary.data,
+					Buffer.isBuffer(data) ? data : Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength),
 					executionId,
 					workflowId,
 					binary.fileName,
@@ -171,6 +189,9 @@ export async function runNode(opts: RunOptions): Promise<RunResult> {
 			credentialRequests: credentialsHelper.requests.map((r) => r.type),
 		});
 
+		// WorkflowExecute.prepareConnectionInputData: no input items, no execution.
+		if (inputItems.length === 0) return { ...base(), executed: false, items: [] };
+
 		let outputs: INodeExecutionData[][];
 		try {
 			outputs = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
@@ -183,11 +204,11 @@ export async function runNode(opts: RunOptions): Promise<RunResult> {
 					: new ApplicationError("Error on execution node's close function(s)", { cause: failed.reason });
 			}
 		} catch (error) {
-			return { ...base(), items: [], error: error as Error };
+			return { ...base(), executed: true, items: [], error: error as Error };
 		}
 
 		const items = await readOutputItems(outputs?.[0] ?? []);
-		return { ...base(), items, outputs };
+		return { ...base(), executed: true, items, outputs };
 	} finally {
 		release();
 	}

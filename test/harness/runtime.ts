@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Container } from '@n8n/di';
-import { BinaryDataConfig, BinaryDataService } from 'n8n-core';
+import { BinaryDataConfig, BinaryDataService, ExternalSecretsProxy } from 'n8n-core';
+// Not exported from n8n-core's index; the same module file its contexts use, so the same singleton.
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -44,7 +46,7 @@ export type BinaryMode = 'default' | 'filesystem';
 export interface TestCredentials {
 	apiKey: string;
 	baseUrl: string;
-	[key: string]: unknown;
+	[key: string]: string | number | boolean | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -65,8 +67,15 @@ binaryDataConfig.mode = 'default';
 
 export const binaryDataService = Container.get(BinaryDataService);
 
+// Every ExecuteContext / LoadOptionsContext spreads getSSHTunnelFunctions(), which builds the
+// SSHClientsManager singleton; its constructor starts a 60 s setInterval that is never unref'd, so jest
+// would never exit. Build it now and let its timer not hold the process open.
+const sshClientsManager = Container.get(SSHClientsManager);
+(sshClientsManager as unknown as { cleanupTimer?: NodeJS.Timeout }).cleanupTimer?.unref();
+
 /** Removes the temp folder. Optional (call it in afterAll); files are small and in the OS temp dir. */
 export function disposeHarness(): void {
+	sshClientsManager.onShutdown();
 	rmSync(runtimeRoot, { recursive: true, force: true });
 }
 
@@ -161,7 +170,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Every getDecrypted call, for tests that care which credential the node asked for. */
 	readonly requests: Array<{ type: string; nodeCredentials: INodeCredentialsDetails }> = [];
 
-	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+	constructor(private readonly data: Record<string, TestCredentials | ICredentialDataDecryptedObject>) {
 		super();
 	}
 
@@ -235,7 +244,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		for (const property of credentialType(type).properties) {
 			if (property.default !== undefined) result[property.name] = property.default as never;
 		}
-		return { ...result, ...structuredClone(stored) };
+		// A field the test leaves out (or sets to undefined) keeps its default, as in a saved credential.
+		for (const [key, value] of Object.entries(structuredClone(stored))) {
+			if (value !== undefined) result[key] = value as ICredentialDataDecryptedObject[string];
+		}
+		return result;
 	}
 
 	async updateCredentials(): Promise<void> {}
@@ -278,6 +291,8 @@ export function makeAdditionalData(
 	};
 	return {
 		credentialsHelper,
+		// n8n-core's own proxy with no secrets manager set: $secrets is empty.
+		externalSecretsProxy: Container.get(ExternalSecretsProxy),
 		executionId,
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://localhost:5678/rest',

@@ -1,0 +1,71 @@
+/** Shared set-up of the integration tests: one emulator per test file, the node run through the harness. */
+import { createHash } from 'node:crypto';
+
+import { disposeHarness, runNode } from '../harness/runNode';
+import type { RunOptions, RunResult } from '../harness/runNode';
+
+// The emulator is plain CommonJS shared with the scripts and the e2e tests.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startEmulator } = require('../emulator/server');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const images = require('../emulator/images');
+
+export const API_KEY = 'sk-integration-test-0123456789abcdef';
+export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+export { images };
+
+export interface Emulator {
+	url: string;
+	requests: any[];
+	reset(): void;
+	setConfig(c: object): void;
+	close(): Promise<void>;
+}
+
+export function useEmulator(options: object = {}): { emu: Emulator; run: (o: Partial<RunOptions> & { parameters: RunOptions['parameters'] }) => Promise<RunResult> } {
+	const ctx = {} as { emu: Emulator; run: any };
+	beforeAll(async () => {
+		ctx.emu = await startEmulator({ port: 0, apiKey: API_KEY, ...options });
+	});
+	afterEach(() => ctx.emu.reset());
+	afterAll(async () => {
+		await ctx.emu.close();
+		await disposeHarness?.();
+	});
+	ctx.run = async (o: Partial<RunOptions> & { parameters: RunOptions['parameters'] }) =>
+		await runNode({ credentials: { apiKey: API_KEY, baseUrl: ctx.emu.url }, ...o });
+	return ctx;
+}
+
+export const model = (value = 'gemini-2.5-flash-image') => ({ __rl: true, mode: 'id', value });
+
+export const textToImage = (prompt: string, options: object = {}, extra: object = {}) => ({
+	operation: 'textToImage',
+	model: model(),
+	prompt,
+	options,
+	...extra,
+});
+
+export const imageToImage = (prompt: string, binaryPropertyNames = 'data', options: object = {}) => ({
+	operation: 'imageToImage',
+	model: model(),
+	prompt,
+	binaryPropertyNames,
+	options,
+});
+
+/** Everything the node produced, as text: to prove the key is nowhere in it. */
+export function everything(result: RunResult): string {
+	const parts = [JSON.stringify(result.items.map((i) => i.json))];
+	if (result.error) {
+		const e = result.error as any;
+		parts.push(String(e.message), String(e.description ?? ''), JSON.stringify(e.context ?? {}), String(e.stack ?? ''));
+		try {
+			parts.push(JSON.stringify(e));
+		} catch {
+			// circular: the fields above are enough
+		}
+	}
+	return parts.join('\n');
+}
