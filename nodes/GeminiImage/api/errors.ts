@@ -203,7 +203,8 @@ export function describeNetworkFailure(code: string | undefined, rawMessage: str
 	const isTimeout = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(rawMessage);
 	let text = hint?.text ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
 	if (isTimeout) text = `no answer within ${timeoutMs ? `${Math.round(timeoutMs / 1000)} s` : 'the timeout'}`;
-	const message = redactSecrets(`Could not reach CometAPI at ${ctx.baseUrl ?? 'the base URL'}: ${text}${code ? ` (${code})` : ''}`, ctx.secret);
+	// No raw code (ECONNRESET...) in the text: n8n's NodeApiError swaps a message holding one for a generic one.
+	const message = redactSecrets(`Could not reach CometAPI at ${ctx.baseUrl ?? 'the base URL'}: ${text}`, ctx.secret);
 	let description = 'Check the network connection and try again.';
 	if (isTimeout) description = 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.';
 	else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')

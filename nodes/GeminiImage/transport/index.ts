@@ -49,11 +49,16 @@ export interface RequestSpec {
 /** One attempt's outcome: an answer to read, or a failure the retry loop weighs. */
 export type Attempt<T> = { value: T } | { failure: ApiFailure };
 
-/** The code of a network error, wherever axios and n8n's wrapping put it. */
+/**
+ * The code of a network error (ECONNRESET, ECONNABORTED...), wherever it ended up: axios puts it in
+ * `code`; n8n's NodeApiError drops the axios error and keeps the code as `httpCode`.
+ */
 function networkCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	let current = error as { code?: unknown; httpCode?: unknown; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && /^[A-Z_]+$/.test(current.code)) return current.code;
+		for (const value of [current.code, current.httpCode]) {
+			if (typeof value === 'string' && /^E[A-Z_]+$/.test(value)) return value;
+		}
 		current = current.cause as typeof current;
 	}
 	return undefined;
@@ -145,7 +150,9 @@ function toNodeError(
 	const secret = retry.failureContext.secret;
 	const response: JsonObject = { message: redactSecrets(message, secret) };
 	if (failure.status) response.httpCode = String(failure.status);
-	if (failure.code) response.code = failure.code;
+	// Not under `code`: NodeApiError would take a network code there for an HTTP code and swap our message
+	// for its generic one ("The connection was aborted...").
+	if (failure.code) response.apiCode = failure.code;
 	return new NodeApiError(ctx.getNode(), response, {
 		message: redactSecrets(message, secret),
 		description: redactSecrets(description, secret),
