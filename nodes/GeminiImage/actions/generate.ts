@@ -2,9 +2,10 @@
  * One generation request on the chosen route (native, native streamed, or OpenAI-compatible chat), with
  * retries; a result with at least one image, or an error. Reading the wire format is left to api/.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { blobRef, encodeJsonWithBlobs, JsonBlobReader } from '../api/blobs';
 import { buildChatRequest, CHAT_PATH, ChatAnswer } from '../api/chat';
 import type { ApiFailure, FailureContext } from '../api/errors';
 import { describeHttpFailure, describeUnreadableBody, parseJsonBody, redactSecrets } from '../api/errors';
@@ -32,10 +33,29 @@ function unreadable(answer: HttpAnswer, body: unknown, context: FailureContext):
 	return { failure: describeUnreadableBody(body, contentType(answer), context) };
 }
 
+/**
+ * generateContent: the answer is read as it streams in and each image decoded on the fly (blobs.ts), so
+ * a 20 MB image is never held as base64 text, a whole body and a parsed copy at once.
+ */
 const readNative: Reader = async (answer, context) => {
-	const parsed = parseJsonBody(answer.body);
+	const reader = new JsonBlobReader();
+	const head: Buffer[] = [];
+	let headLength = 0;
+	for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+		if (headLength < 512) {
+			head.push(chunk.subarray(0, 512 - headLength));
+			headLength += Math.min(chunk.length, 512);
+		}
+		reader.push(chunk);
+	}
+	let parsed: unknown;
+	try {
+		parsed = reader.end();
+	} catch {
+		return unreadable(answer, Buffer.concat(head).toString('utf8'), context);
+	}
 	if (!parsed || typeof parsed !== 'object') return unreadable(answer, parsed, context);
-	return { value: parseNativeResponse(parsed) };
+	return { value: parseNativeResponse(parsed, reader.blobs) };
 };
 
 /** streamGenerateContent?alt=sse: every event is a whole response object; there is no [DONE]. */
@@ -96,9 +116,10 @@ export async function generateImages(
 ): Promise<GenerationResult> {
 	const context: FailureContext = { model: input.model, baseUrl: connection.baseUrl, secret: connection.secret };
 	const chat = settings.apiFormat === 'openAiChat';
-	const streamed = chat || settings.streaming;
-	// Built once: retries resend the same body instead of encoding the images again.
-	const body = (chat ? buildChatRequest(input) : buildNativeRequest(input)) as IDataObject;
+	// Built once, as bytes: retries resend the same body instead of encoding the images again.
+	const asBlob = (_image: unknown, index: number) => blobRef(index);
+	const request = chat ? buildChatRequest(input, asBlob) : buildNativeRequest(input, asBlob);
+	const body = encodeJsonWithBlobs(request, input.images.map((image) => image.data));
 	const path = chat ? CHAT_PATH : nativePath(input.model, settings.streaming);
 	const read: Reader = chat ? readChat : settings.streaming ? readNativeStream : readNative;
 
@@ -106,13 +127,13 @@ export async function generateImages(
 		const sent = await sendOnce(
 			ctx,
 			connection,
-			{ method: 'POST', path, body, timeoutMs: settings.timeoutMs, encoding: streamed ? 'stream' : 'json' },
+			{ method: 'POST', path, body, timeoutMs: settings.timeoutMs, encoding: 'stream' },
 			context,
 		);
 		if ('failure' in sent) return sent;
 		const answer = sent.value;
 		if (answer.statusCode < 200 || answer.statusCode >= 300) {
-			if (streamed) answer.body = await readAll(answer.body);
+			answer.body = await readAll(answer.body);
 			return { failure: failureOf(answer, context) as ApiFailure };
 		}
 		try {

@@ -4,18 +4,19 @@
  * `images` arrays); thinking models send drafts first, so the last image is the final one.
  * Pure functions, unit-tested without n8n.
  */
-import { decodeImage, field } from './native';
+import type { ImageEncoder } from './native';
+import { decodeImage, field, inlineBase64 } from './native';
 import type { GenerationInput, GenerationResult, OutputImage } from './types';
 
 type Json = Record<string, unknown>;
 
 export const CHAT_PATH = '/v1/chat/completions';
 
-export function buildChatRequest(input: GenerationInput): Json {
+export function buildChatRequest(input: GenerationInput, encode: ImageEncoder = inlineBase64): Json {
 	const content: Json[] = [{ type: 'text', text: input.prompt }];
-	for (const image of input.images) {
-		content.push({ type: 'image_url', image_url: { url: `data:${image.mimeType};base64,${image.data.toString('base64')}` } });
-	}
+	input.images.forEach((image, index) => {
+		content.push({ type: 'image_url', image_url: { url: `data:${image.mimeType};base64,${encode(image, index)}` } });
+	});
 	const messages: Json[] = [];
 	if (input.systemInstruction) messages.push({ role: 'system', content: input.systemInstruction });
 	messages.push({ role: 'user', content });

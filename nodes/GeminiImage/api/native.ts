@@ -3,7 +3,12 @@
  * Pure functions, no n8n: unit-tested on their own.
  */
 import { sniffImage } from '../helpers/imageInfo';
-import type { GenerationInput, GenerationResult, GroundingSource, OutputImage } from './types';
+import { blobIndex } from './blobs';
+import type { GenerationInput, GenerationResult, GroundingSource, InputImage, OutputImage } from './types';
+
+/** How an input image is written into the body: its base64, or a blob reference (see blobs.ts). */
+export type ImageEncoder = (image: InputImage, index: number) => string;
+export const inlineBase64: ImageEncoder = (image) => image.data.toString('base64');
 
 type Json = Record<string, unknown>;
 
@@ -13,11 +18,11 @@ export function nativePath(model: string, streaming = false): string {
 }
 
 /** camelCase keys only: CometAPI's gateway rebuilds the body and drops some snake_case keys. */
-export function buildNativeRequest(input: GenerationInput): Json {
+export function buildNativeRequest(input: GenerationInput, encode: ImageEncoder = inlineBase64): Json {
 	const parts: Json[] = [{ text: input.prompt }];
-	for (const image of input.images) {
-		parts.push({ inlineData: { mimeType: image.mimeType, data: image.data.toString('base64') } });
-	}
+	input.images.forEach((image, index) => {
+		parts.push({ inlineData: { mimeType: image.mimeType, data: encode(image, index) } });
+	});
 	const body: Json = { contents: [{ role: 'user', parts }] };
 
 	if (input.systemInstruction) body.systemInstruction = { parts: [{ text: input.systemInstruction }] };
@@ -50,10 +55,15 @@ export function field<T = unknown>(obj: unknown, camel: string): T | undefined {
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** Decodes one base64 image and describes it by its bytes; undefined for empty or non-image data. */
-export function decodeImage(base64: string, labelledMimeType?: string): OutputImage | undefined {
+/**
+ * Decodes one base64 image (or takes the bytes already decoded while streaming, for a blob reference)
+ * and describes it by its bytes; undefined for empty or non-image data.
+ */
+export function decodeImage(base64: string, labelledMimeType?: string, blobs: Buffer[] = []): OutputImage | undefined {
 	if (!base64) return undefined;
-	const data = Buffer.from(base64, 'base64');
+	const blob = blobIndex(base64);
+	const data = blob !== undefined ? blobs[blob] : Buffer.from(base64, 'base64');
+	if (!data) return undefined;
 	if (data.length === 0) return undefined;
 	const info = sniffImage(data);
 	if (!info) return undefined;
@@ -70,7 +80,7 @@ function emptyResult(): GenerationResult {
  * Folds one response object (a whole answer, or one event of a stream) into `result`.
  * Parts marked `thought: true` are drafts of thinking models and never become output.
  */
-export function mergeNativeResponse(result: GenerationResult, response: unknown): GenerationResult {
+export function mergeNativeResponse(result: GenerationResult, response: unknown, blobs: Buffer[] = []): GenerationResult {
 	const texts: string[] = [];
 	for (const candidate of asArray(field(response, 'candidates'))) {
 		const content = field(candidate, 'content');
@@ -83,7 +93,7 @@ export function mergeNativeResponse(result: GenerationResult, response: unknown)
 					result.draftImagesSkipped++;
 					continue;
 				}
-				const image = decodeImage(String(field(inline, 'data') ?? ''), field<string>(inline, 'mimeType'));
+				const image = decodeImage(String(field(inline, 'data') ?? ''), field<string>(inline, 'mimeType'), blobs);
 				if (image) result.images.push(image);
 				continue;
 			}
@@ -124,6 +134,6 @@ export function mergeNativeResponse(result: GenerationResult, response: unknown)
 	return result;
 }
 
-export function parseNativeResponse(response: unknown): GenerationResult {
-	return mergeNativeResponse(emptyResult(), response);
+export function parseNativeResponse(response: unknown, blobs: Buffer[] = []): GenerationResult {
+	return mergeNativeResponse(emptyResult(), response, blobs);
 }

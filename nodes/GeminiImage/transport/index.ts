@@ -40,7 +40,8 @@ export interface HttpAnswer {
 export interface RequestSpec {
 	method: IHttpRequestMethods;
 	path: string;
-	body?: IDataObject;
+	/** JSON already serialised (see api/blobs.ts), or an object for small bodies. */
+	body?: IDataObject | Buffer;
 	timeoutMs: number;
 	/** 'stream' hands back the response stream for server-sent events. */
 	encoding?: 'json' | 'stream';
@@ -80,6 +81,7 @@ export async function sendOnce(
 		method: spec.method,
 		url: `${connection.baseUrl}${spec.path}`,
 		body: spec.body,
+		headers: Buffer.isBuffer(spec.body) ? { 'Content-Type': 'application/json' } : undefined,
 		json: true,
 		timeout: spec.timeoutMs,
 		returnFullResponse: true,
