@@ -171,6 +171,13 @@ describe('native streaming', () => {
 		expect(sha256(result.items[0].binary!.data.data)).toBe(final.sha256);
 	});
 
+	it('a stream cut off before its last event is retried', async () => {
+		const result = await t.run({ parameters: textToImage('[emu:truncate=1]', { streaming: true }) });
+		expect(result.error).toBeUndefined();
+		expect(t.emu.requests).toHaveLength(2);
+		expect(sha256(result.items[0].binary!.data.data)).toBe(t.emu.requests[1].imagesSent[0].sha256);
+	});
+
 	it('a refusal in the stream is explained', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:image-safety]', { streaming: true }) });
 		expect(result.error?.message).toMatch(/IMAGE_SAFETY/);

@@ -74,7 +74,8 @@ const readNativeStream: Reader = async (answer, context) => {
 		return false;
 	});
 	if (failure) return { failure };
-	if (broken || events === 0) return unreadable(answer, '', context);
+	// A stream that ends before the last event (the one with the finish reason) was cut off.
+	if (broken || events === 0 || !result.finishReason) return unreadable(answer, '', context);
 	return { value: result };
 };
 
@@ -92,8 +93,9 @@ const readChat: Reader = async (answer, context) => {
 	let failure: ApiFailure | undefined;
 	let broken = false;
 	let events = 0;
+	let done = false;
 	await readEvents(answer.body, (data) => {
-		if (data.trim() === '[DONE]') return true;
+		if (data.trim() === '[DONE]') return (done = true);
 		const chunk = parseJsonBody(data);
 		if (!chunk || typeof chunk !== 'object') return (broken = true);
 		events++;
@@ -103,8 +105,10 @@ const readChat: Reader = async (answer, context) => {
 		return false;
 	});
 	if (failure) return { failure };
-	if (broken || events === 0) return unreadable(answer, '', context);
-	return { value: chat.result() };
+	const result = chat.result();
+	// Without [DONE] or a finish reason the stream was cut off.
+	if (broken || events === 0 || (!done && !result.finishReason)) return unreadable(answer, '', context);
+	return { value: result };
 };
 
 export async function generateImages(
