@@ -1,0 +1,116 @@
+/**
+ * Generation controls reaching the API on both routes, image URLs as input, and the model picker.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { runListSearch } from '../harness/loadOptions';
+import { API_KEY, images, imageToImage, sha256, textToImage, useEmulator } from './setup';
+
+const t = useEmulator();
+
+const controls = {
+	systemInstruction: 'You are a product photographer.',
+	temperature: 0.4,
+	topP: 0.8,
+	seed: 42,
+	responseModalities: 'IMAGE',
+	safetySettings: { values: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }] },
+};
+const gemini3 = { model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' } };
+
+describe('generation controls', () => {
+	it('reach the native route in camelCase', async () => {
+		const result = await t.run({ parameters: textToImage('x', { ...controls, googleSearch: true }, gemini3) });
+		expect(result.error).toBeUndefined();
+		const { body } = t.emu.requests[0];
+		expect(body.systemInstruction).toEqual({ parts: [{ text: 'You are a product photographer.' }] });
+		expect(body.generationConfig).toEqual({ responseModalities: ['IMAGE'], temperature: 0.4, topP: 0.8, seed: 42 });
+		expect(body.safetySettings).toEqual([{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }]);
+		expect(body.tools).toEqual([{ googleSearch: {} }]);
+	});
+
+	it('reach the chat route the way the gateway expects', async () => {
+		const result = await t.run({ parameters: textToImage('x', { ...controls, apiFormat: 'openAiChat', imageSize: '2K' }, gemini3) });
+		expect(result.error).toBeUndefined();
+		const { body } = t.emu.requests[0];
+		expect(body.messages[0]).toEqual({ role: 'system', content: 'You are a product photographer.' });
+		expect(body).toMatchObject({ temperature: 0.4, top_p: 0.8, seed: 42, stream: true });
+		expect(body.extra_body.google).toEqual({
+			image_config: { image_size: '2K' },
+			response_modalities: ['IMAGE'],
+			safety_settings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }],
+		});
+	});
+
+	it('explains an option the model does not support instead of dropping it', async () => {
+		const result = await t.run({ parameters: textToImage('x', { googleSearch: true }) });
+		expect(result.error?.message).toMatch(/Google Search grounding needs a Gemini 3 image model/);
+		expect(t.emu.requests).toHaveLength(0);
+	});
+});
+
+describe('image URLs as input', () => {
+	const png = images.solidPng(16, 16, [5, 6, 7]).buffer as Buffer;
+	let base = '';
+	const server = createServer((req, res) => {
+		if (req.url === '/cat.png') res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(png);
+		else if (req.url === '/page') res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>not an image</body></html>');
+		else res.writeHead(404).end('missing');
+	});
+	beforeAll(async () => {
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
+
+	it('downloads them (without the CometAPI key) and sends them after the binary fields', async () => {
+		const first = images.solidJpeg(8, 8, [1, 1, 1]).buffer as Buffer;
+		let sawAuth: string | undefined = 'unset';
+		server.once('request', (req) => (sawAuth = req.headers.authorization));
+		const result = await t.run({
+			parameters: imageToImage('combine', 'data', { imageUrls: `${base}/cat.png` }),
+			items: [{ binary: { data: { data: first } } }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(sawAuth).toBeUndefined();
+		expect(t.emu.requests[0].imagesReceived.map((i: any) => i.sha256)).toEqual([sha256(first), sha256(png)]);
+	});
+
+	it('URLs alone are fine when Input Binary Fields is cleared', async () => {
+		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: `${base}/cat.png\n${base}/cat.png` }) });
+		expect(result.error).toBeUndefined();
+		expect(t.emu.requests[0].imagesReceived).toHaveLength(2);
+	});
+
+	it.each([
+		['/missing.png', /Could not download the input image .*: the server answered 404 \[item 0\]/],
+		['/page', /The image at .*\/page is text \(HTML, XML or SVG\)/],
+	])('%s is rejected before any request', async (path, message) => {
+		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: `${base}${path}` }) });
+		expect(result.error?.message).toMatch(message);
+		expect(t.emu.requests).toHaveLength(0);
+	});
+
+	it('neither binary fields nor URLs is a clear error', async () => {
+		const result = await t.run({ parameters: imageToImage('edit', '') });
+		expect(result.error?.message).toBe('Input Binary Fields is empty and no Input Image URLs are set [item 0]');
+	});
+});
+
+describe('model picker', () => {
+	it('lists the account models with the Gemini image models first', async () => {
+		const { results } = await runListSearch('searchModels', undefined, { apiKey: API_KEY, baseUrl: t.emu.url });
+		const ids = results.map((r) => r.value as string);
+		const firstOther = ids.findIndex((id) => !/gemini.*image/.test(id));
+		expect(firstOther).toBeGreaterThan(0);
+		expect(ids.slice(firstOther).some((id) => /gemini.*image/.test(id))).toBe(false);
+		expect(ids).toContain('gemini-2.5-flash-image');
+	});
+
+	it('filters, and says what is wrong with a bad key', async () => {
+		const { results } = await runListSearch('searchModels', 'pro-image', { apiKey: API_KEY, baseUrl: t.emu.url });
+		expect(results.every((r) => String(r.value).includes('pro-image'))).toBe(true);
+		await expect(runListSearch('searchModels', undefined, { apiKey: 'sk-bad', baseUrl: t.emu.url })).rejects.toThrow(/401/);
+	});
+});
