@@ -43,10 +43,72 @@ function run(cmd, args, opts) {
 	return Math.round((Date.now() - started) / 1000);
 }
 
+function isComplete(p) {
+	return fs.existsSync(p.marker) && fs.existsSync(p.nodeBin) && fs.existsSync(p.n8nBin);
+}
+
+function sleepSync(ms) {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return e.code === 'EPERM';
+	}
+}
+
+/**
+ * One installer at a time per cache folder (`npm start` and `npm run test:e2e` started together on a fresh
+ * machine): a lock directory holding the installer's pid; others wait for it, a dead installer's lock is taken over.
+ */
+function withInstallLock(p, install) {
+	const lock = `${p.dir}.lock`;
+	fs.mkdirSync(path.dirname(lock), { recursive: true });
+	let announced = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lock);
+			fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+			break;
+		} catch (e) {
+			if (e.code !== 'EEXIST') throw e;
+			let pid = NaN;
+			try {
+				pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+			} catch {
+				/* being written */
+			}
+			if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) {
+				log(`taking over the lock of installer ${pid}, which is gone`);
+				fs.rmSync(lock, { recursive: true, force: true });
+				continue;
+			}
+			if (!announced) {
+				log(`another process (pid ${pid}) is installing n8n into ${p.dir}: waiting for it`);
+				announced = true;
+			}
+			sleepSync(2000);
+			if (isComplete(p)) return p;
+		}
+	}
+	try {
+		return isComplete(p) ? p : install();
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+}
+
 /** Installs n8n if the cache does not hold a complete install yet; returns the paths. */
 function ensureRuntime() {
 	const p = paths();
-	if (fs.existsSync(p.marker) && fs.existsSync(p.nodeBin) && fs.existsSync(p.n8nBin)) return p;
+	if (isComplete(p)) return p;
+	return withInstallLock(p, () => install(p));
+}
+
+function install(p) {
 
 	log(`installing n8n ${N8N_VERSION} with Node ${NODE_MAJOR} into ${p.dir}`);
 	log('first run only: about 5 minutes for 2,400 packages (2.9 GB), then 2 minutes to compile sqlite3');
@@ -66,8 +128,12 @@ function ensureRuntime() {
 			2,
 		),
 	);
-	const env = { ...process.env, npm_config_yes: 'true' };
-	delete env.npm_config_nodedir;
+	// Run from `npm start` / `npm test:e2e`, the environment carries the parent npm's npm_* variables (its
+	// nodedir, allow-scripts, lifecycle...): keep only the ones that say where and how to download.
+	const env = {};
+	const keep = /^npm_config_(registry|cache|userconfig|globalconfig|cafile|strict_ssl|proxy|https_proxy|noproxy|fetch_.*|@.*:registry|\/\/.*)$/i;
+	for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) || keep.test(k)) env[k] = v;
+	env.npm_config_yes = 'true';
 	// Install scripts off: one of them downloads from the internet and its failure rolls back everything.
 	const t1 = run(
 		'npm',

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+'use strict';
+// `npm start`: a local n8n (2.41, SQLite) on 127.0.0.1:5678 with this package installed the way n8n installs
+// community packages, a CometAPI credential and the example workflows. Without COMETAPI_KEY the credential
+// points at the CometAPI emulator (a sandbox started here: no key, no network); with it, at the real API.
+//
+//   npm start                      build, then start (Ctrl-C stops n8n and the sandbox)
+//   npm start -- --smoke           (or START_SMOKE=1) boot, run the example once through n8n, print, exit 0/1
+//   npm start -- --fresh           start from an empty user folder (.n8n-home/ is kept between runs otherwise)
+//
+// Env: COMETAPI_KEY, COMETAPI_BASE_URL (real API); N8N_PORT (default 5678); COMETAPI_SANDBOX_PORT (default 8787);
+// other N8N_* variables are passed to n8n (e.g. N8N_DEFAULT_BINARY_DATA_MODE=database).
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const L = require('./lib/n8n');
+const S = require('./lib/sandbox');
+
+const HOME = path.join(L.REPO_ROOT, '.n8n-home');
+const STATE_FILE = path.join(HOME, '.start-state.json');
+const argv = process.argv.slice(2);
+const SMOKE = argv.includes('--smoke') || /^(1|true|yes)$/i.test(process.env.START_SMOKE || '');
+const FRESH = argv.includes('--fresh');
+
+const say = (msg = '') => process.stdout.write(`${L.redact(msg)}\n`);
+const step = (msg) => say(`• ${msg}`);
+
+function readState() {
+	try {
+		return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
+	} catch {
+		return {};
+	}
+}
+
+/** The user's own N8N_* settings, minus the ones this script must control. */
+function userN8nEnv() {
+	const keep = {};
+	const controlled = new Set(['N8N_USER_FOLDER', 'N8N_ENCRYPTION_KEY', 'N8N_RUNNERS_BROKER_PORT', 'N8N_PORT', 'N8N_HOST', 'N8N_LISTEN_ADDRESS']);
+	for (const [k, v] of Object.entries(process.env)) if (/^N8N_/.test(k) && !controlled.has(k)) keep[k] = v;
+	return keep;
+}
+
+async function main() {
+	const t0 = Date.now();
+	let backend = null;
+	L.installExitHandlers(async () => {
+		if (backend) await backend.close();
+	});
+
+	// 1. n8n itself (first run: installs into a machine-wide cache, with progress)
+	step('n8n runtime: checking the cache (the first run installs n8n, about 8 minutes)');
+	const rt = L.ensureRuntime();
+	const info = L.runtimeInfo();
+	say(`  n8n ${require('../scripts/n8n-runtime').N8N_VERSION} in ${rt.dir}${info.marker ? ` (installed ${info.marker.installedAt.slice(0, 10)})` : ''}`);
+
+	// 2. the package, packed and installed like n8n's installer does
+	if (FRESH) fs.rmSync(HOME, { recursive: true, force: true });
+	L.makeUserFolder(HOME, { fresh: false });
+	fs.writeFileSync(path.join(HOME, '.gitignore'), '*\n');
+	const pack = L.packPackage(path.join(HOME, 'pack'));
+	const inst = L.installPackage(path.join(HOME), pack.file);
+	fs.rmSync(pack.file, { force: true });
+	step(`installed ${L.PACKAGE_NAME}@${inst.version} (npm pack, ${pack.files.length} files) into ${path.relative(L.REPO_ROOT, inst.pkgDir)}`);
+
+	// 3. which CometAPI
+	const { logLine } = require('../test/emulator/cli');
+	let echoSandbox = false;
+	backend = await S.startBackend({ onRequest: (rec) => echoSandbox && say(`[sandbox] ${logLine(rec)}`) });
+	step(`CometAPI: ${backend.label}`);
+
+	// 4. credential and examples: imported when they changed since the last run (each import boots n8n once)
+	let port = Number(process.env.N8N_PORT || 5678);
+	if (await L.portInUse(port)) {
+		if (!SMOKE) {
+			throw new Error(`port ${port} is already in use (another n8n?). Stop it, or choose a port: N8N_PORT=5679 npm start`);
+		}
+		port = await L.freePort();
+	}
+	const env = L.n8nEnv(HOME, { port, brokerPort: await L.freePort(), inherit: true, extra: userN8nEnv() });
+	// a state file without its database (folder partly deleted) means: import again
+	const state = fs.existsSync(path.join(HOME, '.n8n', 'database.sqlite')) ? readState() : {};
+	const credential = S.credentialFor(backend);
+	const credHash = L.sha256(JSON.stringify(credential));
+	const examples = Object.keys(S.EXAMPLES).map(S.readExample);
+	const examplesHash = L.sha256(JSON.stringify(examples));
+	if (state.credential !== credHash) {
+		step('importing the credential "CometAPI account" (n8n import:credentials)');
+		await L.importCredentials(env, [credential]);
+		state.credential = credHash;
+		fs.writeFileSync(STATE_FILE, JSON.stringify(state));
+	}
+	if (state.examples !== examplesHash) {
+		step(`importing the example workflows (n8n import:workflow): ${examples.map((w) => `"${w.name}"`).join(', ')}`);
+		await L.importWorkflows(env, examples);
+		state.examples = examplesHash;
+		fs.writeFileSync(STATE_FILE, JSON.stringify(state));
+	}
+	const sample = S.ensureSampleInput(HOME);
+	if (sample) step(`sample input image for the Image to Image example: ${path.relative(L.REPO_ROOT, sample)}`);
+
+	// 5. n8n start
+	step(`starting n8n on http://127.0.0.1:${port} (log: ${path.relative(L.REPO_ROOT, path.join(HOME, 'n8n.log'))})`);
+	let ready = false;
+	const n8n = L.startN8n({ env, logFile: path.join(HOME, 'n8n.log'), echo: (line) => ready && !SMOKE && line.trim() && say(`[n8n] ${line}`) });
+	const bootMs = await n8n.waitReady();
+	const rest = new L.RestClient(n8n.url);
+	const owner = await rest.setupOwnerOrLogin().catch((e) => {
+		say(`  (could not log in as the sandbox owner: ${e.message.split('\n')[0]}; was the password changed in the editor?)`);
+		return null;
+	});
+	ready = true;
+	step(`n8n ready in ${L.seconds(bootMs)} (${L.seconds(Date.now() - t0)} in all)${owner === 'created' ? '; owner account set up' : ''}`);
+
+	if (SMOKE) {
+		const ok = await smoke(rest, backend, examples);
+		await n8n.stop();
+		await backend.close();
+		await L.stopAll();
+		say(ok ? '\nSMOKE OK' : '\nSMOKE FAILED');
+		process.exit(ok ? 0 : 1);
+	}
+
+	const [t2i, i2i] = examples;
+	say('');
+	say('  ┌───────────────────────────────────────────────────────────────────────');
+	say(`  │ n8n is running with ${L.PACKAGE_NAME} (node "Gemini Image (CometAPI)")`);
+	say('  │');
+	say(`  │ Editor:      ${n8n.url}`);
+	say(`  │ Log in:      ${L.SANDBOX_OWNER.email}`);
+	say(`  │ Password:    ${L.SANDBOX_OWNER.password}      (local sandbox account, 127.0.0.1 only)`);
+	say(`  │ Credential:  "${L.CREDENTIAL.name}" → ${backend.kind === 'sandbox' ? `sandbox at ${backend.baseUrl} (emulator, no key needed)` : `${backend.baseUrl} (key from COMETAPI_KEY)`}`);
+	if (backend.kind === 'sandbox') say('  │              set COMETAPI_KEY=sk-... to use the real CometAPI instead');
+	say(`  │ Examples:    ${n8n.url}/workflow/${t2i.id}   (${t2i.name})`);
+	say(`  │              ${n8n.url}/workflow/${i2i.id}   (${i2i.name})`);
+	say('  │              open one, click "Execute workflow", then the Gemini Image node\'s output → Binary');
+	say(`  │ Input files: ${path.relative(L.REPO_ROOT, L.filesDir(HOME))}/ (Read/Write Files from Disk can only reach this folder)`);
+	say('  │ Stop:        Ctrl-C (stops n8n and the sandbox)');
+	say('  └───────────────────────────────────────────────────────────────────────');
+	say('');
+	echoSandbox = true;
+	const exit = await n8n.exited;
+	say(`n8n exited (code ${exit.code}, signal ${exit.signal}); last lines of the log:\n${n8n.tail(20)}`);
+	await backend.close();
+	await L.stopAll();
+	process.exit(1);
+}
+
+/** Runs each example like the editor's "Execute workflow" button does, and checks an image came out. */
+async function smoke(rest, backend, examples) {
+	let ok = true;
+	for (const wf of examples) {
+		const started = Date.now();
+		if (backend.emulator) backend.emulator.reset();
+		try {
+			const run = await rest.runWorkflowManually(wf.id, S.manualTriggerName(wf));
+			const node = S.geminiNodeName(wf);
+			const runs = run.execution.data.resultData.runData[node];
+			const items = (runs && runs[0] && runs[0].data && runs[0].data.main[0]) || [];
+			const err = run.execution.data.resultData.error;
+			if (run.status !== 'success' || !items.length) {
+				throw new Error(`execution ${run.id} ${run.status}${err ? `: ${err.message}` : ''}`);
+			}
+			for (const item of items) {
+				const bin = item.binary && item.binary.data;
+				if (!bin) throw new Error(`an output item has no image: ${JSON.stringify(item.json).slice(0, 300)}`);
+				const stored = L.readStoredBinary(HOME, bin);
+				const img = L.imageInfo(stored.bytes) || {};
+				let match = '';
+				if (backend.emulator) {
+					const sent = backend.emulator.requests.flatMap((r) => r.imagesSent).map((s) => s.sha256);
+					if (!sent.includes(L.sha256(stored.bytes))) throw new Error('the stored image is not the one the sandbox sent');
+					match = ', sha256 == what the sandbox sent';
+				}
+				say(
+					`  ✔ ${wf.name}: execution ${run.id} ${run.status} in ${Date.now() - started} ms; ${bin.fileName} ${bin.mimeType} ${stored.bytes.length} bytes ${img.width}x${img.height}, stored as ${bin.id ? bin.id.split(':')[0] : 'inline'}${match}`,
+				);
+			}
+		} catch (e) {
+			ok = false;
+			say(`  ✘ ${wf.name}: ${L.redact(e.message)}`);
+		}
+	}
+	return ok;
+}
+
+main().catch(async (e) => {
+	process.stderr.write(`\nnpm start failed: ${L.redact(e && e.stack ? e.stack : e)}\n`);
+	await L.stopAll();
+	process.exit(1);
+});
