@@ -111,7 +111,7 @@ function startImageServer(served) {
 // ------------------------------------------------------------------------------------------- checks
 /** The one emulator request whose prompt text is `prompt`; must have answered 200. */
 function requestFor(emu, prompt) {
-	const recs = emu.requests.filter((r) => r.route === 'native' && r.asked && r.asked.promptText === prompt);
+	const recs = emu.requests.filter((r) => (r.route === 'native' || r.route === 'chat') && r.asked && r.asked.promptText === prompt);
 	eq(recs.length, 1, `emulator requests with prompt ${JSON.stringify(prompt)}`);
 	eq(recs[0].status, 200, 'emulator answer status');
 	return recs[0];
@@ -173,6 +173,20 @@ async function runMode(mode, ctx) {
 		checkImage(mode, out[0], items('Hash Text to Image')[0], rec.imagesSent[0], c);
 		eq(out[0].json.width, 1344, 'width of a 16:9 1K image');
 		eq(out[0].json.height, 768, 'height of a 16:9 1K image');
+	});
+
+	await test(`[${mode}] chat route (apiFormat openAiChat): streamed, aspect ratio in extra_body, stored bytes == sent bytes`, () => {
+		const rec = requestFor(emu, W.PROMPTS.chatRoute);
+		eq(rec.path, '/v1/chat/completions', 'path');
+		eq(rec.body.stream, true, 'stream');
+		eq(rec.body.extra_body.google.image_config.aspect_ratio, '9:16', 'extra_body.google.image_config.aspect_ratio');
+		eq(rec.imagesSent.length, 1, 'images sent');
+		const out = items('Text to Image (chat route)');
+		eq(out.length, 1, 'output items');
+		eq(pairedIndex(out[0]), 0, 'pairedItem');
+		checkImage(mode, out[0], items('Hash Text to Image (chat route)')[0], rec.imagesSent[0], c);
+		eq(out[0].json.width, 768, 'width of a 9:16 1K image');
+		eq(out[0].json.height, 1344, 'height of a 9:16 1K image');
 	});
 
 	await test(`[${mode}] image to image, input read by Read/Write Files from Disk: input bytes arrive, output stored`, () => {

@@ -8,6 +8,7 @@ const MODEL = { __rl: true, mode: 'list', value: 'gemini-2.5-flash-image' };
 
 const PROMPTS = {
 	textToImage: 'e2e: a lighthouse at dusk, text to image',
+	chatRoute: 'e2e: the same lighthouse on the OpenAI-compatible chat route',
 	fromFile: 'e2e: make the input file look like a postcard',
 	threeInputs: 'e2e: combine the three input images into one poster',
 	batch: [
@@ -82,6 +83,12 @@ function mainWorkflow({ imagesUrl, inputFile }) {
 			options: { aspectRatio: '16:9' },
 		}),
 		hash('Hash Text to Image', [600, 0]),
+		gemini('Text to Image (chat route)', [300, -200], {
+			operation: 'textToImage',
+			prompt: PROMPTS.chatRoute,
+			options: { apiFormat: 'openAiChat', aspectRatio: '9:16' },
+		}),
+		hash('Hash Text to Image (chat route)', [600, -200]),
 		node('Read Input File', 'n8n-nodes-base.readWriteFile', 1.1, [300, 200], { operation: 'read', fileSelector: inputFile, options: {} }),
 		gemini('Image to Image (file)', [600, 200], { operation: 'imageToImage', prompt: PROMPTS.fromFile, binaryPropertyNames: 'data', options: {} }),
 		hash('Hash Image to Image (file)', [900, 200]),
@@ -113,6 +120,8 @@ function mainWorkflow({ imagesUrl, inputFile }) {
 		connections: connect([
 			['Start', 'Text to Image'],
 			['Text to Image', 'Hash Text to Image'],
+			['Start', 'Text to Image (chat route)'],
+			['Text to Image (chat route)', 'Hash Text to Image (chat route)'],
 			['Start', 'Read Input File'],
 			['Read Input File', 'Image to Image (file)'],
 			['Image to Image (file)', 'Hash Image to Image (file)'],
