@@ -299,6 +299,18 @@ function response(ctx, candidate, usageMetadata) {
 	return body;
 }
 
+function groundingMetadata(prompt) {
+	const query = prompt.replace(/\[emu:[^\]]*\]/g, '').trim().slice(0, 60) || 'image';
+	return {
+		webSearchQueries: [query],
+		groundingChunks: [
+			{ web: { uri: 'https://example.com/grounding/1', title: 'example.com' } },
+			{ web: { uri: 'https://example.org/grounding/2', title: 'example.org' } },
+		],
+		searchEntryPoint: { renderedContent: '<div>search suggestions</div>' },
+	};
+}
+
 // ------------------------------------------------------------------------------------------- images
 function finalImage(ctx, colourText) {
 	if (ctx.sizeBytes) return images.sizedPng(ctx.sizeBytes);
@@ -327,7 +339,10 @@ function buildNativeAnswer(scenario, ctx) {
 		// Honour responseModalities like the real models: IMAGE only drops the (non-thought) text,
 		// TEXT only turns the answer into a text-only one.
 		if (!textWanted) parts = parts.filter((p) => !(typeof p.text === 'string' && !p.thought));
-		const body = response(ctx, { content: { role: 'model', parts }, finishReason: 'STOP' }, usage(ctx, imgs.filter((i) => !i.thought).length, textWanted ? text : '', thoughts));
+		const candidate = { content: { role: 'model', parts }, finishReason: 'STOP' };
+		// Google Search grounding (tools: [{googleSearch: {}}]) adds its queries and sources, as Gemini 3 does.
+		if (ctx.googleSearch) candidate.groundingMetadata = groundingMetadata(prompt);
+		const body = response(ctx, candidate, usage(ctx, imgs.filter((i) => !i.thought).length, textWanted ? text : '', thoughts));
 		return { kind: 'json', status: 200, body, images: imgs };
 	};
 

@@ -886,6 +886,7 @@ class Emulator {
 			inputImages: a.images.length,
 			sizeBytes: d.sizeBytes,
 			responseModalities: a.asked.responseModalities,
+			googleSearch: (a.asked.tools || []).includes('googleSearch') || (a.asked.tools || []).includes('google_search'),
 			responseId: scenarios.responseId(),
 		});
 		const answer = scenarios.buildNativeAnswer(rec.scenario, ctx);

@@ -28,6 +28,12 @@ describe('generation controls', () => {
 		expect(body.generationConfig).toEqual({ responseModalities: ['IMAGE'], temperature: 0.4, topP: 0.8, seed: 42 });
 		expect(body.safetySettings).toEqual([{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }]);
 		expect(body.tools).toEqual([{ googleSearch: {} }]);
+		// the sources come back in the output JSON
+		expect(result.items[0].json.groundingSources).toEqual([
+			{ uri: 'https://example.com/grounding/1', title: 'example.com' },
+			{ uri: 'https://example.org/grounding/2', title: 'example.org' },
+		]);
+		expect(result.items[0].json.searchQueries).toEqual(['x']);
 	});
 
 	it('reach the chat route the way the gateway expects', async () => {
