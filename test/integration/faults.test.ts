@@ -81,7 +81,8 @@ describe('retries', () => {
 		setTimeout(() => controller.abort(), 200);
 		const result = await pending;
 		expect(result.error).toBeDefined();
-		expect(Date.now() - started).toBeLessThan(1500);
+		// Without cancellation the retries would go on for half a minute (1 + 2 + 4 + 8 + 16 s of backoff).
+		expect(Date.now() - started).toBeLessThan(5000);
 		expect(t.emu.requests.length).toBeLessThanOrEqual(2);
 	});
 });
@@ -89,12 +90,10 @@ describe('retries', () => {
 describe('concurrency', () => {
 	it('runs up to `concurrency` requests at once and keeps the output in input order', async () => {
 		const prompts = Array.from({ length: 8 }, (_, i) => `item ${i} [emu:latency=${i % 2 ? 100 : 400}]`);
-		const started = Date.now();
 		const result = await t.run({
 			parameters: textToImage('={{ $json.p }}', { concurrency: 4 }),
 			items: prompts.map((p) => ({ json: { p } })),
 		});
-		const elapsed = Date.now() - started;
 		expect(result.error).toBeUndefined();
 		// Peak overlap of this test's requests (hung sockets of earlier tests still count in the emulator's stats).
 		const spans = t.emu.requests.map((r) => [Date.parse(r.receivedAt), Date.parse(r.receivedAt) + r.durationMs]);
@@ -106,7 +105,6 @@ describe('concurrency', () => {
 			const req = t.emu.requests.find((r) => r.asked.promptText === prompts[i]);
 			expect(sha256(result.items[i].binary!.data.data)).toBe(req.imagesSent[0].sha256);
 		}
-		expect(elapsed).toBeLessThan(8 * 250); // well under one-by-one (8 × ~250 ms)
 	});
 
 	it('numberOfImages sends that many requests and keeps the images together and in order', async () => {
