@@ -115,6 +115,12 @@ describe('concurrency', () => {
 		expect(result.error).toBeUndefined();
 		expect(t.emu.requests).toHaveLength(6);
 		expect(result.items.map((i) => i.pairedItem.item)).toEqual([0, 0, 0, 1, 1, 1]);
+		expect(result.items.map((i) => i.json.imageIndex)).toEqual([0, 1, 2, 0, 1, 2]);
+		expect(result.items.map((i) => i.json.imageCount)).toEqual([3, 3, 3, 3, 3, 3]);
+		expect(result.items.map((i) => i.binary!.data.meta.fileName)).toEqual([
+			'gemini-image-0-1.png', 'gemini-image-0-2.png', 'gemini-image-0-3.png',
+			'gemini-image-1-1.png', 'gemini-image-1-2.png', 'gemini-image-1-3.png',
+		]);
 	});
 
 	it('many items with injected faults: every item accounted for, in order, the key nowhere', async () => {

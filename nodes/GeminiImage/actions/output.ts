@@ -29,6 +29,20 @@ export function outputFileName(itemIndex: number, imageIndex: number, imageCount
 	return `gemini-image-${itemIndex}${imageCount > 1 ? `-${imageIndex + 1}` : ''}.${extension}`;
 }
 
+/**
+ * Numbers an item's images across all its requests (Number of Images sends one request per image), so
+ * imageIndex, imageCount and file names run 0..n-1 over the whole item, in request order.
+ */
+export function numberItemImages(items: INodeExecutionData[], itemIndex: number, binaryPropertyOutput: string): INodeExecutionData[] {
+	items.forEach((item, n) => {
+		item.json.imageIndex = n;
+		item.json.imageCount = items.length;
+		const binary = item.binary?.[binaryPropertyOutput];
+		if (binary) binary.fileName = outputFileName(itemIndex, n, items.length, binary.fileExtension ?? 'png');
+	});
+	return items;
+}
+
 export async function toOutputItems(
 	ctx: IExecuteFunctions,
 	result: GenerationResult,

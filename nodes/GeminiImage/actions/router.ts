@@ -13,7 +13,7 @@ import { generateImages } from './generate';
 import * as imageToImage from './imageToImage.operation';
 import { loadInputImages } from './loadInputImages';
 import { readConcurrency } from './options';
-import { toOutputItems } from './output';
+import { numberItemImages, toOutputItems } from './output';
 import type { ItemPlan } from './plan';
 import * as textToImage from './textToImage.operation';
 
@@ -104,7 +104,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			output.push(errorItem(error, i));
 			continue;
 		}
-		if ('plan' in run) output.push(...run.outputs.flat());
+		if ('plan' in run) output.push(...numberItemImages(run.outputs.flat(), i, run.plan.settings.binaryPropertyOutput));
 	}
 	return [output];
 }
