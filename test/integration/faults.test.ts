@@ -168,6 +168,14 @@ describe('native streaming', () => {
 		expect(result.items[0].json).toMatchObject({ text: 'Here is your image.', finishReason: 'STOP', mimeType: 'image/png' });
 	});
 
+	it('keeps a slow generation alive: the timeout counts from the last data (PINGs), not from the start', async () => {
+		const slow = '[emu:latency=3500]';
+		const streamed = await t.run({ parameters: textToImage(`slow streamed ${slow}`, { streaming: true, timeout: 2, maxRetries: 0 }) });
+		expect(streamed.error).toBeUndefined();
+		const plain = await t.run({ parameters: textToImage(`slow plain ${slow}`, { timeout: 2, maxRetries: 0 }) });
+		expect(plain.error?.message).toMatch(/no answer within 2 s/);
+	});
+
 	it('skips drafts when streamed too', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:thoughts]', { streaming: true }, { model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' } }) });
 		const final = t.emu.requests[0].imagesSent.find((i: any) => i.role === 'final');
