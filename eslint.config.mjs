@@ -10,6 +10,18 @@ export const n8nBase = (name, off = []) => ({
 	rules: { ...n8nNodesBase.configs[name].rules, ...Object.fromEntries(off.map((r) => [`n8n-nodes-base/${r}`, 'off'])) },
 });
 
+// The same three rules that n8n's own @n8n/node-cli config turns off: the camelCase documentationUrl rule
+// is for n8n's main repository only, and the inputs/outputs rules want the string 'main' where the
+// community rule set (node-connection-type-literal) requires NodeConnectionTypes.Main.
+export const credentialsRules = (extraOff = []) => n8nBase('credentials', ['cred-class-field-documentation-url-miscased', ...extraOff]);
+export const nodesRules = (extraOff = []) =>
+	n8nBase('nodes', [
+		'node-class-description-inputs-wrong-regular-node',
+		'node-class-description-outputs-wrong',
+		'node-param-type-options-max-value-present',
+		...extraOff,
+	]);
+
 export default [
 	{ ignores: ['node_modules/**', 'dist/**', 'test/**', 'scripts/**', 'bench/**', 'examples/**', '*.js', '*.mjs'] },
 	{
@@ -21,16 +33,6 @@ export default [
 	},
 	{ files: ['**/*.ts', 'package.json'], ...communityNodes.configs.recommended },
 	{ files: ['package.json'], ...n8nBase('community') },
-	// The same three rules that n8n's own @n8n/node-cli config turns off: the camelCase documentationUrl rule
-	// is for n8n's main repository only, and the inputs/outputs rules want the string 'main' where the
-	// community rule set (node-connection-type-literal) requires NodeConnectionTypes.Main.
-	{ files: ['credentials/**/*.ts'], ...n8nBase('credentials', ['cred-class-field-documentation-url-miscased']) },
-	{
-		files: ['nodes/**/*.ts'],
-		...n8nBase('nodes', [
-			'node-class-description-inputs-wrong-regular-node',
-			'node-class-description-outputs-wrong',
-			'node-param-type-options-max-value-present',
-		]),
-	},
+	{ files: ['credentials/**/*.ts'], ...credentialsRules() },
+	{ files: ['nodes/**/*.ts'], ...nodesRules() },
 ];
