@@ -37,17 +37,24 @@ describe('JsonBlobReader', () => {
 			data: [1, 2],
 		});
 
-	const read = (text: string, chunkSize: number) => {
-		const reader = new JsonBlobReader();
+	const read = (text: string, chunkSize: number, withLength = false) => {
+		const reader = new JsonBlobReader(withLength ? Buffer.byteLength(text) : undefined);
 		const buf = Buffer.from(text);
 		for (let i = 0; i < buf.length; i += chunkSize) reader.push(buf.subarray(i, i + chunkSize));
 		return { json: reader.end(), blobs: reader.blobs };
 	};
 
-	it.each([1, 3, 7, 4096, 1 << 20])('decodes images on the fly whatever the chunking (%i-byte chunks)', (chunkSize) => {
+	it.each([
+		[1, false],
+		[3, true],
+		[7, false],
+		[4096, true],
+		[4096, false],
+		[1 << 20, true],
+	])('decodes images on the fly whatever the chunking (%i-byte chunks, Content-Length known: %s)', (chunkSize, withLength) => {
 		const a = Buffer.concat([pngHeader(10, 20), random(5000)]);
 		const b = Buffer.concat([pngHeader(30, 40), random(3)]);
-		const { json, blobs } = read(answer([a, b]), chunkSize);
+		const { json, blobs } = read(answer([a, b]), chunkSize, withLength);
 		expect(blobs).toHaveLength(2);
 		expect(blobs[0].equals(a)).toBe(true);
 		expect(blobs[1].equals(b)).toBe(true);
@@ -64,6 +71,16 @@ describe('JsonBlobReader', () => {
 		expect(b64).toContain('/');
 		const text = `{"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"${b64.replace(/\//g, '\\/')}"}}]}}]}`;
 		expect(read(text, 5).blobs[0].equals(img)).toBe(true);
+	});
+
+	it('falls back to joining pieces when the announced length is too small', () => {
+		const a = Buffer.concat([pngHeader(10, 20), random(30000)]);
+		const text = answer([a]);
+		const reader = new JsonBlobReader(1000);
+		const buf = Buffer.from(text);
+		for (let i = 0; i < buf.length; i += 512) reader.push(buf.subarray(i, i + 512));
+		reader.end();
+		expect(reader.blobs[0].equals(a)).toBe(true);
 	});
 
 	it('throws on a cut-off body', () => {

@@ -38,7 +38,8 @@ function unreadable(answer: HttpAnswer, body: unknown, context: FailureContext):
  * a 20 MB image is never held as base64 text, a whole body and a parsed copy at once.
  */
 const readNative: Reader = async (answer, context) => {
-	const reader = new JsonBlobReader();
+	const length = Number(answer.headers['content-length']);
+	const reader = new JsonBlobReader(Number.isFinite(length) && length > 0 ? length : undefined);
 	const head: Buffer[] = [];
 	let headLength = 0;
 	for await (const chunk of answer.body as AsyncIterable<Buffer>) {

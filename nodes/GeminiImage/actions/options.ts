@@ -17,7 +17,7 @@ export const LIMITS = {
 	defaultMaxInputMb: 20,
 	defaultMaxRetries: DEFAULT_RETRY_POLICY.maxRetries,
 	defaultTimeoutSeconds: 300,
-	defaultConcurrency: 4,
+	defaultConcurrency: 8,
 	maxConcurrency: 16,
 	maxNumberOfImages: 8,
 };

@@ -67,9 +67,9 @@ export const optionsProperty: INodeProperties = {
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			default: 4,
+			default: 8,
 			typeOptions: { minValue: 1, maxValue: LIMITS.maxConcurrency },
-			description: `How many items' requests run at the same time (1 to ${LIMITS.maxConcurrency}). Output order stays the same. Lower it if you hit rate limits.`,
+			description: `How many requests run at the same time (1 to ${LIMITS.maxConcurrency}), across items and Number of Images. Output order stays the same. Lower it on small instances with large images: each request in flight holds its images in memory.`,
 		},
 		{
 			displayName: 'Google Search Grounding',

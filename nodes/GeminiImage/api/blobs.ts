@@ -48,10 +48,14 @@ const COLON = 0x3a;
 /**
  * Reads JSON chunk by chunk. The string value of every "data" key is base64-decoded as it arrives
  * and kept as a Buffer; the JSON left over names it with blobRef(i). Everything else is copied as is.
+ *
+ * With the body's length known (Content-Length), each image is decoded straight into one buffer of the
+ * largest size it can have, so its bytes exist once; without it, decoded pieces are joined at the end.
  */
 export class JsonBlobReader {
 	readonly blobs: Buffer[] = [];
 	private skeleton: Buffer[] = [];
+	private consumed = 0;
 	private inString = false;
 	private escaped = false;
 	private inBlob = false;
@@ -60,24 +64,29 @@ export class JsonBlobReader {
 	private keyBeforeColon = '';
 	private afterColon = false;
 	private base64Carry = '';
-	private decoded: Buffer[] = [];
+	private pieces: Buffer[] = [];
+	private target: Buffer | undefined;
+	private written = 0;
+
+	/** @param bodyLength the Content-Length of the body, when the server sent one */
+	constructor(private readonly bodyLength?: number) {}
 
 	push(chunk: Buffer): void {
 		let copyFrom = 0;
 		for (let i = 0; i < chunk.length; i++) {
-			const byte = chunk[i];
 			if (this.inBlob) {
-				if (byte === QUOTE && !this.escaped) {
-					this.decodeBase64(chunk, copyFrom, i, true);
-					this.closeBlob();
-					copyFrom = i; // the closing quote goes to the skeleton
-					this.inBlob = false;
-					this.inString = false;
-					continue;
-				}
-				this.escaped = byte === BACKSLASH && !this.escaped;
+				// Base64 holds no quotes: jump to the closing one instead of looking at every byte.
+				const end = chunk.indexOf(QUOTE, i);
+				if (end === -1) break;
+				this.decodeBase64(chunk, copyFrom, end, true);
+				this.closeBlob();
+				copyFrom = end; // the closing quote goes to the skeleton
+				this.inBlob = false;
+				this.inString = false;
+				i = end;
 				continue;
 			}
+			const byte = chunk[i];
 			if (this.inString) {
 				if (this.escaped) this.escaped = false;
 				else if (byte === BACKSLASH) this.escaped = true;
@@ -97,9 +106,9 @@ export class JsonBlobReader {
 					// Start of an image: copy up to and including the quote, then decode instead of copying.
 					this.skeleton.push(Buffer.from(chunk.subarray(copyFrom, i + 1)));
 					this.skeleton.push(Buffer.from(`\\u0000blob:${this.blobs.length}`, 'latin1'));
+					this.openBlob(this.consumed + i + 1);
 					this.inBlob = true;
 					this.inString = true;
-					this.escaped = false;
 					copyFrom = i + 1;
 					this.afterColon = false;
 					continue;
@@ -119,6 +128,7 @@ export class JsonBlobReader {
 		}
 		if (this.inBlob) this.decodeBase64(chunk, copyFrom, chunk.length, false);
 		else if (copyFrom < chunk.length) this.skeleton.push(Buffer.from(chunk.subarray(copyFrom)));
+		this.consumed += chunk.length;
 	}
 
 	/** The JSON with images replaced by blob references; throws on malformed or cut-off JSON. */
@@ -127,19 +137,45 @@ export class JsonBlobReader {
 		return JSON.parse(Buffer.concat(this.skeleton).toString('utf8'));
 	}
 
+	private openBlob(offset: number): void {
+		this.written = 0;
+		this.pieces = [];
+		// The rest of the body bounds the image: 3 bytes for every 4 base64 characters.
+		const left = this.bodyLength !== undefined ? this.bodyLength - offset : -1;
+		this.target = left > 0 ? Buffer.allocUnsafe(Math.floor((left * 3) / 4)) : undefined;
+	}
+
 	private decodeBase64(chunk: Buffer, from: number, to: number, last: boolean): void {
 		if (to <= from && !last) return;
 		// Base64 decodes in groups of 4 characters: carry the remainder to the next chunk.
 		let text = this.base64Carry + chunk.toString('latin1', from, to);
 		if (text.includes('\\')) text = text.replace(/\\\//g, '/').replace(/\\[nr]/g, '');
 		const usable = last ? text.length : text.length - (text.length % 4);
-		if (usable > 0) this.decoded.push(Buffer.from(text.slice(0, usable), 'base64'));
+		if (usable > 0) {
+			const part = text.slice(0, usable);
+			if (this.target && this.written + Math.ceil((usable * 3) / 4) <= this.target.length) {
+				this.written += this.target.write(part, this.written, 'base64');
+			} else {
+				if (this.target) this.pieces.push(this.target.subarray(0, this.written));
+				this.target = undefined;
+				this.pieces.push(Buffer.from(part, 'base64'));
+			}
+		}
 		this.base64Carry = text.slice(usable);
 	}
 
 	private closeBlob(): void {
-		this.blobs.push(this.decoded.length === 1 ? this.decoded[0] : Buffer.concat(this.decoded));
-		this.decoded = [];
+		let blob: Buffer;
+		if (this.target) {
+			blob = this.target.subarray(0, this.written);
+			// Several images in one answer: do not let the first keep the room reserved for the rest.
+			if (this.target.length - this.written > Math.max(1 << 20, this.written / 4)) blob = Buffer.from(blob);
+		} else {
+			blob = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces);
+		}
+		this.blobs.push(blob);
+		this.pieces = [];
+		this.target = undefined;
 		this.base64Carry = '';
 	}
 }
