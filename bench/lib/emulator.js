@@ -1,0 +1,47 @@
+'use strict';
+// The CometAPI emulator in its own process (test/emulator/cli.js), so its CPU and memory are not the measured
+// process's, and its control API (config, stats, reset).
+
+const path = require('node:path');
+
+const L = require('../../scripts/lib/n8n');
+
+const CLI = path.join(L.REPO_ROOT, 'test', 'emulator', 'cli.js');
+const API_KEY = 'sk-bench-emulator-key-0123456789';
+
+async function startEmulatorProcess({ latencyMs = 0, key = API_KEY } = {}) {
+	const child = L.trackedSpawn(process.execPath, [CLI, '--port', '0', '--key', key, '--latency', String(latencyMs), '--quiet'], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	let err = '';
+	child.stderr.on('data', (c) => (err += c));
+	const url = await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`emulator did not start: ${err}`)), 15000);
+		child.stdout.on('data', (c) => {
+			out += c;
+			const m = /listening on (http:\/\/\S+)/.exec(out);
+			if (m) {
+				clearTimeout(timer);
+				resolve(m[1]);
+			}
+		});
+		child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${err}`)));
+	});
+	const control = async (method, p, body) => {
+		const res = await L.request(method, `${url}/__emulator/${p}`, { body });
+		if (res.status !== 200) throw new Error(`emulator ${method} ${p}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 200)}`);
+		return res.json;
+	};
+	return {
+		url,
+		key,
+		pid: child.pid,
+		config: (c) => control('POST', 'config', c),
+		stats: () => control('GET', 'stats'),
+		reset: () => control('POST', 'reset'),
+		stop: () => L.stopChild(child, 3000),
+	};
+}
+
+module.exports = { startEmulatorProcess, API_KEY };

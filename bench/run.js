@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+'use strict';
+// The benchmark of the Gemini Image node (issue 4): `npm run bench` (builds dist/ first, which part 4 packs).
+//
+//   node bench/run.js [--part=overhead,throughput,memory,n8n] [--no-write]
+//
+// Parts 1-3 run the node's real execute() inside n8n-core (the test harness, compiled here with
+// tsconfig.bench.json into .bench-build/) against the CometAPI emulator in its own process; part 4 runs a
+// real n8n 2.41.1 (scripts/n8n-runtime.js). Every measurement is repeated and the median reported; ratios
+// are taken within a repetition. Results: a table on stdout, docs/BENCHMARKS.md, and the raw numbers in
+// .bench/results.json (a run of some parts keeps the other parts' last results there and in the doc).
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const L = require('../scripts/lib/n8n');
+const { startEmulatorProcess } = require('./lib/emulator');
+const { renderConsole, renderMarkdown } = require('./lib/report');
+const { log, median, MB, runChild } = require('./lib/util');
+
+const ROOT = L.REPO_ROOT;
+const RESULTS = path.join(ROOT, '.bench', 'results.json');
+const DOC = path.join(ROOT, 'docs', 'BENCHMARKS.md');
+const PARTS = ['overhead', 'throughput', 'memory', 'n8n'];
+
+const CONFIG = {
+	overhead: {
+		reps: 7,
+		scenarios: [
+			{ name: 'small', label: 'text to image, small answer (1024x1024 solid PNG, ~5 KB)', items: 200, concurrency: 4 },
+			{ name: 'out1MB', label: 'text to image, 1 MB answer image', items: 50, concurrency: 4, outputBytes: MB },
+			{ name: 'in1MB', label: 'image to image, 1 MB input image, small answer', items: 50, concurrency: 4, inputBytes: MB },
+		],
+	},
+	throughput: { reps: 3, items: 32, latencyMs: 500, concurrencies: [1, 2, 4, 8, 16], binaryMode: 'filesystem' },
+	memory: { reps: 3, sizesMb: [1, 5, 20], modes: ['filesystem', 'default'], directions: ['input', 'output'] },
+	n8n: { items: 50, latencyMs: 500, outputBytes: MB, rounds: 5, limitedRounds: 2, maxInFlight: 8 },
+};
+
+function parseArgs(argv) {
+	const out = { parts: PARTS, write: true, reportOnly: false };
+	for (const a of argv) {
+		if (a.startsWith('--part=') || a.startsWith('--parts=')) {
+			out.parts = a.slice(a.indexOf('=') + 1).split(',').map((s) => s.trim()).filter(Boolean);
+			for (const p of out.parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}" (parts: ${PARTS.join(', ')})`);
+		} else if (a === '--no-write') out.write = false;
+		else if (a === '--report') out.reportOnly = true;
+		else if (a === '--help' || a === '-h') {
+			process.stdout.write(
+				'node bench/run.js [--part=overhead,throughput,memory,n8n] [--no-write]\n' +
+					'node bench/run.js --report    (re-render docs/BENCHMARKS.md from .bench/results.json and bench/notes.md, no measuring)\n',
+			);
+			process.exit(0);
+		} else throw new Error(`unknown argument ${a}`);
+	}
+	return out;
+}
+
+/** Compiles the node, the credential and the test harness into .bench-build/ (tsconfig.bench.json). */
+function buildHarness() {
+	const started = Date.now();
+	fs.rmSync(path.join(ROOT, '.bench-build'), { recursive: true, force: true });
+	const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+	const res = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.bench.json')], { cwd: ROOT, encoding: 'utf8' });
+	if (res.status !== 0) throw new Error(`tsc -p tsconfig.bench.json failed:\n${res.stdout}\n${res.stderr}`);
+	log(`harness compiled into .bench-build/ in ${L.seconds(Date.now() - started)}`);
+}
+
+function machine() {
+	const cpus = os.cpus();
+	const rt = L.runtimeInfo();
+	let n8nNode = null;
+	let n8nVersion = null;
+	try {
+		n8nNode = require(path.join(rt.nodeDir, 'package.json')).version;
+		n8nVersion = require(path.join(rt.dir, 'node_modules', 'n8n', 'package.json')).version;
+	} catch {
+		/* runtime not installed yet */
+	}
+	const pkg = (name) => {
+		try {
+			return require(path.join(ROOT, 'node_modules', name, 'package.json')).version;
+		} catch {
+			return null;
+		}
+	};
+	return {
+		cpuModel: cpus[0] ? cpus[0].model.trim() : 'unknown',
+		cores: cpus.length,
+		memoryBytes: os.totalmem(),
+		os: `${os.type()} ${os.release()} ${os.arch()}`,
+		node: process.version,
+		n8nRuntimeNode: n8nNode ? `v${n8nNode}` : null,
+		n8nVersion,
+		n8nCore: pkg('n8n-core'),
+		axios: pkg('axios'),
+		packageVersion: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
+		gitCommit: (spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout || '').trim(),
+		gitDirty: (spawnSync('git', ['status', '--porcelain', '--', 'nodes', 'credentials'], { cwd: ROOT, encoding: 'utf8' }).stdout || '').trim() !== '',
+	};
+}
+
+const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+async function partOverhead() {
+	const cfg = CONFIG.overhead;
+	const emu = await startEmulatorProcess({ latencyMs: 0 });
+	try {
+		const res = await runChild(path.join(__dirname, 'parts', 'overhead.js'), { baseUrl: emu.url, apiKey: emu.key, ...cfg });
+		if (res.error) throw new Error(res.error);
+		return { ...res, reps: cfg.reps, emulatorLatencyMs: 0 };
+	} finally {
+		await emu.stop();
+	}
+}
+
+async function partThroughput() {
+	const cfg = CONFIG.throughput;
+	const emu = await startEmulatorProcess({ latencyMs: cfg.latencyMs });
+	try {
+		const res = await runChild(path.join(__dirname, 'parts', 'throughput.js'), { baseUrl: emu.url, apiKey: emu.key, ...cfg });
+		if (res.error) throw new Error(res.error);
+		return { ...res, reps: cfg.reps };
+	} finally {
+		await emu.stop();
+	}
+}
+
+async function partMemory() {
+	const cfg = CONFIG.memory;
+	const emu = await startEmulatorProcess({ latencyMs: 0 });
+	const cases = [];
+	for (const direction of cfg.directions) {
+		for (const sizeMb of cfg.sizesMb) {
+			for (const mode of cfg.modes) cases.push({ who: 'node', binaryMode: mode, direction, sizeMb });
+			cases.push({ who: 'plain', binaryMode: null, direction, sizeMb });
+		}
+	}
+	const runs = cases.map(() => []);
+	try {
+		for (let r = 0; r < cfg.reps; r++) {
+			for (const [i, c] of cases.entries()) {
+				const res = await runChild(
+					path.join(__dirname, 'parts', 'memory-child.js'),
+					{ baseUrl: emu.url, apiKey: emu.key, who: c.who, binaryMode: c.binaryMode, direction: c.direction, sizeBytes: c.sizeMb * MB },
+					{ echo: true },
+				);
+				if (res.error) throw new Error(`memory ${JSON.stringify(c)}: ${res.error}`);
+				runs[i].push(res);
+			}
+			log(`  memory rep ${r + 1}/${cfg.reps} done (${cases.length} processes)`);
+		}
+	} finally {
+		await emu.stop();
+	}
+	return {
+		reps: cfg.reps,
+		rows: cases.map((c, i) => ({
+			...c,
+			runs: runs[i].map((x) => ({ peakExtra: x.peakExtra, sampledPeakExtra: x.sampledPeakExtra, baseline: x.baseline, ms: x.ms, peakReset: x.peakReset })),
+			medianPeakExtra: median(runs[i].map((x) => x.peakExtra)),
+			medianSampledPeakExtra: median(runs[i].map((x) => x.sampledPeakExtra)),
+			medianBaseline: median(runs[i].map((x) => x.baseline)),
+			multiple: median(runs[i].map((x) => x.peakMultiple)),
+			sampledMultiple: median(runs[i].map((x) => x.sampledMultiple)),
+			peakReset: runs[i].every((x) => x.peakReset),
+		})),
+	};
+}
+
+async function partN8n() {
+	const { runN8nPart } = require('./parts/n8n');
+	return await runN8nPart(CONFIG.n8n);
+}
+
+/** Hand-written explanations (why a target is missed) live in bench/notes.md and are copied into the doc. */
+function writeDoc(results) {
+	fs.mkdirSync(path.dirname(DOC), { recursive: true });
+	const notesFile = path.join(__dirname, 'notes.md');
+	const notes = fs.existsSync(notesFile) ? fs.readFileSync(notesFile, 'utf8') : '';
+	fs.writeFileSync(DOC, renderMarkdown(results, notes));
+	log(`written: ${path.relative(ROOT, DOC)} (raw numbers: ${path.relative(ROOT, RESULTS)})`);
+}
+
+const RUNNERS = { overhead: partOverhead, throughput: partThroughput, memory: partMemory, n8n: partN8n };
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	L.installExitHandlers();
+	const started = Date.now();
+	const command =
+		process.env.npm_lifecycle_event === 'bench'
+			? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
+			: `node bench/run.js${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+
+	if (args.reportOnly) {
+		const saved = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+		process.stdout.write(`${renderConsole(saved)}\n`);
+		if (args.write) writeDoc(saved);
+		return;
+	}
+
+	if (args.parts.some((p) => p !== 'n8n')) buildHarness();
+	if (args.parts.includes('n8n') && !fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) {
+		throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+	}
+
+	let previous = {};
+	try {
+		previous = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+	} catch {
+		/* first run */
+	}
+	const results = { machine: machine(), parts: { ...(previous.parts || {}) }, failures: previous.failures || {} };
+	const failed = [];
+	for (const part of args.parts) {
+		const t0 = Date.now();
+		const loadBefore = load();
+		log(`\n▶ part ${PARTS.indexOf(part) + 1}: ${part}`);
+		let data;
+		let error;
+		try {
+			data = await RUNNERS[part]();
+		} catch (e) {
+			// one part failing keeps the others' results; the run still exits 1
+			error = L.redact(e && e.stack ? e.stack : String(e));
+			failed.push(part);
+			log(`  part ${part} FAILED: ${error}`);
+			await L.stopAll().catch(() => {});
+		}
+		const entry = {
+			date: new Date().toISOString(),
+			command,
+			commit: `${results.machine.gitCommit}${results.machine.gitDirty ? ' (uncommitted changes in nodes/ or credentials/)' : ''}`,
+			seconds: Math.round((Date.now() - t0) / 1000),
+			loadBefore,
+			loadAfter: load(),
+			config: CONFIG[part],
+		};
+		if (error) {
+			// the last good result of this part stays in the doc, flagged as not renewed
+			results.failures = { ...(results.failures || {}), [part]: { date: entry.date, error: error.split('\n')[0] } };
+			if (!results.parts[part]) continue;
+		} else {
+			results.parts[part] = { ...entry, data };
+			if (results.failures) delete results.failures[part];
+		}
+		if (!error) log(`  ${part}: ${results.parts[part].seconds} s`);
+	}
+	results.totalSeconds = Math.round((Date.now() - started) / 1000);
+	results.command = command;
+	results.date = new Date().toISOString();
+	results.ranParts = args.parts;
+
+	fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+	fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2));
+	process.stdout.write(`\n${renderConsole(results)}\n`);
+	if (args.write) writeDoc(results);
+	log(`total: ${results.totalSeconds} s`);
+	await L.stopAll();
+	if (failed.length) log(`FAILED parts: ${failed.join(', ')}`);
+	process.exit(failed.length ? 1 : 0);
+}
+
+main().catch(async (e) => {
+	process.stderr.write(`bench failed: ${L.redact(e && e.stack ? e.stack : e)}\n`);
+	await L.stopAll().catch(() => {});
+	process.exit(1);
+});
