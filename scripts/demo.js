@@ -12,6 +12,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { parseArgs: parseCliArgs } = require('node:util');
 
 const L = require('./lib/n8n');
 const S = require('./lib/sandbox');
@@ -32,51 +33,28 @@ const HELP = `Usage: npm run demo -- --prompt "..." [options]
 Without COMETAPI_KEY the CometAPI sandbox (emulator) answers; with it, the real API.`;
 
 function parseArgs(argv) {
-	const out = { images: [], out: path.join(L.REPO_ROOT, '.demo-output') };
-	for (let i = 0; i < argv.length; i++) {
-		let arg = argv[i];
-		let value;
-		const eq = arg.indexOf('=');
-		if (arg.startsWith('--') && eq > 0) {
-			value = arg.slice(eq + 1);
-			arg = arg.slice(0, eq);
-		}
-		const next = () => {
-			if (value !== undefined) return value;
-			if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
-			return argv[++i];
-		};
-		switch (arg) {
-			case '--prompt':
-			case '-p':
-				out.prompt = next();
-				break;
-			case '--image':
-			case '-i':
-				out.images.push(path.resolve(next()));
-				break;
-			case '--model':
-				out.model = next();
-				break;
-			case '--aspect-ratio':
-				out.aspectRatio = next();
-				break;
-			case '--image-size':
-				out.imageSize = next();
-				break;
-			case '--out':
-			case '-o':
-				out.out = path.resolve(next());
-				break;
-			case '--help':
-			case '-h':
-				out.help = true;
-				break;
-			default:
-				throw new Error(`unknown option ${arg}`);
-		}
-	}
-	return out;
+	// node:util's parser (strict: unknown options and missing values are errors).
+	const { values } = parseCliArgs({
+		args: argv,
+		options: {
+			prompt: { type: 'string', short: 'p' },
+			image: { type: 'string', short: 'i', multiple: true, default: [] },
+			model: { type: 'string' },
+			'aspect-ratio': { type: 'string' },
+			'image-size': { type: 'string' },
+			out: { type: 'string', short: 'o', default: path.join(L.REPO_ROOT, '.demo-output') },
+			help: { type: 'boolean', short: 'h', default: false },
+		},
+	});
+	return {
+		prompt: values.prompt,
+		images: values.image.map((f) => path.resolve(f)),
+		model: values.model,
+		aspectRatio: values['aspect-ratio'],
+		imageSize: values['image-size'],
+		out: path.resolve(values.out),
+		help: values.help,
+	};
 }
 
 function readState() {

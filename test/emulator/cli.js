@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+const { parseArgs: parseCliArgs } = require('node:util');
 // Standalone CometAPI emulator.
 //   node test/emulator/cli.js --port 8787 --host 127.0.0.1 --key sk-emulator --latency 0 --scenario ok
 // Prints `CometAPI emulator listening on http://HOST:PORT` on stdout once listening, one short line per
@@ -21,55 +22,32 @@ const HELP = `Usage: node test/emulator/cli.js [options]
 `;
 
 function parseArgs(argv) {
-	const out = { port: 8787, host: '127.0.0.1', key: DEFAULT_API_KEY, latency: 0, scenario: 'ok', maxInFlight: undefined, maxBody: undefined, quiet: false };
-	for (let i = 0; i < argv.length; i++) {
-		let arg = argv[i];
-		let value;
-		const eq = arg.indexOf('=');
-		if (arg.startsWith('--') && eq > 0) {
-			value = arg.slice(eq + 1);
-			arg = arg.slice(0, eq);
-		}
-		const next = () => {
-			if (value !== undefined) return value;
-			if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
-			return argv[++i];
-		};
-		switch (arg) {
-			case '--port':
-			case '-p':
-				out.port = Number(next());
-				break;
-			case '--host':
-				out.host = next();
-				break;
-			case '--key':
-				out.key = next();
-				break;
-			case '--latency':
-				out.latency = Number(next());
-				break;
-			case '--scenario':
-				out.scenario = next();
-				break;
-			case '--max-in-flight':
-				out.maxInFlight = next();
-				break;
-			case '--max-body':
-				out.maxBody = Number(next());
-				break;
-			case '--quiet':
-			case '-q':
-				out.quiet = true;
-				break;
-			case '--help':
-			case '-h':
-				out.help = true;
-				break;
-			default:
-				throw new Error(`unknown option ${arg}`);
-		}
-	}
+	// node:util's parser (strict: unknown options and missing values are errors).
+	const { values } = parseCliArgs({
+		args: argv,
+		options: {
+			port: { type: 'string', short: 'p', default: '8787' },
+			host: { type: 'string', default: '127.0.0.1' },
+			key: { type: 'string', default: DEFAULT_API_KEY },
+			latency: { type: 'string', default: '0' },
+			scenario: { type: 'string', default: 'ok' },
+			'max-in-flight': { type: 'string' },
+			'max-body': { type: 'string' },
+			quiet: { type: 'boolean', short: 'q', default: false },
+			help: { type: 'boolean', short: 'h', default: false },
+		},
+	});
+	const out = {
+		port: Number(values.port),
+		host: values.host,
+		key: values.key,
+		latency: Number(values.latency),
+		scenario: values.scenario,
+		maxInFlight: values['max-in-flight'],
+		maxBody: values['max-body'] === undefined ? undefined : Number(values['max-body']),
+		quiet: values.quiet,
+		help: values.help,
+	};
 	if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error(`bad --port ${out.port}`);
 	if (!Number.isFinite(out.latency) || out.latency < 0) throw new Error(`bad --latency ${out.latency}`);
 	return out;
