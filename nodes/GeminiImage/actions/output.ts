@@ -18,7 +18,10 @@ export function outputJson(result: GenerationResult, model: string, imageIndex: 
 		imageIndex,
 		imageCount: result.images.length,
 	};
-	if (result.usage) json.usage = { ...result.usage } as IDataObject;
+	if (result.usage) {
+		// Only the counts the API gave: no undefined fields in the item.
+		json.usage = Object.fromEntries(Object.entries(result.usage).filter(([, v]) => v !== undefined)) as IDataObject;
+	}
 	if (result.responseId) json.responseId = result.responseId;
 	if (result.groundingSources?.length) json.groundingSources = result.groundingSources as unknown as IDataObject[];
 	if (result.searchQueries?.length) json.searchQueries = result.searchQueries;
