@@ -14,7 +14,7 @@ import { explainMissingImage } from '../api/noImage';
 import type { GenerationInput, GenerationResult } from '../api/types';
 import type { Attempt, Connection, HttpAnswer } from '../transport';
 import { describeThrown, failureOf, sendOnce, withRetries } from '../transport';
-import { readAll, readEvents } from '../transport/stream';
+import { chunksOf, readAll, readEvents } from '../transport/stream';
 import type { ItemSettings } from './options';
 
 type Reader = (answer: HttpAnswer, context: FailureContext) => Promise<Attempt<GenerationResult>>;
@@ -40,43 +40,52 @@ function unreadable(answer: HttpAnswer, body: unknown, context: FailureContext):
 const readNative: Reader = async (answer, context) => {
 	const length = Number(answer.headers['content-length']);
 	const reader = new JsonBlobReader(Number.isFinite(length) && length > 0 ? length : undefined);
-	const head: Buffer[] = [];
-	let headLength = 0;
-	for await (const chunk of answer.body as AsyncIterable<Buffer>) {
-		if (headLength < 512) {
-			head.push(chunk.subarray(0, 512 - headLength));
-			headLength += Math.min(chunk.length, 512);
-		}
+	let head: Buffer | undefined; // the start of the body, to tell an HTML page from a cut-off JSON
+	for await (const chunk of chunksOf(answer.body)) {
+		head ??= chunk.subarray(0, 512);
 		reader.push(chunk);
 	}
 	let parsed: unknown;
 	try {
 		parsed = reader.end();
 	} catch {
-		return unreadable(answer, Buffer.concat(head).toString('utf8'), context);
+		return unreadable(answer, head?.toString('utf8') ?? '', context);
 	}
 	if (!parsed || typeof parsed !== 'object') return unreadable(answer, parsed, context);
 	return { value: parseNativeResponse(parsed, reader.blobs) };
 };
 
+interface EventsRead {
+	failure?: ApiFailure;
+	/** An event that was not JSON (a stream cut in the middle of one). */
+	broken: boolean;
+	events: number;
+	done: boolean;
+}
+
+/** Reads a stream of JSON events (both streamed routes) until [DONE], an error event or the end. */
+async function readJsonEvents(answer: HttpAnswer, context: FailureContext, onEvent: (event: object) => void): Promise<EventsRead> {
+	const read: EventsRead = { broken: false, events: 0, done: false };
+	await readEvents(answer.body, (data) => {
+		if (data.trim() === '[DONE]') return (read.done = true);
+		const event = parseJsonBody(data);
+		if (!event || typeof event !== 'object') return (read.broken = true);
+		read.events++;
+		read.failure = inStreamFailure(event, context);
+		if (read.failure) return true;
+		onEvent(event);
+		return false;
+	});
+	return read;
+}
+
 /** streamGenerateContent?alt=sse: every event is a whole response object; there is no [DONE]. */
 const readNativeStream: Reader = async (answer, context) => {
 	const result = parseNativeResponse({});
-	let failure: ApiFailure | undefined;
-	let events = 0;
-	let broken = false;
-	await readEvents(answer.body, (data) => {
-		const event = parseJsonBody(data);
-		if (!event || typeof event !== 'object') return (broken = true);
-		events++;
-		failure = inStreamFailure(event, context);
-		if (failure) return true;
-		mergeNativeResponse(result, event);
-		return false;
-	});
-	if (failure) return { failure };
+	const read = await readJsonEvents(answer, context, (event) => mergeNativeResponse(result, event));
+	if (read.failure) return { failure: read.failure };
 	// A stream that ends before the last event (the one with the finish reason) was cut off.
-	if (broken || events === 0 || !result.finishReason) return unreadable(answer, '', context);
+	if (read.broken || read.events === 0 || !result.finishReason) return unreadable(answer, '', context);
 	return { value: result };
 };
 
@@ -91,24 +100,11 @@ const readChat: Reader = async (answer, context) => {
 		chat.add(parsed);
 		return { value: chat.result() };
 	}
-	let failure: ApiFailure | undefined;
-	let broken = false;
-	let events = 0;
-	let done = false;
-	await readEvents(answer.body, (data) => {
-		if (data.trim() === '[DONE]') return (done = true);
-		const chunk = parseJsonBody(data);
-		if (!chunk || typeof chunk !== 'object') return (broken = true);
-		events++;
-		failure = inStreamFailure(chunk, context);
-		if (failure) return true;
-		chat.add(chunk);
-		return false;
-	});
-	if (failure) return { failure };
+	const read = await readJsonEvents(answer, context, (chunk) => chat.add(chunk));
+	if (read.failure) return { failure: read.failure };
 	const result = chat.result();
 	// Without [DONE] or a finish reason the stream was cut off.
-	if (broken || events === 0 || (!done && !result.finishReason)) return unreadable(answer, '', context);
+	if (read.broken || read.events === 0 || (!read.done && !result.finishReason)) return unreadable(answer, '', context);
 	return { value: result };
 };
 

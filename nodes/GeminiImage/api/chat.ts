@@ -107,8 +107,8 @@ export class ChatAnswer {
 			images: all.length ? [all[all.length - 1]] : [],
 			text,
 			draftImagesSkipped: Math.max(0, all.length - 1),
-			// A content filter stop is a refusal, like Gemini's safety finish reasons.
-			finishReason: finish === 'CONTENT_FILTER' ? 'CONTENT_FILTER' : finish,
+			// CONTENT_FILTER counts as a refusal, like Gemini's safety finish reasons (see noImage.ts).
+			finishReason: finish,
 			modelVersion: this.model,
 			responseId: this.id,
 		};
