@@ -838,10 +838,14 @@ class Emulator {
 		});
 	}
 
-	async _native(req, res, url, route, rec, raw, ctx) {
-		const stream = route.kind === 'stream';
+	/**
+	 * The steps both generation routes share, in the order of the README: JSON parse, directive errors,
+	 * unknown model, body checks, then the identity that counts attempts. Returns null when it has answered.
+	 * route: { analyse(body), invalid(message) -> answer, badJson: message, modelOf(a) }
+	 */
+	_checkRequest(req, res, rec, raw, ctx, route) {
 		const headerD = parseSpec(req.headers['x-emulator-scenario']);
-		let body = null;
+		let body;
 		try {
 			body = JSON.parse(raw.toString('utf8'));
 		} catch {
@@ -852,9 +856,11 @@ class Emulator {
 			const d = mergeDirectives(this._defaultDirectives, headerD);
 			rec.scenario = d.scenario || 'ok';
 			rec.outcome = 'invalid';
-			return this._send(res, rec, scenarios.googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Unexpected token.'), {});
+			this._send(res, rec, route.invalid(route.badJson), {});
+			return null;
 		}
-		const a = analyseNative(body);
+		const a = route.analyse(body);
+		const model = route.modelOf(a);
 		rec.asked = a.asked;
 		rec.snakeCaseKeys = a.snakeCaseKeys;
 		rec.imagesReceived = a.images;
@@ -864,18 +870,33 @@ class Emulator {
 		if (d.sizeBytes) rec.sizeBytes = d.sizeBytes;
 		if (d.errors.length) {
 			rec.outcome = 'invalid';
-			return this._send(res, rec, scenarios.googleError(400, 'INVALID_ARGUMENT', `[emulator] ${d.errors.join('; ')}`), {});
+			this._send(res, rec, route.invalid(`[emulator] ${d.errors.join('; ')}`), {});
+			return null;
 		}
-		const model = route.model;
-		if (/^(unknown-|nonexistent)/i.test(model)) {
+		if (model && /^(unknown-|nonexistent)/i.test(model)) {
 			rec.outcome = 'model-not-found';
-			return this._send(res, rec, scenarios.unknownModel(model, ctx), {});
+			this._send(res, rec, scenarios.unknownModel(model, ctx), {});
+			return null;
 		}
 		if (a.validationError) {
 			rec.outcome = 'invalid';
-			return this._send(res, rec, a.validationError, {});
+			this._send(res, rec, a.validationError, {});
+			return null;
 		}
 		const identity = sha256(`${model}\n${a.promptText}\n${a.images.map((i) => i.sha256).join(',')}`).slice(0, 32);
+		return { a, d, identity };
+	}
+
+	async _native(req, res, url, route, rec, raw, ctx) {
+		const stream = route.kind === 'stream';
+		const checked = this._checkRequest(req, res, rec, raw, ctx, {
+			analyse: analyseNative,
+			modelOf: () => route.model,
+			invalid: (message) => scenarios.googleError(400, 'INVALID_ARGUMENT', message),
+			badJson: 'Invalid JSON payload received. Unexpected token.',
+		});
+		if (!checked) return;
+		const { a, d, identity } = checked;
 		const r = await this._runFaults(res, rec, d, identity, ctx, route.kind);
 		if (r.handled) return;
 
@@ -901,44 +922,20 @@ class Emulator {
 
 	// POST /v1/chat/completions: the same order as the native route (see README), OpenAI-style 400s.
 	async _chat(req, res, rec, raw, ctx) {
-		const headerD = parseSpec(req.headers['x-emulator-scenario']);
-		let body = null;
-		try {
-			body = JSON.parse(raw.toString('utf8'));
-		} catch {
-			body = undefined;
-		}
-		rec.body = body === undefined ? null : body;
-		if (body === undefined) {
-			const d = mergeDirectives(this._defaultDirectives, headerD);
-			rec.scenario = d.scenario || 'ok';
-			rec.outcome = 'invalid';
-			return this._send(res, rec, chat.openaiError(400, 'We could not parse the JSON body of your request. The API expects a JSON payload, but what was sent was not valid JSON.'), {});
-		}
-		const a = analyseChat(body);
-		rec.model = a.model;
-		rec.stream = a.stream;
-		rec.asked = a.asked;
-		rec.snakeCaseKeys = a.snakeCaseKeys;
-		rec.imagesReceived = a.images;
-		ctx.model = a.model;
-		const d = mergeDirectives(this._defaultDirectives, headerD, parseDirectives(a.directiveText));
-		rec.directives = d.tokens;
-		rec.scenario = d.scenario || 'ok';
-		if (d.sizeBytes) rec.sizeBytes = d.sizeBytes;
-		if (d.errors.length) {
-			rec.outcome = 'invalid';
-			return this._send(res, rec, chat.openaiError(400, `[emulator] ${d.errors.join('; ')}`), {});
-		}
-		if (a.model && /^(unknown-|nonexistent)/i.test(a.model)) {
-			rec.outcome = 'model-not-found';
-			return this._send(res, rec, scenarios.unknownModel(a.model, ctx), {});
-		}
-		if (a.validationError) {
-			rec.outcome = 'invalid';
-			return this._send(res, rec, a.validationError, {});
-		}
-		const identity = sha256(`${a.model}\n${a.promptText}\n${a.images.map((i) => i.sha256).join(',')}`).slice(0, 32);
+		const checked = this._checkRequest(req, res, rec, raw, ctx, {
+			analyse: (body) => {
+				const analysed = analyseChat(body);
+				rec.model = analysed.model;
+				rec.stream = analysed.stream;
+				ctx.model = analysed.model;
+				return analysed;
+			},
+			modelOf: (analysed) => analysed.model,
+			invalid: (message) => chat.openaiError(400, message),
+			badJson: 'We could not parse the JSON body of your request. The API expects a JSON payload, but what was sent was not valid JSON.',
+		});
+		if (!checked) return;
+		const { a, d, identity } = checked;
 		const r = await this._runFaults(res, rec, d, identity, ctx, a.stream ? 'stream' : 'chat');
 		if (r.handled) return;
 
