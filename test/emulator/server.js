@@ -247,6 +247,15 @@ function quoteShort(s) {
 
 // ------------------------------------------------------------------------------------------- request analysis
 // Reads the native request body: prompt text, directives text, input images, asked options, validation.
+/** Records what an input image really is: size, sha256 of the decoded bytes, type and pixel size. */
+function describeReceived(info, base64) {
+	const buf = Buffer.from(base64, 'base64');
+	info.bytes = buf.length;
+	info.sha256 = sha256(buf);
+	const det = images.inspect(buf);
+	if (det) Object.assign(info, { detectedType: det.type, width: det.width, height: det.height });
+}
+
 function analyseNative(body) {
 	const out = {
 		promptText: '',
@@ -296,11 +305,7 @@ function analyseNative(body) {
 				} else if (!scenarios.INPUT_MIME_TYPES.includes(String(mimeType).toLowerCase())) {
 					bad(`Unsupported MIME type: ${mimeType}`);
 				}
-				const buf = Buffer.from(data, 'base64');
-				info.bytes = buf.length;
-				info.sha256 = sha256(buf);
-				const det = images.inspect(buf);
-				if (det) Object.assign(info, { detectedType: det.type, width: det.width, height: det.height });
+				describeReceived(info, data);
 			});
 		});
 	}
@@ -428,11 +433,7 @@ function analyseChat(body) {
 					bad(`Invalid ${where}: base64 decoding failed for ${quoteShort(data)}`);
 					return;
 				}
-				const buf = Buffer.from(data, 'base64');
-				info.bytes = buf.length;
-				info.sha256 = sha256(buf);
-				const det = images.inspect(buf);
-				if (det) Object.assign(info, { detectedType: det.type, width: det.width, height: det.height });
+				describeReceived(info, data);
 			});
 		});
 	}
