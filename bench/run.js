@@ -15,7 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
-const L = require('../scripts/lib/n8n');
+const L = require('../scripts/lib');
 const { startEmulatorProcess } = require('./lib/emulator');
 const { renderConsole, renderMarkdown } = require('./lib/report');
 const { log, median, MB, runChild } = require('./lib/util');

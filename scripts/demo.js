@@ -5,20 +5,23 @@
 //
 //   npm run demo -- --prompt "A lighthouse at dusk" [--aspect-ratio 16:9] [--image-size 2K] [--model gemini-2.5-flash-image]
 //   npm run demo -- --prompt "Make it a poster" --image photo.png [--image logo.png ...]   (Image to Image)
-//   [--out .demo-output]
+//   [--out .demo-output] [--n8n 1|2]   (n8n line: 2.x by default; or N8N_LINE=1)
 //
 // Without COMETAPI_KEY it talks to the local CometAPI emulator (solid-colour placeholder images); with it, to the
-// real API (COMETAPI_BASE_URL to change the address). n8n's own user folder for the demo is .n8n-demo/.
+// real API (COMETAPI_BASE_URL to change the address). n8n's user folder for the demo lives in the runtime
+// cache (~/.cache/n8n-nodes-cometapi/homes/demo-n8n<line>), outside the repository.
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs: parseCliArgs } = require('node:util');
 
-const L = require('./lib/n8n');
+const L = require('./lib');
 const S = require('./lib/sandbox');
 
-const HOME = path.join(L.REPO_ROOT, '.n8n-demo');
-const STATE_FILE = path.join(HOME, '.demo-state.json');
+const { inspect } = require('../test/emulator/images');
+
+let HOME;
+let STATE_FILE;
 const DEMO_SANDBOX_PORT = 8788;
 
 const HELP = `Usage: npm run demo -- --prompt "..." [options]
@@ -29,6 +32,7 @@ const HELP = `Usage: npm run demo -- --prompt "..." [options]
   --aspect-ratio <r>     e.g. 1:1, 16:9, 9:16 (default: the model's)
   --image-size <s>       512, 1K, 2K or 4K (default: the model's)
   --out <dir>            where to write the images (default .demo-output)
+  --n8n <line>           1 (n8n 1.x, 1.123 LTS) or 2 (n8n 2.x, the default); or N8N_LINE
 
 Without COMETAPI_KEY the CometAPI sandbox (emulator) answers; with it, the real API.`;
 
@@ -43,6 +47,7 @@ function parseArgs(argv) {
 			'aspect-ratio': { type: 'string' },
 			'image-size': { type: 'string' },
 			out: { type: 'string', short: 'o', default: path.join(L.REPO_ROOT, '.demo-output') },
+			n8n: { type: 'string' },
 			help: { type: 'boolean', short: 'h', default: false },
 		},
 	});
@@ -54,6 +59,7 @@ function parseArgs(argv) {
 		imageSize: values['image-size'],
 		out: path.resolve(values.out),
 		help: values.help,
+		line: L.runtime.selectLine(values.n8n ? ['--n8n', values.n8n] : []),
 	};
 }
 
@@ -102,12 +108,15 @@ async function main() {
 	let backend = null;
 	L.installExitHandlers(async () => backend && backend.close());
 
-	L.ensureRuntime(); // first run: installs n8n into the machine-wide cache, with progress
+	const rt = L.runtime.ensureRuntime(opts.line); // first run: installs n8n into the machine-wide cache
+	HOME = L.userFolderPath(`demo-n8n${opts.line}`);
+	STATE_FILE = path.join(HOME, '.demo-state.json');
 	L.makeUserFolder(HOME, { fresh: false });
-	fs.writeFileSync(path.join(HOME, '.gitignore'), '*\n');
 	const pack = L.packPackage(path.join(HOME, 'pack'));
-	L.installPackage(HOME, pack.file);
+	const inst = L.installPackage(HOME, pack.file);
 	fs.rmSync(pack.file, { force: true });
+	L.checkResolution(inst.pkgDir, rt);
+	console.log(`${rt.label}: ${L.PACKAGE_NAME} installed in ${HOME}`);
 
 	backend = await S.startBackend({ preferredPort: DEMO_SANDBOX_PORT });
 	console.log(`CometAPI: ${L.redact(backend.label)}`);
@@ -118,7 +127,7 @@ async function main() {
 	fs.mkdirSync(inputDir, { recursive: true });
 	opts.images.forEach((f, i) => fs.copyFileSync(f, path.join(inputDir, `gemini-input-${String(i + 1).padStart(2, '0')}-${path.basename(f)}`)));
 
-	const env = L.n8nEnv(HOME, { brokerPort: await L.freePort(), binaryMode: 'filesystem', logLevel: 'warn' });
+	const env = L.n8nEnv(HOME, { rt, brokerPort: await L.freePort(), binaryMode: 'filesystem', logLevel: 'warn' });
 	const state = readState();
 	const credential = S.credentialFor(backend);
 	const credHash = L.sha256(JSON.stringify(credential));
@@ -136,7 +145,7 @@ async function main() {
 	const ex = await L.executeWorkflow(env, wf.id);
 	fs.writeFileSync(path.join(HOME, 'last-execute.log'), L.redact(`${ex.stdout}\n----- stderr -----\n${ex.stderr}`));
 	if (!ex.execution) {
-		console.error(`n8n execute failed (exit ${ex.code}); output in ${path.relative(L.REPO_ROOT, path.join(HOME, 'last-execute.log'))}`);
+		console.error(`n8n execute failed (exit ${ex.code}); output in ${path.join(HOME, 'last-execute.log')}`);
 		console.error(L.redact(`${ex.stdout}\n${ex.stderr}`).trim().split('\n').slice(-15).join('\n'));
 		return 1;
 	}
@@ -160,7 +169,7 @@ async function main() {
 			return;
 		}
 		const { bytes } = L.readStoredBinary(HOME, bin);
-		const img = L.imageInfo(bytes) || {};
+		const img = inspect(bytes) || {};
 		const ext = bin.fileExtension || (img.type === 'jpeg' ? 'jpg' : img.type) || 'bin';
 		const file = path.join(opts.out, `${prefix}${items.length > 1 ? `-${i + 1}` : ''}.${ext}`);
 		fs.writeFileSync(file, bytes);

@@ -1,25 +1,30 @@
 #!/usr/bin/env node
 'use strict';
-// `npm start`: a local n8n (2.41, SQLite) on 127.0.0.1:5678 with this package installed the way n8n installs
+// `npm start`: a local n8n (SQLite) on 127.0.0.1:5678 with this package installed the way n8n installs
 // community packages, a CometAPI credential and the example workflows. Without COMETAPI_KEY the credential
 // points at the CometAPI emulator (a sandbox started here: no key, no network); with it, at the real API.
 //
-//   npm start                      build, then start (Ctrl-C stops n8n and the sandbox)
+//   npm start                      build, then start n8n 2.x (Ctrl-C stops n8n and the sandbox)
+//   npm start -- --n8n=1           the same in n8n 1.x (1.123 LTS); or N8N_LINE=1 npm start
 //   npm start -- --smoke           (or START_SMOKE=1) boot, run the example once through n8n, print, exit 0/1
-//   npm start -- --fresh           start from an empty user folder (.n8n-home/ is kept between runs otherwise)
+//   npm start -- --fresh           start from an empty user folder (kept between runs otherwise)
 //
 // Env: COMETAPI_KEY, COMETAPI_BASE_URL (real API); N8N_PORT (default 5678); COMETAPI_SANDBOX_PORT (default 8787);
 // other N8N_* variables are passed to n8n (e.g. N8N_DEFAULT_BINARY_DATA_MODE=database).
+// The user folder lives in the runtime cache (~/.cache/n8n-nodes-cometapi/homes/start-n8n<line>), outside the
+// repository, so the installed package loads n8n's own n8n-workflow (checked at every start).
 
 const fs = require('node:fs');
 const path = require('node:path');
 
-const L = require('./lib/n8n');
+const L = require('./lib');
 const S = require('./lib/sandbox');
+const { inspect } = require('../test/emulator/images');
 
-const HOME = path.join(L.REPO_ROOT, '.n8n-home');
-const STATE_FILE = path.join(HOME, '.start-state.json');
 const argv = process.argv.slice(2);
+const LINE = L.runtime.selectLine(argv);
+const HOME = L.userFolderPath(`start-n8n${LINE}`);
+const STATE_FILE = path.join(HOME, '.start-state.json');
 const SMOKE = argv.includes('--smoke') || /^(1|true|yes)$/i.test(process.env.START_SMOKE || '');
 const FRESH = argv.includes('--fresh');
 
@@ -51,9 +56,9 @@ async function main() {
 
 	// 1. n8n itself (first run: installs into a machine-wide cache, with progress)
 	step('n8n runtime: checking the cache (the first run installs n8n, about 8 minutes)');
-	const rt = L.ensureRuntime();
-	const info = L.runtimeInfo();
-	say(`  n8n ${require('../scripts/n8n-runtime').N8N_VERSION} in ${rt.dir}${info.marker ? ` (installed ${info.marker.installedAt.slice(0, 10)})` : ''}`);
+	const rt = L.runtime.ensureRuntime(LINE);
+	const info = L.runtime.installInfo(LINE);
+	say(`  ${rt.label} on Node ${rt.nodeDir ? 'from ' + path.relative(rt.dir, rt.nodeBin) : process.version} in ${rt.dir}${info ? ` (installed ${info.installedAt.slice(0, 10)})` : ''}`);
 
 	// 2. the package, packed and installed like n8n's installer does
 	if (FRESH) fs.rmSync(HOME, { recursive: true, force: true });
@@ -62,7 +67,9 @@ async function main() {
 	const pack = L.packPackage(path.join(HOME, 'pack'));
 	const inst = L.installPackage(path.join(HOME), pack.file);
 	fs.rmSync(pack.file, { force: true });
-	step(`installed ${L.PACKAGE_NAME}@${inst.version} (npm pack, ${pack.files.length} files) into ${path.relative(L.REPO_ROOT, inst.pkgDir)}`);
+	step(`installed ${L.PACKAGE_NAME}@${inst.version} (npm pack, ${pack.files.length} files) into ${inst.pkgDir}`);
+	const resolution = L.checkResolution(inst.pkgDir, rt);
+	step(`the package loads n8n-workflow ${resolution.version} from ${rt.label} (${resolution.resolved})`);
 
 	// 3. which CometAPI
 	const { logLine } = require('../test/emulator/cli');
@@ -78,7 +85,7 @@ async function main() {
 		}
 		port = await L.freePort();
 	}
-	const env = L.n8nEnv(HOME, { port, brokerPort: await L.freePort(), inherit: true, extra: userN8nEnv() });
+	const env = L.n8nEnv(HOME, { rt, port, brokerPort: await L.freePort(), inherit: true, extra: userN8nEnv() });
 	// a state file without its database (folder partly deleted) means: import again
 	const state = fs.existsSync(path.join(HOME, '.n8n', 'database.sqlite')) ? readState() : {};
 	const credential = S.credentialFor(backend);
@@ -98,14 +105,14 @@ async function main() {
 		fs.writeFileSync(STATE_FILE, JSON.stringify(state));
 	}
 	const sample = S.ensureSampleInput(HOME);
-	if (sample) step(`sample input image for the Image to Image example: ${path.relative(L.REPO_ROOT, sample)}`);
+	if (sample) step(`sample input image for the Image to Image example: ${sample}`);
 
 	// 5. n8n start
-	step(`starting n8n on http://127.0.0.1:${port} (log: ${path.relative(L.REPO_ROOT, path.join(HOME, 'n8n.log'))})`);
+	step(`starting ${rt.label} on http://127.0.0.1:${port} (log: ${path.join(HOME, 'n8n.log')})`);
 	let ready = false;
 	const n8n = L.startN8n({ env, logFile: path.join(HOME, 'n8n.log'), echo: (line) => ready && !SMOKE && line.trim() && say(`[n8n] ${line}`) });
 	const bootMs = await n8n.waitReady();
-	const rest = new L.RestClient(n8n.url);
+	const rest = new L.RestClient(n8n.url, rt);
 	const owner = await rest.setupOwnerOrLogin().catch((e) => {
 		say(`  (could not log in as the sandbox owner: ${e.message.split('\n')[0]}; was the password changed in the editor?)`);
 		return null;
@@ -125,7 +132,7 @@ async function main() {
 	const [t2i, i2i] = examples;
 	say('');
 	say('  ┌───────────────────────────────────────────────────────────────────────');
-	say(`  │ n8n is running with ${L.PACKAGE_NAME} (node "Gemini Image (CometAPI)")`);
+	say(`  │ ${rt.label} is running with ${L.PACKAGE_NAME} (node "Gemini Image (CometAPI)")`);
 	say('  │');
 	say(`  │ Editor:      ${n8n.url}`);
 	say(`  │ Log in:      ${L.SANDBOX_OWNER.email}`);
@@ -135,7 +142,7 @@ async function main() {
 	say(`  │ Examples:    ${n8n.url}/workflow/${t2i.id}   (${t2i.name})`);
 	say(`  │              ${n8n.url}/workflow/${i2i.id}   (${i2i.name})`);
 	say('  │              open one, click "Execute workflow", then the Gemini Image node\'s output → Binary');
-	say(`  │ Input files: ${path.relative(L.REPO_ROOT, L.filesDir(HOME))}/ (Read/Write Files from Disk can only reach this folder)`);
+	say(`  │ Input files: ${L.filesDir(HOME)}/ (Read/Write Files from Disk can only reach this folder)`);
 	say('  │ Stop:        Ctrl-C (stops n8n and the sandbox)');
 	say('  └───────────────────────────────────────────────────────────────────────');
 	say('');
@@ -166,7 +173,7 @@ async function smoke(rest, backend, examples) {
 				const bin = item.binary && item.binary.data;
 				if (!bin) throw new Error(`an output item has no image: ${JSON.stringify(item.json).slice(0, 300)}`);
 				const stored = L.readStoredBinary(HOME, bin);
-				const img = L.imageInfo(stored.bytes) || {};
+				const img = inspect(stored.bytes) || {};
 				let match = '';
 				if (backend.emulator) {
 					const sent = backend.emulator.requests.flatMap((r) => r.imagesSent).map((s) => s.sha256);

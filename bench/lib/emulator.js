@@ -4,7 +4,7 @@
 
 const path = require('node:path');
 
-const L = require('../../scripts/lib/n8n');
+const L = require('../../scripts/lib');
 
 const CLI = path.join(L.REPO_ROOT, 'test', 'emulator', 'cli.js');
 const API_KEY = 'sk-bench-emulator-key-0123456789';

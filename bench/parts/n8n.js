@@ -13,7 +13,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const L = require('../../scripts/lib/n8n');
+const L = require('../../scripts/lib');
 const { startEmulatorProcess } = require('../lib/emulator');
 const { log, median, MB, rotate, sleep } = require('../lib/util');
 const { benchWorkflows } = require('../lib/workflows');

@@ -5,7 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const L = require('./n8n');
+const L = require('./index');
 
 const SANDBOX_KEY = 'sk-sandbox-n8n-nodes-cometapi'; // the emulator's key: not a secret
 const DEFAULT_SANDBOX_PORT = 8787;

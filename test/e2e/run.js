@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
-const L = require('../../scripts/lib/n8n');
+const L = require('../../scripts/lib');
 const { startEmulator } = require('../emulator/server');
 const images = require('../emulator/images');
 const W = require('./workflows');

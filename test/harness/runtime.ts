@@ -178,6 +178,16 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
+	/** n8n 2.x: our credential does not restrict itself to listed nodes (restrictToSupportedNodes). */
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	/** n8n 2.x: no pre-authentication (that is for OAuth-like session credentials). */
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,

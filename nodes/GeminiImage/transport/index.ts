@@ -10,13 +10,14 @@ import type {
 	ILoadOptionsFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleepWithAbort } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../api/baseUrl';
 import type { ApiFailure, FailureContext } from '../api/errors';
 import { describeHttpFailure, describeNetworkFailure, redactSecrets } from '../api/errors';
 import type { RetryPolicy } from '../api/retry';
 import { retryDelayMs } from '../api/retry';
+import { waitUnlessCancelled } from './wait';
 
 export const CREDENTIAL_TYPE = 'cometApi';
 
@@ -132,7 +133,10 @@ export async function withRetries<T>(
 		if (!failure.retryable || retriesLeft <= 0 || tooLongToWait || cancelSignal?.aborted) {
 			throw toNodeError(ctx, failure, attemptNo, retry, tooLongToWait);
 		}
-		await sleepWithAbort(retryDelayMs(attemptNo, retry.policy, failure.retryAfterMs), cancelSignal);
+		// Cancelled while waiting: no further attempt, whatever retries are left.
+		if (await waitUnlessCancelled(retryDelayMs(attemptNo, retry.policy, failure.retryAfterMs), cancelSignal)) {
+			throw toNodeError(ctx, failure, attemptNo, retry, false);
+		}
 	}
 }
 

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the integration suite (the node's execute() inside n8n-core, against the emulator) on the n8n-workflow
+// and n8n-core of an installed n8n, with that n8n's Node, instead of on the development pins:
+//   node scripts/test-on-n8n.js [--n8n=1|2] [jest arguments...]      (npm run test:n8n2 is --n8n=2)
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const runtime = require('./lib/runtime');
+
+const argv = process.argv.slice(2);
+const line = runtime.selectLine(argv);
+const rest = argv.filter((a, i) => !(a === '--n8n' || a.startsWith('--n8n=') || argv[i - 1] === '--n8n'));
+const rt = runtime.ensureRuntime(line);
+const jest = path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
+process.stderr.write(`integration tests on ${rt.label}'s n8n-workflow and n8n-core, Node from ${rt.nodeBin}\n`);
+// n8n-core 2.x loads some modules with import(): jest needs VM modules for that.
+const res = spawnSync(rt.nodeBin, ['--experimental-vm-modules', '--no-warnings', jest, '-c', 'jest.runtime.config.js', ...rest], {
+	cwd: path.join(__dirname, '..'),
+	stdio: 'inherit',
+	env: { ...process.env, COMETAPI_N8N_LINE: line },
+});
+process.exit(res.status ?? 1);

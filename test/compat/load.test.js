@@ -1,0 +1,76 @@
+/**
+ * The load guard: the packed package, loaded by each installed n8n's own n8n-core loader with its own
+ * n8n-workflow (the 1.x and 2.x runtimes, and the libraries of the oldest n8n the README claims). Fails when
+ * the node or the credential does not load, or when the code uses an n8n-workflow value that n8n lacks, as
+ * `sleepWithAbort` once did in every n8n from 2.34 on. Needs `npm run build` and the runtimes
+ * (`node scripts/lib/runtime.js`); `npm test` does both.
+ */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { packPackage } = require('../../scripts/lib/pack');
+const runtime = require('../../scripts/lib/runtime');
+
+const GUARD = path.join(__dirname, 'load-in-n8n.js');
+const LINES = ['1', '2', 'floor'];
+
+let work;
+let pkgDir;
+
+/** Unpacks the tarball the way n8n's installer does, into a folder with no project above it. */
+function unpack(tarball, into) {
+	const dir = path.join(into, 'node_modules', 'n8n-nodes-cometapi');
+	fs.mkdirSync(dir, { recursive: true });
+	execFileSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
+	return dir;
+}
+
+function guard(rt, dir) {
+	let stdout;
+	try {
+		stdout = execFileSync(rt.nodeBin, [GUARD, rt.modules, dir], { encoding: 'utf8', timeout: 60000 });
+	} catch (e) {
+		stdout = e.stdout;
+	}
+	return JSON.parse(stdout.trim().split('\n').pop());
+}
+
+beforeAll(() => {
+	work = fs.mkdtempSync(path.join(os.tmpdir(), 'cometapi-load-'));
+	const pack = packPackage(path.join(work, 'pack'));
+	pkgDir = unpack(pack.file, path.join(work, 'installed'));
+});
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe.each(LINES)('n8n line %s', (line) => {
+	const rt = runtime.paths(line);
+
+	test(`${rt.label}: the node and the credential load, and every n8n-workflow value the code uses exists`, () => {
+		if (!runtime.isInstalled(line)) {
+			throw new Error(`${rt.label} is not installed in ${rt.dir}: run \`node scripts/lib/runtime.js ${line}\` (npm test does)`);
+		}
+		const out = guard(rt, pkgDir);
+		expect(out.error).toBeUndefined();
+		// n8n's own copy, not a development one
+		expect(out.resolved).toBe(fs.realpathSync(path.join(rt.modules, 'n8n-workflow')));
+		expect(out.nodes).toEqual(['geminiImage']);
+		expect(out.credentials).toEqual(['cometApi']);
+		expect(out.used.length).toBeGreaterThan(0);
+		expect(out.missing).toEqual([]);
+		expect(out.described.every((d) => d.properties > 0 && d.codex)).toBe(true);
+	});
+});
+
+test('the guard itself fails on an export that n8n 2.x removed (sleepWithAbort)', () => {
+	const rt = runtime.paths('2');
+	if (!runtime.isInstalled('2')) throw new Error(`${rt.label} is not installed: run \`node scripts/lib/runtime.js 2\``);
+	const broken = path.join(work, 'broken', 'node_modules', 'n8n-nodes-cometapi');
+	fs.cpSync(pkgDir, broken, { recursive: true });
+	const transport = path.join(broken, 'dist', 'nodes', 'GeminiImage', 'transport', 'wait.js');
+	fs.appendFileSync(transport, '\nexports.old = () => (0, n8n_workflow_1.sleepWithAbort)(1);\n');
+	const out = guard(rt, broken);
+	expect(out.missing).toEqual(['sleepWithAbort']);
+});
