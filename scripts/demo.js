@@ -9,7 +9,7 @@
 //
 // Without COMETAPI_KEY it talks to the local CometAPI emulator (solid-colour placeholder images); with it, to the
 // real API (COMETAPI_BASE_URL to change the address). n8n's user folder for the demo lives in the runtime
-// cache (~/.cache/n8n-nodes-cometapi/homes/demo-n8n<line>), outside the repository.
+// cache (~/.cache/n8n-nodes-cometapi/homes/<clone>/demo-n8n<line>), outside the repository.
 
 const fs = require('node:fs');
 const path = require('node:path');

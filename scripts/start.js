@@ -11,7 +11,7 @@
 //
 // Env: COMETAPI_KEY, COMETAPI_BASE_URL (real API); N8N_PORT (default 5678); COMETAPI_SANDBOX_PORT (default 8787);
 // other N8N_* variables are passed to n8n (e.g. N8N_DEFAULT_BINARY_DATA_MODE=database).
-// The user folder lives in the runtime cache (~/.cache/n8n-nodes-cometapi/homes/start-n8n<line>), outside the
+// The user folder lives in the runtime cache (~/.cache/n8n-nodes-cometapi/homes/<clone>/start-n8n<line>), outside the
 // repository, so the installed package loads n8n's own n8n-workflow (checked at every start).
 
 const fs = require('node:fs');

@@ -82,7 +82,9 @@ function makeUserFolder(dir, { fresh = true } = {}) {
  * repository would let the installed package load the project's development n8n-workflow instead of n8n's.
  */
 function userFolderPath(name) {
-	return path.join(runtime.cacheBase(), 'homes', name);
+	// one folder per clone, so two clones on a machine never share a user folder
+	const clone = `${path.basename(REPO_ROOT)}-${sha256(REPO_ROOT).slice(0, 8)}`;
+	return path.join(runtime.cacheBase(), 'homes', clone, name);
 }
 
 /**

@@ -13,8 +13,8 @@ export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Pro
 	if (signal?.aborted) return true;
 	let onAbort: (() => void) | undefined;
 	const aborted = new Promise<void>((resolve) => {
-		onAbort = resolve;
-		signal?.addEventListener('abort', resolve, { once: true });
+		onAbort = () => resolve();
+		signal?.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
 		for (let left = ms; left > 0 && !signal?.aborted; left -= SLICE_MS) {
