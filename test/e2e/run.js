@@ -42,6 +42,12 @@ const LINES = explicitLine ? [L.runtime.selectLine(args)] : ['2', '1'];
 const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : process.env.E2E_ONLY;
 const only = onlyArg ? new Set(onlyArg.split(',').flatMap((s) => (s.trim() === 'faults' ? FAULT_KEYS : [s.trim()]))) : null;
 const wants = (name) => !only || only.has(name);
+const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, 'queue'];
+for (const key of only || []) {
+	if (KNOWN.includes(key)) continue;
+	console.error(`--only: unknown part "${key}" (parts: ${KNOWN.join(', ')}; faults = all fault workflows)`);
+	process.exit(2);
+}
 
 // ------------------------------------------------------------------------------------------- fixtures
 /** The input images n8n's own nodes fetch: three over HTTP (PNG, JPEG, WEBP), one from disk. */

@@ -89,7 +89,8 @@ async function runServer(ctx, wants) {
 	try {
 		await n8n.waitReady();
 		H.time('n8n start boot (regular mode)', n8n.readyMs);
-		console.log(`  ${rt.label} ready at ${n8n.url} in ${L.seconds(n8n.readyMs)}`);
+		// no N8N_DEFAULT_BINARY_DATA_MODE: the line's own default (filesystem in 2.x, default = in memory in 1.x)
+		console.log(`  ${rt.label} ready at ${n8n.url} in ${L.seconds(n8n.readyMs)}, binary data in its default mode`);
 		const rest = new L.RestClient(n8n.url, rt);
 		await rest.setupOwnerOrLogin();
 		if (wants('rest')) await restChecks(ctx, rest);
