@@ -183,6 +183,12 @@ function bulkWorkflow({ count = 1000, rate = 0.05, seed = 20261130, maxRetries =
 module.exports = {
 	PROMPTS,
 	UNKNOWN_MODEL,
-	seeded, faultWorkflow, retriesWorkflow, finalErrorsWorkflow, timeoutWorkflow, stopWorkflow, rateLimitWorkflow,
+	seeded,
+	faultWorkflow,
+	retriesWorkflow,
+	finalErrorsWorkflow,
+	timeoutWorkflow,
+	stopWorkflow,
+	rateLimitWorkflow,
 	bulkWorkflow,
 };

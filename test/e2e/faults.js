@@ -244,6 +244,9 @@ async function bulk(ctx, rest, wfs) {
 		});
 		H.assert(wrong.length === 0, `${wrong.length} items:\n${wrong.slice(0, 10).join('\n')}`);
 		H.eq(emu.requests.length, plan.reduce((n, p) => n + p.attempts, 0), 'requests in all');
+		// the emulator's own count per identity (model, prompt, input images) agrees
+		const highest = Math.max(...emu.requests.map((r) => r.attempt || 0));
+		H.assert(highest <= wfs.bulkMaxRetries + 1, `an identity reached attempt ${highest}`);
 	});
 }
 
