@@ -6,7 +6,7 @@
 //
 // Parts 1-3 run the node's real execute() inside n8n-core (the test harness, compiled here with
 // tsconfig.bench.json into .bench-build/) against the CometAPI emulator in its own process; part 4 runs a
-// real n8n 2.41.1 (scripts/n8n-runtime.js). Every measurement is repeated and the median reported; ratios
+// real n8n 2.41.1 (scripts/lib/runtime.js). Every measurement is repeated and the median reported; ratios
 // are taken within a repetition. Results: a table on stdout, docs/BENCHMARKS.md, and the raw numbers in
 // .bench/results.json (a run of some parts keeps the other parts' last results there and in the doc).
 
@@ -70,7 +70,7 @@ function buildHarness() {
 
 function machine() {
 	const cpus = os.cpus();
-	const rt = L.runtimeInfo();
+	const rt = L.runtime.paths('2'); // part 4 runs n8n 2.x
 	let n8nNode = null;
 	let n8nVersion = null;
 	try {

@@ -168,7 +168,7 @@ async function main() {
 			console.error(`item ${i}: no image: ${L.redact(item.json.error || JSON.stringify(item.json))}`);
 			return;
 		}
-		const { bytes } = L.readStoredBinary(HOME, bin);
+		const { bytes } = L.readStoredBinary(HOME, bin, rt);
 		const img = inspect(bytes) || {};
 		const ext = bin.fileExtension || (img.type === 'jpeg' ? 'jpg' : img.type) || 'bin';
 		const file = path.join(opts.out, `${prefix}${items.length > 1 ? `-${i + 1}` : ''}.${ext}`);

@@ -172,7 +172,7 @@ async function smoke(rest, backend, examples) {
 			for (const item of items) {
 				const bin = item.binary && item.binary.data;
 				if (!bin) throw new Error(`an output item has no image: ${JSON.stringify(item.json).slice(0, 300)}`);
-				const stored = L.readStoredBinary(HOME, bin);
+				const stored = L.readStoredBinary(HOME, bin, rest.rt);
 				const img = inspect(stored.bytes) || {};
 				let match = '';
 				if (backend.emulator) {

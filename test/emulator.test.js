@@ -595,7 +595,21 @@ describe('fault injection', () => {
 			expect(r.data.error.code).toBe('rate_limit_exceeded');
 		}
 		expect(emu.stats().rateLimited).toBe(2);
-		expect(emu.requests.filter((r) => r.outcome === 'rate-limited')).toHaveLength(2);
+		const rejected = emu.requests.filter((r) => r.outcome === 'rate-limited');
+		expect(rejected).toHaveLength(2);
+		// a rejected request still names its prompt and identity (not an attempt: nothing was counted)
+		const answered = emu.requests.filter((r) => r.status === 200);
+		for (const r of rejected) {
+			expect(r.attempt).toBeNull();
+			expect(r.asked.promptText).toMatch(/^\[emu:latency=300\] p[1-4]$/);
+			expect(r.identity).toMatch(/^[0-9a-f]{32}$/);
+		}
+		const prompts = [...rejected, ...answered].map((r) => r.asked.promptText).sort();
+		expect(prompts).toEqual([1, 2, 3, 4].map((i) => `[emu:latency=300] p${i}`));
+		// the same identity as the attempt that gets through later
+		const retried = await generate(rejected[0].asked.promptText);
+		expect(retried.status).toBe(200);
+		expect(emu.requests[emu.requests.length - 1].identity).toBe(rejected[0].identity);
 		// unlimited again
 		await api.post('/__emulator/config', { maxInFlight: null });
 		const again = await Promise.all([1, 2, 3].map((i) => generate(`q${i}`)));

@@ -1,6 +1,7 @@
 'use strict';
-// Part 4: side by side in a real n8n (the cached runtime of scripts/n8n-runtime.js, n8n 2.41.1 on Node 24),
-// with the packed package installed the way n8n's community package installer does (scripts/lib/n8n.js).
+// Part 4: side by side in a real n8n (the cached runtime of scripts/lib/runtime.js, n8n 2.41.1 on Node 24),
+// with the packed package installed the way n8n's community package installer does (scripts/lib/pack.js) into a
+// user folder outside the repository (scripts/lib userFolderPath), checked to load n8n's own n8n-workflow.
 // One `n8n start` (regular mode, filesystem binary data, SQLite), three webhook workflows (bench/lib/
 // workflows.js), the emulator in its own process answering after 500 ms.
 //   (a) nothing limits the rate: wall time (the execution's startedAt..stoppedAt, from n8n's execution data),
@@ -18,7 +19,9 @@ const { startEmulatorProcess } = require('../lib/emulator');
 const { log, median, MB, rotate, sleep } = require('../lib/util');
 const { benchWorkflows } = require('../lib/workflows');
 
-const WORK = path.join(L.REPO_ROOT, '.bench', 'n8n');
+const WORK = path.join(L.REPO_ROOT, '.bench', 'n8n'); // logs and the tarball only
+const LINE = '2';
+const HOME = L.userFolderPath(`bench-n8n${LINE}`);
 
 function procStatus(pid) {
 	const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -48,11 +51,9 @@ async function latestExecution(rest, workflowId) {
 }
 
 async function fullExecution(rest, id) {
-	const res = await rest.call('GET', `/executions/${id}`, undefined, { expect: 200 });
-	const ex = res.json.data || res.json;
-	const flatted = require(path.join(L.runtimeInfo().dir, 'node_modules', 'flatted'));
-	const data = typeof ex.data === 'string' ? flatted.parse(ex.data) : ex.data;
-	return { ...ex, data };
+	const ex = await rest.getExecution(id);
+	if (!ex) throw new Error(`GET /rest/executions/${id} gave nothing`);
+	return ex;
 }
 
 /**
@@ -125,17 +126,19 @@ async function runOnce({ n8n, rest, emu, spec, prompts, previousId }) {
 async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, rounds = 3, limitedRounds = 2, maxInFlight = 8 } = {}) {
 	L.installExitHandlers();
 	const started = Date.now();
-	const rt = L.ensureRuntime();
+	const rt = L.runtime.ensureRuntime(LINE);
 	const emu = await startEmulatorProcess({ latencyMs });
 	L.addSecret(emu.key);
 	let n8n;
 	try {
 		fs.rmSync(WORK, { recursive: true, force: true });
-		const home = L.makeUserFolder(path.join(WORK, 'home'));
+		const home = L.makeUserFolder(HOME);
 		const pack = L.packPackage(path.join(WORK, 'pack'));
-		L.installPackage(home.dir, pack.file);
+		const inst = L.installPackage(home.dir, pack.file);
+		const resolution = L.checkResolution(inst.pkgDir, rt); // throws unless it is n8n's own copy
+		log(`  n8n: ${rt.label}, user folder ${home.dir}; the package loads n8n-workflow ${resolution.version} (${resolution.resolved})`);
 		const port = await L.freePort();
-		const env = L.n8nEnv(home.dir, { port, brokerPort: await L.freePort([port]), binaryMode: 'filesystem', logLevel: 'warn' });
+		const env = L.n8nEnv(home.dir, { rt, port, brokerPort: await L.freePort([port]), binaryMode: 'filesystem', logLevel: 'warn' });
 		const backend = { baseUrl: emu.url, apiKey: emu.key };
 		const specs = benchWorkflows(backend);
 		log('  n8n: importing the credential and the workflows (two n8n CLI boots)');
@@ -146,7 +149,7 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 			boots++;
 			const proc = L.startN8n({ env, logFile: path.join(WORK, `n8n-${boots}.log`) });
 			const ms = await proc.waitReady();
-			const client = new L.RestClient(proc.url);
+			const client = new L.RestClient(proc.url, rt);
 			await client.setupOwnerOrLogin();
 			for (const s of Object.values(specs)) await client.activateWorkflow(s.wf.id);
 			log(`  n8n: instance ${boots} ready in ${L.seconds(ms)}`);
@@ -220,7 +223,6 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 			itemsThrough: runs.map((r) => r.itemsThrough),
 			medianItemsThrough: median(runs.map((r) => r.itemsThrough)),
 		});
-		const rt2 = L.runtimeInfo();
 		let nodeDefaultConcurrency = null;
 		try {
 			// what the packed build (dist/) uses when the option is not set
@@ -233,8 +235,8 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 			latencyMs,
 			outputBytes,
 			maxInFlight,
-			n8nVersion: require(path.join(rt2.dir, 'node_modules', 'n8n', 'package.json')).version,
-			n8nNodeVersion: require(path.join(rt2.nodeDir, 'package.json')).version,
+			n8nVersion: require(path.join(rt.dir, 'node_modules', 'n8n', 'package.json')).version,
+			n8nNodeVersion: require(path.join(rt.nodeDir, 'package.json')).version,
 			nodeDefaultConcurrency,
 			bootMs,
 			boots,
@@ -251,7 +253,7 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 		// the user folder holds every execution's data (the do-it-yourself runs keep 50 base64 answers each in
 		// SQLite: about 1 GB by the end); keep only the logs (.bench/n8n/n8n-*.log)
 		if (!process.env.BENCH_KEEP_N8N) {
-			fs.rmSync(path.join(WORK, 'home'), { recursive: true, force: true });
+			fs.rmSync(HOME, { recursive: true, force: true });
 			fs.rmSync(path.join(WORK, 'pack'), { recursive: true, force: true });
 		}
 	}

@@ -19,7 +19,7 @@ function runtimeOf(env) {
 /**
  * Environment for a quiet, offline n8n on 127.0.0.1 using `userFolder`.
  * opts: rt (the runtime, scripts/lib/runtime.js; default the newest 2.x), port, brokerPort,
- * binaryMode ('filesystem' | 'default' | 'database'), queue ({host, port}), logLevel,
+ * binaryMode ('filesystem' | 'default' | 'database'; unset: the line's own default), queue ({host, port}), logLevel,
  * inherit (keep N8N_* etc. of the caller's environment), extra (more variables).
  */
 function n8nEnv(userFolder, opts = {}) {
@@ -38,7 +38,6 @@ function n8nEnv(userFolder, opts = {}) {
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		// explicit values of the defaults n8n 2.41 warns will change (keeps the boot log short)
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
@@ -64,6 +63,8 @@ function n8nEnv(userFolder, opts = {}) {
 	}
 	if (opts.brokerPort) env.N8N_RUNNERS_BROKER_PORT = String(opts.brokerPort);
 	if (opts.binaryMode) env.N8N_DEFAULT_BINARY_DATA_MODE = opts.binaryMode;
+	// n8n 1.x has the `database` mode too, but offers only `filesystem` (besides `default`) unless told
+	if (opts.binaryMode === 'database' && (opts.rt || runtime.paths()).line === '1') env.N8N_AVAILABLE_BINARY_DATA_MODES = 'filesystem,database';
 	if (opts.queue) {
 		env.EXECUTIONS_MODE = 'queue';
 		env.QUEUE_BULL_REDIS_HOST = opts.queue.host || '127.0.0.1';
@@ -218,40 +219,65 @@ function nodeError(execution, nodeName, run = 0) {
 	return runs && runs[run] && runs[run].error;
 }
 
+/** Where `filesystem` mode keeps its files: `.n8n/storage` in n8n 2.x, `.n8n/binaryData` in 1.x. */
+function binaryStorageDir(userFolder, rt) {
+	return path.join(userFolder, '.n8n', rt.line === '1' ? 'binaryData' : 'storage');
+}
+
+/**
+ * Runs one SQL query on an n8n user folder's SQLite file with the sqlite3 module the runtime's n8n ships
+ * (so it works with either line's Node). BLOB columns come back as {sha256, bytes} unless `blobs` is true
+ * (then as Buffers). Resolves the rows.
+ */
+function sqliteQuery(userFolder, rt, sql, params = [], { blobs = false } = {}) {
+	const db = path.join(userFolder, '.n8n', 'database.sqlite');
+	const code = `
+		const [mod, file, sql, params, blobs] = process.argv.slice(1);
+		const sqlite3 = require(mod); const c = require('node:crypto');
+		const d = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (e) => { if (e) { console.error(e.message); process.exit(2); } });
+		d.all(sql, JSON.parse(params), (e, rows) => {
+			if (e) { console.error(e.message); process.exit(3); }
+			const out = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Buffer.isBuffer(v)
+				? (blobs === '1' ? { base64: v.toString('base64') } : { sha256: c.createHash('sha256').update(v).digest('hex'), bytes: v.length })
+				: v])));
+			process.stdout.write(JSON.stringify(out)); d.close();
+		});`;
+	const res = spawnSync(rt.nodeBin, ['--no-warnings', '-e', code, path.join(rt.modules, 'sqlite3'), db, sql, JSON.stringify(params), blobs ? '1' : '0'], {
+		encoding: 'utf8',
+		maxBuffer: 512 * 1024 * 1024,
+	});
+	if (res.status !== 0) throw new Error(`SQLite query on ${db} failed: ${res.stderr}`);
+	return JSON.parse(res.stdout);
+}
+
 /**
  * The bytes n8n stored for a binary reference from execution data, read without n8n:
- * `default` mode keeps base64 inline; `filesystem-v2:<path>` lives under `.n8n/storage/<path>`;
- * `database:<fileId>` is a row of the `binary_data` table (read with `node:sqlite` of the 2.x runtime's Node 24: only n8n 2.x has this mode).
+ * `default` mode keeps base64 inline; `filesystem-v2:<path>` lives under the storage folder (see
+ * binaryStorageDir); `database:<fileId>` is a row of the `binary_data` table of the SQLite file.
+ * rt: the runtime of the n8n that wrote it (default the newest 2.x).
  */
-function readStoredBinary(userFolder, binary, rt = runtime.paths('2')) {
+function readStoredBinary(userFolder, binary, rt = runtime.paths()) {
 	if (!binary) throw new Error('no binary');
 	if (!binary.id) return { mode: 'default', bytes: Buffer.from(binary.data, 'base64') };
 	const sep = binary.id.indexOf(':');
 	const mode = binary.id.slice(0, sep);
 	const ref = binary.id.slice(sep + 1);
 	if (mode === 'filesystem-v2' || mode === 'filesystem') {
-		const base = path.join(userFolder, '.n8n', mode === 'filesystem-v2' ? 'storage' : 'binaryData');
+		const base = mode === 'filesystem-v2' ? binaryStorageDir(userFolder, rt) : path.join(userFolder, '.n8n', 'binaryData');
 		const file = path.join(base, ref);
 		return { mode, file, bytes: fs.readFileSync(file) };
 	}
 	if (mode === 'database') {
-		const db = path.join(userFolder, '.n8n', 'database.sqlite');
-		const code = `const {DatabaseSync}=require('node:sqlite');const d=new DatabaseSync(process.argv[1],{readOnly:true});const r=d.prepare('SELECT data FROM binary_data WHERE fileId = ?').get(process.argv[2]);process.stdout.write(r?Buffer.from(r.data).toString('base64'):'');`;
-		const res = spawnSync(rt.nodeBin, ['--no-warnings', '-e', code, db, ref], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-		if (res.status !== 0) throw new Error(`reading binary_data failed: ${res.stderr}`);
-		if (!res.stdout) throw new Error(`no binary_data row ${ref}`);
-		return { mode, file: `${db}#binary_data/${ref}`, bytes: Buffer.from(res.stdout, 'base64') };
+		const rows = sqliteQuery(userFolder, rt, 'SELECT data FROM binary_data WHERE fileId = ?', [ref], { blobs: true });
+		if (!rows.length) throw new Error(`no binary_data row ${ref}`);
+		return { mode, file: `database.sqlite#binary_data/${ref}`, bytes: Buffer.from(rows[0].data.base64, 'base64') };
 	}
 	throw new Error(`unknown binary data mode in id ${binary.id}`);
 }
 
-/** Every row of the `binary_data` table (database mode): {fileId, sourceType, sourceId, mimeType, fileName, fileSize, sha256}. */
-function listDatabaseBinaries(userFolder, rt = runtime.paths('2')) {
-	const db = path.join(userFolder, '.n8n', 'database.sqlite');
-	const code = `const {DatabaseSync}=require('node:sqlite');const c=require('node:crypto');const d=new DatabaseSync(process.argv[1],{readOnly:true});const rows=d.prepare('SELECT * FROM binary_data').all().map(r=>{const o={};for(const [k,v] of Object.entries(r)){if(k==='data'){o.sha256=c.createHash('sha256').update(v).digest('hex');o.bytes=v.length;}else o[k]=v;}return o;});process.stdout.write(JSON.stringify(rows));`;
-	const res = spawnSync(rt.nodeBin, ['--no-warnings', '-e', code, db], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-	if (res.status !== 0) throw new Error(`reading binary_data failed: ${res.stderr}`);
-	return JSON.parse(res.stdout);
+/** Every row of the `binary_data` table (database mode): {fileId, sourceType, sourceId, mimeType, fileName, fileSize, data: {sha256, bytes}}. */
+function listDatabaseBinaries(userFolder, rt = runtime.paths()) {
+	return sqliteQuery(userFolder, rt, 'SELECT * FROM binary_data').map(({ data, ...row }) => ({ ...row, sha256: data.sha256, bytes: data.bytes }));
 }
 
 module.exports = {
@@ -265,6 +291,8 @@ module.exports = {
 	executeWorkflow,
 	nodeItems,
 	nodeError,
+	binaryStorageDir,
+	sqliteQuery,
 	readStoredBinary,
 	listDatabaseBinaries,
 };

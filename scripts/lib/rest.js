@@ -5,6 +5,7 @@ const path = require('node:path');
 
 const { SANDBOX_OWNER } = require('./constants');
 const { redact, seconds, sleep } = require('./process');
+const runtime = require('./runtime');
 
 const BROWSER_ID = 'n8n-nodes-cometapi-scripts';
 
@@ -49,7 +50,7 @@ class RestClient {
 	/** @param rt the runtime (scripts/lib/runtime.js paths) of the n8n behind baseUrl */
 	constructor(baseUrl, rt) {
 		this.baseUrl = baseUrl.replace(/\/+$/, '');
-		this.rt = rt;
+		this.rt = rt || runtime.paths();
 		this.cookie = null;
 	}
 
@@ -89,25 +90,61 @@ class RestClient {
 	}
 
 	/**
-	 * What the editor's "Execute workflow" button does: POST /rest/workflows/:id/run from a trigger, then waits
-	 * for the execution to finish. Resolves {id, status, execution} where execution.data.resultData.runData is
-	 * the plain run data (n8n stores it "flatted"; parsed with the runtime's own `flatted`).
+	 * What the editor's "Execute workflow" button does: POST /rest/workflows/:id/run from a trigger. n8n 2.x
+	 * runs the saved workflow; n8n 1.x wants the workflow in the body (the editor sends what it shows).
+	 * Resolves the execution id.
 	 */
-	async runWorkflowManually(id, triggerName, { timeoutMs = 300000 } = {}) {
-		const started = await this.call('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name: triggerName } }, { expect: 200 });
+	async startManualRun(id, triggerName) {
+		const body = { triggerToStartFrom: { name: triggerName } };
+		if (this.rt && this.rt.line === '1') {
+			const wf = await this.call('GET', `/workflows/${id}`, undefined, { expect: 200 });
+			body.workflowData = wf.json.data || wf.json;
+		}
+		const started = await this.call('POST', `/workflows/${id}/run`, body, { expect: 200 });
 		const executionId = (started.json.data || started.json).executionId;
 		if (!executionId) throw new Error(`POST /rest/workflows/${id}/run gave no executionId: ${started.body.toString('utf8').slice(0, 300)}`);
+		return String(executionId);
+	}
+
+	/**
+	 * GET /rest/executions/:id with the run data parsed (n8n stores it "flatted": parsed with the runtime's
+	 * own `flatted`). Resolves the execution ({status, finished, startedAt, stoppedAt, data, ...}) or null.
+	 */
+	async getExecution(executionId) {
+		const res = await this.call('GET', `/executions/${executionId}`);
+		if (res.status !== 200) return null;
+		const ex = res.json.data || res.json;
+		if (!ex || typeof ex !== 'object') return null;
+		const data = typeof ex.data === 'string' ? loadFlatted(this.rt).parse(ex.data) : ex.data;
+		return { ...ex, data };
+	}
+
+	/** Waits until an execution has ended (any status but new/running/waiting); resolves it. */
+	async waitForExecution(executionId, { timeoutMs = 300000 } = {}) {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			const res = await this.call('GET', `/executions/${executionId}`);
 			const ex = res.status === 200 ? res.json.data || res.json : null;
-			if (ex && ex.finished !== undefined && ex.status && !['new', 'running', 'waiting'].includes(ex.status)) {
-				const data = typeof ex.data === 'string' ? loadFlatted(this.rt).parse(ex.data) : ex.data;
-				return { id: executionId, status: ex.status, execution: { ...ex, data } };
-			}
+			if (ex && ex.status && !['new', 'running', 'waiting', 'unknown'].includes(ex.status)) return this.getExecution(executionId);
 			await sleep(300);
 		}
 		throw new Error(`execution ${executionId} did not finish within ${seconds(timeoutMs)}`);
+	}
+
+	/** The editor's "Stop" button on a running execution: POST /rest/executions/:id/stop (same in 1.x and 2.x). */
+	async stopExecution(executionId) {
+		const res = await this.call('POST', `/executions/${executionId}/stop`, {}, { expect: 200 });
+		return res.json.data || res.json;
+	}
+
+	/**
+	 * "Execute workflow" and wait for the end. Resolves {id, status, execution} where
+	 * execution.data.resultData.runData is the plain run data.
+	 */
+	async runWorkflowManually(id, triggerName, { timeoutMs = 300000 } = {}) {
+		const executionId = await this.startManualRun(id, triggerName);
+		const execution = await this.waitForExecution(executionId, { timeoutMs });
+		return { id: executionId, status: execution.status, execution };
 	}
 
 	/** The editor's "Test" button on a saved credential; `data` overrides stored fields (like the edit dialog). */
@@ -129,6 +166,5 @@ async function callWebhook(url, { method = 'POST', body, headers, timeoutMs = 12
 		await sleep(300);
 	}
 }
-
 
 module.exports = { request, RestClient, callWebhook, loadFlatted };

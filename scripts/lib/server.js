@@ -72,13 +72,21 @@ class N8nProcess {
 		throw new Error(`n8n ${this.command}: no ${re} in the log after ${seconds(timeoutMs)}:\n${this.tail()}`);
 	}
 
-	/** `n8n start`: waits for GET /healthz/readiness = 200. Resolves the boot time in ms. */
+	/**
+	 * `n8n start`: waits for GET /healthz/readiness = 200 and then for the REST API (GET /rest/settings = 200:
+	 * n8n 1.x answers readiness before it has registered its REST routes). Resolves the boot time in ms.
+	 */
 	async waitReady(timeoutMs = 180000) {
 		const deadline = Date.now() + timeoutMs;
+		let probe = '/healthz/readiness';
 		while (Date.now() < deadline) {
 			if (!this.running) throw new Error(`n8n ${this.command} exited during boot:\n${this.tail()}`);
 			try {
-				const res = await request('GET', `${this.url}/healthz/readiness`, { timeoutMs: 2000 });
+				const res = await request('GET', `${this.url}${probe}`, { timeoutMs: 2000 });
+				if (res.status === 200 && probe !== '/rest/settings') {
+					probe = '/rest/settings';
+					continue;
+				}
 				if (res.status === 200) {
 					this.readyMs = Date.now() - this.startedAt;
 					return this.readyMs;

@@ -256,6 +256,11 @@ function describeReceived(info, base64) {
 	if (det) Object.assign(info, { detectedType: det.type, width: det.width, height: det.height });
 }
 
+/** What counts attempts: the model, the prompt text and the input images (README, "Recorded request"). */
+function identityOf(model, analysed) {
+	return sha256(`${model}\n${analysed.promptText}\n${analysed.images.map((i) => i.sha256).join(',')}`).slice(0, 32);
+}
+
 function analyseNative(body) {
 	const out = {
 		promptText: '',
@@ -769,6 +774,7 @@ class Emulator {
 		if (flags.rejectForInFlight) {
 			rec.scenario = 'max-in-flight';
 			rec.outcome = 'rate-limited';
+			this._noteRejected(rec, route, raw);
 			this._stats.rateLimited++;
 			return this._send(res, rec, scenarios.rateLimited(ctx, 1, 'rate limit exceeded: too many concurrent requests, please retry later'), {});
 		}
@@ -884,8 +890,28 @@ class Emulator {
 			this._send(res, rec, a.validationError, {});
 			return null;
 		}
-		const identity = sha256(`${model}\n${a.promptText}\n${a.images.map((i) => i.sha256).join(',')}`).slice(0, 32);
-		return { a, d, identity };
+		return { a, d, identity: identityOf(model, a) };
+	}
+
+	// A request turned away by maxInFlight still says which prompt it was (asked, model, identity), so tests
+	// can count every request an item caused; it gets no attempt number (nothing was counted).
+	_noteRejected(rec, route, raw) {
+		if (route.kind !== 'native' && route.kind !== 'stream' && route.kind !== 'chat') return;
+		let body;
+		try {
+			body = JSON.parse(raw.toString('utf8'));
+		} catch {
+			return;
+		}
+		try {
+			const a = route.kind === 'chat' ? analyseChat(body) : analyseNative(body);
+			const model = route.kind === 'chat' ? a.model : route.model;
+			if (route.kind === 'chat') rec.model = a.model;
+			rec.asked = a.asked;
+			rec.identity = identityOf(model, a);
+		} catch {
+			/* a body the route would reject anyway: nothing to note */
+		}
 	}
 
 	async _native(req, res, url, route, rec, raw, ctx) {
