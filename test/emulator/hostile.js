@@ -91,6 +91,17 @@ function modifyChat(answer, d, prompt) {
 	return answer;
 }
 
+// echotext=<n>: a text-only answer whose text repeats the key the client sent, after n filler characters.
+const echoed = (key, at) => `${'x'.repeat(at)}${key} was the key you sent`;
+function echoTextNative(answer, key, at) {
+	answer.body.candidates[0].content.parts[0].text = echoed(key, at);
+	return answer;
+}
+function echoTextChat(answer, key, at) {
+	answer.chunks[0].delta.content = echoed(key, at);
+	return answer;
+}
+
 function sleep(ms, res, timers) {
 	return new Promise((resolve) => {
 		if (res.destroyed) return resolve(false);
@@ -200,6 +211,8 @@ module.exports = {
 	hostileNativeParts,
 	modifyNative,
 	modifyChat,
+	echoTextNative,
+	echoTextChat,
 	cutsAfterBackslashes,
 	writeBody,
 	serveFile,

@@ -59,6 +59,7 @@ function emptyDirectives() {
 		hugeTextBytes: undefined,
 		imageCount: undefined,
 		echoKeyAt: undefined,
+		echoTextAt: undefined,
 		faults: [],
 		tokens: [],
 		errors: [],
@@ -150,9 +151,10 @@ function applyToken(d, token) {
 			break;
 		}
 		case 'images':
-		case 'echokey': {
+		case 'echokey':
+		case 'echotext': {
 			if (!/^\d+$/.test(value) || Number(value) > 100000) d.errors.push(`bad ${key} '${value}'`);
-			else d[key === 'images' ? 'imageCount' : 'echoKeyAt'] = Number(value);
+			else d[{ images: 'imageCount', echokey: 'echoKeyAt', echotext: 'echoTextAt' }[key]] = Number(value);
 			break;
 		}
 		case 'stall':
@@ -195,7 +197,7 @@ function mergeDirectives(...list) {
 	const out = emptyDirectives();
 	for (const d of list) {
 		if (!d) continue;
-		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt']) {
+		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt']) {
 			if (d[k] !== undefined) out[k] = d[k];
 		}
 		out.faults.push(...d.faults);
@@ -965,7 +967,8 @@ class Emulator {
 			googleSearch: (a.asked.tools || []).includes('googleSearch') || (a.asked.tools || []).includes('google_search'),
 			responseId: scenarios.responseId(),
 		});
-		const answer = hostile.modifyNative(scenarios.buildNativeAnswer(rec.scenario, ctx), d, a.promptText);
+		let answer = hostile.modifyNative(scenarios.buildNativeAnswer(rec.scenario, ctx), d, a.promptText);
+		if (d.echoTextAt !== undefined) answer = hostile.echoTextNative(scenarios.buildNativeAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
 		const h = this._hostile(d, r);
 		if (!stream) {
 			if (answer.kind === 'stream-error') {
@@ -1004,7 +1007,8 @@ class Emulator {
 			sizeBytes: d.sizeBytes,
 			responseModalities: a.asked.responseModalities,
 		});
-		const answer = hostile.modifyChat(chat.buildChatAnswer(rec.scenario, ctx), d, a.promptText);
+		let answer = hostile.modifyChat(chat.buildChatAnswer(rec.scenario, ctx), d, a.promptText);
+		if (d.echoTextAt !== undefined) answer = hostile.echoTextChat(chat.buildChatAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
 		const h = this._hostile(d, r);
 		if (!a.stream) return this._send(res, rec, answer.kind === 'chat' ? chat.chatCompletion(answer) : answer, h);
 		return this._chatStream(res, rec, answer, r.truncate, r.latency, d.dripMs, h);
@@ -1134,8 +1138,12 @@ class Emulator {
 	}
 
 	// echokey=<n>: a 401 whose plain-text body repeats the key the client sent, after n filler characters.
+	_clientKey(req) {
+		return String(req.headers.authorization || '').replace(/^Bearer\s+/i, '');
+	}
+
 	_echoKey(req, res, rec, at) {
-		const key = String(req.headers.authorization || '').replace(/^Bearer\s+/i, '');
+		const key = this._clientKey(req);
 		rec.outcome = 'echo-key';
 		return this._send(res, rec, { kind: 'raw', status: 401, contentType: 'text/plain; charset=utf-8', body: `${'x'.repeat(at)}${key} is not a valid key for this gateway` });
 	}
