@@ -16,6 +16,12 @@ const { startEmulator } = require('../emulator/server');
 
 const t = useEmulator();
 const chat = (options: object = {}) => ({ apiFormat: 'openAiChat', ...options });
+/** Waits until the emulator saw the request's connection close (its durationMs is set then). */
+async function closed(rec: { durationMs: number | null }): Promise<void> {
+	for (let i = 0; i < 100 && rec.durationMs === null; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+	expect(rec.durationMs).not.toBeNull();
+}
+
 const routes: Array<[string, object]> = [
 	['native', {}],
 	['native streamed', { streaming: true }],
@@ -30,6 +36,8 @@ describe('timeouts that hold once the answer has started', () => {
 		expect(t.emu.requests.map((r) => r.outcome)).toEqual(['stall', 'answered']);
 		expect(sha256(result.items[0].binary!.data.data)).toBe(t.emu.requests[1].imagesSent.find((i: any) => i.role === 'final').sha256);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		// and the stalled connection was closed, not left open
+		await closed(t.emu.requests[0]);
 	}, 20_000);
 
 	it('the last stall says what happened', async () => {
@@ -42,6 +50,7 @@ describe('timeouts that hold once the answer has started', () => {
 		const result = await t.run({ parameters: textToImage('[emu:stallerror=1]', { timeout: 1 }) });
 		expect(result.error).toBeUndefined();
 		expect(t.emu.requests.map((r) => r.outcome)).toEqual(['stallerror', 'answered']);
+		await closed(t.emu.requests[0]);
 	}, 20_000);
 
 	it('a reset while reading a 503 body is retried like the 503 it was', async () => {

@@ -37,12 +37,18 @@ function rawMessage(error: unknown): string {
 	return String(e?.cause?.message ?? e?.message ?? error);
 }
 
-/** The request itself, through n8n's authenticated helper; the body comes back as a stream. */
+/**
+ * The request itself, through n8n's authenticated helper; the body comes back as a stream. `signal` ends
+ * it at any stage. The helper replaces the request's abortSignal with the execution's own, so ours is
+ * set as a property that keeps its value: it follows the execution's signal as well (see attemptRequest).
+ * Should a version of n8n not take it, the watchdog still ends the reading (destroyBody).
+ */
 async function send(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	connection: Connection,
 	spec: RequestSpec,
 	failureContext: FailureContext,
+	signal: AbortSignal,
 ): Promise<Attempt<HttpAnswer>> {
 	const options: IHttpRequestOptions = {
 		method: spec.method,
@@ -58,6 +64,7 @@ async function send(
 		// A redirect means the Base URL points at a website, not the API: report it instead of following.
 		disableFollowRedirect: true,
 	};
+	Object.defineProperty(options, 'abortSignal', { get: () => signal, set: () => {}, enumerable: true, configurable: true });
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as HttpAnswer;
 		return { value: { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body } };
@@ -84,15 +91,22 @@ export async function attemptRequest<T>(
 	const timedOut = (): Attempt<T> => ({
 		failure: describeTimeout(watchdog.expired === 'total' ? 'total' : 'idle', spec.timeoutMs, totalMs, failureContext),
 	});
+	// Aborted by the watchdog, or with the execution (Stop, n8n's timeout).
+	const controller = new AbortController();
+	const cancel = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
+	const onCancel = () => controller.abort();
+	if (cancel?.aborted) controller.abort();
+	cancel?.addEventListener('abort', onCancel, { once: true });
+	watchdog.onExpire(() => controller.abort());
 	try {
-		const request = send(ctx, connection, spec, failureContext);
+		const request = send(ctx, connection, spec, failureContext, controller.signal);
 		const sent = await Promise.race([request, watchdog.expiry.then(() => undefined)]);
 		if (!sent) {
 			// The ceiling passed before any answer: give up on it, and end it if it still comes.
 			void request.then((late) => 'value' in late && destroyBody(late.value.body));
 			return timedOut();
 		}
-		if ('failure' in sent) return sent;
+		if ('failure' in sent) return watchdog.expired ? timedOut() : sent;
 		const { statusCode, headers, body } = sent.value;
 		watchdog.touch();
 		watchdog.onExpire(() => destroyBody(body, new Error(`no data for ${spec.timeoutMs} ms`)));
@@ -117,6 +131,7 @@ export async function attemptRequest<T>(
 		}
 	} finally {
 		watchdog.stop();
+		cancel?.removeEventListener('abort', onCancel);
 	}
 }
 

@@ -6,10 +6,27 @@ type ByteStream = AsyncIterable<Buffer | string>;
 const isStream = (body: unknown): body is ByteStream =>
 	!!body && typeof (body as ByteStream)[Symbol.asyncIterator] === 'function';
 
-/** Ends a response stream (a no-op for anything else): its socket is released, a pending read fails. */
+interface Destroyable {
+	destroy?: (error?: Error) => void;
+	destroyed?: boolean;
+	emit?: (event: string, error: Error) => boolean;
+	listenerCount?: (event: string) => number;
+}
+
+/**
+ * Ends a response stream (a no-op for anything else): a pending read fails, its socket is released. The
+ * error is emitted first, for a reader waiting on it: axios hands streamed answers out wrapped in a
+ * Readable whose destroy() waits for the next chunk, which a stalled connection never sends.
+ */
 export function destroyBody(body: unknown, reason?: Error): void {
-	const stream = body as { destroy?: (error?: Error) => void; destroyed?: boolean } | undefined;
-	if (stream && typeof stream.destroy === 'function' && !stream.destroyed) stream.destroy(reason);
+	const stream = body as Destroyable | undefined;
+	if (!stream || typeof stream.destroy !== 'function' || stream.destroyed) return;
+	try {
+		if (reason && stream.emit && (stream.listenerCount?.('error') ?? 0) > 0) stream.emit('error', reason);
+		stream.destroy(reason);
+	} catch {
+		// a stream that cannot be ended any further: the reader has its error already
+	}
 }
 
 /** The body's bytes as they arrive; a body that is not a stream (already read by someone) as one chunk. */
