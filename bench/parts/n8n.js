@@ -50,7 +50,7 @@ async function latestExecution(rest, workflowId) {
 async function fullExecution(rest, id) {
 	const res = await rest.call('GET', `/executions/${id}`, undefined, { expect: 200 });
 	const ex = res.json.data || res.json;
-	const flatted = require(path.join(L.runtimeInfo().dir, 'node_modules', 'flatted'));
+	const flatted = require(path.join(L.runtime.paths().dir, 'node_modules', 'flatted'));
 	const data = typeof ex.data === 'string' ? flatted.parse(ex.data) : ex.data;
 	return { ...ex, data };
 }
@@ -125,7 +125,7 @@ async function runOnce({ n8n, rest, emu, spec, prompts, previousId }) {
 async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, rounds = 3, limitedRounds = 2, maxInFlight = 8 } = {}) {
 	L.installExitHandlers();
 	const started = Date.now();
-	const rt = L.ensureRuntime();
+	const rt = L.runtime.ensureRuntime();
 	const emu = await startEmulatorProcess({ latencyMs });
 	L.addSecret(emu.key);
 	let n8n;
@@ -220,7 +220,7 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 			itemsThrough: runs.map((r) => r.itemsThrough),
 			medianItemsThrough: median(runs.map((r) => r.itemsThrough)),
 		});
-		const rt2 = L.runtimeInfo();
+		const rt2 = L.runtime.paths();
 		let nodeDefaultConcurrency = null;
 		try {
 			// what the packed build (dist/) uses when the option is not set

@@ -107,6 +107,15 @@ describe('Base64Decoder', () => {
 		}
 	});
 
+	it('decodes a large image of unknown size (pieces, then its room) and one larger than its room', () => {
+		for (const size of [1024 * 1024 - 1, 3 * 1024 * 1024 + 1]) {
+			const data = random(size);
+			for (const chunk of [65536, 4097]) expect(decode(data.toString('base64'), chunk).data.equals(data)).toBe(true);
+		}
+		const data = random(3 * 1024 * 1024);
+		expect(decode(data.toString('base64'), 65536, 1024 * 1024).data.equals(data)).toBe(true);
+	});
+
 	it('accepts line breaks, refuses anything else that is not base64', () => {
 		const data = random(5000);
 		const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\r\n');

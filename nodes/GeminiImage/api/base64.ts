@@ -24,8 +24,14 @@ export class ImageBudget {
 }
 
 const STAGE_BYTES = 64 * 1024; // a multiple of 4
-// The body's length comes from the gateway: never reserve more than the largest real image on its word.
-const MAX_PREALLOCATED = 64 * 1024 * 1024;
+/**
+ * Room reserved for one image, at most: more than the largest real image (a 4K PNG is under 50 MB). The
+ * operating system commits memory only where it is written, so the room past the image costs address space,
+ * not memory; an image that outgrows it goes on in pieces, joined at the end.
+ */
+const MAX_RESERVED = 64 * 1024 * 1024;
+/** Below this an image is copied out of its room (cheap), so the room itself can go. */
+const KEEP_ROOM_FROM = 1024 * 1024;
 const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20]);
 const isBase64Byte = (b: number) =>
 	(b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f || b === 0x2d || b === 0x5f;
@@ -37,8 +43,8 @@ export interface DecodedBlob {
 }
 
 /**
- * Decodes base64 text as it arrives. With an upper bound on the image's size (from the body's length)
- * the bytes go straight into one buffer; otherwise decoded pieces are joined at the end. Text that is not
+ * Decodes base64 text as it arrives, straight into one buffer (its room, bounded by the body's length when
+ * that is known), so a large image exists once, never as pieces and a copy of them. Text that is not
  * base64 (line breaks and spaces aside) marks the image as undecodable and is dropped.
  */
 export class Base64Decoder {
@@ -47,6 +53,8 @@ export class Base64Decoder {
 	private target: Buffer | undefined;
 	private written = 0;
 	private pieces: Buffer[] = [];
+	private piecesBytes = 0;
+	private roomTaken: boolean;
 	private notBase64 = false;
 	private padding = false;
 
@@ -54,11 +62,24 @@ export class Base64Decoder {
 		private readonly budget: ImageBudget,
 		bound?: number,
 	) {
-		const size = bound === undefined ? 0 : Math.min(bound, budget.bytesLeft, MAX_PREALLOCATED);
+		// Without a bound, small images go in pieces and the room is taken past 1 MB (takeRoom).
+		this.roomTaken = bound !== undefined;
+		const size = bound === undefined ? 0 : Math.min(bound, budget.bytesLeft, MAX_RESERVED);
 		if (size > 0) this.target = Buffer.allocUnsafe(size);
 	}
 
 	write(bytes: Buffer, start: number, end: number): void {
+		// Whole groups of 4 straight from the chunk when nothing is staged (the common case: no escapes).
+		if (this.staged === 0 && !this.notBase64 && !this.padding && end - start >= 4) {
+			const usable = end - start - ((end - start) % 4);
+			const text = bytes.toString('latin1', start, start + usable);
+			const expected = this.expectedBytes(text, false);
+			const decoded = this.store(text, expected);
+			if (decoded === expected) {
+				this.commit(decoded);
+				start += usable;
+			}
+		}
 		while (start < end && !this.notBase64) {
 			const take = Math.min(end - start, STAGE_BYTES - this.staged);
 			bytes.copy(this.stage, this.staged, start, start + take);
@@ -73,9 +94,9 @@ export class Base64Decoder {
 		if (this.notBase64) return { data: Buffer.alloc(0), notBase64: true };
 		let data: Buffer;
 		if (this.target) {
+			// A large image keeps its room (only its own bytes were ever written): no copy of it exists.
 			data = this.target.subarray(0, this.written);
-			// Several images in one answer: the first must not keep the room reserved for the rest.
-			if (this.target.length - this.written > Math.max(1 << 20, this.written / 4)) data = Buffer.from(data);
+			if (this.written < KEEP_ROOM_FROM && this.written < this.target.length) data = Buffer.from(data);
 		} else {
 			data = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces);
 		}
@@ -122,16 +143,31 @@ export class Base64Decoder {
 
 	/** Decodes into the target (or a new piece); nothing is kept until commit(). Returns the bytes decoded. */
 	private store(text: string, expected: number): number {
+		if (!this.target && !this.roomTaken && this.piecesBytes + expected > KEEP_ROOM_FROM) this.takeRoom();
 		if (this.target && this.written + expected <= this.target.length) {
 			return this.target.write(text, this.written, 'base64');
 		}
 		const piece = Buffer.from(text, 'base64');
 		if (piece.length === expected) {
 			if (this.target) this.pieces.push(this.target.subarray(0, this.written));
+			this.piecesBytes += this.written + piece.length;
 			this.target = undefined;
+			this.written = 0;
 			this.pieces.push(piece);
 		}
 		return piece.length;
+	}
+
+	/** Past 1 MB of an image of unknown size: it goes on in its room, the pieces so far copied in (cheap). */
+	private takeRoom(): void {
+		this.roomTaken = true;
+		const room = Buffer.allocUnsafe(Math.min(MAX_RESERVED, this.budget.bytesLeft + this.piecesBytes));
+		let at = 0;
+		for (const piece of this.pieces) at += piece.copy(room, at);
+		this.pieces = [];
+		this.piecesBytes = 0;
+		this.target = room;
+		this.written = at;
 	}
 
 	private commit(bytes: number): void {
