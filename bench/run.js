@@ -35,22 +35,27 @@ const CONFIG = {
 		],
 	},
 	throughput: { reps: 3, items: 32, latencyMs: 500, concurrencies: [1, 2, 4, 8, 16], binaryMode: 'filesystem' },
-	memory: { reps: 3, sizesMb: [1, 5, 20], modes: ['filesystem', 'default'], directions: ['input', 'output'] },
+	// The native route in both binary modes; the streamed native route and the chat route in filesystem mode.
+	memory: { reps: 3, sizesMb: [1, 5, 20], modes: ['filesystem', 'default'], directions: ['input', 'output'], otherRoutes: ['stream', 'chat'] },
 	n8n: { items: 50, latencyMs: 500, outputBytes: MB, rounds: 5, limitedRounds: 2, maxInFlight: 8 },
 };
 
 function parseArgs(argv) {
-	const out = { parts: PARTS, write: true, reportOnly: false };
+	const out = { parts: PARTS, write: true, reportOnly: false, quick: false };
 	for (const a of argv) {
 		if (a.startsWith('--part=') || a.startsWith('--parts=')) {
 			out.parts = a.slice(a.indexOf('=') + 1).split(',').map((s) => s.trim()).filter(Boolean);
 			for (const p of out.parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}" (parts: ${PARTS.join(', ')})`);
 		} else if (a === '--no-write') out.write = false;
+		else if (a === '--quick') out.quick = true;
+		else if (a.startsWith('--memory-reps=')) CONFIG.memory.reps = Math.max(1, Number(a.split('=')[1]) || CONFIG.memory.reps);
 		else if (a === '--report') out.reportOnly = true;
 		else if (a === '--help' || a === '-h') {
 			process.stdout.write(
 				'node bench/run.js [--part=overhead,throughput,memory,n8n] [--no-write]\n' +
-					'node bench/run.js --report    (re-render docs/BENCHMARKS.md from .bench/results.json and bench/notes.md, no measuring)\n',
+					'node bench/run.js --report    (re-render docs/BENCHMARKS.md from .bench/results.json and bench/notes.md, no measuring)\n' +
+					'node bench/run.js --part=memory --quick --no-write    (memory at 20 MB only, filesystem mode, every route: a minute)\n' +
+					'  --memory-reps=N    repetitions of each memory measurement (default 3)\n',
 			);
 			process.exit(0);
 		} else throw new Error(`unknown argument ${a}`);
@@ -128,14 +133,15 @@ async function partThroughput() {
 	}
 }
 
-async function partMemory() {
-	const cfg = CONFIG.memory;
+async function partMemory(quick) {
+	const cfg = quick ? { ...CONFIG.memory, sizesMb: [20], modes: ['filesystem'] } : CONFIG.memory;
 	const emu = await startEmulatorProcess({ latencyMs: 0 });
 	const cases = [];
 	for (const direction of cfg.directions) {
 		for (const sizeMb of cfg.sizesMb) {
-			for (const mode of cfg.modes) cases.push({ who: 'node', binaryMode: mode, direction, sizeMb });
-			cases.push({ who: 'plain', binaryMode: null, direction, sizeMb });
+			for (const mode of cfg.modes) cases.push({ who: 'node', route: 'native', binaryMode: mode, direction, sizeMb });
+			for (const route of cfg.otherRoutes) cases.push({ who: 'node', route, binaryMode: 'filesystem', direction, sizeMb });
+			cases.push({ who: 'plain', route: null, binaryMode: null, direction, sizeMb });
 		}
 	}
 	const runs = cases.map(() => []);
@@ -144,7 +150,7 @@ async function partMemory() {
 			for (const [i, c] of cases.entries()) {
 				const res = await runChild(
 					path.join(__dirname, 'parts', 'memory-child.js'),
-					{ baseUrl: emu.url, apiKey: emu.key, who: c.who, binaryMode: c.binaryMode, direction: c.direction, sizeBytes: c.sizeMb * MB },
+					{ baseUrl: emu.url, apiKey: emu.key, who: c.who, route: c.route, binaryMode: c.binaryMode, direction: c.direction, sizeBytes: c.sizeMb * MB },
 					{ echo: true },
 				);
 				if (res.error) throw new Error(`memory ${JSON.stringify(c)}: ${res.error}`);
@@ -157,6 +163,7 @@ async function partMemory() {
 	}
 	return {
 		reps: cfg.reps,
+		quick,
 		rows: cases.map((c, i) => ({
 			...c,
 			runs: runs[i].map((x) => ({ peakExtra: x.peakExtra, sampledPeakExtra: x.sampledPeakExtra, baseline: x.baseline, ms: x.ms, peakReset: x.peakReset })),
@@ -222,7 +229,7 @@ async function main() {
 		let data;
 		let error;
 		try {
-			data = await RUNNERS[part]();
+			data = await RUNNERS[part](args.quick);
 		} catch (e) {
 			// one part failing keeps the others' results; the run still exits 1
 			error = L.redact(e && e.stack ? e.stack : String(e));

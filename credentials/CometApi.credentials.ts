@@ -52,6 +52,8 @@ export class CometApi implements ICredentialType {
 				'={{ String($credentials.baseUrl || "https://api.cometapi.com").trim().replace(/\\/+$/, "").replace(/\\/v1(beta)?$/i, "") }}',
 			url: '/v1/models',
 			method: 'GET',
+			// n8n follows redirects and re-sends Authorization to whatever origin they point at: never here.
+			disableFollowRedirect: true,
 		},
 	};
 }

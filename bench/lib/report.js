@@ -57,7 +57,7 @@ function verdicts(results) {
 			const m = row.multiple;
 			out.push({
 				part: 3,
-				what: `peak extra memory, ${row.sizeMb} MB ${row.direction} image, binary mode ${row.binaryMode}`,
+				what: `peak extra memory, ${row.sizeMb} MB ${row.direction} image, ${routeLabel(row.route)}, binary mode ${row.binaryMode}`,
 				target: `<= ${TARGETS.memoryMultiple} x image size`,
 				result: `${f(m)} x (${mb(row.medianPeakExtra)})`,
 				met: m <= TARGETS.memoryMultiple,
@@ -164,11 +164,15 @@ function throughputTable(d, kind) {
 	return table(['concurrency', `time for ${d.items} items`, 'items/s', 'ideal items/s', 'speed-up vs 1', 'target', ''], rows, kind);
 }
 
+const ROUTE_LABELS = { native: 'native route', stream: 'native streamed route', chat: 'chat route' };
+/** Results from before routes were measured were all on the native route. */
+const routeLabel = (route) => ROUTE_LABELS[route || 'native'];
+
 function memoryTable(d, kind) {
 	const rows = d.rows.map((r) => [
 		r.direction,
 		`${r.sizeMb} MB`,
-		r.who === 'node' ? `node, ${r.binaryMode}` : 'plain axios (reference)',
+		r.who === 'node' ? `node, ${routeLabel(r.route)}, ${r.binaryMode}` : 'plain axios (reference)',
 		mb(r.medianPeakExtra),
 		`${f(r.multiple)} x`,
 		`${f(r.sampledMultiple)} x`,
@@ -349,7 +353,9 @@ function renderMarkdown(results, notes) {
 			'One item with one large image. **input**: image to image with an input image of that size (a real PNG, stored in',
 			"n8n's binary storage before the measurement, as the previous node would), the emulator answers with a small image",
 			'(option Max Input Size raised to 64 MB so that 20 MB passes). **output**: text to image, the emulator answers with a',
-			'PNG of that size (`[emu:size=...]`, 1 MB = 1,048,576 bytes).',
+			'PNG of that size (`[emu:size=...]`, 1 MB = 1,048,576 bytes). Every route: native (`generateContent`), native',
+			'streamed (`streamGenerateContent?alt=sse`, the image in one multi-MB event) and chat (streamed, the image as a',
+			'markdown data URL in one chunk); the streamed and chat routes in filesystem mode.',
 			'Each measurement is a fresh Node process (the emulator runs in another one): load everything, warm up with a small',
 			'run of the same kind, full GC, reset the peak RSS (Linux `/proc/self/clear_refs` = 5), baseline = `rss`, one run.',
 			'Peak extra = `process.resourceUsage().maxRSS` after the run - baseline; the 10 ms samples of `rss` are shown too',

@@ -8,6 +8,8 @@
 // while rss is sampled every 10 ms; peak extra = resourceUsage().maxRSS after the run - baseline (maxRSS
 // also sees peaks the sampler misses while the event loop is busy).
 // who: 'node' (the node in n8n-core, binaryMode 'filesystem' | 'default') or 'plain' (axios, for reference).
+// route (node only): 'native' (generateContent), 'stream' (streamGenerateContent?alt=sse), 'chat' (the
+// OpenAI-compatible chat route, streamed).
 
 const fs = require('node:fs');
 
@@ -17,14 +19,16 @@ const { childMain, gc, MB } = require('../lib/util');
 
 const images = require('../../test/emulator/images');
 
-childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes }) => {
+const ROUTE_OPTIONS = { native: {}, stream: { streaming: true }, chat: { apiFormat: 'openAiChat' } };
+
+childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route = 'native' }) => {
 	const credentials = { apiKey, baseUrl };
 	const input = direction === 'input';
 	const prompt = (tag, bytes) => `bench memory ${tag}${!input && bytes ? ` [emu:size=${bytes}]` : ''}`;
 	const parameters = (tag, bytes) =>
 		input
-			? { operation: 'imageToImage', model: H.model(), prompt: prompt(tag, bytes), binaryPropertyNames: 'data', options: { maxInputMb: 64 } }
-			: { operation: 'textToImage', model: H.model(), prompt: prompt(tag, bytes), options: {} };
+			? { operation: 'imageToImage', model: H.model(), prompt: prompt(tag, bytes), binaryPropertyNames: 'data', options: { maxInputMb: 64, ...ROUTE_OPTIONS[route] } }
+			: { operation: 'textToImage', model: H.model(), prompt: prompt(tag, bytes), options: { ...ROUTE_OPTIONS[route] } };
 	const inputItem = (bytes) => [
 		{ json: {}, binary: { data: { data: images.sizedPng(bytes).buffer, mimeType: 'image/png', fileName: 'input.png' } } },
 	];
@@ -91,6 +95,7 @@ childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes }) => 
 	H.dispose();
 	return {
 		who,
+		route: who === 'node' ? route : null,
 		binaryMode,
 		direction,
 		sizeBytes,

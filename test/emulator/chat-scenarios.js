@@ -12,6 +12,7 @@
 const crypto = require('node:crypto');
 const images = require('./images');
 const scenarios = require('./scenarios');
+const hostile = require('./hostile');
 
 const { OK_TEXT, MULTI_TEXT, THOUGHT_TEXT, THOUGHTS_FINAL_TEXT, TEXT_ONLY_TEXT } = scenarios.TEXTS;
 
@@ -34,6 +35,7 @@ const CHAT_SCENARIOS = [
 	'empty-image',
 	'images-array',
 	'stream-error',
+	...hostile.HOSTILE_SCENARIOS,
 	...scenarios.ERROR_SCENARIOS,
 ];
 // Every scenario name a directive may give (native and chat).
@@ -170,6 +172,20 @@ function buildChatAnswer(scenario, ctx) {
 		case 'images-array': {
 			const img = scenarios.finalImage(ctx, prompt);
 			return answer([{ text: OK_TEXT }, { arrayImage: img }], [withRole(img, 'final')]);
+		}
+		case 'bad-base64': {
+			const img = Object.assign(hostile.imageRecord(Buffer.alloc(0), 'image/png'), { base64: 'this is not base64!' });
+			return answer([{ text: OK_TEXT }, { image: img }], []);
+		}
+		case 'html-image': {
+			const img = hostile.imageRecord(hostile.HTML_PAGE, 'image/png');
+			return answer([{ text: OK_TEXT }, { image: img }], [img]);
+		}
+		case 'quoted-data': {
+			const img = scenarios.finalImage(ctx, prompt);
+			const a = answer([{ text: OK_TEXT }, { image: img }], [withRole(img, 'final')]);
+			a.chunks[0].delta.data = 'say "hi" \\ and "bye"';
+			return a;
 		}
 		case 'image-safety':
 		case 'content-filter':

@@ -10,6 +10,7 @@
 
 const crypto = require('node:crypto');
 const images = require('./images');
+const hostile = require('./hostile');
 
 // ------------------------------------------------------------------------------------------- constants
 const OK_TEXT = 'Here is your image.';
@@ -83,6 +84,7 @@ const NATIVE_SCENARIOS = [
 	'empty-parts',
 	'empty-image',
 	'stream-error',
+	...hostile.HOSTILE_SCENARIOS,
 	...ERROR_SCENARIOS,
 ];
 
@@ -416,6 +418,18 @@ function buildNativeAnswer(scenario, ctx) {
 				height: null,
 			};
 			return imageAnswer(parts, [empty], OK_TEXT);
+		}
+		case 'bad-base64':
+		case 'html-image': {
+			const h = hostile.hostileNativeParts(name, OK_TEXT);
+			return imageAnswer(h.parts, h.imgs, OK_TEXT);
+		}
+		case 'quoted-data': {
+			// A valid answer with another field named "data" that holds escaped quotes and a backslash.
+			const img = finalImage(ctx, prompt);
+			const a = imageAnswer([{ text: OK_TEXT }, imagePart(img)], [Object.assign({ role: 'final', thought: false }, img)], OK_TEXT);
+			a.body.metadata = { data: 'say "hi" \\ and "bye"', note: { data: '\"' } };
+			return a;
 		}
 		case 'image-safety':
 			return {

@@ -13,6 +13,7 @@ const crypto = require('node:crypto');
 const images = require('./images');
 const scenarios = require('./scenarios');
 const chat = require('./chat-scenarios');
+const hostile = require('./hostile');
 
 const DEFAULT_API_KEY = 'sk-emulator';
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
@@ -38,7 +39,7 @@ const MODELS = [
 	{ id: 'gpt-4o-mini', owned_by: 'openai', created: 1721172741 },
 ];
 
-const FAULT_KINDS = ['reset', 'hang', 'truncate'];
+const FAULT_KINDS = ['reset', 'hang', 'truncate', ...hostile.HOSTILE_FAULTS];
 const DEFAULT_DRIP_MS = 1000; // a bare `slowdrip`
 
 // ------------------------------------------------------------------------------------------- directives
@@ -46,7 +47,23 @@ const DEFAULT_DRIP_MS = 1000; // a bare `slowdrip`
 const DIRECTIVE_RE = /\[emu:([^\]]*)\]/gi;
 
 function emptyDirectives() {
-	return { scenario: undefined, latencyMs: undefined, dripMs: undefined, sizeBytes: undefined, retryAfter: undefined, faults: [], tokens: [], errors: [] };
+	return {
+		scenario: undefined,
+		latencyMs: undefined,
+		dripMs: undefined,
+		sizeBytes: undefined,
+		retryAfter: undefined,
+		// hostile behaviours (hostile.js)
+		escapeSlash: undefined,
+		trickleMs: undefined,
+		hugeTextBytes: undefined,
+		imageCount: undefined,
+		echoKeyAt: undefined,
+		echoTextAt: undefined,
+		faults: [],
+		tokens: [],
+		errors: [],
+	};
 }
 
 function parseSize(v) {
@@ -78,6 +95,8 @@ function applyToken(d, token) {
 		if (chat.ALL_SCENARIOS.includes(name)) d.scenario = name;
 		else if (FAULT_KINDS.includes(name)) d.faults.push({ kind: name, n: 1 });
 		else if (name === 'slowdrip' || name === 'drip') d.dripMs = DEFAULT_DRIP_MS;
+		else if (name === 'escapeslash') d.escapeSlash = true;
+		else if (name === 'trickle') d.trickleMs = 100;
 		else d.errors.push(`unknown emulator scenario or directive '${t}'`);
 		return;
 	}
@@ -119,6 +138,28 @@ function applyToken(d, token) {
 			else d.faults.push({ kind: 'fail', status: parseInt(m[1], 10), n: m[2] === undefined ? 1 : parseInt(m[2], 10) });
 			break;
 		}
+		case 'trickle': {
+			const ms = parseMs(value);
+			if (ms === null) d.errors.push(`bad trickle '${value}'`);
+			else d.trickleMs = ms;
+			break;
+		}
+		case 'hugetext': {
+			const b = parseSize(value);
+			if (!b) d.errors.push(`bad hugetext '${value}'`);
+			else d.hugeTextBytes = b;
+			break;
+		}
+		case 'images':
+		case 'echokey':
+		case 'echotext': {
+			if (!/^\d+$/.test(value) || Number(value) > 100000) d.errors.push(`bad ${key} '${value}'`);
+			else d[{ images: 'imageCount', echokey: 'echoKeyAt', echotext: 'echoTextAt' }[key]] = Number(value);
+			break;
+		}
+		case 'stall':
+		case 'stallerror':
+		case 'reseterror':
 		case 'reset':
 		case 'hang':
 		case 'truncate': {
@@ -156,7 +197,9 @@ function mergeDirectives(...list) {
 	const out = emptyDirectives();
 	for (const d of list) {
 		if (!d) continue;
-		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter']) if (d[k] !== undefined) out[k] = d[k];
+		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt']) {
+			if (d[k] !== undefined) out[k] = d[k];
+		}
 		out.faults.push(...d.faults);
 		out.tokens.push(...d.tokens);
 		out.errors.push(...d.errors);
@@ -497,6 +540,8 @@ class Emulator {
 			defaultScenario: opts.defaultScenario || opts.scenario || 'ok',
 		});
 		this.requests = [];
+		// image files served on /files/ (hostile.serveFile): what was asked and how much went out
+		this.files = [];
 		this._seq = 0;
 		this._attempts = new Map();
 		this._inFlight = 0;
@@ -532,6 +577,7 @@ class Emulator {
 	// ---------------------------------------------------------------- public API
 	reset() {
 		this.requests.length = 0;
+		this.files.length = 0;
 		this._attempts.clear();
 		this._resetStats();
 	}
@@ -637,6 +683,7 @@ class Emulator {
 
 	_routeOf(method, path) {
 		if (path.startsWith('/__emulator/')) return { kind: 'control' };
+		if (path.startsWith('/files/') && method === 'GET') return { kind: 'file' };
 		if (path === '/v1/models' && method === 'GET') return { kind: 'models', family: 'openai' };
 		if (path === '/v1/chat/completions' && method === 'POST') return { kind: 'chat', family: 'openai' };
 		const m = /^\/v1beta\/models\/([^/]+):(generateContent|streamGenerateContent)$/.exec(path);
@@ -677,6 +724,7 @@ class Emulator {
 		const url = new URL(req.url, 'http://emulator.local');
 		const path = url.pathname;
 		const route = this._routeOf(req.method, path);
+		if (route.kind === 'file') return void hostile.serveFile(req, res, url, this).catch(() => res.destroy());
 		const isApi = route.kind === 'models' || route.kind === 'native' || route.kind === 'stream' || route.kind === 'chat';
 
 		// In-flight accounting happens on arrival, before the body is read, like a gateway's concurrency limit.
@@ -808,13 +856,20 @@ class Emulator {
 			return { handled: true };
 		}
 		const isTruncate = !!(fault && fault.kind === 'truncate');
-		if (!fault || isTruncate) {
+		const isStall = !!(fault && fault.kind === 'stall');
+		if (!fault || isTruncate || isStall) {
 			// The streamed route sends its headers and `: PING` first and waits afterwards (see _stream).
-			if (route === 'stream') return { handled: false, truncate: isTruncate, latency };
+			if (route === 'stream') return { handled: false, truncate: isTruncate, stall: isStall, latency };
 			if (!(await this._sleep(latency, res))) return { handled: true };
-			return { handled: false, truncate: isTruncate, latency: 0 };
+			return { handled: false, truncate: isTruncate, stall: isStall, latency: 0 };
 		}
 		if (!(await this._sleep(latency, res))) return { handled: true };
+		if (fault.kind === 'stallerror' || fault.kind === 'reseterror') {
+			// A 503 whose body stops halfway: then silence, or a reset.
+			rec.outcome = fault.kind;
+			await this._send(res, rec, scenarios.failAnswer(503, ctx, directives.retryAfter), { stopHalf: fault.kind === 'stallerror' ? 'stall' : 'reset' });
+			return { handled: true };
+		}
 		if (fault.kind === 'reset') {
 			rec.outcome = 'reset';
 			const sock = res.socket;
@@ -924,6 +979,7 @@ class Emulator {
 		});
 		if (!checked) return;
 		const { a, d, identity } = checked;
+		if (d.echoKeyAt !== undefined) return this._echoKey(req, res, rec, d.echoKeyAt);
 		const r = await this._runFaults(res, rec, d, identity, ctx, route.kind);
 		if (r.handled) return;
 
@@ -937,14 +993,16 @@ class Emulator {
 			googleSearch: (a.asked.tools || []).includes('googleSearch') || (a.asked.tools || []).includes('google_search'),
 			responseId: scenarios.responseId(),
 		});
-		const answer = scenarios.buildNativeAnswer(rec.scenario, ctx);
+		let answer = hostile.modifyNative(scenarios.buildNativeAnswer(rec.scenario, ctx), d, a.promptText);
+		if (d.echoTextAt !== undefined) answer = hostile.echoTextNative(scenarios.buildNativeAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
+		const h = this._hostile(d, r);
 		if (!stream) {
 			if (answer.kind === 'stream-error') {
-				return this._send(res, rec, scenarios.googleError(500, 'INTERNAL', 'Internal error in stream'), { truncate: r.truncate });
+				return this._send(res, rec, scenarios.googleError(500, 'INTERNAL', 'Internal error in stream'), h);
 			}
-			return this._send(res, rec, answer, { truncate: r.truncate });
+			return this._send(res, rec, answer, h);
 		}
-		return this._stream(res, rec, url, answer, r.truncate, r.latency, d.dripMs);
+		return this._stream(res, rec, url, answer, r.truncate, r.latency, d.dripMs, h);
 	}
 
 	// POST /v1/chat/completions: the same order as the native route (see README), OpenAI-style 400s.
@@ -963,6 +1021,7 @@ class Emulator {
 		});
 		if (!checked) return;
 		const { a, d, identity } = checked;
+		if (d.echoKeyAt !== undefined) return this._echoKey(req, res, rec, d.echoKeyAt);
 		const r = await this._runFaults(res, rec, d, identity, ctx, a.stream ? 'stream' : 'chat');
 		if (r.handled) return;
 
@@ -974,17 +1033,19 @@ class Emulator {
 			sizeBytes: d.sizeBytes,
 			responseModalities: a.asked.responseModalities,
 		});
-		const answer = chat.buildChatAnswer(rec.scenario, ctx);
-		if (!a.stream) return this._send(res, rec, answer.kind === 'chat' ? chat.chatCompletion(answer) : answer, { truncate: r.truncate });
-		return this._chatStream(res, rec, answer, r.truncate, r.latency, d.dripMs);
+		let answer = hostile.modifyChat(chat.buildChatAnswer(rec.scenario, ctx), d, a.promptText);
+		if (d.echoTextAt !== undefined) answer = hostile.echoTextChat(chat.buildChatAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
+		const h = this._hostile(d, r);
+		if (!a.stream) return this._send(res, rec, answer.kind === 'chat' ? chat.chatCompletion(answer) : answer, h);
+		return this._chatStream(res, rec, answer, r.truncate, r.latency, d.dripMs, h);
 	}
 
 	// `stream: true`: `: PING`, then `data: <chunk>\n\n` events, then `data: [DONE]`. Errors are plain HTTP errors.
-	async _chatStream(res, rec, answer, truncate, latency, drip) {
+	async _chatStream(res, rec, answer, truncate, latency, drip, h = {}) {
 		const ping = ': PING\n\n';
 		if (answer.kind !== 'chat') {
 			if (!(await this._sleep(latency, res))) return;
-			return this._send(res, rec, answer, { truncate });
+			return this._send(res, rec, answer, Object.assign({}, h, { truncate }));
 		}
 		const events = chat.chatStreamEvents(answer);
 		rec.status = 200;
@@ -995,13 +1056,16 @@ class Emulator {
 		for (let i = 0; i < events.length; i++) {
 			if (i > 0 && !(await this._waitPinging(res, drip, ping))) return;
 			if (res.destroyed) return;
-			const line = Buffer.from(`data: ${JSON.stringify(events[i].json)}\n\n`, 'utf8');
-			if (truncate && (events[i].image || i === events.length - 1)) {
+			const line = Buffer.from(`data: ${hostile.stringify(events[i].json, h.escapeSlash)}\n\n`, 'utf8');
+			if ((truncate || h.stall) && (events[i].image || i === events.length - 1)) {
 				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
+				if (h.stall) {
+					rec.outcome = 'stall';
+					return; // silence: no more data, no PINGs, the socket stays open
+				}
 				break;
 			}
-			res.write(line);
-			await new Promise((r) => setImmediate(r));
+			if (!(await this._writeEvent(res, line, h))) return;
 		}
 		if (!truncate && !answer.streamError) {
 			if (!(await this._waitPinging(res, drip, ping))) return;
@@ -1030,10 +1094,10 @@ class Emulator {
 		return h;
 	}
 
-	_serialize(answer) {
+	_serialize(answer, escapeSlash) {
 		if (answer.kind === 'json') {
 			const body = answer.snake ? scenarios.toSnake(answer.body) : answer.body;
-			return { contentType: 'application/json; charset=utf-8', buf: Buffer.from(JSON.stringify(body), 'utf8') };
+			return { contentType: 'application/json; charset=utf-8', buf: Buffer.from(hostile.stringify(body, escapeSlash), 'utf8') };
 		}
 		return { contentType: answer.contentType || 'text/plain; charset=utf-8', buf: Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(String(answer.body), 'utf8') };
 	}
@@ -1051,37 +1115,79 @@ class Emulator {
 		}));
 	}
 
-	_send(res, rec, answer, { truncate }) {
+	// opts: truncate; the hostile ones (see _hostile): escapeSlash, trickleMs, stall (200 answers),
+	// stopHalf ('stall' | 'reset': the body stops halfway, then silence or a reset)
+	async _send(res, rec, answer, opts = {}) {
 		if (res.destroyed || res.headersSent) return;
-		const { contentType, buf } = this._serialize(answer);
+		const { contentType, buf } = this._serialize(answer, opts.escapeSlash);
 		let out = buf;
-		if (truncate) {
+		if (opts.truncate) {
 			out = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
 			if (rec) rec.outcome = 'truncated';
 		}
+		const stopHalf = opts.stopHalf || (opts.stall && answer.status === 200 ? 'stall' : undefined);
 		const headers = Object.assign({ 'Content-Type': contentType, 'Content-Length': String(out.length) }, this._commonHeaders(rec), answer.headers || {});
 		if (rec) {
 			rec.status = answer.status;
-			if (!truncate && answer.status === 200 && answer.images) rec.imagesSent = this._sentImages(answer);
+			if (stopHalf && !opts.stopHalf) rec.outcome = 'stall';
+			if (!opts.truncate && !stopHalf && answer.status === 200 && answer.images) rec.imagesSent = this._sentImages(answer);
 		}
 		res.writeHead(answer.status, headers);
-		res.end(out);
+		if (!opts.trickleMs && !opts.escapeSlash && !stopHalf) return res.end(out);
+		const complete = await hostile.writeBody(
+			res,
+			out,
+			{
+				trickleMs: opts.trickleMs,
+				cuts: opts.escapeSlash ? hostile.cutsAfterBackslashes(out) : [],
+				stopAt: stopHalf ? Math.floor(out.length / 2) : undefined,
+				then: stopHalf,
+			},
+			this._timers,
+		);
+		if (complete && !res.destroyed) res.end();
 	}
 
-	async _stream(res, rec, url, answer, truncate, latency, drip) {
+	// The hostile options of one answer: from the directives (escapeslash, trickle) and the fault (stall).
+	_hostile(d, r) {
+		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs };
+	}
+
+	// One SSE event: at once, or trickled / cut after backslashes. False if the client went away.
+	async _writeEvent(res, line, h) {
+		if (h.trickleMs || h.escapeSlash) {
+			return hostile.writeBody(res, line, { trickleMs: h.trickleMs, cuts: h.escapeSlash ? hostile.cutsAfterBackslashes(line) : [] }, this._timers);
+		}
+		res.write(line);
+		await new Promise((r) => setImmediate(r));
+		return !res.destroyed;
+	}
+
+	// echokey=<n>: a 401 whose plain-text body repeats the key the client sent, after n filler characters.
+	_clientKey(req) {
+		return String(req.headers.authorization || '').replace(/^Bearer\s+/i, '');
+	}
+
+	_echoKey(req, res, rec, at) {
+		const key = this._clientKey(req);
+		rec.outcome = 'echo-key';
+		return this._send(res, rec, { kind: 'raw', status: 401, contentType: 'text/plain; charset=utf-8', body: `${'x'.repeat(at)}${key} is not a valid key for this gateway` });
+	}
+
+	async _stream(res, rec, url, answer, truncate, latency, drip, h = {}) {
 		const sse = (url.searchParams.get('alt') || '').toLowerCase() === 'sse';
 		// Errors (non-200 answers) are plain HTTP errors, before any streaming starts.
 		if (answer.status !== 200 || answer.kind === 'raw' || !sse) {
 			if (!(await this._sleep(latency, res))) return;
 		}
-		if (answer.status !== 200 || answer.kind === 'raw') return this._send(res, rec, answer, { truncate });
+		if (answer.status !== 200 || answer.kind === 'raw') return this._send(res, rec, answer, Object.assign({}, h, { truncate }));
 		const events = scenarios.streamEvents(answer);
 		rec.status = 200;
 		if (!sse) {
 			// Without alt=sse Google streams one JSON array.
-			const text = `[${events.map((e) => JSON.stringify(e)).join(',\r\n')}]`;
+			const text = `[${events.map((e) => hostile.stringify(e, h.escapeSlash)).join(',\r\n')}]`;
 			if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
-			return this._send(res, rec, { kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text }, { truncate });
+			return this._send(res, rec, { kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text }, Object.assign({}, h, { truncate }));
 		}
 		res.writeHead(200, Object.assign({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }, this._commonHeaders(rec)));
 		res.write(': PING\r\n\r\n');
@@ -1094,14 +1200,17 @@ class Emulator {
 			// drip=<ms>: a pause (with PINGs) between events
 			if (i > 0 && !(await this._waitPinging(res, drip, ': PING\r\n\r\n'))) return;
 			if (res.destroyed) return;
-			const line = Buffer.from(`data: ${JSON.stringify(events[i])}\r\n\r\n`, 'utf8');
+			const line = Buffer.from(`data: ${hostile.stringify(events[i], h.escapeSlash)}\r\n\r\n`, 'utf8');
 			const isImageEvent = this._eventImage(events[i], imagesByB64);
-			if (truncate && (isImageEvent || i === events.length - 1)) {
+			if ((truncate || h.stall) && (isImageEvent || i === events.length - 1)) {
 				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
+				if (h.stall) {
+					rec.outcome = 'stall';
+					return; // silence: no more data, no PINGs, the socket stays open
+				}
 				break;
 			}
-			res.write(line);
-			await new Promise((r) => setImmediate(r));
+			if (!(await this._writeEvent(res, line, h))) return;
 		}
 		if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
 		if (!res.destroyed) res.end();

@@ -148,7 +148,7 @@ describe('no image in an HTTP 200', () => {
 		['text-only', /^The model answered with text only, no image\. The model said: "I can't draw that/],
 		['no-image', /^The model did not produce an image \(NO_IMAGE\)/],
 		['empty-parts', /^The model returned no image and no text \(finish reason STOP\)/],
-		['empty-image', /no image/],
+		['empty-image', /^The answer held an image that could not be read \(labelled image\/png\): it is empty \(0 bytes\)/],
 	];
 	it.each(cases)('%s is an error that says why, never a 0-byte image', async (scenario, message) => {
 		const result = await t.run({ parameters: textToImage(`[emu:${scenario}]`) });

@@ -1,4 +1,6 @@
-import { blobRef, encodeJsonWithBlobs, JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
+import { Base64Decoder, encodeJsonWithBlobs, ImageBudget, JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
+import { JsonReader } from '../../nodes/GeminiImage/api/jsonReader';
+import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/api/limits';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
 import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 import { pngHeader } from './fixtures';
@@ -13,12 +15,123 @@ describe('encodeJsonWithBlobs', () => {
 				{ data: random(size + 1), mimeType: 'image/jpeg', source: 'b' },
 			];
 			const input = { model: 'm', prompt: 'héllo "quoted" \u2028', images, aspectRatio: '1:1' };
-			const asBlob = (_: unknown, i: number) => blobRef(i);
 			const expectedNative = Buffer.from(JSON.stringify(buildNativeRequest(input)));
-			expect(encodeJsonWithBlobs(buildNativeRequest(input, asBlob), images.map((i) => i.data)).equals(expectedNative)).toBe(true);
+			expect(encodeJsonWithBlobs((tag) => buildNativeRequest(input, tag), images.map((i) => i.data)).equals(expectedNative)).toBe(true);
 			const expectedChat = Buffer.from(JSON.stringify(buildChatRequest(input)));
-			expect(encodeJsonWithBlobs(buildChatRequest(input, asBlob), images.map((i) => i.data)).equals(expectedChat)).toBe(true);
+			expect(encodeJsonWithBlobs((tag) => buildChatRequest(input, tag), images.map((i) => i.data)).equals(expectedChat)).toBe(true);
 		}
+	});
+
+	it('a prompt holding the placeholder (with or without the NUL) stays text', () => {
+		const images = [{ data: random(10), mimeType: 'image/png', source: 'a' }];
+		for (const prompt of ['\u0000blob0:0', '\\u0000blob0:0 and \u0000blob1:0', '\u0000blob0:0\u0000blob1:0\u0000blob2:0']) {
+			const input = { model: 'm', prompt, images };
+			const expected = Buffer.from(JSON.stringify(buildNativeRequest(input)));
+			expect(encodeJsonWithBlobs((tag) => buildNativeRequest(input, tag), [images[0].data]).equals(expected)).toBe(true);
+			const textOnly = { model: 'm', prompt, images: [] };
+			expect(encodeJsonWithBlobs((tag) => buildNativeRequest(textOnly, tag), []).toString()).toBe(JSON.stringify(buildNativeRequest(textOnly)));
+		}
+	});
+});
+
+describe('JsonReader', () => {
+	const read = (text: string, chunk = 7, route?: ConstructorParameters<typeof JsonReader>[0]) => {
+		const reader = new JsonReader(route);
+		const buf = Buffer.from(text);
+		for (let i = 0; i < buf.length; i += chunk) reader.push(buf.subarray(i, i + chunk));
+		return reader;
+	};
+
+	it('keeps everything it does not route, escapes and all, at any chunking', () => {
+		const value = { a: 'x "y" \\ \n \u00e9 é 🍌', b: [1, 2.5e3, true, null, { c: ['d'] }], 'k\u0065y': '\ud83c\udf4c' };
+		const text = JSON.stringify(value).replace('é é', '\\u00e9 é');
+		for (const chunk of [1, 2, 3, 5, 64]) expect(read(text, chunk).end()).toEqual(JSON.parse(text));
+	});
+
+	it('turns a NUL in the answer into U+FFFD, even split over chunks', () => {
+		for (const chunk of [1, 2, 3, 4, 100]) expect(read('{"t":"a\\u0000b\\u0000"}', chunk).end()).toEqual({ t: 'a\ufffdb\ufffd' });
+	});
+
+	it('hands routed strings to their sink with escapes decoded, and tells where they sit', () => {
+		const seen: Array<[string | undefined, string | undefined, string]> = [];
+		const route = (place: { key?: string; parentKey?: string }) => {
+			const bytes: Buffer[] = [];
+			return {
+				sink: { write: (b: Buffer, s: number, e: number) => bytes.push(Buffer.from(b.subarray(s, e))), end: () => seen.push([place.key, place.parentKey, Buffer.concat(bytes).toString()]) },
+				placeholder: 'P',
+			};
+		};
+		const text = '{"o":{"k":"v\\/\\"\\u00e9\\ud83c\\udf4c"},"arr":["x",{"k2":"y"}]}';
+		for (const chunk of [1, 3, 100]) {
+			seen.length = 0;
+			expect(read(text, chunk, route).end()).toEqual({ o: { k: 'P' }, arr: ['P', { k2: 'P' }] });
+			expect(seen).toEqual([
+				['k', 'o', 'v/"é🍌'],
+				[undefined, 'arr', 'x'],
+				['k2', 'arr', 'y'],
+			]);
+		}
+	});
+
+	it('cuts a string past the limit (whole characters only) and counts it', () => {
+		const long = 'é'.repeat(ANSWER_LIMITS.maxStringBytes);
+		const reader = read(JSON.stringify({ t: long, u: 'kept' }), 65536);
+		const parsed = reader.end() as { t: string; u: string };
+		expect(parsed.u).toBe('kept');
+		expect(parsed.t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2);
+		expect(parsed.t).not.toContain('\ufffd');
+		expect(reader.cutStrings).toBe(1);
+	});
+
+	it('refuses a skeleton past its limit, and survives deep nesting', () => {
+		const many = `[${'"abcdefgh",'.repeat(ANSWER_LIMITS.maxJsonBytes / 11 + 10)}1]`;
+		expect(() => read(many, 1 << 20)).toThrow(AnswerLimitError);
+		const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+		expect(() => read(deep, 4096).text()).not.toThrow();
+	});
+});
+
+describe('Base64Decoder', () => {
+	const decode = (text: string, chunk = 3, bound?: number) => {
+		const decoder = new Base64Decoder(new ImageBudget(), bound);
+		const buf = Buffer.from(text, 'latin1');
+		for (let i = 0; i < buf.length; i += chunk) decoder.write(buf, i, Math.min(buf.length, i + chunk));
+		return decoder.end();
+	};
+
+	it.each([0, 1, 2, 3, 4, 5, 100, 70_000, 200_001])('decodes %i bytes exactly, in any pieces, with or without a bound', (size) => {
+		const data = random(size);
+		for (const chunk of [1, 7, 65536]) {
+			expect(decode(data.toString('base64'), chunk).data.equals(data)).toBe(true);
+			expect(decode(data.toString('base64'), chunk, size + 10).data.equals(data)).toBe(true);
+		}
+	});
+
+	it('decodes a large image of unknown size (pieces, then its room) and one larger than its room', () => {
+		for (const size of [1024 * 1024 - 1, 3 * 1024 * 1024 + 1]) {
+			const data = random(size);
+			for (const chunk of [65536, 4097]) expect(decode(data.toString('base64'), chunk).data.equals(data)).toBe(true);
+		}
+		const data = random(3 * 1024 * 1024);
+		expect(decode(data.toString('base64'), 65536, 1024 * 1024).data.equals(data)).toBe(true);
+	});
+
+	it('accepts line breaks, refuses anything else that is not base64', () => {
+		const data = random(5000);
+		const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\r\n');
+		expect(decode(wrapped, 5).data.equals(data)).toBe(true);
+		for (const bad of ['<html>', 'QUJD"REVG', 'QUI=REVG', 'Q', 'QUJDR', 'QQ===', '%%%%']) expect(decode(bad).notBase64).toBe(true);
+		expect(decode('').data.length).toBe(0);
+	});
+
+	it('stops at the image budget', () => {
+		const budget = new ImageBudget();
+		budget.add(ANSWER_LIMITS.maxImageBytes - 10);
+		const decoder = new Base64Decoder(budget);
+		expect(() => {
+			decoder.write(Buffer.from(random(100).toString('base64')), 0, 136);
+			decoder.end();
+		}).toThrow(AnswerLimitError);
 	});
 });
 
@@ -81,6 +194,21 @@ describe('JsonBlobReader', () => {
 		for (let i = 0; i < buf.length; i += 512) reader.push(buf.subarray(i, i + 512));
 		reader.end();
 		expect(reader.blobs[0].equals(a)).toBe(true);
+	});
+
+	it('never reserves more than 64 MB on the word of a Content-Length', () => {
+		const reader = new JsonBlobReader(10 * 1024 * 1024 * 1024);
+		reader.push(Buffer.from(answer([random(10)])));
+		expect(reader.blobs[0].equals(random(10))).toBe(true);
+	});
+
+	it('reads only inlineData.data as images (other "data" fields stay text), and marks bad base64', () => {
+		const text = '{"data":"not an image","candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"@@@@"}}]}}]}';
+		const reader = new JsonBlobReader();
+		reader.push(Buffer.from(text));
+		expect((reader.end() as any).data).toBe('not an image');
+		expect([...reader.notBase64]).toEqual([0]);
+		expect(parseNativeResponse(reader.end(), reader.blobs, reader.notBase64).undecodableImages).toEqual([{ labelledMimeType: 'image/png', problem: 'its data is not base64' }]);
 	});
 
 	it('throws on a cut-off body', () => {

@@ -1,5 +1,8 @@
-import { buildChatRequest, ChatAnswer, extractDataUrlImages } from '../../nodes/GeminiImage/api/chat';
-import { SseParser } from '../../nodes/GeminiImage/api/sse';
+import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
+import { ChatBodyReader, ChatStreamReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
+import { buildChatRequest, ChatAnswer } from '../../nodes/GeminiImage/api/chat';
+import { ChatContent } from '../../nodes/GeminiImage/api/chatContent';
+import { SseReader } from '../../nodes/GeminiImage/api/sse';
 import { jpegHeader, pngHeader } from './fixtures';
 
 const dataUrl = (b: Buffer, mime = 'image/png') => `data:${mime};base64,${b.toString('base64')}`;
@@ -71,35 +74,193 @@ describe('ChatAnswer', () => {
 		expect(r.images).toEqual([]);
 		expect(r.finishReason).toBe('CONTENT_FILTER');
 	});
-	it('extracts data URLs and leaves the text', () => {
-		const { images, text } = extractDataUrlImages(`A ![x](${dataUrl(draft)}) B`);
-		expect(images).toHaveLength(1);
-		expect(text).toBe('A  B');
+	it('the images after the last words are the result; a run of images after words is all results', () => {
+		const a = new ChatAnswer();
+		a.add({ choices: [{ delta: { content: `Here are two.\n\n![image](${dataUrl(draft)})\n\n` } }] });
+		a.add({ choices: [{ delta: { content: `![image](${dataUrl(final)})` } }] });
+		a.add({ choices: [{ delta: {}, finish_reason: 'stop' }] });
+		const r = a.result();
+		expect(r.images.map((i) => i.mimeType)).toEqual(['image/png', 'image/jpeg']);
+		expect(r.draftImagesSkipped).toBe(0);
+		expect(r.text).toBe('Here are two.');
+	});
+	it('without any words, drafts cannot be told apart: the last image is the result', () => {
+		const a = new ChatAnswer();
+		a.add({ choices: [{ delta: { content: `![d](${dataUrl(draft)})![d](${dataUrl(draft)})![f](${dataUrl(final)})` }, finish_reason: 'stop' }] });
+		const r = a.result();
+		expect(r.images).toHaveLength(1);
+		expect(r.images[0].mimeType).toBe('image/jpeg');
+		expect(r.draftImagesSkipped).toBe(2);
+	});
+	it('reads a bare data URL, an image split over chunks, and leaves other data URLs as text', () => {
+		const url = dataUrl(final);
+		const a = new ChatAnswer();
+		a.add({ choices: [{ delta: { content: `A ${url.slice(0, 10)}` } }] });
+		a.add({ choices: [{ delta: { content: url.slice(10, 40) } }] });
+		a.add({ choices: [{ delta: { content: `${url.slice(40)} B data:text/plain;base64,QUJD` } }] });
+		a.add({ choices: [{ delta: {}, finish_reason: 'stop' }] });
+		const r = a.result();
+		expect(r.images).toHaveLength(1);
+		expect(r.images[0].data.equals(final)).toBe(true);
+		expect(r.text).toBe('A  B data:text/plain;base64,QUJD');
+	});
+	it('an undecodable image is reported as such', () => {
+		const a = new ChatAnswer();
+		a.add({ choices: [{ delta: { content: `![x](data:image/png;base64,${Buffer.from('<html>hi</html>').toString('base64')})` }, finish_reason: 'stop' }] });
+		expect(a.result().undecodableImages).toEqual([{ labelledMimeType: 'image/png', problem: 'its bytes are text (HTML, XML or SVG)' }]);
 	});
 });
 
-describe('SseParser', () => {
+describe('ChatContent', () => {
+	it('removes the markdown around an image only when it is there', () => {
+		const c = new ChatContent();
+		const feed = (text: string) => {
+			c.begin('text');
+			const b = Buffer.from(text);
+			c.write(b, 0, b.length);
+			c.endString();
+		};
+		feed(`[link](x) ![alt text](  ${dataUrl(pngHeader(4, 4))}  ) tail ![`);
+		feed(`](not) done`);
+		c.finish();
+		expect(c.textContent()).toBe('[link](x)  tail ![](not) done');
+		expect(c.images).toHaveLength(1);
+	});
+});
+
+/** Feeds `text` cut at `cuts` to a fresh reader and returns its outcome. */
+function readCut(make: () => AnswerReader, text: string | Buffer, cuts: number[]) {
+	const reader = make();
+	const buf = Buffer.isBuffer(text) ? text : Buffer.from(text);
+	let from = 0;
+	for (const cut of [...cuts, buf.length]) {
+		reader.push(buf.subarray(from, cut));
+		from = cut;
+	}
+	return reader.end();
+}
+
+describe('streamed readers split at every byte', () => {
+	const img = Buffer.concat([pngHeader(20, 10), Buffer.from(Array.from({ length: 700 }, (_, i) => (i * 37) % 256))]);
+	const chunk = (delta: object, extra: object = {}) => ({ id: 'c', model: 'm', choices: [{ index: 0, delta, finish_reason: null }], ...extra });
+	const chatStream = [
+		': PING',
+		'',
+		`data: ${JSON.stringify(chunk({ role: 'assistant', content: 'Here is "it" é\n\n' })).replace(/\//g, '\\/')}`,
+		'',
+		`data: ${JSON.stringify(chunk({ content: `![image](${dataUrl(img)})` })).replace(/\//g, '\\/')}`,
+		'',
+		`data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } })}`,
+		'',
+		'data: [DONE]',
+		'',
+		'',
+	].join('\r\n');
+	const native = (parts: object[], extra: object = {}) => ({ candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }] });
+	const nativeStream = [
+		': PING',
+		'',
+		`data: ${JSON.stringify(native([{ text: 'Here is \u00e9' }]))}`,
+		'',
+		`data: ${JSON.stringify(native([{ inlineData: { mimeType: 'image/png', data: img.toString('base64') } }])).replace(/\//g, '\\/')}`,
+		'',
+		`data: ${JSON.stringify(native([{ text: '' }], { finishReason: 'STOP' }))}`,
+		'',
+		'',
+	].join('\n');
+
+	it.each([
+		['chat', () => new ChatStreamReader(), chatStream, 'Here is "it" é'],
+		['native', () => new NativeStreamReader(), nativeStream, 'Here is é'],
+	])('%s: the same result as a one-piece read, wherever the cut falls', (_name, make, stream, text) => {
+		const whole = readCut(make, stream, []);
+		if (!('result' in whole)) throw new Error(`not read: ${JSON.stringify(whole)}`);
+		expect(whole.result.images[0].data.equals(img)).toBe(true);
+		expect(whole.result.text).toBe(text);
+		expect(whole.result.finishReason).toBe('STOP');
+		const length = Buffer.byteLength(stream);
+		for (let cut = 1; cut < length; cut++) {
+			const outcome = readCut(make, stream, [cut]);
+			if (!('result' in outcome) || !outcome.result.images[0]?.data.equals(img) || outcome.result.text !== text) {
+				throw new Error(`wrong read when cut at byte ${cut}`);
+			}
+		}
+		// every byte its own chunk
+		const bytes = readCut(make, stream, Array.from({ length: length - 1 }, (_, i) => i + 1));
+		expect('result' in bytes && bytes.result.images[0].data.equals(img)).toBe(true);
+	});
+
+	it('a stream cut off, an error event, and a non-streamed chat answer', () => {
+		expect(readCut(() => new ChatStreamReader(), chatStream.slice(0, chatStream.indexOf('data: [DONE]') - 30), [])).toEqual({ unreadable: '' });
+		expect(readCut(() => new ChatStreamReader(), 'data: {"error":{"message":"upstream error","code":"500"}}\n\n', [])).toEqual({
+			errorEvent: { error: { message: 'upstream error', code: '500' } },
+		});
+		const body = JSON.stringify({ choices: [{ message: { content: `ok ![i](${dataUrl(img)})` }, finish_reason: 'stop' }] });
+		const outcome = readCut(() => new ChatBodyReader(), body, [5, 100]);
+		expect('result' in outcome && outcome.result.images[0].data.equals(img)).toBe(true);
+	});
+});
+
+describe('SseReader', () => {
 	const events = (chunks: Array<string | Buffer>) => {
-		const p = new SseParser();
-		const out = chunks.flatMap((c) => p.push(c));
-		return [...out, ...p.end()].map((e) => e.data);
+		const out: string[] = [];
+		let current: Buffer[] = [];
+		const reader = new SseReader({
+			begin: () => (current = []),
+			data: (b, s, e) => current.push(Buffer.from(b.subarray(s, e))),
+			end: () => out.push(Buffer.concat(current).toString('utf8')),
+		});
+		for (const c of chunks) reader.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+		reader.end();
+		return out;
 	};
-	it('splits LF and CRLF events and skips comments', () => {
-		expect(events([': PING\n\ndata: {"a":1}\n\ndata: {"b":2}\r\n\r\n: PING\r\n\r\ndata: [DONE]\n\n'])).toEqual(['{"a":1}', '{"b":2}', '[DONE]']);
+	it('splits LF and CRLF events and skips comments and other fields', () => {
+		expect(events([': PING\n\ndata: {"a":1}\n\nevent: x\nid: 3\ndata: {"b":2}\r\n\r\n: PING\r\n\r\ndata: [DONE]\n\n'])).toEqual(['{"a":1}', '{"b":2}', '[DONE]']);
 	});
-	it('joins a long line split across many chunks, and multi-line data', () => {
-		const big = 'x'.repeat(3 * 1024 * 1024);
-		const text = `data: ${big}\r\n\r\ndata: line1\ndata: line2\n\n`;
+	it('joins multi-line data, keeps a CR that is data, and flushes a last event without its blank line', () => {
+		expect(events(['data: line1\ndata:line2\n\ndata: a\rb\n\n', 'data: last'])).toEqual(['line1\nline2', 'a\rb', 'last']);
+	});
+	it('gives the same events wherever the chunks are cut', () => {
+		const text = ': PING\r\n\r\ndata: héllo 🍌\r\n\r\ndata: x\ndata: y\n\ndata: [DONE]\n\n';
 		const buf = Buffer.from(text);
-		const chunks: Buffer[] = [];
-		for (let i = 0; i < buf.length; i += 65536) chunks.push(buf.subarray(i, i + 65536));
-		expect(events(chunks)).toEqual([big, 'line1\nline2']);
+		const expected = events([text]);
+		expect(expected).toEqual(['héllo 🍌', 'x\ny', '[DONE]']);
+		for (let cut = 1; cut < buf.length; cut++) expect(events([buf.subarray(0, cut), buf.subarray(cut)])).toEqual(expected);
+		expect(events(Array.from(buf, (b) => Buffer.of(b)))).toEqual(expected);
 	});
-	it('splits a CRLF across chunks and flushes a last event without its blank line', () => {
-		expect(events(['data: a\r', '\n\r', '\ndata: b'])).toEqual(['a', 'b']);
+});
+
+describe('linear parsing on the streamed routes: 1 MB of adversarial text', () => {
+	const MB = 1024 * 1024;
+	const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+	const bodies = (text: string) => ({
+		chat: `data: ${JSON.stringify({ choices: [{ delta: { content: text } }] })}\n\ndata: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`,
+		native: `data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text }] }, finishReason: 'STOP' }] })}\r\n\r\n`,
 	});
-	it('keeps multi-byte characters split across chunks intact', () => {
-		const buf = Buffer.from('data: héllo 🍌\n\n');
-		expect(events([buf.subarray(0, 9), buf.subarray(9, 16), buf.subarray(16)])).toEqual(['héllo 🍌']);
+	const time = (make: () => AnswerReader, body: string) => {
+		const buf = Buffer.from(body);
+		let best = Infinity;
+		for (let i = 0; i < 3; i++) {
+			const started = process.hrtime.bigint();
+			try {
+				const reader = make();
+				for (let at = 0; at < buf.length; at += 65536) reader.push(buf.subarray(at, at + 65536));
+				reader.end();
+			} catch {
+				// a limit reached is a prompt answer too
+			}
+			best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+		}
+		return best;
+	};
+	it.each([
+		['chat', () => new ChatStreamReader()],
+		['native', () => new NativeStreamReader()],
+	] as Array<['chat' | 'native', () => AnswerReader]>)('%s stream', (route, make) => {
+		const baseline = time(make, bodies(fill('The quick brown fox jumps over the lazy dog. '))[route]);
+		for (const unit of ['![', '](', '![a](', 'data:image/png;base64', '![x](data:image/png;base64,QUJD', '![ ](data: ![x]( data:ima ](![', ': PING\n', '\\"\\\\']) {
+			const took = time(make, bodies(fill(unit))[route]);
+			if (took > Math.max(baseline * 25, 1000)) throw new Error(`${JSON.stringify(unit)}: ${took.toFixed(0)} ms against ${baseline.toFixed(0)} ms`);
+		}
 	});
 });

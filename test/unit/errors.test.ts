@@ -1,4 +1,5 @@
-import { describeHttpFailure, describeNetworkFailure, describeUnreadableBody, redactSecrets } from '../../nodes/GeminiImage/api/errors';
+import { describeHttpFailure, describeNetworkFailure, describeTimeout, describeUnreadableBody, redactSecrets } from '../../nodes/GeminiImage/api/errors';
+import { shortUrl } from '../../nodes/GeminiImage/api/redact';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { explainMissingImage } from '../../nodes/GeminiImage/api/noImage';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
@@ -109,5 +110,45 @@ describe('normalizeBaseUrl', () => {
 		['', 'https://api.cometapi.com'],
 	])('%s -> %s', (raw, expected) => {
 		expect(normalizeBaseUrl(raw)).toBe(expected);
+	});
+});
+
+describe('redaction and short URLs', () => {
+	const key = ' Zq8x/Lm2+PvR7tK4wN9bYc3H ';
+	it('the key in any form it may come back in, and any cut of it', () => {
+		const k = key.trim();
+		for (const text of [k, `Bearer ${k}`, encodeURIComponent(k), JSON.stringify(k), `token=${k.slice(0, -1)}`, `${k.slice(0, 9)}`, `x ${k.slice(0, 12)}… more`]) {
+			const out = redactSecrets(text, key);
+			expect(out).not.toContain(k.slice(0, 6));
+		}
+		expect(redactSecrets('nothing secret here', key)).toBe('nothing secret here');
+	});
+	it('credentials in URLs, secrets in query strings, auth headers, key-shaped strings', () => {
+		expect(redactSecrets('at https://user:pa55@proxy.example.com/v1 and wss://u@h/x')).toBe('at https://***@proxy.example.com/v1 and wss://***@h/x');
+		expect(redactSecrets('GET /x?key=AIzaQQ&sig=abc&X-Amz-Signature=f00&keep=1#frag')).toBe('GET /x?key=***&sig=***&X-Amz-Signature=***&keep=1#frag');
+		expect(redactSecrets('Authorization: Bearer abc.def-ghi, Basic dXNlcjpwYXNz')).toBe('Authorization: Bearer ***, Basic ***');
+		expect(redactSecrets('key sk-abcdefghijkl and AIzaSyABCDEFGH')).toBe('key sk-*** and AIza***');
+	});
+	it('an error body is redacted before it is cut at 200 characters', () => {
+		for (let at = 150; at < 200; at++) {
+			const f = describeHttpFailure(401, `${'x'.repeat(at)}${key.trim()} rest`, {}, { secret: key });
+			expect(f.message).not.toContain(key.trim().slice(0, 6));
+		}
+	});
+	it('base URLs in messages lose their credentials and query', () => {
+		const f = describeHttpFailure(404, '<html></html>', { 'content-type': 'text/html' }, { baseUrl: 'https://me:pw@gw.example.com/base?key=QQQ' });
+		expect(f.description).toContain('https://***@gw.example.com/base?…');
+		expect(f.description).not.toMatch(/pw|QQQ/);
+		const n = describeNetworkFailure('ECONNREFUSED', 'connect ECONNREFUSED', { baseUrl: 'http://u:secretpw@127.0.0.1:1' });
+		expect(n.message).toBe('Could not reach CometAPI at http://***@127.0.0.1:1: the connection was refused');
+	});
+	it('shortUrl', () => {
+		expect(shortUrl(`data:image/png;base64,${'A'.repeat(40_000_000)}`)).toBe('data:image/png;base64,… (40,000,022 characters)');
+		expect(shortUrl('https://bucket.s3.amazonaws.com/a/b.png?X-Amz-Signature=abc')).toBe('https://bucket.s3.amazonaws.com/a/b.png?…');
+		expect(shortUrl(`https://example.com/${'p'.repeat(500)}`)).toHaveLength(101);
+	});
+	it('timeouts say which kind they were, and are retried', () => {
+		expect(describeTimeout('idle', 1500, 15000)).toMatchObject({ message: 'CometAPI stopped sending in the middle of its answer: no data for 1.5 s', retryable: true });
+		expect(describeTimeout('total', 300_000, 3_000_000).message).toBe("CometAPI's answer took longer than 3000 s in all, the most one attempt may take (10 × Timeout)");
 	});
 });

@@ -1,58 +1,65 @@
 /**
  * Gathers the input images of one item: its binary fields (read from n8n's binary storage, whatever its
  * mode), then any image URLs, and checks each by its bytes and all of them against the size limit.
+ * Downloads stop as soon as the limit is passed; URLs in messages are shortened (no signed tokens).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { shortUrl } from '../api/redact';
 import type { InputImage } from '../api/types';
 import { checkInputImage, formatBytes } from '../helpers/inputImages';
+import { downloadImage } from '../transport/download';
 import type { ItemPlan } from './plan';
 
-async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan): Promise<Buffer> {
+const TOO_LARGE_FIX =
+	'Resize or compress the images first (e.g. with the Edit Image node), or raise Max Input Size in the options if your gateway accepts larger requests.';
+
+function tooLarge(ctx: IExecuteFunctions, plan: ItemPlan, what: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `The input images are too large: ${what} [item ${plan.itemIndex}]`, {
+		itemIndex: plan.itemIndex,
+		description: TOO_LARGE_FIX,
+	});
+}
+
+/** An image URL's bytes, at most `room` of them (the rest of the item's size limit). */
+async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan, room: number): Promise<Buffer> {
+	const limit = formatBytes(plan.settings.maxInputBytes);
+	const overLimit = (announced?: number) =>
+		tooLarge(ctx, plan, `more than ${limit} with the image at ${shortUrl(url)}${announced ? ` (its size is ${formatBytes(announced)})` : ''}`);
 	const fail = (why: string) =>
-		new NodeOperationError(ctx.getNode(), `Could not download the input image ${url}: ${why} [item ${plan.itemIndex}]`, {
+		new NodeOperationError(ctx.getNode(), `Could not download the input image ${shortUrl(url)}: ${why} [item ${plan.itemIndex}]`, {
 			itemIndex: plan.itemIndex,
 			description: 'Check that the URL is public and points at the image itself, not a web page.',
 		});
-	const dataUrl = /^data:[^;,]*;base64,(.*)$/is.exec(url);
-	if (dataUrl) return Buffer.from(dataUrl[1], 'base64');
-	if (!/^https?:\/\//i.test(url)) throw fail('only http(s) and data: URLs are supported');
-	let response: { statusCode: number; body: unknown };
-	try {
-		// n8n's plain helper (proxy settings, cancellation), deliberately without the CometAPI credential:
-		// the key must never travel to a third-party host.
-		response = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'arraybuffer',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: plan.settings.timeoutMs,
-		})) as { statusCode: number; body: unknown };
-	} catch (error) {
-		throw fail((error as Error).message);
+	const comma = url.indexOf(',');
+	if (/^data:/i.test(url) && comma !== -1 && /;base64$/i.test(url.slice(0, comma))) {
+		if (Math.floor(((url.length - comma - 1) * 3) / 4) > room) throw overLimit();
+		return Buffer.from(url.slice(comma + 1), 'base64');
 	}
-	if (response.statusCode < 200 || response.statusCode >= 300) throw fail(`the server answered ${response.statusCode}`);
-	const body = response.body;
-	return Buffer.isBuffer(body) ? body : Buffer.from(body as ArrayBuffer);
+	if (!/^https?:\/\//i.test(url)) throw fail('only http(s) and data: URLs are supported');
+	const result = await downloadImage(ctx, url, room, plan.settings.timeoutMs);
+	if ('tooLarge' in result) throw overLimit(result.tooLarge.announced);
+	if ('problem' in result) throw fail(result.problem);
+	return result.data;
 }
 
 export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): Promise<InputImage[]> {
 	const { itemIndex } = plan;
+	const max = plan.settings.maxInputBytes;
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	const sources: Array<{ name: string; load: () => Promise<Buffer>; label?: string }> = [
+	const sources: Array<{ name: string; load: (room: number) => Promise<Buffer>; label?: string }> = [
 		...plan.binaryFields.map((name) => ({
 			name,
 			load: async () => await ctx.helpers.getBinaryDataBuffer(itemIndex, name),
 			label: binary[name]?.mimeType,
 		})),
-		...plan.settings.imageUrls.map((url) => ({ name: url, load: async () => await download(ctx, url, plan) })),
+		...plan.settings.imageUrls.map((url) => ({ name: url, load: async (room: number) => await download(ctx, url, plan, room) })),
 	];
 	const images: InputImage[] = [];
 	let total = 0;
 	for (const source of sources) {
-		const data = await source.load();
+		const data = await source.load(max - total);
 		const check = checkInputImage(data, source.label, source.name);
 		if (!check.ok) {
 			throw new NodeOperationError(ctx.getNode(), `${check.problem} [item ${itemIndex}]`, {
@@ -61,16 +68,9 @@ export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): P
 			});
 		}
 		total += data.length;
-		if (total > plan.settings.maxInputBytes) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The input images are too large: ${formatBytes(total)} so far with "${source.name}", the limit is ${formatBytes(plan.settings.maxInputBytes)} [item ${itemIndex}]`,
-				{
-					itemIndex,
-					description:
-						'Resize or compress the images first (e.g. with the Edit Image node), or raise Max Input Size in the options if your gateway accepts larger requests.',
-				},
-			);
+		if (total > max) {
+			const name = /^(https?|data):/i.test(source.name) ? shortUrl(source.name) : source.name;
+			throw tooLarge(ctx, plan, `${formatBytes(total)} so far with "${name}", the limit is ${formatBytes(max)}`);
 		}
 		images.push({ data, mimeType: check.mimeType, source: source.name });
 	}

@@ -41,6 +41,24 @@ interface ItemRun {
 	/** Output items per request, in request order (binaries already stored, so memory is freed). */
 	outputs: INodeExecutionData[][];
 	error?: NodeApiError | NodeOperationError;
+	/** Requests of this item that failed (the first one's error is `error`). */
+	failed: number;
+}
+
+/**
+ * Number of Images > 1 and some requests failed: the images made are kept (and paid for). The error says
+ * how many there are and where they went: before the error item with Continue On Fail, nowhere without.
+ */
+function notePartial(run: ItemRun, made: number, continueOnFail: boolean): void {
+	const requested = run.plan.settings.numberOfImages;
+	if (!run.error || requested < 2) return;
+	const where = continueOnFail
+		? made > 0
+			? `the other ${made} are in the output, before this error item.`
+			: 'none was made.'
+		: `${made} were made but are not in the output, because the node stops at an error: set On Error to "Continue" in the node's settings to keep them.`;
+	const error = run.error as { description?: string | null };
+	error.description = `${run.failed} of the ${requested} images of this item failed; ${where}${error.description ? ` ${error.description}` : ''}`;
 }
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -56,7 +74,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const plan = operations[operation].plan(this, i);
-			runs[i] = { plan, pending: plan.settings.numberOfImages, outputs: [] };
+			runs[i] = { plan, pending: plan.settings.numberOfImages, outputs: [], failed: 0 };
 		} catch (error) {
 			runs[i] = asNodeError(this, error, i);
 			if (!continueOnFail) throw runs[i];
@@ -78,13 +96,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const { run, request } = tasks[n];
 			const { plan } = run;
 			try {
-				if (run.error) return;
+				// With Continue On Fail the item's other requests still run: their images are kept.
+				if (run.error && !continueOnFail) return;
 				run.images ??= loadInputImages(this, plan);
 				const input = { ...plan.input, images: await run.images };
 				const result = await generateImages(this, connection, input, plan.settings, plan.itemIndex);
 				run.outputs[request] = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput);
 			} catch (error) {
 				run.error ??= asNodeError(this, error, plan.itemIndex);
+				run.failed++;
 				if (!continueOnFail) stopped = true;
 			} finally {
 				if (--run.pending === 0) run.images = undefined;
@@ -94,17 +114,16 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	);
 
 	// 3. Output in input order; an item's images stay together, in request order. An item with a failed
-	// request is an error item as a whole, so pairing stays one answer per item.
+	// request ends with one error item, after the images its other requests made.
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const run = runs[i];
+		const made = 'plan' in run ? run.outputs.flat() : [];
+		if ('plan' in run) notePartial(run, made.length, continueOnFail);
 		const error = 'plan' in run ? run.error : run;
-		if (error) {
-			if (!continueOnFail) throw error;
-			output.push(errorItem(error, i));
-			continue;
-		}
-		if ('plan' in run) output.push(...numberItemImages(run.outputs.flat(), i, run.plan.settings.binaryPropertyOutput));
+		if (error && !continueOnFail) throw error;
+		if ('plan' in run) output.push(...numberItemImages(made, i, run.plan.settings.binaryPropertyOutput));
+		if (error) output.push(errorItem(error, i));
 	}
 	return [output];
 }

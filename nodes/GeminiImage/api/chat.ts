@@ -1,12 +1,17 @@
 /**
  * CometAPI's OpenAI-compatible chat route for the Gemini image models: the request body and how the
  * answer is read. Images come back as markdown data URLs inside the text (or, on other gateways, in
- * `images` arrays); thinking models send drafts first, so the last image is the final one.
+ * `images` arrays); thinking models send drafts first (see chatContent.ts for how they are told apart).
  * Pure functions, unit-tested without n8n.
  */
+import { ImageBudget } from './blobs';
+import { ChatContent } from './chatContent';
+import type { StringPlace } from './jsonReader';
+import { JsonReader } from './jsonReader';
+import { capText } from './limits';
 import type { ImageEncoder } from './native';
-import { decodeImage, field, inlineBase64 } from './native';
-import type { GenerationInput, GenerationResult, OutputImage } from './types';
+import { field, inlineBase64, readImage } from './native';
+import type { GenerationInput, GenerationResult } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -40,57 +45,47 @@ export function buildChatRequest(input: GenerationInput, encode: ImageEncoder = 
 	return body;
 }
 
-const DATA_URL = /data:(image\/[a-z0-9.+-]+);base64,([A-Za-z0-9+/=\s]+)/gi;
-
-/** Splits content into its images (markdown or bare data URLs) and the text left around them. */
-export function extractDataUrlImages(content: string): { images: OutputImage[]; text: string } {
-	const images: OutputImage[] = [];
-	DATA_URL.lastIndex = 0;
-	for (let m = DATA_URL.exec(content); m; m = DATA_URL.exec(content)) {
-		const image = decodeImage(m[2].replace(/\s+/g, ''), m[1]);
-		if (image) images.push(image);
-	}
-	const text = content
-		.replace(/!\[[^\]]*\]\(\s*data:image\/[^)]*\)/gi, '')
-		.replace(DATA_URL, '')
-		.replace(/\n{3,}/g, '\n\n')
-		.trim();
-	return { images, text };
+/** Where a chat answer's content lives: the model's text, or an image URL. */
+function contentKind(place: StringPlace): 'text' | 'url' | undefined {
+	const { key, parentKey } = place;
+	if (key === 'content' || (parentKey === 'content' && (key === 'text' || key === undefined))) return 'text';
+	if (key === 'url' || key === 'image_url' || key === 'imageUrl' || (key === undefined && parentKey === 'images')) return 'url';
+	return undefined;
 }
 
-function imagesArray(list: unknown): OutputImage[] {
-	if (!Array.isArray(list)) return [];
-	const out: OutputImage[] = [];
-	for (const entry of list) {
-		const url = field<string>(field(entry, 'imageUrl'), 'url') ?? field<string>(entry, 'url') ?? (typeof entry === 'string' ? entry : undefined);
-		if (typeof url === 'string') out.push(...extractDataUrlImages(url).images);
-	}
-	return out;
-}
-
-/** Accumulates a chat answer, streamed (chunks) or not (one completion object). */
+/**
+ * Accumulates a chat answer, streamed (chunks) or not (one completion object). Each chunk's JSON is read
+ * with jsonReader.ts: content strings go to one ChatContent (which decodes images on the fly, across
+ * chunks), the rest is parsed as a small object.
+ */
 export class ChatAnswer {
-	private content = '';
-	private extraImages: OutputImage[] = [];
+	readonly content: ChatContent;
 	finishReason?: string;
 	model?: string;
 	id?: string;
 	usage?: Json;
 
-	add(chunk: unknown): void {
+	constructor(budget = new ImageBudget()) {
+		this.content = new ChatContent(budget);
+	}
+
+	/** A reader for one chunk (or the whole non-streamed answer); its end() gives the chunk without content. */
+	reader(): JsonReader {
+		return new JsonReader((place) => {
+			const kind = contentKind(place);
+			if (!kind) return undefined;
+			this.content.begin(kind);
+			return {
+				sink: { write: (bytes, start, end) => this.content.write(bytes, start, end), end: () => this.content.endString() },
+				placeholder: '',
+			};
+		});
+	}
+
+	/** The rest of a chunk, once read: finish reason, model, id, usage. */
+	addMeta(chunk: unknown): void {
 		if (!chunk || typeof chunk !== 'object') return;
 		for (const choice of (field<unknown[]>(chunk, 'choices') ?? []) as unknown[]) {
-			const part = field(choice, 'delta') ?? field(choice, 'message');
-			const text = field(part, 'content');
-			if (typeof text === 'string') this.content += text;
-			else if (Array.isArray(text)) {
-				for (const piece of text) {
-					const t = field<string>(piece, 'text');
-					if (typeof t === 'string') this.content += t;
-					if (field(piece, 'type') === 'image_url') this.extraImages.push(...imagesArray([piece]));
-				}
-			}
-			this.extraImages.push(...imagesArray(field(part, 'images')));
 			this.finishReason = field<string>(choice, 'finishReason') ?? this.finishReason;
 		}
 		this.model = field<string>(chunk, 'model') ?? this.model;
@@ -98,20 +93,31 @@ export class ChatAnswer {
 		this.usage = field<Json>(chunk, 'usage') ?? this.usage;
 	}
 
+	/** A chunk given as an object (tests, small answers). */
+	add(chunk: unknown): void {
+		const reader = this.reader();
+		reader.push(Buffer.from(JSON.stringify(chunk) ?? 'null'));
+		this.addMeta(reader.end());
+	}
+
 	result(): GenerationResult {
-		const { images, text } = extractDataUrlImages(this.content);
-		const all = [...images, ...this.extraImages];
+		this.content.finish();
+		const { images, drafts } = this.content.results();
 		const finish = this.finishReason?.toUpperCase();
 		const result: GenerationResult = {
-			// Drafts of thinking models come first: the last image is the answer.
-			images: all.length ? [all[all.length - 1]] : [],
-			text,
-			draftImagesSkipped: Math.max(0, all.length - 1),
+			images: [],
+			text: capText(this.content.textContent(), this.content.textCut),
+			draftImagesSkipped: drafts,
 			// CONTENT_FILTER counts as a refusal, like Gemini's safety finish reasons (see noImage.ts).
 			finishReason: finish,
 			modelVersion: this.model,
 			responseId: this.id,
 		};
+		for (const image of images) {
+			const read = readImage(image.data, image.mimeType, image.notBase64);
+			if ('image' in read) result.images.push(read.image);
+			else (result.undecodableImages ??= []).push({ labelledMimeType: image.mimeType, problem: read.problem });
+		}
 		if (this.usage) {
 			result.usage = {
 				promptTokens: field<number>(this.usage, 'promptTokens'),

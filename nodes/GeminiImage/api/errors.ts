@@ -1,7 +1,9 @@
 /**
  * Turns what went wrong on the wire into a message a user can act on, and decides whether trying again
  * can help. Pure: the transport feeds it status, headers and body; tests feed it recorded answers.
+ * Every message and description leaves here redacted (see redact.ts).
  */
+import { cutText, displayUrl, redactSecrets } from './redact';
 
 export interface ApiFailure {
 	/** One line: what happened, with the API's own words. */
@@ -38,12 +40,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504, 524]);
 
-/** Keys never leave the node: strip anything shaped like one, and the actual key when we know it. */
-export function redactSecrets(text: string, secret?: string): string {
-	let out = text;
-	if (secret && secret.length >= 4) out = out.split(secret).join('***');
-	return out.replace(/\b(sk-|AIza)[A-Za-z0-9_-]{6,}/g, '$1***');
-}
+export { redactSecrets } from './redact';
 
 export function parseJsonBody(body: unknown): unknown {
 	if (typeof body !== 'string') {
@@ -121,7 +118,7 @@ function fixFor(status: number, code: string | undefined, ctx: FailureContext): 
 	if (status === 402) return 'The CometAPI account is out of credit: top it up in the CometAPI dashboard.';
 	if (status === 403) return 'This key may not use this model: check the key\'s model permissions in the CometAPI dashboard.';
 	if (status === 404 || (status >= 300 && status < 400))
-		return `Check the Base URL in the CometAPI credential (now ${ctx.baseUrl ?? 'unknown'}): it should be the API's address, such as https://api.cometapi.com, without a path.`;
+		return `Check the Base URL in the CometAPI credential (now ${displayUrl(ctx.baseUrl)}): it should be the API's address, such as https://api.cometapi.com, without a path.`;
 	if (status === 413) return 'The request is too large: send fewer or smaller input images (compress or resize them first).';
 	if (code === 'model_not_found')
 		return `Check the model name${ctx.model ? ` ("${ctx.model}")` : ''}: pick one from the list, or check the spelling of the ID.`;
@@ -147,8 +144,8 @@ export function describeHttpFailure(
 	const statusText = STATUS_TEXT[status] ?? '';
 	let message = `CometAPI answered ${status}${statusText ? ` ${statusText}` : ''}`;
 	if (html) message += ': an HTML page instead of the API\'s JSON';
-	else if (apiMessage) message += `: ${apiMessage}`;
-	else if (typeof body === 'string' && body.trim()) message += `: ${body.trim().slice(0, 200)}`;
+	else if (apiMessage) message += `: ${cutText(apiMessage, 1000, ctx.secret)}`;
+	else if (typeof body === 'string' && body.trim()) message += `: ${cutText(body.trim(), 200, ctx.secret)}`;
 
 	let description: string;
 	if (html && (status < 300 || status === 404)) description = fixFor(404, code, ctx);
@@ -160,9 +157,9 @@ export function describeHttpFailure(
 
 	return {
 		message: redactSecrets(message, ctx.secret),
-		description,
+		description: redactSecrets(description, ctx.secret),
 		status,
-		code,
+		code: code === undefined ? undefined : cutText(code, 100, ctx.secret),
 		retryable,
 		retryAfterMs: retryAfterMs(headers, body, now),
 	};
@@ -173,7 +170,7 @@ export function describeUnreadableBody(body: unknown, contentType: string | unde
 	if (looksLikeHtml(body, contentType)) {
 		return {
 			message: 'CometAPI answered with an HTML page instead of the API\'s JSON',
-			description: fixFor(404, undefined, ctx),
+			description: redactSecrets(fixFor(404, undefined, ctx), ctx.secret),
 			retryable: false,
 		};
 	}
@@ -202,13 +199,41 @@ export function describeNetworkFailure(code: string | undefined, rawMessage: str
 	const hint = code ? NETWORK_HINTS[code] : undefined;
 	const isTimeout = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(rawMessage);
 	let text = hint?.text ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
-	if (isTimeout) text = `no answer within ${timeoutMs ? `${Math.round(timeoutMs / 1000)} s` : 'the timeout'}`;
+	if (isTimeout) text = `no answer within ${timeoutMs ? seconds(timeoutMs) : 'the timeout'}`;
 	// No raw code (ECONNRESET...) in the text: n8n's NodeApiError swaps a message holding one for a generic one.
-	const message = redactSecrets(`Could not reach CometAPI at ${ctx.baseUrl ?? 'the base URL'}: ${text}`, ctx.secret);
+	const message = redactSecrets(`Could not reach CometAPI at ${displayUrl(ctx.baseUrl)}: ${cutText(text, 300)}`, ctx.secret);
 	let description = 'Check the network connection and try again.';
 	if (isTimeout) description = 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.';
 	else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')
 		description = 'Check the Base URL in the CometAPI credential and that this n8n can reach it (proxy, firewall).';
-	const retryable = hint?.retryable ?? (isTimeout || /socket hang up|reset|closed/i.test(rawMessage));
+	const retryable = hint?.retryable ?? (isTimeout || /socket hang up|reset|closed|aborted/i.test(rawMessage));
 	return { message, description, retryable: code === 'ERR_CANCELED' ? false : retryable, code };
+}
+
+/** A duration for messages: "5 s", "1.5 s". */
+export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(ms < 10_000 && ms % 1000 ? 1 : 0))} s`;
+
+/**
+ * An attempt the watchdog ended (see transport/watchdog.ts): no data for the Timeout, or longer than the
+ * total ceiling. Retried like a dropped connection.
+ */
+export function describeTimeout(kind: 'idle' | 'total', timeoutMs: number, totalMs: number, ctx: FailureContext = {}): ApiFailure {
+	if (kind === 'idle') {
+		return {
+			message: `CometAPI stopped sending in the middle of its answer: no data for ${seconds(timeoutMs)}`,
+			description: redactSecrets(
+				`The gateway or the connection to ${displayUrl(ctx.baseUrl)} stalled. The node tries again; if it keeps happening, raise Timeout or check the network and any proxy in between.`,
+				ctx.secret,
+			),
+			retryable: true,
+			code: 'IDLE_TIMEOUT',
+		};
+	}
+	return {
+		message: `CometAPI's answer took longer than ${seconds(totalMs)} in all, the most one attempt may take (10 × Timeout)`,
+		description:
+			'The answer came in too slowly (a stalled or throttled connection). The node tries again; if your images really take that long, raise Timeout.',
+		retryable: true,
+		code: 'TOTAL_TIMEOUT',
+	};
 }

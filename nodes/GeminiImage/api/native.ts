@@ -3,7 +3,9 @@
  * Pure functions, no n8n: unit-tested on their own.
  */
 import { sniffImage } from '../helpers/imageInfo';
+import { describeBytes } from '../helpers/inputImages';
 import { blobIndex } from './blobs';
+import { ANSWER_LIMITS } from './limits';
 import type { GenerationInput, GenerationResult, GroundingSource, InputImage, OutputImage } from './types';
 
 /** How an input image is written into the body: its base64, or a blob reference (see blobs.ts). */
@@ -55,24 +57,33 @@ export function field<T = unknown>(obj: unknown, camel: string): T | undefined {
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/**
- * Decodes one base64 image (or takes the bytes already decoded while streaming, for a blob reference)
- * and describes it by its bytes; undefined for empty or non-image data.
- */
-export function decodeImage(base64: string, labelledMimeType?: string, blobs: Buffer[] = []): OutputImage | undefined {
-	if (!base64) return undefined;
-	const blob = blobIndex(base64);
-	const data = blob !== undefined ? blobs[blob] : Buffer.from(base64, 'base64');
-	if (!data) return undefined;
-	if (data.length === 0) return undefined;
+/** An image read from its bytes, or why it is not one (for the message when no image is left). */
+export type ImageRead = { image: OutputImage } | { problem: string };
+
+export function readImage(data: Buffer, labelledMimeType?: string, notBase64 = false): ImageRead {
+	if (notBase64) return { problem: 'its data is not base64' };
+	if (data.length === 0) return { problem: 'it is empty (0 bytes)' };
 	const info = sniffImage(data);
-	if (!info) return undefined;
+	if (!info) return { problem: `its bytes are ${describeBytes(data)}` };
 	const image: OutputImage = { data, ...info };
 	if (labelledMimeType && labelledMimeType.toLowerCase() !== info.mimeType) image.labelledMimeType = labelledMimeType;
-	return image;
+	return { image };
 }
 
-function emptyResult(): GenerationResult {
+const BASE64_TEXT = /^[A-Za-z0-9+/=_\s-]*$/;
+
+/**
+ * One inlineData's image: the bytes decoded while reading (a blob reference, see blobs.ts), or base64
+ * text in an answer given as an object (tests, small answers).
+ */
+export function readInlineImage(value: unknown, labelledMimeType: string | undefined, blobs: Buffer[], notBase64: Set<number>): ImageRead {
+	const text = typeof value === 'string' ? value : '';
+	const blob = blobIndex(text);
+	if (blob !== undefined && blobs[blob]) return readImage(blobs[blob], labelledMimeType, notBase64.has(blob));
+	return readImage(Buffer.from(text, 'base64'), labelledMimeType, !BASE64_TEXT.test(text));
+}
+
+export function emptyResult(): GenerationResult {
 	return { images: [], text: '', draftImagesSkipped: 0 };
 }
 
@@ -80,7 +91,12 @@ function emptyResult(): GenerationResult {
  * Folds one response object (a whole answer, or one event of a stream) into `result`.
  * Parts marked `thought: true` are drafts of thinking models and never become output.
  */
-export function mergeNativeResponse(result: GenerationResult, response: unknown, blobs: Buffer[] = []): GenerationResult {
+export function mergeNativeResponse(
+	result: GenerationResult,
+	response: unknown,
+	blobs: Buffer[] = [],
+	notBase64 = new Set<number>(),
+): GenerationResult {
 	const texts: string[] = [];
 	for (const candidate of asArray(field(response, 'candidates'))) {
 		const content = field(candidate, 'content');
@@ -93,8 +109,10 @@ export function mergeNativeResponse(result: GenerationResult, response: unknown,
 					result.draftImagesSkipped++;
 					continue;
 				}
-				const image = decodeImage(String(field(inline, 'data') ?? ''), field<string>(inline, 'mimeType'), blobs);
-				if (image) result.images.push(image);
+				const label = field<string>(inline, 'mimeType');
+				const read = readInlineImage(field(inline, 'data'), label, blobs, notBase64);
+				if ('image' in read) result.images.push(read.image);
+				else (result.undecodableImages ??= []).push({ labelledMimeType: label, problem: read.problem });
 				continue;
 			}
 			const text = field<string>(part, 'text');
@@ -114,7 +132,11 @@ export function mergeNativeResponse(result: GenerationResult, response: unknown,
 		}
 	}
 	// Streamed events carry pieces of one text: they join as they are; parts of one answer join by line.
-	result.text += texts.join('\n');
+	if (!result.textCut) result.text += texts.join('\n');
+	if (result.text.length > ANSWER_LIMITS.maxTextChars) {
+		result.text = result.text.slice(0, ANSWER_LIMITS.maxTextChars);
+		result.textCut = true;
+	}
 
 	const feedback = field(response, 'promptFeedback');
 	result.blockReason = field<string>(feedback, 'blockReason') ?? result.blockReason;
@@ -134,6 +156,6 @@ export function mergeNativeResponse(result: GenerationResult, response: unknown,
 	return result;
 }
 
-export function parseNativeResponse(response: unknown, blobs: Buffer[] = []): GenerationResult {
-	return mergeNativeResponse(emptyResult(), response, blobs);
+export function parseNativeResponse(response: unknown, blobs: Buffer[] = [], notBase64 = new Set<number>()): GenerationResult {
+	return mergeNativeResponse(emptyResult(), response, blobs, notBase64);
 }

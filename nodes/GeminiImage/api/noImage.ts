@@ -19,7 +19,7 @@ export interface NoImageExplanation {
 	message: string;
 	description: string;
 	/** Refusals are final; an empty answer may come out differently on another try. */
-	reason: 'blocked' | 'safety' | 'recitation' | 'noImage' | 'textOnly' | 'maxTokens' | 'empty';
+	reason: 'blocked' | 'safety' | 'recitation' | 'noImage' | 'textOnly' | 'maxTokens' | 'undecodable' | 'empty';
 }
 
 const quote = (text: string, max = 300) => {
@@ -65,6 +65,16 @@ export function explainMissingImage(result: GenerationResult): NoImageExplanatio
 			reason: 'maxTokens',
 			message: `The model ran out of output tokens before finishing the image (MAX_TOKENS).${detail}${said}`,
 			description: 'Try a shorter prompt, a smaller image size, or fewer input images.',
+		};
+	}
+	const broken = result.undecodableImages?.[0];
+	if (broken) {
+		const label = broken.labelledMimeType ? ` (labelled ${broken.labelledMimeType})` : '';
+		return {
+			reason: 'undecodable',
+			message: `The answer held an image that could not be read${label}: ${broken.problem}.${said}`,
+			description:
+				'Something that is not an image came where the image should be. Try again; if it keeps happening, check the Base URL: a proxy or a web page may be answering instead of the API.',
 		};
 	}
 	if (result.text) {

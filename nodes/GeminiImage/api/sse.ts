@@ -1,84 +1,122 @@
 /**
- * Server-sent events, read incrementally: chunks in, whole events out. Handles CRLF or LF line ends,
- * comment lines (`: PING`), multi-line `data:` fields, and a multi-megabyte line holding an image.
+ * Server-sent events, read byte by byte as they arrive: each event's data is handed on in pieces, never
+ * collected, so a multi-megabyte line holding an image costs no copy. Handles CRLF or LF line ends
+ * (split across chunks too), comment lines (`: PING`), other fields, and multi-line `data:` fields.
  * Pure: no streams, so it is unit-tested with any chunking.
  */
-export interface SseEvent {
-	event?: string;
-	data: string;
+
+/** What the reader calls for each event. */
+export interface SseHandler {
+	/** The event's first data line starts. */
+	begin(): void;
+	/** A piece of the event's data (several data lines are joined by "\n", as the standard says). */
+	data(bytes: Buffer, start: number, end: number): void;
+	/** The event is complete: a blank line, or the end of the stream. */
+	end(): void;
 }
 
-export class SseParser {
-	private pending: Buffer[] = [];
-	private pendingLength = 0;
-	private dataLines: string[] = [];
-	private eventName: string | undefined;
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const NEWLINE = Buffer.from('\n');
+const CARRIAGE_RETURN = Buffer.from('\r');
+const MAX_FIELD_BYTES = 16;
 
-	/** Feeds a chunk; returns the events completed by it. */
-	push(chunk: Buffer | string): SseEvent[] {
-		const events: SseEvent[] = [];
-		let buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-		let start = 0;
-		for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
-			let line: string;
-			if (this.pendingLength) {
-				// A long line arrived in pieces: join them once, when it is complete.
-				this.pending.push(buf.subarray(start, nl));
-				line = Buffer.concat(this.pending, this.pendingLength + nl - start).toString('utf8');
-				this.pending = [];
-				this.pendingLength = 0;
-			} else {
-				line = buf.toString('utf8', start, nl);
+const enum State {
+	LineStart,
+	ValueStart,
+	Data,
+	Ignore,
+}
+
+export class SseReader {
+	private state = State.LineStart;
+	private field: number[] = [];
+	/** Data lines in the current event so far. */
+	private lines = 0;
+	/** A CR at the end of the last chunk: dropped if a LF follows, data otherwise. */
+	private pendingCr = false;
+
+	constructor(private readonly handler: SseHandler) {}
+
+	push(chunk: Buffer): void {
+		const n = chunk.length;
+		let i = 0;
+		if (n === 0) return;
+		if (this.pendingCr) {
+			this.pendingCr = false;
+			if (chunk[0] !== LF) this.handler.data(CARRIAGE_RETURN, 0, 1);
+		}
+		while (i < n) {
+			if (this.state === State.Data || this.state === State.Ignore) {
+				const nl = chunk.indexOf(LF, i);
+				const end = nl === -1 ? n : nl;
+				if (this.state === State.Data) {
+					let last = end;
+					if (last > i && chunk[last - 1] === CR) last--;
+					if (last > i) this.handler.data(chunk, i, last);
+					if (nl === -1 && last < end) this.pendingCr = true;
+				}
+				if (nl === -1) return;
+				this.lineEnd();
+				i = nl + 1;
+				continue;
 			}
-			start = nl + 1;
-			if (line.endsWith('\r')) line = line.slice(0, -1);
-			const event = this.line(line);
-			if (event) events.push(event);
+			const byte = chunk[i];
+			if (this.state === State.ValueStart) {
+				// One space after the colon belongs to the syntax, not to the value.
+				this.state = State.Data;
+				if (byte === SPACE) i++;
+				continue;
+			}
+			// LineStart: the field name, up to the colon or the line's end.
+			if (byte === LF) {
+				if (this.field.length === 0) this.dispatch();
+				else if (this.isData()) this.dataLine();
+				this.lineEnd();
+			} else if (byte === COLON) {
+				if (this.isData()) {
+					this.dataLine();
+					this.state = State.ValueStart;
+				} else {
+					this.state = State.Ignore;
+				}
+			} else if (byte !== CR) {
+				if (this.field.length < MAX_FIELD_BYTES) this.field.push(byte);
+				else this.state = State.Ignore;
+			}
+			i++;
 		}
-		if (start < buf.length) {
-			buf = buf.subarray(start);
-			this.pending.push(buf);
-			this.pendingLength += buf.length;
-		}
-		return events;
 	}
 
-	/** Flushes an event left without its closing blank line when the stream ends. */
-	end(): SseEvent[] {
-		const events: SseEvent[] = [];
-		if (this.pendingLength) {
-			const rest = Buffer.concat(this.pending).toString('utf8').replace(/\r$/, '');
-			this.pending = [];
-			this.pendingLength = 0;
-			const event = this.line(rest);
-			if (event) events.push(event);
-		}
-		const last = this.dispatch();
-		if (last) events.push(last);
-		return events;
+	/** The stream ended: an event left without its blank line still counts. */
+	end(): void {
+		this.pendingCr = false;
+		if (this.state === State.LineStart && this.field.length && this.isData()) this.dataLine();
+		this.dispatch();
+		this.state = State.LineStart;
+		this.field = [];
 	}
 
-	private line(line: string): SseEvent | undefined {
-		if (line === '') return this.dispatch();
-		if (line.startsWith(':')) return undefined; // comment, e.g. ": PING" keep-alives
-		const colon = line.indexOf(':');
-		const field = colon === -1 ? line : line.slice(0, colon);
-		let value = colon === -1 ? '' : line.slice(colon + 1);
-		if (value.startsWith(' ')) value = value.slice(1);
-		if (field === 'data') this.dataLines.push(value);
-		else if (field === 'event') this.eventName = value;
-		return undefined;
+	private isData(): boolean {
+		const f = this.field;
+		return f.length === 4 && f[0] === 0x64 && f[1] === 0x61 && f[2] === 0x74 && f[3] === 0x61;
 	}
 
-	private dispatch(): SseEvent | undefined {
-		if (!this.dataLines.length) {
-			this.eventName = undefined;
-			return undefined;
-		}
-		const event: SseEvent = { data: this.dataLines.join('\n') };
-		if (this.eventName) event.event = this.eventName;
-		this.dataLines = [];
-		this.eventName = undefined;
-		return event;
+	private dataLine(): void {
+		if (this.lines++ === 0) this.handler.begin();
+		else this.handler.data(NEWLINE, 0, 1);
+	}
+
+	private lineEnd(): void {
+		this.state = State.LineStart;
+		this.field = [];
+	}
+
+	private dispatch(): void {
+		if (this.lines === 0) return;
+		this.lines = 0;
+		this.handler.end();
 	}
 }

@@ -47,6 +47,12 @@ export interface GroundingSource {
 	uri?: string;
 }
 
+/** An image in the answer that could not be read, and why. */
+export interface UndecodableImage {
+	labelledMimeType?: string;
+	problem: string;
+}
+
 export interface GenerationResult {
 	/** Final images only: drafts of thinking models are left out. */
 	images: OutputImage[];
@@ -63,4 +69,8 @@ export interface GenerationResult {
 	searchQueries?: string[];
 	/** How many draft images (thought: true) were skipped. */
 	draftImagesSkipped: number;
+	/** Final images that were not images (bad base64, HTML...): what to say when no image is left. */
+	undecodableImages?: UndecodableImage[];
+	/** The text went past ANSWER_LIMITS.maxTextChars and was cut. */
+	textCut?: boolean;
 }

@@ -2,6 +2,7 @@
  * Checks on input images, pure so they can be tested without n8n. Each returns the problem in words a
  * user can act on (the caller adds the item number), or nothing when all is well.
  */
+import { shortUrl } from '../api/redact';
 import { GEMINI_INPUT_MIME_TYPES, sniffImage } from './imageInfo';
 
 export function parseBinaryFieldNames(value: unknown): string[] {
@@ -24,7 +25,7 @@ const HUMAN_TYPE: Record<string, string> = {
 };
 
 /** What the bytes look like, for the error message when they are not an accepted image. */
-function describeBytes(bytes: Uint8Array): string {
+export function describeBytes(bytes: Uint8Array): string {
 	const info = sniffImage(bytes);
 	if (info) return HUMAN_TYPE[info.mimeType] ?? info.mimeType;
 	const head = String.fromCharCode(...Array.from(bytes.subarray(0, 8)));
@@ -37,7 +38,7 @@ function describeBytes(bytes: Uint8Array): string {
 }
 
 /** A binary field name, or a URL for images given by URL. */
-const describeSource = (source: string) => (/^(https?|data):/i.test(source) ? `The image at ${source.slice(0, 100)}` : `Binary field "${source}"`);
+const describeSource = (source: string) => (/^(https?|data):/i.test(source) ? `The image at ${shortUrl(source)}` : `Binary field "${source}"`);
 
 export type InputImageCheck = { ok: true; mimeType: string } | { ok: false; problem: string; fix: string };
 

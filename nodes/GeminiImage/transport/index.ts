@@ -2,24 +2,22 @@
  * Every call to CometAPI goes through here: n8n's authenticated HTTP helper (proxy settings, cancellation,
  * the credential's header), one timeout per attempt, and retries with backoff for the failures worth it.
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../api/baseUrl';
 import type { ApiFailure, FailureContext } from '../api/errors';
-import { describeHttpFailure, describeNetworkFailure, redactSecrets } from '../api/errors';
+import { describeHttpFailure, redactSecrets } from '../api/errors';
 import type { RetryPolicy } from '../api/retry';
 import { retryDelayMs } from '../api/retry';
+import type { Attempt, HttpAnswer } from './types';
+import { CREDENTIAL_TYPE } from './types';
 import { waitUnlessCancelled } from './wait';
 
-export const CREDENTIAL_TYPE = 'cometApi';
+export { attemptRequest, describeThrown, sendOnce } from './attempt';
+
+export { CREDENTIAL_TYPE } from './types';
+export type { Attempt, HttpAnswer, RequestSpec, StreamedAnswer } from './types';
 
 export interface Connection {
 	baseUrl: string;
@@ -30,82 +28,6 @@ export interface Connection {
 export async function getConnection(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), secret: String(credentials.apiKey ?? '') };
-}
-
-export interface HttpAnswer {
-	statusCode: number;
-	headers: Record<string, unknown>;
-	body: unknown;
-}
-
-export interface RequestSpec {
-	method: IHttpRequestMethods;
-	path: string;
-	/** JSON already serialised (see api/blobs.ts), or an object for small bodies. */
-	body?: IDataObject | Buffer;
-	timeoutMs: number;
-	/** 'stream' hands back the response stream for server-sent events. */
-	encoding?: 'json' | 'stream';
-}
-
-/** One attempt's outcome: an answer to read, or a failure the retry loop weighs. */
-export type Attempt<T> = { value: T } | { failure: ApiFailure };
-
-/**
- * The code of a network error (ECONNRESET, ECONNABORTED...), wherever it ended up: axios puts it in
- * `code`; n8n's NodeApiError drops the axios error and keeps the code as `httpCode`.
- */
-function networkCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; httpCode?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; current && depth < 5; depth++) {
-		for (const value of [current.code, current.httpCode]) {
-			if (typeof value === 'string' && /^E[A-Z_]+$/.test(value)) return value;
-		}
-		current = current.cause as typeof current;
-	}
-	return undefined;
-}
-
-function rawMessage(error: unknown): string {
-	const e = error as { cause?: { message?: string }; message?: string };
-	return String(e?.cause?.message ?? e?.message ?? error);
-}
-
-/** One HTTP attempt. Answers of any status come back as a value; transport failures as a failure. */
-export async function sendOnce(
-	ctx: IExecuteFunctions | ILoadOptionsFunctions,
-	connection: Connection,
-	spec: RequestSpec,
-	failureContext: FailureContext,
-): Promise<Attempt<HttpAnswer>> {
-	const options: IHttpRequestOptions = {
-		method: spec.method,
-		url: `${connection.baseUrl}${spec.path}`,
-		body: spec.body,
-		headers: Buffer.isBuffer(spec.body) ? { 'Content-Type': 'application/json' } : undefined,
-		json: true,
-		timeout: spec.timeoutMs,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		// A redirect means the Base URL points at a website, not the API: report it instead of following.
-		disableFollowRedirect: true,
-	};
-	if (spec.encoding === 'stream') options.encoding = 'stream';
-	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as {
-			statusCode: number;
-			headers: Record<string, unknown>;
-			body: unknown;
-		};
-		return { value: { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body } };
-	} catch (error) {
-		return { failure: describeThrown(error, failureContext, spec.timeoutMs) };
-	}
-}
-
-/** A thrown transport error (reset, timeout, refused, cancelled) as a failure the retry loop can weigh. */
-export function describeThrown(error: unknown, failureContext: FailureContext, timeoutMs?: number): ApiFailure {
-	return describeNetworkFailure(networkCode(error), rawMessage(error), failureContext, timeoutMs);
 }
 
 export interface RetryContext {
@@ -153,18 +75,29 @@ function toNodeError(
 	if (tooLongToWait && failure.retryAfterMs !== undefined) {
 		description = `The API asked to wait ${Math.round(failure.retryAfterMs / 1000)} s, longer than this node waits. ${description}`;
 	}
-	const secret = retry.failureContext.secret;
-	const response: JsonObject = { message: redactSecrets(message, secret) };
-	if (failure.status) response.httpCode = String(failure.status);
+	const extra: JsonObject = {};
+	if (failure.status) extra.httpCode = String(failure.status);
 	// Not under `code`: NodeApiError would take a network code there for an HTTP code and swap our message
 	// for its generic one ("The connection was aborted...").
-	if (failure.code) response.apiCode = failure.code;
-	return new NodeApiError(ctx.getNode(), response, {
-		message: redactSecrets(message, secret),
-		description: redactSecrets(description, secret),
-		httpCode: failure.status ? String(failure.status) : undefined,
-		itemIndex: retry.itemIndex,
-	});
+	if (failure.code) extra.apiCode = failure.code;
+	return apiError(ctx, { message, description, httpCode: failure.status ? String(failure.status) : undefined, itemIndex: retry.itemIndex }, retry.failureContext.secret, extra);
+}
+
+/**
+ * A NodeApiError whose every text is redacted: message and description, and the error response n8n keeps
+ * on the error (`errorResponse`, from which it also fills `messages`).
+ */
+export function apiError(
+	ctx: IExecuteFunctions,
+	fields: { message: string; description?: string; httpCode?: string; itemIndex: number },
+	secret: string | undefined,
+	extra: JsonObject = {},
+): NodeApiError {
+	const message = redactSecrets(fields.message, secret);
+	const description = fields.description === undefined ? undefined : redactSecrets(fields.description, secret);
+	const response: JsonObject = { message };
+	for (const [key, value] of Object.entries(extra)) response[key] = typeof value === 'string' ? redactSecrets(value, secret) : value;
+	return new NodeApiError(ctx.getNode(), response, { message, description, httpCode: fields.httpCode, itemIndex: fields.itemIndex });
 }
 
 /** Reads a non-2xx answer into a failure; undefined for a 2xx. */
