@@ -146,7 +146,7 @@ export async function generateImages(
 	});
 
 	if (result.images.length === 0) {
-		const why = explainMissingImage(result);
+		const why = explainMissingImage(result, input.images.length > 0);
 		throw new NodeApiError(
 			ctx.getNode(),
 			{ message: why.message, finishReason: result.finishReason ?? null, blockReason: result.blockReason ?? null },

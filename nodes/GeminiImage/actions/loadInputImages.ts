@@ -7,6 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { InputImage } from '../api/types';
 import { checkInputImage, formatBytes } from '../helpers/inputImages';
+import { readBinaryObject } from './binaryInput';
 import type { ItemPlan } from './plan';
 
 async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan): Promise<Buffer> {
@@ -42,10 +43,10 @@ export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): P
 	const { itemIndex } = plan;
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
 	const sources: Array<{ name: string; load: () => Promise<Buffer>; label?: string }> = [
-		...plan.binaryFields.map((name) => ({
+		...plan.inputs.map(({ name, binary: object }) => ({
 			name,
-			load: async () => await ctx.helpers.getBinaryDataBuffer(itemIndex, name),
-			label: binary[name]?.mimeType,
+			load: async () => (object ? await readBinaryObject(ctx, object) : await ctx.helpers.getBinaryDataBuffer(itemIndex, name)),
+			label: (object ?? binary[name])?.mimeType,
 		})),
 		...plan.settings.imageUrls.map((url) => ({ name: url, load: async () => await download(ctx, url, plan) })),
 	];

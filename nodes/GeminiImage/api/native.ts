@@ -95,6 +95,7 @@ export function mergeNativeResponse(result: GenerationResult, response: unknown,
 				}
 				const image = decodeImage(String(field(inline, 'data') ?? ''), field<string>(inline, 'mimeType'), blobs);
 				if (image) result.images.push(image);
+				else result.unusableImages = (result.unusableImages ?? 0) + 1;
 				continue;
 			}
 			const text = field<string>(part, 'text');

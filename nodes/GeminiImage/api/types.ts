@@ -63,4 +63,6 @@ export interface GenerationResult {
 	searchQueries?: string[];
 	/** How many draft images (thought: true) were skipped. */
 	draftImagesSkipped: number;
+	/** Image parts that held no usable image (0 bytes, or bytes of no image format): never output. */
+	unusableImages?: number;
 }
