@@ -17,6 +17,12 @@ export function isBinaryObject(value: unknown): value is IBinaryData {
 	return typeof value === 'object' && value !== null && 'mimeType' in value && ('data' in value || 'id' in value);
 }
 
+/** File details without the file: what `$binary` gives in expressions (n8n leaves the data out there). */
+const isBinaryMetadata = (value: unknown): value is Partial<IBinaryData> => typeof value === 'object' && value !== null && 'mimeType' in value;
+
+const sameFile = (a: Partial<IBinaryData>, b: Partial<IBinaryData>) =>
+	a.mimeType === b.mimeType && a.fileName === b.fileName && String(a.fileSize) === String(b.fileSize);
+
 const objectName = (binary: IBinaryData, n: number) => `${binary.fileName ?? `binary object ${n + 1}`} (from the expression)`;
 
 /**
@@ -40,16 +46,26 @@ export function resolveInputFields(
 	};
 	const add = (entry: unknown) => {
 		if (isBinaryObject(entry)) refs.push({ name: objectName(entry, refs.length), binary: entry });
+		else if (isBinaryMetadata(entry)) {
+			// $binary.x: the details of one of this item's files, which is then read by its field name
+			const name = Object.keys(binary).find((key) => sameFile(binary[key], entry));
+			if (name) addName(name);
+			else invalid.push(JSON.stringify(entry).slice(0, 80));
+		}
 		else if (typeof entry === 'string') entry.split(',').map((s) => s.trim()).filter(Boolean).forEach(addName);
 		else if (typeof entry === 'number') addName(String(entry));
 		else if (entry !== undefined && entry !== null) invalid.push(JSON.stringify(entry).slice(0, 80));
 	};
 	if (Array.isArray(value)) value.forEach(add);
 	else if (value && typeof value === 'object' && !isBinaryObject(value)) {
-		// A whole `binary` (e.g. {{ $('Node').item.binary }}): every object in it, in its order.
-		const entries = Object.values(value as IDataObject);
-		if (entries.length && entries.every(isBinaryObject)) entries.forEach(add);
-		else invalid.push(JSON.stringify(value).slice(0, 80));
+		// A whole `binary` ({{ $binary }}, {{ $('Node').item.binary }}): every file in it, in its order.
+		const entries = Object.entries(value as IDataObject);
+		if (entries.length && entries.every(([, v]) => isBinaryMetadata(v))) {
+			for (const [key, v] of entries) {
+				if (isBinaryObject(v)) refs.push({ name: key, binary: v });
+				else addName(key);
+			}
+		} else invalid.push(JSON.stringify(value).slice(0, 80));
 	} else add(value);
 	return { refs, missing, invalid };
 }
