@@ -257,7 +257,7 @@ describe('harness plumbing', () => {
 		const result = await runListSearch('searchModels', undefined, credentials());
 		expect(seen).toHaveLength(1);
 		expect(seen[0]).toMatchObject({ method: 'GET', url: '/v1/models', authorization: 'Bearer sk-test' });
-		// Gemini image models only (gpt-4o is left out), current before retired
+		// Gemini image models only: gpt-4o is left out
 		expect(result.results.map((r) => r.value)).toEqual(['gemini-3-pro-image-preview', 'gemini-2.5-flash-image']);
 
 		const filtered = await runListSearch('searchModels', 'flash', credentials());

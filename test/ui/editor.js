@@ -1,0 +1,223 @@
+'use strict';
+// What a user does in n8n's editor, as Playwright steps: sign in, open a workflow, search the nodes panel, add a
+// node, open it, set parameters, run it and read what the output pane shows. Selectors are n8n's own
+// data-test-id attributes (the ones n8n's Playwright tests use), the same in n8n 1.123 and 2.41 where noted.
+
+const { setTimeout: sleep } = require('node:timers/promises');
+
+const DEFAULT_TIMEOUT = 30000;
+
+class Editor {
+	/** @param page a Playwright page; @param baseUrl n8n's address */
+	constructor(page, baseUrl) {
+		this.page = page;
+		this.baseUrl = baseUrl.replace(/\/+$/, '');
+		page.setDefaultTimeout(DEFAULT_TIMEOUT);
+	}
+
+	testId(id) {
+		return this.page.locator(`[data-test-id="${id}"]`);
+	}
+
+	/**
+	 * Polls `check` until it returns a truthy value; throws `what` with the last value seen otherwise. A check
+	 * that throws is retried (the page may be re-rendering), unless its error has `fatal: true`.
+	 */
+	async until(check, what, timeoutMs = DEFAULT_TIMEOUT) {
+		const deadline = Date.now() + timeoutMs;
+		let last;
+		while (Date.now() < deadline) {
+			try {
+				last = await check();
+				if (last) return last;
+			} catch (e) {
+				if (e.fatal) throw e; // the check knows it can never pass
+				last = e.message;
+			}
+			await sleep(250);
+		}
+		throw new Error(`${what} (after ${timeoutMs / 1000} s; last seen: ${JSON.stringify(last)})`);
+	}
+
+	async signIn({ email, password }) {
+		await this.page.goto(`${this.baseUrl}/signin`);
+		await this.page.locator('input[type=email], input[name=emailOrLdapLoginId], input[name=email]').first().fill(email);
+		await this.page.locator('input[type=password]').first().fill(password);
+		await this.page.keyboard.press('Enter');
+		await this.page.waitForURL((u) => !String(u).includes('/signin'), { timeout: 60000 });
+	}
+
+	async openWorkflow(id) {
+		await this.page.goto(`${this.baseUrl}/workflow/${id}`);
+		await this.testId('canvas-node').first().waitFor({ timeout: 60000 });
+		// the canvas takes a moment to wire its handlers after the nodes appear
+		await sleep(800);
+	}
+
+	/** The regular nodes panel ("What happens next?"), opened from the "+" after the first node. */
+	async openNodesPanel() {
+		await this.until(async () => {
+			if (await this.searchBar().isVisible()) return true;
+			await this.testId('canvas-handle-plus').first().click({ timeout: 3000 });
+			await this.searchBar().waitFor({ timeout: 3000 });
+			return true;
+		}, 'the nodes panel did not open');
+		return (await this.testId('node-creator').innerText()).split('\n')[0].trim();
+	}
+
+	searchBar() {
+		return this.page.locator('input[data-test-id="node-creator-search-bar"]');
+	}
+
+	/** Types a search into the open nodes panel; resolves the names listed (nodes, then actions). */
+	async searchNodes(term) {
+		await this.searchBar().fill(term);
+		await sleep(600); // the panel filters as one types
+		return await this.testId('node-creator-item-name').allInnerTexts();
+	}
+
+	/** The whole text of the nodes panel (headings included). */
+	async nodesPanelText() {
+		return await this.testId('node-creator').innerText();
+	}
+
+	async clickPanelItem(name) {
+		await this.testId('node-creator-item-name').filter({ hasText: name }).first().click();
+	}
+
+	async openNode(name) {
+		await this.testId('canvas-node').filter({ hasText: name }).first().dblclick();
+		await this.testId('ndv').waitFor();
+	}
+
+	async closeNode() {
+		await this.testId('ndv-close-button').click();
+		await this.testId('ndv').waitFor({ state: 'hidden' });
+	}
+
+	/** The input of a parameter in the open node (`parameter-input-<name>`). */
+	parameter(name) {
+		return this.testId(`parameter-input-${name}`);
+	}
+
+	/** The whole row of a parameter (label, Fixed/Expression switch, input, hint). */
+	parameterItem(name) {
+		return this.testId('parameter-item').filter({ has: this.parameter(name) }).first();
+	}
+
+	/** The texts of the options a dropdown parameter offers (opens it, reads, closes it). */
+	async dropdownOptions(name) {
+		await this.parameter(name).click();
+		const options = this.page.locator('.el-select-dropdown__item:visible, [role=option]:visible');
+		await options.first().waitFor();
+		const texts = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+		await this.page.keyboard.press('Escape');
+		return texts;
+	}
+
+	/** Opens the Model picker's list and resolves the names it shows. */
+	async modelList() {
+		await this.testId('rlc-input').click();
+		const items = this.testId('rlc-item');
+		await items.first().waitFor();
+		const names = await items.allInnerTexts();
+		await this.page.keyboard.press('Escape');
+		return names.map((n) => n.trim());
+	}
+
+	async executeStep() {
+		await this.testId('node-execute-button').first().click();
+	}
+
+	async executeWorkflow() {
+		await this.testId('execute-workflow-button').first().click();
+	}
+
+	/**
+	 * Waits for the output pane of the open node to show `expected`: 'error' (an error title) or 'success' (the
+	 * run's items, no error). Call it once the run is known to be over: a pane still showing an earlier run
+	 * would do too.
+	 */
+	async waitForOutput(expected, timeoutMs = 60000) {
+		const output = this.testId('output-panel');
+		return await this.until(
+			async () => {
+				const error = await output.locator('[data-test-id="node-error-message"]').first().isVisible();
+				if (expected === 'error') return error && 'error';
+				const items = await output.locator('[data-test-id="ndv-items-count"], [data-test-id="radio-button-binary"]').first().isVisible();
+				return !error && items && 'success';
+			},
+			`the output pane never showed ${expected === 'error' ? 'an error' : 'a successful run'}`,
+			timeoutMs,
+		);
+	}
+
+	/** Title and description of the error the output pane shows. */
+	async outputError() {
+		return {
+			message: (await this.testId('node-error-message').first().innerText()).trim(),
+			description: (await this.testId('node-error-description').first().innerText()).trim(),
+		};
+	}
+
+	/**
+	 * Opens the first image in the output pane's binary view ("Binary" tab, "View") and resolves the <img>
+	 * the editor shows: its source and the pixel size the browser decoded.
+	 */
+	async viewOutputImage() {
+		const output = this.testId('output-panel');
+		const binaryTab = output.locator('[data-test-id="radio-button-binary"]');
+		if (await binaryTab.isVisible()) await binaryTab.click();
+		await output.locator('[data-test-id="ndv-view-binary-data"]').first().click();
+		return await this.until(
+			async () => {
+				const images = await output.locator('img').evaluateAll((els) =>
+					els
+						.filter((e) => /\/rest\/binary-data|^blob:|^data:image/.test(e.src) && e.offsetWidth > 0 && e.complete)
+						.map((e) => ({ src: e.src, width: e.naturalWidth, height: e.naturalHeight })),
+				);
+				return images.find((i) => i.width > 0);
+			},
+			'no decoded image in the binary view',
+		);
+	}
+
+	/** The text of the tooltip shown while hovering `locator`. */
+	async tooltipOf(locator) {
+		await locator.hover();
+		return await this.until(async () => {
+			const tips = await this.page.locator('[role=tooltip]:visible').allInnerTexts();
+			return tips.map((t) => t.trim()).find(Boolean);
+		}, 'no tooltip');
+	}
+
+	/**
+	 * Switches a parameter to an expression and types `expression` into n8n's expression editor, then leaves the
+	 * field so that the editor keeps the value. Resolves the preview n8n shows under the field.
+	 */
+	async setExpression(name, expression) {
+		const item = this.parameterItem(name);
+		await item.hover();
+		await item.locator('[data-test-id="radio-button-expression"]').click();
+		const editor = item.locator('.cm-content').first();
+		await editor.waitFor();
+		await sleep(800); // the editor mounts, then receives the old value
+		await editor.click();
+		await this.page.keyboard.press('ControlOrMeta+A');
+		await this.page.keyboard.press('Backspace');
+		await this.until(async () => (await editor.innerText()).trim() === '', 'the expression editor did not empty');
+		// one input event: the editor's bracket auto-closing reacts to single typed brackets only
+		await this.page.keyboard.insertText(expression);
+		await this.until(async () => (await editor.innerText()).trim() === expression, `the expression editor did not take ${expression}`);
+		// leave the field (a click on the node's title bar): n8n stores the value when the editor loses focus
+		await this.testId('ndv').locator('[data-test-id="node-title-container"], header, ._header').first().click({ position: { x: 5, y: 5 } }).catch(() => this.page.keyboard.press('Tab'));
+		await sleep(500);
+		return (await item.innerText()).trim();
+	}
+
+	async screenshot(file) {
+		await this.page.screenshot({ path: file });
+	}
+}
+
+module.exports = { Editor };
