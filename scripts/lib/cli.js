@@ -38,7 +38,6 @@ function n8nEnv(userFolder, opts = {}) {
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		// explicit values of the defaults n8n 2.41 warns will change (keeps the boot log short)
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',

@@ -20,6 +20,8 @@ const LINES = {
 		node: '24', // n8n 2.36+ needs Node >= 24
 		// linkedom 0.18.15 needs a package the registry mirror lacks
 		overrides: { linkedom: '0.18.14' },
+		// keeps 2.x offline; n8n 1.x knows no such module and refuses to start with it
+		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
 	},
 	1: {
 		label: 'n8n 1.x',

@@ -72,14 +72,18 @@ class N8nProcess {
 		throw new Error(`n8n ${this.command}: no ${re} in the log after ${seconds(timeoutMs)}:\n${this.tail()}`);
 	}
 
-	/** `n8n start`: waits for GET /healthz/readiness = 200. Resolves the boot time in ms. */
+	/**
+	 * `n8n start`: waits for GET /healthz/readiness = 200 and for the REST API (n8n 1.x answers the readiness
+	 * check while its database migrations still run, before /rest exists). Resolves the boot time in ms.
+	 */
 	async waitReady(timeoutMs = 180000) {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (!this.running) throw new Error(`n8n ${this.command} exited during boot:\n${this.tail()}`);
 			try {
 				const res = await request('GET', `${this.url}/healthz/readiness`, { timeoutMs: 2000 });
-				if (res.status === 200) {
+				const rest = res.status === 200 ? await request('GET', `${this.url}/rest/settings`, { timeoutMs: 2000 }) : null;
+				if (rest && rest.status === 200) {
 					this.readyMs = Date.now() - this.startedAt;
 					return this.readyMs;
 				}

@@ -91,13 +91,24 @@ class Editor {
 	}
 
 	async closeNode() {
-		await this.testId('ndv-close-button').click();
+		// n8n 2.x: a close button in the node's title bar; 1.x: "Back to canvas"
+		await this.testId('ndv-close-button').or(this.testId('back-to-canvas')).first().click();
 		await this.testId('ndv').waitFor({ state: 'hidden' });
 	}
 
 	/** The input of a parameter in the open node (`parameter-input-<name>`). */
 	parameter(name) {
 		return this.testId(`parameter-input-${name}`);
+	}
+
+	/** Types `value` into a text parameter (a textarea or an input) and waits until the field holds it. */
+	async setText(name, value) {
+		const field = this.parameter(name).locator('textarea, input').first();
+		await this.until(async () => {
+			await field.fill(value);
+			return (await field.inputValue()) === value;
+		}, `${name} did not take ${JSON.stringify(value)}`);
+		await sleep(300); // n8n takes the value after a short debounce
 	}
 
 	/** The whole row of a parameter (label, Fixed/Expression switch, input, hint). */
@@ -182,6 +193,16 @@ class Editor {
 		);
 	}
 
+	/** The bytes of an image the page shows: n8n 2.x serves them from /rest/binary-data, 1.x inlines data: URLs. */
+	async imageBytes(src) {
+		const inline = /^data:[^,]*;base64,(.*)$/s.exec(src);
+		if (/^data:/.test(src) && !inline) throw new Error(`an image the test cannot read: ${src.slice(0, 80)}`);
+		if (inline) return Buffer.from(inline[1], 'base64');
+		const res = await this.page.request.get(src);
+		if (!res.ok()) throw new Error(`GET ${src}: HTTP ${res.status()}`);
+		return await res.body();
+	}
+
 	/** The text of the tooltip shown while hovering `locator`. */
 	async tooltipOf(locator) {
 		await locator.hover();
@@ -192,8 +213,8 @@ class Editor {
 	}
 
 	/**
-	 * Switches a parameter to an expression and types `expression` into n8n's expression editor, then leaves the
-	 * field so that the editor keeps the value. Resolves the preview n8n shows under the field.
+	 * Switches a parameter to an expression and types `expression` into n8n's expression editor. Resolves the
+	 * text of the parameter's row (label, expression, and n8n's preview of its value once it can resolve it).
 	 */
 	async setExpression(name, expression) {
 		const item = this.parameterItem(name);
@@ -202,16 +223,16 @@ class Editor {
 		const editor = item.locator('.cm-content').first();
 		await editor.waitFor();
 		await sleep(800); // the editor mounts, then receives the old value
-		await editor.click();
-		await this.page.keyboard.press('ControlOrMeta+A');
-		await this.page.keyboard.press('Backspace');
-		await this.until(async () => (await editor.innerText()).trim() === '', 'the expression editor did not empty');
-		// one input event: the editor's bracket auto-closing reacts to single typed brackets only
-		await this.page.keyboard.insertText(expression);
-		await this.until(async () => (await editor.innerText()).trim() === expression, `the expression editor did not take ${expression}`);
-		// leave the field (a click on the node's title bar): n8n stores the value when the editor loses focus
-		await this.testId('ndv').locator('[data-test-id="node-title-container"], header, ._header').first().click({ position: { x: 5, y: 5 } }).catch(() => this.page.keyboard.press('Tab'));
-		await sleep(500);
+		// fill() replaces everything in one input event: the editor's bracket auto-closing reacts to single typed
+		// brackets only. Exactly the expression, no stray whitespace: n8n stringifies "  {{ object }}" as text.
+		await this.until(
+			async () => {
+				await editor.fill(expression);
+				return (await editor.textContent()) === expression;
+			},
+			`the expression editor did not take exactly ${expression}`,
+		);
+		await sleep(700); // n8n takes the editor's value after a short debounce
 		return (await item.innerText()).trim();
 	}
 
