@@ -265,7 +265,7 @@ async function runQueue(ctx) {
 		timings.push({ name: '  n8n start + n8n worker boot (queue mode)', ms: bootMs });
 		console.log(`  n8n main (queue mode) ready at ${main.url} in ${L.seconds(main.readyMs)}, worker ready in ${L.seconds(bootMs)}`);
 
-		const rest = new L.RestClient(main.url);
+		const rest = new L.RestClient(main.url, L.runtime.paths());
 		await rest.setupOwnerOrLogin();
 
 		// What the editor's credential dialog does: load the credential (the key comes back blanked out) and
@@ -295,14 +295,14 @@ async function runQueue(ctx) {
 			assert(models.length >= 2 && models.every((q) => q.status === 401), 'the emulator answered 401');
 		});
 
-		await test("the editor's model list (resource locator \"From List\") comes from GET /v1/models, image models first", async () => {
+		await test("the editor's model list (resource locator \"From List\") comes from GET /v1/models, image models only", async () => {
 			emu.reset();
 			const res = await rest.call(
 				'POST',
 				'/dynamic-node-parameters/resource-locator-results',
 				{
 					path: 'parameters.model',
-					nodeTypeAndVersion: { name: L.NODE_TYPE, version: 1 },
+					nodeTypeAndVersion: { name: L.NODE_TYPE, version: 2 },
 					currentNodeParameters: { operation: 'textToImage', model: { __rl: true, mode: 'list', value: '' }, prompt: '', options: {} },
 					methodName: 'searchModels',
 					credentials: { cometApi: { id: L.CREDENTIAL.id, name: L.CREDENTIAL.name } },
@@ -310,8 +310,8 @@ async function runQueue(ctx) {
 				{ expect: 200 },
 			);
 			const ids = ((res.json.data || res.json).results || []).map((r) => r.value);
-			assert(ids.includes('gemini-2.5-flash-image'), `model list: ${JSON.stringify(ids)}`);
-			assert(/image/.test(ids[0]), `first model is not an image model: ${JSON.stringify(ids)}`);
+			assert(ids.includes('gemini-3.1-flash-image') && ids.includes('gemini-nano-banana-2.1'), `model list: ${JSON.stringify(ids)}`);
+			assert(ids.every((id) => /gemini.*image|nano-banana/.test(id)), `a model that is not a Gemini image model: ${JSON.stringify(ids)}`);
 			eq(emu.requests.filter((q) => q.path === '/v1/models' && q.status === 200).length, 1, 'GET /v1/models calls');
 		});
 
@@ -379,10 +379,10 @@ async function main() {
 	const ctx = { shasByMode: {}, mainId: null, webhookId: null, examples: [] };
 
 	await phase('n8n runtime (cached install)', async () => {
-		const rt = L.ensureRuntime();
-		const info = L.runtimeInfo();
+		const rt = L.runtime.ensureRuntime();
+		const info = L.runtime.installInfo(rt.line);
 		console.log(`  ${rt.n8nBin}`);
-		if (info.marker) console.log(`  installed ${info.marker.installedAt}: npm install ${info.marker.t1} s + sqlite3 build ${info.marker.t2} s`);
+		if (info) console.log(`  installed ${info.installedAt}: npm install ${info.t1} s + sqlite3 build ${info.t2} s`);
 	});
 
 	await phase('pack and install the package, emulator, imports', async () => {

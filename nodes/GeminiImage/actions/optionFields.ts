@@ -29,7 +29,7 @@ export const aspectRatio: INodeProperties = {
 	name: 'aspectRatio',
 	type: 'options',
 	default: '',
-	description: `Shape of the image. Model Default is square (1:1) for a new image; Gemini 3 models editing an image keep its shape. The four narrowest ratios need ${EXTREME_RATIO_MODELS}.`,
+	description: `Shape of the image. Model Default is square (1:1) for a new image; Gemini 3 Pro Image editing an image keeps its shape. The four narrowest ratios need ${EXTREME_RATIO_MODELS}.`,
 	options: [{ name: 'Model Default', value: '' }, ...ASPECT_RATIOS.map((r) => ({ name: ratioLabel(r), value: r }))],
 };
 
