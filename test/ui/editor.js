@@ -126,6 +126,43 @@ class Editor {
 		return texts;
 	}
 
+	/** The "Add Option" / "Add Setting" control of a collection: a button in n8n 2.x, a select in 1.x. */
+	collectionAdd(placeholder) {
+		return this.testId('collection-parameter-add')
+			.filter({ hasText: placeholder })
+			.or(this.testId('ndv').getByPlaceholder(placeholder, { exact: true }))
+			.first();
+	}
+
+	/** The rows a collection parameter offers to add, by the text of its add control ("Add Setting"). */
+	async collectionChoices(placeholder) {
+		await this.collectionAdd(placeholder).click();
+		const options = this.page.locator('.el-select-dropdown__item:visible, [role=option]:visible');
+		await options.first().waitFor();
+		const texts = (await options.allInnerTexts()).map((t) => t.trim());
+		await this.closeDropdown(options);
+		return texts;
+	}
+
+	/** Closes an open dropdown (Escape, else a click on the node's Parameters tab) and waits until it is gone. */
+	async closeDropdown(options) {
+		await this.page.keyboard.press('Escape');
+		const gone = () => options.first().waitFor({ state: 'hidden', timeout: 2000 });
+		await gone().catch(async () => {
+			await this.testId('tab-params').first().click();
+			await gone();
+		});
+	}
+
+	/** Adds a row to a collection parameter and picks `value` in it (a dropdown row). */
+	async addCollectionChoice(placeholder, row, rowParameter, value) {
+		await this.collectionAdd(placeholder).click();
+		await this.page.locator('.el-select-dropdown__item:visible, [role=option]:visible', { hasText: row }).first().click();
+		await this.parameter(rowParameter).click();
+		await this.page.locator('.el-select-dropdown__item:visible, [role=option]:visible', { hasText: value }).first().click();
+		await sleep(300);
+	}
+
 	/** Opens the Model picker's list and resolves the names it shows. */
 	async modelList() {
 		await this.testId('rlc-input').click();

@@ -11,7 +11,8 @@
 //   npm run test:ui                       (builds first; n8n 2.x)
 //   node test/ui/run.js [--n8n=1|2] [--only search,node,credential,tooltip,v1]
 //
-// Screenshots of failed checks go to .ui/screenshots/ (gitignored; UI_SHOTS=all keeps one of every check too),
+// Screenshots (and the page's HTML) of failed checks go to .ui/screenshots/ (gitignored; UI_SHOTS=all keeps a
+// screenshot of every check too),
 // n8n's log to .ui/logs/. Prints
 // "N passed, N failed" as its last line and exits 1 on any failure.
 
@@ -81,6 +82,8 @@ async function test(key, name, fn) {
 			fs.mkdirSync(SHOTS, { recursive: true });
 			const file = path.join(SHOTS, `${slug(name)}.png`);
 			await editor.screenshot(file).then(() => (shot = `\n      screenshot: ${path.relative(L.REPO_ROOT, file)}`), () => {});
+			// the page's HTML too, to see which selectors this n8n uses
+			await editor.page.content().then((html) => fs.writeFileSync(file.replace(/\.png$/, '.html'), html), () => {});
 		}
 		console.log(`  ✘ ${name} (${L.seconds(Date.now() - started)})\n      ${L.redact(e && e.stack ? e.stack : e).split('\n').slice(0, 6).join('\n      ')}${shot}`);
 	}
@@ -298,6 +301,16 @@ async function editorTests(ctx) {
 		const error = await editor.outputError();
 		assert(/^The model refused to make the image \(IMAGE_SAFETY\)\..*\[item 0\]$/s.test(error.message), `error title: ${error.message}`);
 		eq(error.description, 'The safety filter rejected the result: rephrase the prompt.', 'error description');
+	});
+
+	await test('node', 'settings that do not apply are hidden: Max Input Size for Text to Image, Streaming for the chat format', async () => {
+		assert(added, 'the node was not added');
+		const before = await editor.collectionChoices('Add Setting');
+		eq(before, ['API Format', 'Concurrency', 'Max Retries', 'Streaming', 'Timeout (Seconds)'], 'Request Settings of Text to Image');
+		await editor.addCollectionChoice('Add Setting', 'API Format', 'apiFormat', 'OpenAI Chat');
+		eq(await editor.collectionChoices('Add Setting'), ['Concurrency', 'Max Retries', 'Timeout (Seconds)'], 'Request Settings left with OpenAI Chat');
+		const options = await editor.collectionChoices('Add Option');
+		assert(options.includes('Image Size') && options.includes('Include Input Fields') && !options.includes('Concurrency'), `Options: ${JSON.stringify(options)}`);
 	});
 
 	const messages = CREDENTIAL_MESSAGES;
