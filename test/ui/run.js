@@ -5,6 +5,7 @@
 // playwright-core, and the CometAPI emulator behind the credential. It checks that the node is found by each
 // search in the regular nodes panel, can be added to a new workflow (version 2, no "Custom API Call"), lists the
 // account's image models only, shows a run's image in the binary view, shows a refusal's title and description,
+// hides settings that do not apply,
 // explains a wrong key in the credential dialog (and a wrong Base URL, a missing scheme), takes the binary-object
 // expression n8n's own tooltip suggests, and still runs a workflow saved with version 1.
 //

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveInputFields } from './binaryInput';
@@ -7,9 +7,7 @@ import { readInputSources } from './parameters';
 import type { ItemPlan } from './plan';
 import { planCommon } from './plan';
 
-/** Image to Image's own parameters live with each version (v1.properties.ts, v2.properties.ts). */
-export const description: INodeProperties[] = [];
-
+/** Image to Image: the common checks, then its input images (parameters: v1.properties.ts, v2.properties.ts). */
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const item = planCommon(ctx, itemIndex);
 	const sources = readInputSources(ctx, itemIndex);
