@@ -142,8 +142,12 @@ describe('models and auth', () => {
 		expect(r.data.object).toBe('list');
 		expect(r.data.data.length).toBeGreaterThanOrEqual(12);
 		const ids = r.data.data.map((m) => m.id);
-		for (const id of ['gemini-2.5-flash-image', 'gemini-2.5-flash-image-preview', 'gemini-3-pro-image-preview', 'gemini-3-pro-image', 'gemini-3.1-flash-image-preview', 'gpt-4o', 'gemini-2.5-pro', 'claude-sonnet-4']) {
+		for (const id of ['gemini-3.1-flash-image', 'gemini-3-pro-image', 'gemini-3.1-flash-lite-image', 'gemini-nano-banana-2.1', 'gpt-image-1', 'gpt-4o', 'gemini-2.5-pro', 'claude-sonnet-4']) {
 			expect(ids).toContain(id);
+		}
+		// retired by CometAPI (2026-09-30) and Google (previews, 2026-06-25): no longer listed
+		for (const id of ['gemini-2.5-flash-image', 'gemini-2.5-flash-image-preview', 'gemini-3-pro-image-preview', 'gemini-3.1-flash-image-preview']) {
+			expect(ids).not.toContain(id);
 		}
 		expect(ids[0]).not.toMatch(/image/);
 		for (const m of r.data.data) {
@@ -474,6 +478,19 @@ describe('request checks (400, 404, 503)', () => {
 			expect(r.status).toBe(503);
 			expect(r.data.error.code).toBe('model_not_found');
 			expect(r.data.error.message).toMatch(new RegExp(`^model_not_found: no available channel for model ${model} \\(request id: `));
+		}
+	});
+
+	test('knownModelsOnly: a model not in the list (a retired one) -> 503 model_not_found; listed ones answer', async () => {
+		const strict = await startEmulator({ port: 0, apiKey: KEY, knownModelsOnly: true });
+		try {
+			const call = (model) => axios.post(`${strict.url}/v1beta/models/${model}:generateContent`, body('x'), { headers: { Authorization: `Bearer ${KEY}` }, validateStatus: () => true });
+			const retired = await call('gemini-2.5-flash-image');
+			expect(retired.status).toBe(503);
+			expect(retired.data.error.code).toBe('model_not_found');
+			expect((await call('gemini-nano-banana-2.1')).status).toBe(200);
+		} finally {
+			await strict.close();
 		}
 	});
 

@@ -257,7 +257,8 @@ describe('harness plumbing', () => {
 		const result = await runListSearch('searchModels', undefined, credentials());
 		expect(seen).toHaveLength(1);
 		expect(seen[0]).toMatchObject({ method: 'GET', url: '/v1/models', authorization: 'Bearer sk-test' });
-		expect(result.results.map((r) => r.value)).toEqual(['gemini-3-pro-image-preview', 'gemini-2.5-flash-image', 'gpt-4o']);
+		// Gemini image models only: gpt-4o is left out
+		expect(result.results.map((r) => r.value)).toEqual(['gemini-3-pro-image-preview', 'gemini-2.5-flash-image']);
 
 		const filtered = await runListSearch('searchModels', 'flash', credentials());
 		expect(filtered.results.map((r) => r.value)).toEqual(['gemini-2.5-flash-image']);

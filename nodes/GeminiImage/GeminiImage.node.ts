@@ -11,9 +11,15 @@ export class GeminiImage implements INodeType {
 		name: 'geminiImage',
 		icon: { light: 'file:geminiImage.svg', dark: 'file:geminiImage.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 has a new parameter layout; nodes saved as version 1 keep theirs (see actions/v1.properties.ts).
+		// With a version list and a default version, as n8n's own Google Gemini node does, n8n adds no
+		// "Custom API Call" to the Operation list, an operation this node does not have.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ {"textToImage": "Text to Image", "imageToImage": "Image to Image"}[$parameter["operation"]] }}',
 		description: 'Create and edit images with Google Gemini image models (Nano Banana) through CometAPI',
+		// Used as is by the editor's Docs link (a codex URL gets a query string appended, which breaks an anchor).
+		documentationUrl: 'https://github.com/cometapi/n8n-nodes-cometapi#operations',
 		defaults: { name: 'Gemini Image' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -47,8 +47,23 @@ async function main() {
 	// The description n8n serves to the editor must build (properties, codex, icons).
 	out.described = Object.values(loader.nodeTypes).map(({ type }) => {
 		const d = type.description ?? type.nodeVersions?.[type.currentVersion]?.description;
-		return { name: d.name, version: d.version, properties: d.properties.length, codex: !!d.codex };
+		return { name: d.name, version: d.version, defaultVersion: d.defaultVersion, properties: d.properties.length, codex: !!d.codex };
 	});
+
+	// The parameters this n8n keeps for a node of each version (its own NodeHelpers, as when a workflow loads):
+	// the `@version` display options must give version 1 its parameters and version 2 its own.
+	const { NodeHelpers } = workflow;
+	const description = Object.values(loader.nodeTypes)[0].type.description;
+	const parametersOf = (typeVersion, nodeValues) => {
+		// n8n-workflow before 1.9x took (…, node, onlySimpleTypes); later ones (…, node, nodeTypeDescription)
+		const newSignature = /nodeTypeDescription/.test(NodeHelpers.getNodeParameters.toString().slice(0, 200));
+		const extra = newSignature ? [description] : [false];
+		return NodeHelpers.getNodeParameters(description.properties, nodeValues, true, false, { typeVersion, parameters: {} }, ...extra);
+	};
+	out.parameters = {};
+	for (const version of [1, 2]) {
+		for (const operation of ['textToImage', 'imageToImage']) out.parameters[`v${version} ${operation}`] = parametersOf(version, { operation });
+	}
 	return out;
 }
 

@@ -61,6 +61,18 @@ describe.each(LINES)('n8n line %s', (line) => {
 		expect(out.used.length).toBeGreaterThan(0);
 		expect(out.missing).toEqual([]);
 		expect(out.described.every((d) => d.properties > 0 && d.codex)).toBe(true);
+		// version 2 for new nodes, version 1 kept (n8n also adds no "Custom API Call" to such a description)
+		expect(out.described[0]).toMatchObject({ version: [1, 2], defaultVersion: 2 });
+	});
+
+	test(`${rt.label}: each node version gets its own parameters (the @version display options work)`, () => {
+		const { parameters: p } = guard(rt, pkgDir);
+		expect(Object.keys(p['v1 textToImage'])).toEqual(['operation', 'model', 'prompt', 'options']);
+		expect(p['v1 textToImage'].model).toEqual({ __rl: true, mode: 'list', value: 'gemini-2.5-flash-image' });
+		expect(Object.keys(p['v1 imageToImage'])).toEqual(['operation', 'model', 'prompt', 'binaryPropertyNames', 'options']);
+		expect(Object.keys(p['v2 textToImage'])).toEqual(['operation', 'model', 'prompt', 'options', 'requestSettings']);
+		expect(p['v2 textToImage'].model).toEqual({ __rl: true, mode: 'list', value: 'gemini-3.1-flash-image' });
+		expect(Object.keys(p['v2 imageToImage'])).toEqual(['operation', 'model', 'prompt', 'inputImages', 'binaryPropertyNames', 'options', 'requestSettings']);
 	});
 });
 

@@ -38,14 +38,14 @@ async function restChecks(ctx, rest) {
 		H.assert(models.length >= 2 && models.every((q) => q.status === 401), 'the emulator answered 401');
 	});
 
-	await H.test("the editor's model list (resource locator \"From List\") comes from GET /v1/models, image models first", async () => {
+	await H.test("the editor's model list (resource locator \"From List\") comes from GET /v1/models, image models only", async () => {
 		emu.reset();
 		const res = await rest.call(
 			'POST',
 			'/dynamic-node-parameters/resource-locator-results',
 			{
 				path: 'parameters.model',
-				nodeTypeAndVersion: { name: L.NODE_TYPE, version: 1 },
+				nodeTypeAndVersion: { name: L.NODE_TYPE, version: 2 },
 				currentNodeParameters: { operation: 'textToImage', model: { __rl: true, mode: 'list', value: '' }, prompt: '', options: {} },
 				methodName: 'searchModels',
 				credentials: { cometApi: { id: L.CREDENTIAL.id, name: L.CREDENTIAL.name } },
@@ -53,8 +53,8 @@ async function restChecks(ctx, rest) {
 			{ expect: 200 },
 		);
 		const ids = ((res.json.data || res.json).results || []).map((r) => r.value);
-		H.assert(ids.includes('gemini-2.5-flash-image'), `model list: ${JSON.stringify(ids)}`);
-		H.assert(/image/.test(ids[0]), `first model is not an image model: ${JSON.stringify(ids)}`);
+		H.assert(ids.includes('gemini-3.1-flash-image') && ids.includes('gemini-nano-banana-2.1'), `model list: ${JSON.stringify(ids)}`);
+		H.assert(ids.every((id) => /gemini.*image|nano-banana/.test(id)), `a model that is not a Gemini image model: ${JSON.stringify(ids)}`);
 		H.eq(emu.requests.filter((q) => q.path === '/v1/models' && q.status === 200).length, 1, 'GET /v1/models calls');
 	});
 

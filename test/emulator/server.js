@@ -22,19 +22,23 @@ const DEFAULT_MAX_RECORDED = 5000;
 const SUMMARY_STRING_LIMIT = 256;
 const PING_INTERVAL_MS = 1000;
 
-// Deliberately not image-first, so the node's sorting/filtering is testable.
+// What CometAPI's GET /v1/models lists (late 2026, see /work/shared/reference/gemini-image-api.md "Model
+// lifecycle"): today's Gemini image models, one whose id lacks "image" (gemini-nano-banana-2.1), image models
+// of other APIs (gpt-image-1, imagen) and text models, deliberately not image-first, so the node's filter and
+// order are tested. The retired gemini-2.5-flash-image and the -preview ids are not listed; the emulator still
+// answers them (gateways keep old names as aliases for a while) unless started with knownModelsOnly.
 const MODELS = [
 	{ id: 'gpt-4o', owned_by: 'openai', created: 1715367049 },
-	{ id: 'gemini-2.5-flash-image', owned_by: 'google', created: 1759363200 },
+	{ id: 'gemini-3-pro-image', owned_by: 'google', created: 1779926400 },
 	{ id: 'claude-sonnet-4', owned_by: 'anthropic', created: 1747872000 },
-	{ id: 'gemini-3-pro-image-preview', owned_by: 'google', created: 1763596800 },
+	{ id: 'gemini-3.1-flash-lite-image', owned_by: 'google', created: 1784073600 },
 	{ id: 'gemini-2.5-pro', owned_by: 'google', created: 1750204800 },
 	{ id: 'gpt-image-1', owned_by: 'openai', created: 1745366400 },
-	{ id: 'gemini-2.5-flash-image-preview', owned_by: 'google', created: 1756166400 },
+	{ id: 'gemini-nano-banana-2.1', owned_by: 'google', created: 1791417600 },
 	{ id: 'text-embedding-3-small', owned_by: 'openai', created: 1705948997 },
-	{ id: 'gemini-3.1-flash-image-preview', owned_by: 'google', created: 1771804800 },
+	{ id: 'imagen-4.0-generate-001', owned_by: 'google', created: 1750204800 },
+	{ id: 'gemini-3.1-flash-image', owned_by: 'google', created: 1779926401 },
 	{ id: 'deepseek-v3', owned_by: 'deepseek', created: 1735084800 },
-	{ id: 'gemini-3-pro-image', owned_by: 'google', created: 1772409600 },
 	{ id: 'gemini-2.5-flash', owned_by: 'google', created: 1750204800 },
 	{ id: 'gpt-4o-mini', owned_by: 'openai', created: 1721172741 },
 ];
@@ -529,6 +533,8 @@ class Emulator {
 		this.apiKey = opts.apiKey === undefined ? DEFAULT_API_KEY : opts.apiKey;
 		this.maxBodyBytes = opts.maxBodyBytes || DEFAULT_MAX_BODY_BYTES;
 		this.maxRecorded = opts.maxRecorded || DEFAULT_MAX_RECORDED;
+		// true: any model not in MODELS is unknown (503 model_not_found), as on a gateway that dropped it
+		this.knownModelsOnly = !!opts.knownModelsOnly;
 		this.onRequest = typeof opts.onRequest === 'function' ? opts.onRequest : null;
 		this.latencyMs = 0;
 		this.maxInFlight = Infinity;
@@ -935,7 +941,7 @@ class Emulator {
 			this._send(res, rec, route.invalid(`[emulator] ${d.errors.join('; ')}`), {});
 			return null;
 		}
-		if (model && /^(unknown-|nonexistent)/i.test(model)) {
+		if (model && (/^(unknown-|nonexistent)/i.test(model) || (this.knownModelsOnly && !MODELS.some((m) => m.id === model)))) {
 			rec.outcome = 'model-not-found';
 			this._send(res, rec, scenarios.unknownModel(model, ctx), {});
 			return null;

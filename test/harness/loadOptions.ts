@@ -24,6 +24,8 @@ export interface ListSearchOptions {
 	/** The node's current parameters, as the editor sends them (default: the node's defaults). */
 	parameters?: Record<string, unknown>;
 	paginationToken?: string;
+	/** The node's typeVersion (default 1). */
+	typeVersion?: number;
 }
 
 /** Calls `methods.listSearch[methodName]` with a real LoadOptionsContext. Rejects with what the method throws. */
@@ -34,7 +36,7 @@ export async function runListSearch(
 	options: ListSearchOptions = {},
 ): Promise<INodeListSearchResult> {
 	const credentialsHelper = new TestCredentialsHelper({ [CREDENTIAL_TYPE]: { ...credentials } });
-	const node = makeNode(options.parameters ?? {});
+	const node = makeNode(options.parameters ?? {}, options.typeVersion ? { typeVersion: options.typeVersion } : {});
 	const workflow = new Workflow({
 		id: 'harness-workflow',
 		name: 'Harness workflow',

@@ -53,6 +53,8 @@ export interface RunOptions {
 	 */
 	items?: InputItem[];
 	credentials: TestCredentials;
+	/** The node's typeVersion as a saved workflow holds it (default 1, the harness's first users' version). */
+	typeVersion?: number;
 	/** Node setting "On Error: Continue" (onError: 'continueRegularOutput'). */
 	continueOnFail?: boolean;
 	/** Binary data mode of the instance (default 'default', i.e. base64 in memory). */
@@ -148,7 +150,10 @@ export async function runNode(opts: RunOptions): Promise<RunResult> {
 		const credentialsHelper = new TestCredentialsHelper({ [CREDENTIAL_TYPE]: { ...opts.credentials } });
 		const additionalData = makeAdditionalData(credentialsHelper, executionId);
 
-		const node = makeNode(opts.parameters, opts.continueOnFail ? { onError: 'continueRegularOutput' } : {});
+		const node = makeNode(opts.parameters, {
+			...(opts.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(opts.typeVersion ? { typeVersion: opts.typeVersion } : {}),
+		});
 		const workflow = new Workflow({
 			id: workflowId,
 			name: 'Harness workflow',

@@ -105,18 +105,27 @@ describe('image URLs as input', () => {
 });
 
 describe('model picker', () => {
-	it('lists the account models with the Gemini image models first', async () => {
+	it("lists the account's Gemini image models only, newest first, with their product names", async () => {
 		const { results } = await runListSearch('searchModels', undefined, { apiKey: API_KEY, baseUrl: t.emu.url });
-		const ids = results.map((r) => r.value as string);
-		const firstOther = ids.findIndex((id) => !/gemini.*image/.test(id));
-		expect(firstOther).toBeGreaterThan(0);
-		expect(ids.slice(firstOther).some((id) => /gemini.*image/.test(id))).toBe(false);
-		expect(ids).toContain('gemini-2.5-flash-image');
+		expect(results).toEqual([
+			{ name: 'gemini-nano-banana-2.1 (Nano Banana 2.1)', value: 'gemini-nano-banana-2.1' },
+			{ name: 'gemini-3.1-flash-lite-image (Nano Banana 2 Lite)', value: 'gemini-3.1-flash-lite-image' },
+			{ name: 'gemini-3.1-flash-image (Nano Banana 2)', value: 'gemini-3.1-flash-image' },
+			{ name: 'gemini-3-pro-image (Nano Banana Pro)', value: 'gemini-3-pro-image' },
+		]);
+		// the emulator's list also holds text models and image models of other APIs
+		const listed = t.emu.requests.filter((r: any) => r.path === '/v1/models');
+		expect(listed).toHaveLength(1);
 	});
 
 	it('filters, and says what is wrong with a bad key', async () => {
-		const { results } = await runListSearch('searchModels', 'pro-image', { apiKey: API_KEY, baseUrl: t.emu.url });
-		expect(results.every((r) => String(r.value).includes('pro-image'))).toBe(true);
+		const { results } = await runListSearch('searchModels', 'pro', { apiKey: API_KEY, baseUrl: t.emu.url });
+		expect(results.map((r) => r.value)).toEqual(['gemini-3-pro-image']);
 		await expect(runListSearch('searchModels', undefined, { apiKey: 'sk-bad', baseUrl: t.emu.url })).rejects.toThrow(/401/);
+	});
+
+	it('is the same list for a version 2 node', async () => {
+		const { results } = await runListSearch('searchModels', 'banana 2', { apiKey: API_KEY, baseUrl: t.emu.url }, { typeVersion: 2 });
+		expect(results.map((r) => r.value)).toEqual(['gemini-nano-banana-2.1', 'gemini-3.1-flash-lite-image', 'gemini-3.1-flash-image']);
 	});
 });

@@ -117,7 +117,7 @@ describe('image to image', () => {
 describe('checks before any request', () => {
 	const cases: Array<[string, any, RegExp]> = [
 		['a blank prompt', { parameters: textToImage('   ') }, /^Prompt is empty \[item 0\]$/],
-		['a missing binary field', { parameters: imageToImage('x', 'photo'), items: [{ binary: { data: { data: png() } } }] }, /no binary field "photo" \[item 0\]/],
+		['a missing binary field', { parameters: imageToImage('x', 'photo'), items: [{ binary: { data: { data: png() } } }] }, /^The item has no binary field "photo" \(named in Input Binary Fields\) \[item 0\]$/],
 		['a GIF input', { parameters: imageToImage('x'), items: [{ binary: { data: { data: images.solidGif(4, 4, [1, 2, 3]).buffer, mimeType: 'image/gif' } } }] }, /Binary field "data" is a GIF image \(labelled image\/gif\), which Gemini does not accept \[item 0\]/],
 		['a PDF labelled PNG', { parameters: imageToImage('x'), items: [{ binary: { data: { data: Buffer.from('%PDF-1.7\n1 0 obj'), mimeType: 'image/png' } } }] }, /is a PDF document/],
 		['15 input images', { parameters: imageToImage('x', Array.from({ length: 15 }, (_, i) => `f${i}`).join(',')), items: [{ binary: Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`f${i}`, { data: png() }])) }] }, /Too many input images: 15 .* at most 14/],
@@ -186,7 +186,10 @@ describe('HTTP errors', () => {
 		const result = await t.run({ parameters: textToImage('x', {}, { model: model('unknown-model-x') }) });
 		expect(result.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable: model_not_found/);
 		expect((result.error as any).description).toMatch(/"unknown-model-x"/);
-		expect(t.emu.requests).toHaveLength(1);
+		// the account's image models, from GET /v1/models, so the user can pick one that exists
+		expect((result.error as any).description).toMatch(/Image models on this account, newest first: gemini-nano-banana-2\.1 \(Nano Banana 2\.1\), /);
+		expect((result.error as any).description).not.toMatch(/gpt-4o|gpt-image/);
+		expect(t.emu.requests.map((r: any) => r.route)).toEqual(['native', 'models']);
 	});
 
 	it.each([

@@ -6,6 +6,8 @@ describe('unsupportedOptions', () => {
 		expect(modelFamily('gemini-2.5-flash-image-preview')).toBe('flash25');
 		expect(modelFamily('gemini-3-pro-image-preview')).toBe('pro3');
 		expect(modelFamily('gemini-3.1-flash-image')).toBe('flash31');
+		expect(modelFamily('gemini-3.1-flash-lite-image')).toBe('flashLite31');
+		expect(modelFamily('gemini-nano-banana-2.1')).toBe('nanoBanana21');
 		expect(modelFamily('gemini-9-ultra-image')).toBe('unknown');
 	});
 	it('explains options the model rejects', () => {
@@ -13,11 +15,15 @@ describe('unsupportedOptions', () => {
 		expect(unsupportedOptions({ model: 'gemini-3-pro-image-preview', imageSize: '512' })[0]).toMatch(/3.1 Flash/);
 		expect(unsupportedOptions({ model: 'gemini-3-pro-image', aspectRatio: '8:1' })[0]).toMatch(/Aspect Ratio 8:1/);
 		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', googleSearch: true })[0]).toMatch(/Google Search/);
+		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '512' })[0]).toMatch(/Image Size 512 needs a Gemini 3.1 Flash Image model; gemini-nano-banana-2.1 takes 1K, 2K or 4K/);
+		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', imageSize: '2K' })[0]).toMatch(/makes 1K images only/);
 	});
 	it('lets supported combinations and unknown models through', () => {
 		expect(unsupportedOptions({ model: 'gemini-3.1-flash-image-preview', imageSize: '512', aspectRatio: '1:8', googleSearch: true })).toEqual([]);
 		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', aspectRatio: '16:9' })).toEqual([]);
 		expect(unsupportedOptions({ model: 'next-year-image-model', imageSize: '512' })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '4K', aspectRatio: '8:1' })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', imageSize: '1K' })).toEqual([]);
 	});
 });
 

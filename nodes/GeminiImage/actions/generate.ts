@@ -73,7 +73,7 @@ export async function generateImages(
 	);
 
 	if (result.images.length === 0) {
-		const why = explainMissingImage(result);
+		const why = explainMissingImage(result, input.images.length > 0);
 		throw apiError(ctx, { message: why.message, description: why.description, itemIndex }, connection.secret, {
 			finishReason: result.finishReason ?? null,
 			blockReason: result.blockReason ?? null,

@@ -1,35 +1,43 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseBinaryFieldNames } from '../helpers/inputImages';
-import { LIMITS } from './options';
+import { resolveInputFields } from './binaryInput';
+import { LIMITS } from './limits';
+import { readInputSources } from './parameters';
 import type { ItemPlan } from './plan';
 import { planCommon } from './plan';
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Input Binary Fields',
-		name: 'binaryPropertyNames',
-		type: 'string',
-		default: 'data',
-		placeholder: 'e.g. data, logo, background',
-		hint: 'The names of the binary fields of the input item that hold the images, separated by commas',
-		description: `Each named field is sent as one input image, in this order (at most ${LIMITS.maxInputImages})`,
-		displayOptions: { show: { operation: ['imageToImage'] } },
-	},
-];
-
+/** Image to Image: the common checks, then its input images (parameters: v1.properties.ts, v2.properties.ts). */
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const item = planCommon(ctx, itemIndex);
-	const names = parseBinaryFieldNames(ctx.getNodeParameter('binaryPropertyNames', itemIndex, 'data'));
+	const sources = readInputSources(ctx, itemIndex);
+	const input = ctx.getInputData()[itemIndex];
+	const { refs, missing, invalid } = resolveInputFields(sources.fields, input);
 	const fail = (message: string, description: string) =>
 		new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
 
-	const count = names.length + item.settings.imageUrls.length;
+	if (invalid.length) {
+		throw fail(
+			`${sources.fieldsLabel} gave ${invalid[0]}, which is neither a field name nor a binary file`,
+			`Put field names there (e.g. data), or an expression that gives a binary file, such as {{ $('Node').item.binary.data }}.`,
+		);
+	}
+	const available = Object.keys(input?.binary ?? {});
+	if (missing.length) {
+		const name = missing[0];
+		throw fail(
+			`The item has no binary field "${name}" (named in ${sources.fieldsLabel})`,
+			available.length
+				? `The item's binary fields are: ${available.join(', ')}. Put one of those names in ${sources.fieldsLabel}.`
+				: 'The item has no binary data at all: put a node that loads an image (HTTP Request, Read/Write Files from Disk, Google Drive...) before this one, or use Text to Image.',
+		);
+	}
+	const urls = sources.urls;
+	const count = refs.length + urls.length;
 	if (count === 0) {
 		throw fail(
-			'Input Binary Fields is empty and no Input Image URLs are set',
-			'Name the binary field(s) holding the input images (e.g. data), or add Input Image URLs in the options.',
+			`${sources.fieldsLabel} is empty and no ${sources.urlsLabel} are set`,
+			`Name the binary field(s) holding the input images (e.g. data), or give ${sources.urlsLabel}.`,
 		);
 	}
 	if (count > LIMITS.maxInputImages) {
@@ -38,18 +46,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 			'Gemini 3 image models take up to 14 images per request (Gemini 2.5 Flash Image works best with up to 3).',
 		);
 	}
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	const available = Object.keys(binary);
-	for (const name of names) {
-		if (!binary[name]) {
-			throw fail(
-				`Input Binary Fields names "${name}", but the item has no binary field "${name}"`,
-				available.length
-					? `The item's binary fields are: ${available.join(', ')}. Put one of those names in Input Binary Fields.`
-					: 'The item has no binary data at all: put a node that loads an image (HTTP Request, Read/Write Files from Disk, Google Drive...) before this one, or use Text to Image.',
-			);
-		}
-	}
-	item.binaryFields = names;
+	item.inputs = refs;
+	item.settings.imageUrls = urls;
 	return item;
 }

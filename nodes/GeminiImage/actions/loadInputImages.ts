@@ -10,6 +10,7 @@ import { shortUrl } from '../api/redact';
 import type { InputImage } from '../api/types';
 import { checkInputImage, formatBytes } from '../helpers/inputImages';
 import { downloadImage } from '../transport/download';
+import { readBinaryObject } from './binaryInput';
 import type { ItemPlan } from './plan';
 
 const TOO_LARGE_FIX =
@@ -49,10 +50,10 @@ export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): P
 	const max = plan.settings.maxInputBytes;
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
 	const sources: Array<{ name: string; load: (room: number) => Promise<Buffer>; label?: string }> = [
-		...plan.binaryFields.map((name) => ({
+		...plan.inputs.map(({ name, binary: object }) => ({
 			name,
-			load: async () => await ctx.helpers.getBinaryDataBuffer(itemIndex, name),
-			label: binary[name]?.mimeType,
+			load: async () => (object ? await readBinaryObject(ctx, object) : await ctx.helpers.getBinaryDataBuffer(itemIndex, name)),
+			label: (object ?? binary[name])?.mimeType,
 		})),
 		...plan.settings.imageUrls.map((url) => ({ name: url, load: async (room: number) => await download(ctx, url, plan, room) })),
 	];

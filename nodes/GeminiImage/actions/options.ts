@@ -6,29 +6,11 @@ import { unsupportedOptions } from '../api/modelSupport';
 import type { RetryPolicy } from '../api/retry';
 import { DEFAULT_RETRY_POLICY } from '../api/retry';
 import type { GenerationInput } from '../api/types';
+import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
+import { nodeVersion, parseUrlList, readOptionValues } from './parameters';
 
-export const ASPECT_RATIOS = [
-	'1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '1:4', '4:1', '1:8', '8:1',
-];
-export const IMAGE_SIZES = ['512', '1K', '2K', '4K'];
-
-export const LIMITS = {
-	maxInputImages: 14,
-	defaultMaxInputMb: 20,
-	defaultMaxRetries: DEFAULT_RETRY_POLICY.maxRetries,
-	defaultTimeoutSeconds: 300,
-	defaultConcurrency: 8,
-	maxConcurrency: 16,
-	maxNumberOfImages: 8,
-};
-
-/** URLs separated by new lines or commas (a comma inside a data: URL is kept). */
-export function parseUrlList(value: unknown): string[] {
-	return String(value ?? '')
-		.split(/[\r\n]+|,(?=\s*(?:https?:|data:))/i)
-		.map((u) => u.trim().replace(/,+$/, ''))
-		.filter(Boolean);
-}
+export { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
+export { parseUrlList } from './parameters';
 
 /** What the options decide for one item, besides the generation fields. */
 export interface ItemSettings {
@@ -37,6 +19,8 @@ export interface ItemSettings {
 	numberOfImages: number;
 	imageUrls: string[];
 	binaryPropertyOutput: string;
+	/** Version 2: output items keep the input item's fields (default); version 1 never did. */
+	includeInputFields: boolean;
 	maxInputBytes: number;
 	timeoutMs: number;
 	retry: RetryPolicy;
@@ -50,7 +34,7 @@ export interface ReadOptions {
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: string): ReadOptions {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = readOptionValues(ctx, itemIndex);
 	const generation: Partial<GenerationInput> = {};
 
 	const aspectRatio = String(options.aspectRatio ?? '').trim();
@@ -118,6 +102,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 			numberOfImages,
 			imageUrls: parseUrlList(options.imageUrls),
 			binaryPropertyOutput,
+			includeInputFields: nodeVersion(ctx) >= 2 && options.includeInputFields !== false,
 			maxInputBytes: Math.round((maxInputMb > 0 ? maxInputMb : LIMITS.defaultMaxInputMb) * 1024 * 1024),
 			timeoutMs: Math.round((timeoutSeconds > 0 ? timeoutSeconds : LIMITS.defaultTimeoutSeconds) * 1000),
 			retry: { ...DEFAULT_RETRY_POLICY, maxRetries: clamp(Math.floor(maxRetries) || 0, 0, 10) },
@@ -127,7 +112,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 
 /** Concurrency is one value for the whole run (read from the first item). */
 export function readConcurrency(ctx: IExecuteFunctions): number {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const options = readOptionValues(ctx, 0);
 	const value = Math.floor(Number(options.concurrency ?? LIMITS.defaultConcurrency));
 	return clamp(Number.isFinite(value) ? value : LIMITS.defaultConcurrency, 1, LIMITS.maxConcurrency);
 }

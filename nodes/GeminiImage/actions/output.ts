@@ -1,5 +1,6 @@
 /** Turns a generation result into n8n output items: one item per image, binary stored the instance's way. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { deepCopy } from 'n8n-workflow';
 
 import type { GenerationResult } from '../api/types';
 
@@ -52,6 +53,8 @@ export async function toOutputItems(
 	model: string,
 	itemIndex: number,
 	binaryPropertyOutput: string,
+	/** The input item's fields, kept in the output (version 2's Include Input Fields). */
+	inputJson?: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
 	for (let n = 0; n < result.images.length; n++) {
@@ -63,7 +66,8 @@ export async function toOutputItems(
 			image.mimeType,
 		);
 		items.push({
-			json: outputJson(result, model, n),
+			// The image's fields win over input fields of the same name (model, text, mimeType...).
+			json: inputJson ? { ...deepCopy(inputJson), ...outputJson(result, model, n) } : outputJson(result, model, n),
 			binary: { [binaryPropertyOutput]: binaryData },
 			pairedItem: { item: itemIndex },
 		});

@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { GenerationInput } from '../api/types';
+import type { InputRef } from './binaryInput';
 import type { ItemSettings } from './options';
 import { readOptions } from './options';
 
@@ -10,7 +11,8 @@ export interface ItemPlan {
 	itemIndex: number;
 	/** Images are filled in by loadInputImages, just before the request. */
 	input: GenerationInput;
-	binaryFields: string[];
+	/** Image to Image: the item's binary fields, or binary objects given by expression, in order. */
+	inputs: InputRef[];
 	settings: ItemSettings;
 }
 
@@ -19,7 +21,7 @@ export function planCommon(ctx: IExecuteFunctions, itemIndex: number): ItemPlan 
 	if (!model) {
 		throw new NodeOperationError(ctx.getNode(), `Model is empty [item ${itemIndex}]`, {
 			itemIndex,
-			description: 'Pick a model from the list or type a model ID, e.g. gemini-2.5-flash-image.',
+			description: 'Pick a model from the list or type a model ID, e.g. gemini-3.1-flash-image.',
 		});
 	}
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '');
@@ -30,5 +32,5 @@ export function planCommon(ctx: IExecuteFunctions, itemIndex: number): ItemPlan 
 		});
 	}
 	const { generation, settings } = readOptions(ctx, itemIndex, model);
-	return { itemIndex, input: { ...generation, model, prompt, images: [] }, binaryFields: [], settings };
+	return { itemIndex, input: { ...generation, model, prompt, images: [] }, inputs: [], settings };
 }

@@ -1,35 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as imageToImage from './imageToImage.operation';
-import { modelProperty, optionsProperty, promptProperty } from './shared.properties';
-import * as textToImage from './textToImage.operation';
+import { operationProperty, promptProperty } from './shared.properties';
+import { v1Model, v1Properties } from './v1.properties';
+import { v2Model, v2Properties } from './v2.properties';
 
-/** All parameters of the node, in the order the editor shows them. */
-export const properties: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		default: 'textToImage',
-		options: [
-			{
-				name: 'Text to Image',
-				value: 'textToImage',
-				action: 'Create an image from a prompt',
-				description: 'Create an image from a prompt',
-			},
-			{
-				name: 'Image to Image',
-				value: 'imageToImage',
-				action: 'Edit or combine images with a prompt',
-				description: 'Make a new image from input images and a prompt',
-			},
-		],
-	},
-	modelProperty,
-	promptProperty,
-	...textToImage.description,
-	...imageToImage.description,
-	optionsProperty,
-];
+/**
+ * All parameters of the node, in the order the editor shows them. Each version-specific parameter carries
+ * an `@version` display option, so a node shows (and n8n keeps) only its own version's parameters.
+ */
+export const properties: INodeProperties[] = [operationProperty, v1Model, v2Model, promptProperty, ...v1Properties, ...v2Properties];

@@ -4,13 +4,16 @@
  * the first failing item (by index) stops the run, as one-by-one processing would.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { InputImage } from '../api/types';
 import { runPool } from '../helpers/pool';
 import { getConnection } from '../transport';
 import { generateImages } from './generate';
+import { RunNotes } from './hints';
 import * as imageToImage from './imageToImage.operation';
+import type { NodeError } from './itemErrors';
+import { asNodeError, errorItem, listModelsInError } from './itemErrors';
 import { loadInputImages } from './loadInputImages';
 import { readConcurrency } from './options';
 import { numberItemImages, toOutputItems } from './output';
@@ -20,19 +23,6 @@ import * as textToImage from './textToImage.operation';
 const operations = { textToImage, imageToImage };
 type Operation = keyof typeof operations;
 
-/** Anything unexpected (a storage error, a bug) still reaches the user as a node error naming the item. */
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
-
-function errorItem(error: Error, itemIndex: number): INodeExecutionData {
-	const json: { error: string; description?: string } = { error: error.message };
-	const description = (error as { description?: unknown }).description;
-	if (typeof description === 'string' && description) json.description = description;
-	return { json, pairedItem: { item: itemIndex } };
-}
-
 /** One item's state while its requests run: images loaded once and shared by its requests. */
 interface ItemRun {
 	plan: ItemPlan;
@@ -40,7 +30,7 @@ interface ItemRun {
 	pending: number;
 	/** Output items per request, in request order (binaries already stored, so memory is freed). */
 	outputs: INodeExecutionData[][];
-	error?: NodeApiError | NodeOperationError;
+	error?: NodeError;
 	/** Requests of this item that failed (the first one's error is `error`). */
 	failed: number;
 }
@@ -61,14 +51,23 @@ function notePartial(run: ItemRun, made: number, continueOnFail: boolean): void 
 	error.description = `${run.failed} of the ${requested} images of this item failed; ${where}${error.description ? ` ${error.description}` : ''}`;
 }
 
+function checkOperation(ctx: IExecuteFunctions): Operation {
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	if (operation in operations) return operation as Operation;
+	// n8n offers "Custom API Call" on some versions' Operation lists; this node has no such operation.
+	throw new NodeOperationError(ctx.getNode(), `The operation "${operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation}" is not available in this node [item 0]`, {
+		itemIndex: 0,
+		description:
+			'Pick Text to Image or Image to Image. For other CometAPI endpoints, use an HTTP Request node with the CometAPI credential (Authentication: Predefined Credential Type).',
+	});
+}
+
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as Operation;
-	if (!(operation in operations)) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known`);
-	}
+	const operation = checkOperation(this);
 	const continueOnFail = this.continueOnFail();
-	const runs: Array<ItemRun | NodeApiError | NodeOperationError> = new Array(items.length);
+	const runs: Array<ItemRun | NodeError> = new Array(items.length);
+	const notes = new RunNotes();
 
 	// 1. Read and check every item before any request: a bad item 7 must not cost items 1-6's credit.
 	for (let i = 0; i < items.length; i++) {
@@ -101,7 +100,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				run.images ??= loadInputImages(this, plan);
 				const input = { ...plan.input, images: await run.images };
 				const result = await generateImages(this, connection, input, plan.settings, plan.itemIndex);
-				run.outputs[request] = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput);
+				notes.add(result, plan.input.model);
+				const inputJson = plan.settings.includeInputFields ? items[plan.itemIndex].json : undefined;
+				run.outputs[request] = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput, inputJson);
 			} catch (error) {
 				run.error ??= asNodeError(this, error, plan.itemIndex);
 				run.failed++;
@@ -115,6 +116,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 	// 3. Output in input order; an item's images stay together, in request order. An item with a failed
 	// request ends with one error item, after the images its other requests made.
+	const errors = runs.map((run) => ('plan' in run ? run.error : run)).filter((e): e is NodeError => !!e);
+	await listModelsInError(this, continueOnFail ? errors : errors.slice(0, 1));
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const run = runs[i];
@@ -125,5 +128,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		if ('plan' in run) output.push(...numberItemImages(made, i, run.plan.settings.binaryPropertyOutput));
 		if (error) output.push(errorItem(error, i));
 	}
+	const hints = notes.hints();
+	if (hints.length) this.addExecutionHints(...hints);
 	return [output];
 }

@@ -27,23 +27,28 @@ const quote = (text: string, max = 300) => {
 	return `"${t.length > max ? `${t.slice(0, max)}…` : t}"`;
 };
 
-export function explainMissingImage(result: GenerationResult): NoImageExplanation {
+/**
+ * Why an answer holds no image. `withInputImages`: the request sent input images (Image to Image), so the
+ * advice may mention them; a Text to Image user is never told to change images they did not send.
+ */
+export function explainMissingImage(result: GenerationResult, withInputImages = false): NoImageExplanation {
 	const finish = result.finishReason?.toUpperCase();
 	const said = result.text ? ` The model said: ${quote(result.text)}` : '';
 	const detail = result.finishMessage ? ` ${result.finishMessage.trim()}` : '';
+	const orImages = withInputImages ? ' or change the input images' : '';
 
 	if (result.blockReason) {
 		return {
 			reason: 'blocked',
 			message: `The prompt was blocked before any image was made (${result.blockReason}).${result.blockReasonMessage ? ` ${result.blockReasonMessage}` : ''}`,
-			description: 'Rephrase the prompt, or change the input images: the safety filter rejected the request itself.',
+			description: `Rephrase the prompt${orImages}: the safety filter rejected the request itself.`,
 		};
 	}
 	if (finish && SAFETY.has(finish)) {
 		return {
 			reason: 'safety',
 			message: `The model refused to make the image (${finish}).${detail}${said}`,
-			description: 'The safety filter rejected the result: rephrase the prompt or change the input images.',
+			description: `The safety filter rejected the result: rephrase the prompt${orImages}.`,
 		};
 	}
 	if (finish && RECITATION.has(finish)) {
@@ -64,7 +69,7 @@ export function explainMissingImage(result: GenerationResult): NoImageExplanatio
 		return {
 			reason: 'maxTokens',
 			message: `The model ran out of output tokens before finishing the image (MAX_TOKENS).${detail}${said}`,
-			description: 'Try a shorter prompt, a smaller image size, or fewer input images.',
+			description: `Try a shorter prompt or a smaller image size${withInputImages ? ', or fewer input images' : ''}.`,
 		};
 	}
 	const broken = result.undecodableImages?.[0];

@@ -1,0 +1,231 @@
+/**
+ * The options, one definition each. Version 1 shows them all in one Options collection; version 2 splits
+ * them into Options (what to make) and Request Settings (how to talk to the API). Internal names, types,
+ * defaults and values are a contract with saved workflows: never change them, only labels and help.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { EXTREME_RATIO_MODELS, SIZE_512_MODELS } from '../api/modelSupport';
+import { ASPECT_RATIOS, EXTREME_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
+
+const ratioLabel = (r: string) => (EXTREME_RATIOS.includes(r) ? `${r} (${EXTREME_RATIO_MODELS} only)` : r);
+const sizeLabel = (s: string) => (s === '512' ? `512 (${SIZE_512_MODELS} only)` : s);
+
+export const apiFormat: INodeProperties = {
+	displayName: 'API Format',
+	name: 'apiFormat',
+	type: 'options',
+	default: 'geminiNative',
+	description:
+		"Which of CometAPI's routes to call. Both give the same output; use OpenAI Chat if your gateway or account only offers that one. Default: Gemini Native.",
+	options: [
+		{ name: 'Gemini Native (generateContent)', value: 'geminiNative' },
+		{ name: 'OpenAI Chat (Streamed)', value: 'openAiChat' },
+	],
+};
+
+export const aspectRatio: INodeProperties = {
+	displayName: 'Aspect Ratio',
+	name: 'aspectRatio',
+	type: 'options',
+	default: '',
+	description: `Shape of the image. Model Default is square (1:1) for a new image; Gemini 3 Pro Image editing an image keeps its shape. The four narrowest ratios need ${EXTREME_RATIO_MODELS}.`,
+	options: [{ name: 'Model Default', value: '' }, ...ASPECT_RATIOS.map((r) => ({ name: ratioLabel(r), value: r }))],
+};
+
+export const concurrency: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	default: 8,
+	typeOptions: { minValue: 1, maxValue: LIMITS.maxConcurrency },
+	description: `How many requests run at the same time (1 to ${LIMITS.maxConcurrency}, default ${LIMITS.defaultConcurrency}), across items and Number of Images. Output order stays the same. Lower it on small instances with large images: each request in flight holds its images in memory.`,
+};
+
+export const googleSearch: INodeProperties = {
+	displayName: 'Google Search Grounding (Gemini 3 Models)',
+	name: 'googleSearch',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether the model may search Google for up-to-date facts (weather, news, scores) before drawing. Gemini 3 image models only; the sources come back in the output JSON.',
+};
+
+export const imageSize: INodeProperties = {
+	displayName: 'Image Size',
+	name: 'imageSize',
+	type: 'options',
+	default: '',
+	description:
+		'Resolution of the image. Model Default is 1K (1024 px on the long side at 1:1). Gemini 2.5 Flash Image and Nano Banana 2 Lite make 1K only: leave Model Default.',
+	options: [{ name: 'Model Default', value: '' }, ...IMAGE_SIZES.map((s) => ({ name: sizeLabel(s), value: s }))],
+};
+
+export const imageUrlsOption: INodeProperties = {
+	displayName: 'Input Image URLs',
+	name: 'imageUrls',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. https://example.com/cat.png',
+	description:
+		'Images to download and send after the binary fields, separated by commas or new lines. Clear Input Binary Fields to use URLs only.',
+	displayOptions: { show: { '/operation': ['imageToImage'] } },
+};
+
+export const includeInputFields: INodeProperties = {
+	displayName: 'Include Input Fields',
+	name: 'includeInputFields',
+	type: 'boolean',
+	default: true,
+	description:
+		"Whether each output item keeps the fields of the input item it came from (e.g. a product's sku and title). Where a name is the same, the image's field (model, text, mimeType...) wins.",
+};
+
+export const maxInputMb: INodeProperties = {
+	displayName: 'Max Input Size (MB)',
+	name: 'maxInputMb',
+	type: 'number',
+	default: 20,
+	typeOptions: { minValue: 1, maxValue: 100 },
+	description: `Largest total size of the input images of one item (default ${LIMITS.defaultMaxInputMb}). CometAPI does not publish its limit; 20 MB is safe. Raise it only if your gateway accepts more.`,
+	displayOptions: { show: { '/operation': ['imageToImage'] } },
+};
+
+export const maxRetries: INodeProperties = {
+	displayName: 'Max Retries',
+	name: 'maxRetries',
+	type: 'number',
+	default: 5,
+	typeOptions: { minValue: 0, maxValue: 10 },
+	description: `How often to try again after a rate limit (429), a timeout or a temporary server error (500, 502, 503, 504, 524), waiting longer each time (default ${LIMITS.defaultMaxRetries}). 0 turns retries off.`,
+};
+
+export const numberOfImages: INodeProperties = {
+	displayName: 'Number of Images',
+	name: 'numberOfImages',
+	type: 'number',
+	default: 1,
+	typeOptions: { minValue: 1, maxValue: LIMITS.maxNumberOfImages },
+	description: `How many images to make for each item (1 to ${LIMITS.maxNumberOfImages}, default 1). The model makes one per request, so this sends that many requests; each image is its own output item.`,
+};
+
+export const binaryPropertyOutput: INodeProperties = {
+	displayName: 'Put Output in Field',
+	name: 'binaryPropertyOutput',
+	type: 'string',
+	default: 'data',
+	hint: 'The name of the output field to put the image in',
+	description: 'Default: data',
+};
+
+export const responseModalities: INodeProperties = {
+	displayName: 'Response Content',
+	name: 'responseModalities',
+	type: 'options',
+	default: 'TEXT_IMAGE',
+	description: 'Whether the model may also answer with text next to the image. Image and Text is also what the model does when this option is not added.',
+	options: [
+		{ name: 'Image and Text', value: 'TEXT_IMAGE' },
+		{ name: 'Image Only', value: 'IMAGE' },
+	],
+};
+
+export const safetySettings: INodeProperties = {
+	displayName: 'Safety Settings',
+	name: 'safetySettings',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	default: {},
+	placeholder: 'Add Safety Setting',
+	description: "How strictly Google's filter blocks each kind of content. Categories not listed keep Google's default.",
+	options: [
+		{
+			displayName: 'Setting',
+			name: 'values',
+			values: [
+				{
+					displayName: 'Category',
+					name: 'category',
+					type: 'options',
+					default: 'HARM_CATEGORY_HARASSMENT',
+					options: [
+						{ name: 'Civic Integrity', value: 'HARM_CATEGORY_CIVIC_INTEGRITY' },
+						{ name: 'Dangerous Content', value: 'HARM_CATEGORY_DANGEROUS_CONTENT' },
+						{ name: 'Harassment', value: 'HARM_CATEGORY_HARASSMENT' },
+						{ name: 'Hate Speech', value: 'HARM_CATEGORY_HATE_SPEECH' },
+						{ name: 'Sexually Explicit', value: 'HARM_CATEGORY_SEXUALLY_EXPLICIT' },
+					],
+				},
+				{
+					displayName: 'Threshold',
+					name: 'threshold',
+					type: 'options',
+					default: 'BLOCK_MEDIUM_AND_ABOVE',
+					options: [
+						{ name: 'Block Low and Above', value: 'BLOCK_LOW_AND_ABOVE' },
+						{ name: 'Block Medium and Above', value: 'BLOCK_MEDIUM_AND_ABOVE' },
+						{ name: 'Block None', value: 'BLOCK_NONE' },
+						{ name: 'Block Only High', value: 'BLOCK_ONLY_HIGH' },
+						{ name: 'Off', value: 'OFF' },
+					],
+				},
+			],
+		},
+	],
+};
+
+export const seed: INodeProperties = {
+	displayName: 'Seed',
+	name: 'seed',
+	type: 'number',
+	default: 0,
+	description: 'A fixed number makes results more repeatable for the same prompt (not guaranteed). Sent only when this option is added; 0 is a seed like any other.',
+};
+
+export const streaming: INodeProperties = {
+	displayName: 'Streaming',
+	name: 'streaming',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to stream the native answer (streamGenerateContent). Keeps the connection alive through gateways that cut idle requests, useful for slow 4K images. Off by default; the OpenAI Chat format always streams.',
+	// The chat route always streams: the switch would do nothing there.
+	displayOptions: { hide: { apiFormat: ['openAiChat'] } },
+};
+
+export const systemInstruction: INodeProperties = {
+	displayName: 'System Instruction',
+	name: 'systemInstruction',
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: '',
+	placeholder: 'e.g. You are a product photographer. White background, soft light.',
+	description: 'Standing instructions for the model, applied to every prompt',
+};
+
+export const temperature: INodeProperties = {
+	displayName: 'Temperature',
+	name: 'temperature',
+	type: 'number',
+	default: 1,
+	typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+	description: "Randomness of the result: lower is more predictable, higher more varied. 1 is the model's own default.",
+};
+
+export const timeout: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	default: 300,
+	typeOptions: { minValue: 10, maxValue: 3600 },
+	description: `How long one request may take before it is given up and retried (default ${LIMITS.defaultTimeoutSeconds}). 4K images can take a few minutes.`,
+};
+
+export const topP: INodeProperties = {
+	displayName: 'Top P',
+	name: 'topP',
+	type: 'number',
+	default: 0.95,
+	typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+	description: "Nucleus sampling: the model picks from the most likely choices whose probabilities add up to this. 0.95 is the model's own default.",
+};
