@@ -42,7 +42,7 @@ describe('timeouts that hold once the answer has started', () => {
 
 	it('the last stall says what happened', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:stall=3]', { timeout: 1, maxRetries: 1 }) });
-		expect(result.error?.message).toBe('CometAPI stopped sending in the middle of its answer: no data for 1 s (gave up after 2 attempts)');
+		expect(result.error?.message).toBe('CometAPI stopped sending in the middle of its answer: no data for 1 s (gave up after 2 attempts) [item 0]');
 		expect((result.error as any).description).toMatch(/raise Timeout/);
 	}, 20_000);
 
@@ -58,7 +58,7 @@ describe('timeouts that hold once the answer has started', () => {
 		expect(result.error).toBeUndefined();
 		expect(t.emu.requests.map((r) => r.outcome)).toEqual(['reseterror', 'answered']);
 		const last = await t.run({ parameters: textToImage('again [emu:reseterror=2]', { maxRetries: 1 }) });
-		expect(last.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable \(the connection broke while its body was being read\) \(gave up after 2 attempts\)$/);
+		expect(last.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable \(the connection broke while its body was being read\) \(gave up after 2 attempts\) \[item 0\]$/);
 		expect((last.error as any).context?.itemIndex ?? (last.error as any).itemIndex).toBe(0);
 	}, 20_000);
 
@@ -66,7 +66,7 @@ describe('timeouts that hold once the answer has started', () => {
 		const started = Date.now();
 		const result = await t.run({ parameters: textToImage('[emu:trickle=40]', { ...options, timeout: 0.5, maxRetries: 0 }) });
 		const took = Date.now() - started;
-		expect(result.error?.message).toBe("CometAPI's answer took longer than 5 s in all, the most one attempt may take (10 × Timeout)");
+		expect(result.error?.message).toBe("CometAPI's answer took longer than 5 s in all, the most one attempt may take (10 × Timeout) [item 0]");
 		expect(took).toBeGreaterThanOrEqual(4900);
 		expect(took).toBeLessThan(15_000);
 	}, 30_000);
@@ -184,7 +184,7 @@ describe('bounded output', () => {
 	it.each(routes)('%s: 10,000 images in one answer is an error, not 10,000 items', async (_route, options) => {
 		const result = await t.run({ parameters: textToImage('[emu:images=10000]', { ...options, maxRetries: 0 }) });
 		expect(result.items).toHaveLength(0);
-		expect(result.error?.message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer");
+		expect(result.error?.message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer [item 0]");
 	}, 20_000);
 });
 
