@@ -218,7 +218,7 @@ export const timeout: INodeProperties = {
 	type: 'number',
 	default: 300,
 	typeOptions: { minValue: 10, maxValue: 3600 },
-	description: `How long one request may take before it is given up and retried (default ${LIMITS.defaultTimeoutSeconds}). 4K images can take a few minutes.`,
+	description: `How long CometAPI (or an image URL) may send nothing before the attempt is given up and retried (default ${LIMITS.defaultTimeoutSeconds}). One attempt may take at most 10 times this in all. 4K images can take a few minutes.`,
 };
 
 export const topP: INodeProperties = {
