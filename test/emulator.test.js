@@ -8,6 +8,7 @@ const http = require('node:http');
 const axios = require('axios');
 const { startEmulator, parseDirectives, parseSpec, faultFor } = require('./emulator/server');
 const images = require('./emulator/images');
+const { verify: verifySignature } = require('./emulator/conversation');
 
 const KEY = 'sk-emulator-test';
 const IMAGE_MODEL = 'gemini-2.5-flash-image';
@@ -309,8 +310,10 @@ describe('answer scenarios', () => {
 		expect(parts[0]).toEqual({ text: 'thinking...', thought: true });
 		expect(parts[1].thought).toBe(true);
 		expect(parts[2].thought).toBe(true);
-		expect(parts[3]).toEqual({ text: 'Here is your poster.', thoughtSignature: 'sig' });
-		expect(parts[4].thoughtSignature).toBe('sig');
+		// signatures issued by the emulator (test/emulator-conversation.test.js), bound to their part
+		expect(parts[3]).toEqual({ text: 'Here is your poster.', thoughtSignature: expect.any(String) });
+		expect(verifySignature(parts[3].thoughtSignature)).toMatchObject({ kind: 'text' });
+		expect(verifySignature(parts[4].thoughtSignature)).toMatchObject({ kind: 'image' });
 		expect(parts[4].thought).toBeUndefined();
 		const [d1, d2, fin] = [parts[1], parts[2], parts[4]].map(decode);
 		expect(d1.equals(fin) || d2.equals(fin) || d1.equals(d2)).toBe(false);
@@ -659,7 +662,7 @@ describe('streaming route', () => {
 		expect(r.data.replace(/\r\n/g, '')).not.toMatch(/\n/);
 		const ev = events(r.data);
 		expect(ev.length).toBe(3);
-		expect(ev[0].candidates[0].content.parts).toEqual([{ text: 'Here is your image.' }]);
+		expect(ev[0].candidates[0].content.parts).toEqual([{ text: 'Here is your image.', thoughtSignature: expect.any(String) }]);
 		const img = ev[1].candidates[0].content.parts[0].inlineData;
 		expect(img.mimeType).toBe('image/png');
 		expect(readPng(Buffer.from(img.data, 'base64')).width).toBe(1344);
@@ -678,7 +681,7 @@ describe('streaming route', () => {
 		const ev = events((await stream('[emu:thoughts] p')).data);
 		expect(ev).toHaveLength(6);
 		expect(ev[1].candidates[0].content.parts[0].thought).toBe(true);
-		expect(ev[4].candidates[0].content.parts[0].thoughtSignature).toBe('sig');
+		expect(verifySignature(ev[4].candidates[0].content.parts[0].thoughtSignature)).toMatchObject({ kind: 'image' });
 		const sn = events((await stream('[emu:snake] p')).data);
 		expect(sn[1].candidates[0].content.parts[0].inline_data.mime_type).toBe('image/png');
 		expect(sn[sn.length - 1].usage_metadata).toBeDefined();

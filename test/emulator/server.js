@@ -14,6 +14,8 @@ const images = require('./images');
 const scenarios = require('./scenarios');
 const chat = require('./chat-scenarios');
 const hostile = require('./hostile');
+const conversation = require('./conversation');
+const agent = require('./agent');
 
 const DEFAULT_API_KEY = 'sk-emulator';
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
@@ -986,6 +988,13 @@ class Emulator {
 		if (!checked) return;
 		const { a, d, identity } = checked;
 		if (d.echoKeyAt !== undefined) return this._echoKey(req, res, rec, d.echoKeyAt);
+		// Multi-turn requests: the signatures the emulator issued must come back on the parts they were issued for.
+		const turns = conversation.inspectNative(rec.body, a.images);
+		rec.conversation = turns.record;
+		if (turns.error) {
+			rec.outcome = 'invalid';
+			return this._send(res, rec, scenarios.googleError(400, 'INVALID_ARGUMENT', turns.error), {});
+		}
 		const r = await this._runFaults(res, rec, d, identity, ctx, route.kind);
 		if (r.handled) return;
 
@@ -999,7 +1008,7 @@ class Emulator {
 			googleSearch: (a.asked.tools || []).includes('googleSearch') || (a.asked.tools || []).includes('google_search'),
 			responseId: scenarios.responseId(),
 		});
-		let answer = hostile.modifyNative(scenarios.buildNativeAnswer(rec.scenario, ctx), d, a.promptText);
+		let answer = conversation.signNative(hostile.modifyNative(scenarios.buildNativeAnswer(rec.scenario, ctx), d, a.promptText), rec, route.model);
 		if (d.echoTextAt !== undefined) answer = hostile.echoTextNative(scenarios.buildNativeAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
 		const h = this._hostile(d, r);
 		if (!stream) {
@@ -1013,6 +1022,9 @@ class Emulator {
 
 	// POST /v1/chat/completions: the same order as the native route (see README), OpenAI-style 400s.
 	async _chat(req, res, rec, raw, ctx) {
+		// An AI Agent's chat model (tools offered or tool results sent): agent.js answers.
+		const agentRequest = agent.agentBody(raw);
+		if (agentRequest) return agent.answer(this, res, rec, agentRequest);
 		const checked = this._checkRequest(req, res, rec, raw, ctx, {
 			analyse: (body) => {
 				const analysed = analyseChat(body);
