@@ -170,6 +170,12 @@ describe('chat model for the AI Agent', () => {
 		expect(last().agent.toolResults[0]).toContain('Made a PNG image');
 	});
 
+	test("prefers the tool's imageUrl field to other links in its result", async () => {
+		const result = [{ echoed: { webhookUrl: 'http://127.0.0.1:5678/webhook/x' }, imageUrl: 'http://127.0.0.1:5678/rest/binary-data/signed?token=t' }];
+		const r = await ask([{ role: 'user', content: 'Draw' }, { role: 'tool', tool_call_id: 'x', content: JSON.stringify(result) }]);
+		expect(r.data.choices[0].message.content).toBe('Here is your image:\n\n![image](http://127.0.0.1:5678/rest/binary-data/signed?token=t)');
+	});
+
 	test('without a link in the tool result it says so and quotes the result', async () => {
 		const r = await ask([
 			{ role: 'user', content: 'Draw' },

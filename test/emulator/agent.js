@@ -5,8 +5,8 @@
 //     (or `[agent:tool=<name>]` in the user's message); its arguments are filled from the tool's JSON schema:
 //     a property whose name contains "prompt" gets the user's message (agent directives removed), the others
 //     their schema default, first enum value, "" / 1 / false; `[agent:args={...}]` sets any of them.
-//   - Otherwise it answers with text that shows the first http(s) link of the tool's result as a markdown image,
-//     or says there was no link and quotes the result.
+//   - Otherwise it answers with text that shows the tool's link as a markdown image (an `imageUrl` field of a JSON
+//     result, else the first http(s) link in it), or says there was no link and quotes the result.
 // Streamed (`stream: true`: chat.completion.chunk events with delta.tool_calls, then [DONE]) or not. What it was
 // offered, what it called and what it got back are recorded on `rec.agent`.
 
@@ -74,11 +74,27 @@ function decide(body) {
 		return { ...seen, toolCalls: [call] };
 	}
 	const joined = toolResults.join('\n');
-	const link = LINK_RE.exec(joined);
-	const content = link
-		? `Here is your image:\n\n![image](${link[0]})`
-		: `The tool made no link to show. It said: ${joined.slice(0, 500)}`;
-	return { ...seen, content, link: link ? link[0] : null };
+	const link = toolResults.map(imageUrlIn).find(Boolean) || (LINK_RE.exec(joined) || [])[0];
+	const content = link ? `Here is your image:\n\n![image](${link})` : `The tool made no link to show. It said: ${joined.slice(0, 500)}`;
+	return { ...seen, content, link: link || null };
+}
+
+/** The first `imageUrl` string in a JSON tool result (the tool's own field), else undefined. */
+function imageUrlIn(result) {
+	let parsed;
+	try {
+		parsed = JSON.parse(result);
+	} catch {
+		return undefined;
+	}
+	const stack = [parsed];
+	while (stack.length) {
+		const value = stack.shift();
+		if (!value || typeof value !== 'object') continue;
+		if (typeof value.imageUrl === 'string' && LINK_RE.test(value.imageUrl)) return value.imageUrl;
+		stack.push(...Object.values(value));
+	}
+	return undefined;
 }
 
 const usage = { prompt_tokens: 42, completion_tokens: 12, total_tokens: 54 };
