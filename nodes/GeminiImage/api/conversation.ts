@@ -116,7 +116,7 @@ export function readConversation(json: unknown, binary: Record<string, unknown> 
 		if (role !== expected) return broken(`turn ${t + 1} should come from the ${expected}, not ${JSON.stringify(role)}`);
 		const parts = isObject(value) && Array.isArray(value.parts) ? value.parts.map(readPart) : [];
 		if (!parts.length || parts.some((p) => !p)) return broken(`turn ${t + 1} has no parts or a part that is neither text nor image`);
-		turns.push({ role, parts: parts as ConversationPart[] });
+		turns.push({ role: expected, parts: parts as ConversationPart[] });
 	}
 	if (turns[turns.length - 1].role !== 'model') return broken('it does not end with an answer of the model');
 	if (!turns[turns.length - 1].parts.some(isImagePart)) return broken('the last answer of the model has no image');
