@@ -146,7 +146,7 @@ describe('planHistory', () => {
 describe('historyContents', () => {
 	it('writes turns as Gemini contents with every signature on its own part, and the summary first', () => {
 		const c = read(conversationOf(2));
-		const contents = historyContents({ turns: c.turns, earlierPrompts: ['older prompt'] }, (field, i) => `<${field}#${i}>`);
+		const contents = historyContents({ turns: c.turns, earlierPrompts: ['older prompt'] }, (part, i) => ({ mimeType: part.mimeType, data: `<${part.image}#${i}>` }));
 		expect(contents).toEqual([
 			{ role: 'user', parts: [{ text: summaryText(['older prompt']) }, { text: 'prompt 1' }] },
 			{
@@ -172,7 +172,7 @@ describe('historyContents', () => {
 			{ role: 'user', parts: [{ text: 'p' }] },
 			{ role: 'model', parts: [{ image: 'data', mimeType: 'image/jpeg' }] },
 		];
-		expect(historyContents({ turns, earlierPrompts: [] }, () => 'B64')).toEqual([
+		expect(historyContents({ turns, earlierPrompts: [] }, (part) => ({ mimeType: part.mimeType, data: 'B64' }))).toEqual([
 			{ role: 'user', parts: [{ text: 'p' }] },
 			{ role: 'model', parts: [{ inlineData: { mimeType: 'image/jpeg', data: 'B64' } }] },
 		]);

@@ -218,17 +218,18 @@ type Json = Record<string, unknown>;
 
 /**
  * The earlier turns as Gemini `contents` (camelCase, as the gateway wants): text and images with their
- * thought signatures on the same part, verbatim. `encodeImage(field, index)` writes an image's data
- * (index: its place among the request's images).
+ * thought signatures on the same part, verbatim. `inlineData(part, index)` gives an image's `{mimeType,
+ * data}` (index: its place among the request's images, in turn order).
  */
-export function historyContents(plan: Pick<HistoryPlan, 'turns' | 'earlierPrompts'>, encodeImage: (field: string, index: number) => string): Json[] {
+export function historyContents(
+	plan: Pick<HistoryPlan, 'turns' | 'earlierPrompts'>,
+	inlineData: (part: ImagePart, index: number) => { mimeType: string; data: string },
+): Json[] {
 	let imageIndex = 0;
 	const summary = summaryText(plan.earlierPrompts);
 	return plan.turns.map((turn, t) => {
 		const parts: Json[] = turn.parts.map((part) => {
-			const out: Json = isImagePart(part)
-				? { inlineData: { mimeType: part.mimeType, data: encodeImage(part.image, imageIndex++) } }
-				: { text: part.text };
+			const out: Json = isImagePart(part) ? { inlineData: inlineData(part, imageIndex++) } : { text: part.text };
 			if (part.thoughtSignature) out.thoughtSignature = part.thoughtSignature;
 			return out;
 		});
