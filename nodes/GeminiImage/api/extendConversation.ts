@@ -6,10 +6,9 @@
  */
 import type { Conversation, ConversationPart, ConversationTurn } from './conversation';
 import { CONVERSATION_FORMAT, CONVERSATION_VERSION, isImagePart } from './conversation';
-import type { GenerationResult } from './types';
+import type { AnswerPart, GenerationResult } from './types';
 
-/** One part of the model's answer, in answer order (drafts left out); an image by its index in result.images. */
-export type AnswerPart = { text: string; thoughtSignature?: string } | { image: number; thoughtSignature?: string };
+export type { AnswerPart } from './types';
 
 /** Where an output binary field's image comes from: a binary field of the input item, or a new image. */
 export interface BinarySource {

@@ -4,7 +4,9 @@
  */
 import { sniffImage } from '../helpers/imageInfo';
 import { describeBytes } from '../helpers/inputImages';
+import { addImagePart, addTextPart } from './answerParts';
 import { blobIndex } from './blobs';
+import { historyContents, isImagePart } from './conversation';
 import { ANSWER_LIMITS } from './limits';
 import type { GenerationInput, GenerationResult, GroundingSource, InputImage, OutputImage } from './types';
 
@@ -21,11 +23,18 @@ export function nativePath(model: string, streaming = false): string {
 
 /** camelCase keys only: CometAPI's gateway rebuilds the body and drops some snake_case keys. */
 export function buildNativeRequest(input: GenerationInput, encode: ImageEncoder = inlineBase64): Json {
+	// A conversation's earlier turns come first, with their images (the first ones of input.images).
+	const history = input.history;
+	const contents = history
+		? historyContents(history, (part, index) => ({ mimeType: input.images[index]?.mimeType ?? part.mimeType, data: encode(input.images[index], index) }))
+		: [];
+	const historyImages = history ? history.turns.flatMap((turn) => turn.parts.filter(isImagePart)).length : 0;
 	const parts: Json[] = [{ text: input.prompt }];
 	input.images.forEach((image, index) => {
-		parts.push({ inlineData: { mimeType: image.mimeType, data: encode(image, index) } });
+		if (index >= historyImages) parts.push({ inlineData: { mimeType: image.mimeType, data: encode(image, index) } });
 	});
-	const body: Json = { contents: [{ role: 'user', parts }] };
+	contents.push({ role: 'user', parts });
+	const body: Json = { contents };
 
 	if (input.systemInstruction) body.systemInstruction = { parts: [{ text: input.systemInstruction }] };
 
@@ -98,12 +107,15 @@ export function mergeNativeResponse(
 	notBase64 = new Set<number>(),
 ): GenerationResult {
 	const texts: string[] = [];
+	// Parts from earlier events of a stream: a text piece may continue the last one (answerParts.ts).
+	const streamedBefore = result.parts?.length ?? 0;
 	for (const candidate of asArray(field(response, 'candidates'))) {
 		const content = field(candidate, 'content');
 		for (const part of asArray(field(content, 'parts'))) {
 			if (!part || typeof part !== 'object') continue;
 			const inline = field(part, 'inlineData');
 			const isThought = field(part, 'thought') === true;
+			const signature = field<string>(part, 'thoughtSignature');
 			if (inline) {
 				if (isThought) {
 					result.draftImagesSkipped++;
@@ -111,12 +123,15 @@ export function mergeNativeResponse(
 				}
 				const label = field<string>(inline, 'mimeType');
 				const read = readInlineImage(field(inline, 'data'), label, blobs, notBase64);
-				if ('image' in read) result.images.push(read.image);
-				else (result.undecodableImages ??= []).push({ labelledMimeType: label, problem: read.problem });
+				if ('image' in read) {
+					result.images.push(read.image);
+					addImagePart(result, signature);
+				} else (result.undecodableImages ??= []).push({ labelledMimeType: label, problem: read.problem });
 				continue;
 			}
 			const text = field<string>(part, 'text');
 			if (typeof text === 'string' && !isThought && text.trim()) texts.push(text);
+			if (typeof text === 'string' && !isThought && (text || signature)) addTextPart(result, text, signature, streamedBefore);
 		}
 		result.finishReason = field<string>(candidate, 'finishReason') ?? result.finishReason;
 		result.finishMessage = field<string>(candidate, 'finishMessage') ?? result.finishMessage;

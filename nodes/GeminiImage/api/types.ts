@@ -1,4 +1,5 @@
 /** Route-independent shapes: what the operations ask for and what a response yields. */
+import type { ConversationTurn } from './conversation';
 
 export interface InputImage {
 	/** The raw bytes; base64 is produced once, when the request body is built. */
@@ -23,7 +24,15 @@ export interface GenerationInput {
 	seed?: number;
 	safetySettings?: Array<{ category: string; threshold: string }>;
 	googleSearch?: boolean;
+	/**
+	 * Earlier turns of a conversation (Refine Image), sent before the prompt. Their images are the first
+	 * images of `images`, in the order the turns hold them; the images after those go with the prompt.
+	 */
+	history?: { turns: ConversationTurn[]; earlierPrompts: string[] };
 }
+
+/** One part of the model's answer, in answer order (drafts left out); an image by its index in `images`. */
+export type AnswerPart = { text: string; thoughtSignature?: string } | { image: number; thoughtSignature?: string };
 
 export interface OutputImage {
 	data: Buffer;
@@ -73,4 +82,6 @@ export interface GenerationResult {
 	undecodableImages?: UndecodableImage[];
 	/** The text went past ANSWER_LIMITS.maxTextChars and was cut. */
 	textCut?: boolean;
+	/** The answer's parts with their thought signatures (native route only), to continue the conversation. */
+	parts?: AnswerPart[];
 }
