@@ -6,6 +6,7 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 
 import { retiredOn } from '../api/models';
 import type { GenerationResult } from '../api/types';
+import { LIMITS } from './limits';
 
 export class RunNotes {
 	private drafts = 0;
@@ -13,6 +14,13 @@ export class RunNotes {
 	private relabelled = new Map<string, number>();
 
 	private retired = new Set<string>();
+
+	/** Refine Image: items whose oldest turns were left out, and how many turns. */
+	private trims: Array<[number, number]> = [];
+
+	trimmed(itemIndex: number, droppedTurns: number): void {
+		this.trims.push([itemIndex, droppedTurns]);
+	}
 
 	add(result: GenerationResult, model: string): void {
 		this.drafts += result.draftImagesSkipped;
@@ -38,6 +46,15 @@ export class RunNotes {
 			const [real, label] = what.split(' labelled ');
 			hints.push({
 				message: `The API labelled ${plural(count, real.replace('image/', '').toUpperCase() + ' image')} as ${label}: they are output as ${real}, with a matching file extension`,
+				type: 'info',
+				location: 'outputPane',
+			});
+		}
+		if (this.trims.length) {
+			const [first, turns] = this.trims[0];
+			const others = this.trims.length > 1 ? ` (and ${plural(this.trims.length - 1, 'other item')})` : '';
+			hints.push({
+				message: `Refine Image left out the oldest ${turns} turns of item ${first}'s conversation${others} to stay within Max Input Size and ${LIMITS.maxInputImages} images per request; their prompts were sent as a short summary`,
 				type: 'info',
 				location: 'outputPane',
 			});

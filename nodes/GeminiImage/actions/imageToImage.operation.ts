@@ -3,15 +3,28 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveInputFields } from './binaryInput';
 import { LIMITS } from './limits';
-import { readInputSources } from './parameters';
+import { nodeVersion, readInputSources } from './parameters';
 import type { ItemPlan } from './plan';
 import { planCommon } from './plan';
+import { readToolImageUrls } from './toolParameters';
+import { isToolRun } from './toolRun';
 
 /** Image to Image: the common checks, then its input images (parameters: v1.properties.ts, v2.properties.ts). */
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const item = planCommon(ctx, itemIndex);
 	const sources = readInputSources(ctx, itemIndex);
 	const input = ctx.getInputData()[itemIndex];
+	if (nodeVersion(ctx) >= 2 && isToolRun(ctx)) {
+		// An agent cannot hand a tool a file: only links (the AI model's, or the ones set in the node).
+		const urls = readToolImageUrls(ctx, itemIndex);
+		Object.assign(sources, { fields: '', urls: urls.length ? urls : sources.urls, fieldsLabel: 'Image URLs', urlsLabel: 'Image URLs' });
+		if (!sources.urls.length) {
+			throw new NodeOperationError(ctx.getNode(), `Image to Image as a tool needs the links of the images to edit [item ${itemIndex}]`, {
+				itemIndex,
+				description: 'Let the AI model fill Image URLs (the default), or set links there.',
+			});
+		}
+	}
 	const { refs, missing, invalid } = resolveInputFields(sources.fields, input);
 	const fail = (message: string, description: string) =>
 		new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });

@@ -72,6 +72,26 @@ export const imageUrlsOption: INodeProperties = {
 	displayOptions: { show: { '/operation': ['imageToImage'] } },
 };
 
+export const conversationNode: INodeProperties = {
+	displayName: 'Conversation From Node',
+	name: 'conversationNode',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. Current Image',
+	description:
+		'Refine Image: the name of the node whose output item holds the conversation, when a node in between replaced the item (a Form page or Wait node of a review loop). That node must pass on the Gemini Image output unchanged, e.g. the Gemini Image node itself or a No Operation node after it. Empty: the input item.',
+	displayOptions: { show: { '/operation': ['refineImage'] } },
+};
+
+export const imageLink: INodeProperties = {
+	displayName: 'Add Image Link',
+	name: 'imageLink',
+	type: 'boolean',
+	default: false,
+	description:
+		"Whether to add imageUrl, a link to the stored image that opens without logging in for one day, to show it in a form, a chat or an email, or to send it by URL. Anyone with the link can open the image. Needs n8n 1.90 or later and binary data that is not kept in memory. As an AI Agent's tool the node always adds it.",
+};
+
 export const includeInputFields: INodeProperties = {
 	displayName: 'Include Input Fields',
 	name: 'includeInputFields',
@@ -87,8 +107,8 @@ export const maxInputMb: INodeProperties = {
 	type: 'number',
 	default: 20,
 	typeOptions: { minValue: 1, maxValue: 100 },
-	description: `Largest total size of the input images of one item (default ${LIMITS.defaultMaxInputMb}). CometAPI does not publish its limit; 20 MB is safe. Raise it only if your gateway accepts more.`,
-	displayOptions: { show: { '/operation': ['imageToImage'] } },
+	description: `Largest total size of the input images of one item (default ${LIMITS.defaultMaxInputMb}), the earlier images of a conversation included (Refine Image leaves out the oldest turns to stay within it). CometAPI does not publish its limit; 20 MB is safe. Raise it only if your gateway accepts more.`,
+	displayOptions: { show: { '/operation': ['imageToImage', 'refineImage'] } },
 };
 
 export const maxRetries: INodeProperties = {

@@ -8,6 +8,8 @@ import { DEFAULT_RETRY_POLICY } from '../api/retry';
 import type { GenerationInput } from '../api/types';
 import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
 import { nodeVersion, parseUrlList, readOptionValues } from './parameters';
+import { readToolChoices } from './toolParameters';
+import { isToolRun } from './toolRun';
 
 export { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
 export { parseUrlList } from './parameters';
@@ -19,8 +21,10 @@ export interface ItemSettings {
 	numberOfImages: number;
 	imageUrls: string[];
 	binaryPropertyOutput: string;
-	/** Version 2: output items keep the input item's fields (default); version 1 never did. */
+	/** Version 2: output items keep the input item's fields (default); version 1 never did. Never in a tool run. */
 	includeInputFields: boolean;
+	/** Version 2: add imageUrl, n8n's signed link to the stored image (Add Image Link; always as a tool). */
+	imageLink: boolean;
 	maxInputBytes: number;
 	timeoutMs: number;
 	retry: RetryPolicy;
@@ -34,7 +38,10 @@ export interface ReadOptions {
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: string): ReadOptions {
-	const options = readOptionValues(ctx, itemIndex);
+	// Version 2 as a tool: what the AI model chose (aspect ratio, size, number of images) wins over the options.
+	const version2 = nodeVersion(ctx) >= 2;
+	const tool = version2 && isToolRun(ctx);
+	const options = { ...readOptionValues(ctx, itemIndex), ...(tool ? readToolChoices(ctx, itemIndex) : {}) };
 	const generation: Partial<GenerationInput> = {};
 
 	const aspectRatio = String(options.aspectRatio ?? '').trim();
@@ -102,7 +109,8 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 			numberOfImages,
 			imageUrls: parseUrlList(options.imageUrls),
 			binaryPropertyOutput,
-			includeInputFields: nodeVersion(ctx) >= 2 && options.includeInputFields !== false,
+			includeInputFields: version2 && !tool && options.includeInputFields !== false,
+			imageLink: tool || (version2 && options.imageLink === true),
 			maxInputBytes: Math.round((maxInputMb > 0 ? maxInputMb : LIMITS.defaultMaxInputMb) * 1024 * 1024),
 			timeoutMs: Math.round((timeoutSeconds > 0 ? timeoutSeconds : LIMITS.defaultTimeoutSeconds) * 1000),
 			retry: { ...DEFAULT_RETRY_POLICY, maxRetries: clamp(Math.floor(maxRetries) || 0, 0, 10) },

@@ -1,5 +1,5 @@
 /** What one item asks for, read and checked before any request is sent. */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { GenerationInput } from '../api/types';
@@ -14,10 +14,15 @@ export interface ItemPlan {
 	/** Image to Image: the item's binary fields, or binary objects given by expression, in order. */
 	inputs: InputRef[];
 	settings: ItemSettings;
+	/** Refine Image: how many of the oldest turns were left out to stay within the limits (for a hint). */
+	droppedTurns?: number;
+	/** Refine Image: the item holding the conversation, when it is another node's (Conversation From Node). */
+	conversationItem?: INodeExecutionData;
 }
 
-export function planCommon(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
-	const model = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
+/** `defaultModel`: the model to use when the Model parameter is empty (Refine Image: the conversation's). */
+export function planCommon(ctx: IExecuteFunctions, itemIndex: number, defaultModel = ''): ItemPlan {
+	const model = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim() || defaultModel;
 	if (!model) {
 		throw new NodeOperationError(ctx.getNode(), `Model is empty [item ${itemIndex}]`, {
 			itemIndex,

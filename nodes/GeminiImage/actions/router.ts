@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { InputImage } from '../api/types';
 import { runPool } from '../helpers/pool';
 import { getConnection } from '../transport';
+import { addConversation, addImageLinks, asToolItems } from './conversationOutput';
 import { generateImages } from './generate';
 import { RunNotes } from './hints';
 import * as imageToImage from './imageToImage.operation';
@@ -17,10 +18,13 @@ import { asNodeError, errorItem, listModelsInError } from './itemErrors';
 import { loadInputImages } from './loadInputImages';
 import { readConcurrency } from './options';
 import { numberItemImages, toOutputItems } from './output';
+import { nodeVersion } from './parameters';
 import type { ItemPlan } from './plan';
+import * as refineImage from './refineImage.operation';
 import * as textToImage from './textToImage.operation';
+import { isToolRun } from './toolRun';
 
-const operations = { textToImage, imageToImage };
+const operations = { textToImage, imageToImage, refineImage };
 type Operation = keyof typeof operations;
 
 /** One item's state while its requests run: images loaded once and shared by its requests. */
@@ -53,6 +57,12 @@ function notePartial(run: ItemRun, made: number, continueOnFail: boolean): void 
 
 function checkOperation(ctx: IExecuteFunctions): Operation {
 	const operation = ctx.getNodeParameter('operation', 0) as string;
+	if (operation === 'refineImage' && nodeVersion(ctx) < 2) {
+		throw new NodeOperationError(ctx.getNode(), 'Refine Image needs node version 2 [item 0]', {
+			itemIndex: 0,
+			description: 'Add a new Gemini Image node (version 2) for Refine Image; version 1 nodes have Text to Image and Image to Image.',
+		});
+	}
 	if (operation in operations) return operation as Operation;
 	// n8n offers "Custom API Call" on some versions' Operation lists; this node has no such operation.
 	throw new NodeOperationError(ctx.getNode(), `The operation "${operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation}" is not available in this node [item 0]`, {
@@ -66,6 +76,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const items = this.getInputData();
 	const operation = checkOperation(this);
 	const continueOnFail = this.continueOnFail();
+	// Version 2 keeps the conversation on its items; as an AI Agent's tool it answers with a summary and a link.
+	const version2 = nodeVersion(this) >= 2;
+	const tool = version2 && isToolRun(this);
 	const runs: Array<ItemRun | NodeError> = new Array(items.length);
 	const notes = new RunNotes();
 
@@ -74,6 +87,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		try {
 			const plan = operations[operation].plan(this, i);
 			runs[i] = { plan, pending: plan.settings.numberOfImages, outputs: [], failed: 0 };
+			if (plan.droppedTurns) notes.trimmed(i, plan.droppedTurns);
 		} catch (error) {
 			runs[i] = asNodeError(this, error, i);
 			if (!continueOnFail) throw runs[i];
@@ -102,7 +116,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				const result = await generateImages(this, connection, input, plan.settings, plan.itemIndex);
 				notes.add(result, plan.input.model);
 				const inputJson = plan.settings.includeInputFields ? items[plan.itemIndex].json : undefined;
-				run.outputs[request] = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput, inputJson);
+				const outputs = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput, inputJson);
+				if (version2 && !tool) addConversation(outputs, result, plan, plan.conversationItem ?? items[plan.itemIndex]);
+				run.outputs[request] = outputs;
 			} catch (error) {
 				run.error ??= asNodeError(this, error, plan.itemIndex);
 				run.failed++;
@@ -125,10 +141,17 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		if ('plan' in run) notePartial(run, made.length, continueOnFail);
 		const error = 'plan' in run ? run.error : run;
 		if (error && !continueOnFail) throw error;
-		if ('plan' in run) output.push(...numberItemImages(made, i, run.plan.settings.binaryPropertyOutput));
+		if ('plan' in run) {
+			const { binaryPropertyOutput, imageLink } = run.plan.settings;
+			const itemOutputs = numberItemImages(made, i, binaryPropertyOutput);
+			if (tool) asToolItems(this, itemOutputs, binaryPropertyOutput);
+			else if (imageLink) addImageLinks(this, itemOutputs, binaryPropertyOutput);
+			output.push(...itemOutputs);
+		}
 		if (error) output.push(errorItem(error, i));
 	}
 	const hints = notes.hints();
-	if (hints.length) this.addExecutionHints(...hints);
+	// n8n 1.85's context for tools has no addExecutionHints.
+	if (hints.length && typeof this.addExecutionHints === 'function') this.addExecutionHints(...hints);
 	return [output];
 }

@@ -13,7 +13,21 @@ import { modelProperty, onVersions } from './shared.properties';
 const V2 = [2];
 const imageToImage = { operation: ['imageToImage'] };
 
-export const v2Model = onVersions(V2, modelProperty(DEFAULT_MODEL, 'gemini-3-pro-image'));
+export const v2Model = onVersions(V2, {
+	...modelProperty(DEFAULT_MODEL, 'gemini-3-pro-image'),
+	displayOptions: { hide: { operation: ['refineImage'] } },
+});
+
+/** Refine Image: empty means the model that made the image (a model can only continue its own conversations). */
+export const v2RefineModel = onVersions(V2, {
+	...modelProperty(DEFAULT_MODEL, 'gemini-3-pro-image'),
+	default: { mode: 'id', value: '' },
+	required: false,
+	description: `The Gemini image model. Leave it empty for the one that made the image: a model can only continue its own conversations (as a tool, with an image link: ${DEFAULT_MODEL}).`,
+	displayOptions: { show: { operation: ['refineImage'] } },
+});
+
+const notInTool = { hide: { '@tool': [true] } };
 
 export const v2Properties: INodeProperties[] = [
 	onVersions(V2, {
@@ -39,7 +53,7 @@ export const v2Properties: INodeProperties[] = [
 				description: 'The data fields first, then the URLs',
 			},
 		],
-		displayOptions: { show: imageToImage },
+		displayOptions: { show: imageToImage, ...notInTool },
 	}),
 	onVersions(V2, {
 		displayName: 'Input Data Field Name(s)',
@@ -50,7 +64,7 @@ export const v2Properties: INodeProperties[] = [
 		placeholder: 'e.g. data, logo, background',
 		hint: 'Field names separated by commas, or an expression that gives a binary object',
 		description: `Each field is sent as one input image, in this order (at most ${LIMITS.maxInputImages} images in all). An expression like {{ $('Node').item.binary.data }} works too.`,
-		displayOptions: { show: { ...imageToImage, inputImages: ['binary', 'both'] } },
+		displayOptions: { show: { ...imageToImage, inputImages: ['binary', 'both'] }, ...notInTool },
 	}),
 	onVersions(V2, {
 		displayName: 'Image URLs',
@@ -62,7 +76,7 @@ export const v2Properties: INodeProperties[] = [
 		placeholder: 'e.g. https://example.com/cat.png',
 		description:
 			'One URL per line, or separated by commas. Downloaded without your CometAPI key, checked like any input image, and sent after the data fields.',
-		displayOptions: { show: { ...imageToImage, inputImages: ['url', 'both'] } },
+		displayOptions: { show: { ...imageToImage, inputImages: ['url', 'both'] }, ...notInTool },
 	}),
 	onVersions(V2, {
 		displayName: 'Options',
@@ -72,7 +86,9 @@ export const v2Properties: INodeProperties[] = [
 		default: {},
 		options: [
 			o.aspectRatio,
+			o.conversationNode,
 			o.googleSearch,
+			o.imageLink,
 			o.imageSize,
 			o.includeInputFields,
 			o.numberOfImages,
