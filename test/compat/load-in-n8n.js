@@ -54,15 +54,21 @@ async function main() {
 	// the `@version` display options must give version 1 its parameters and version 2 its own.
 	const { NodeHelpers } = workflow;
 	const description = Object.values(loader.nodeTypes)[0].type.description;
-	const parametersOf = (typeVersion, nodeValues) => {
+	// The AI-tool variant n8n makes of a usableAsTool node is the same description named "…Tool" (`@tool`).
+	const toolDescription = { ...description, name: `${description.name}Tool` };
+	const parametersOf = (typeVersion, nodeValues, nodeTypeDescription = description) => {
 		// n8n-workflow before 1.9x took (…, node, onlySimpleTypes); later ones (…, node, nodeTypeDescription)
 		const newSignature = /nodeTypeDescription/.test(NodeHelpers.getNodeParameters.toString().slice(0, 200));
-		const extra = newSignature ? [description] : [false];
+		const extra = newSignature ? [nodeTypeDescription] : [false];
 		return NodeHelpers.getNodeParameters(description.properties, nodeValues, true, false, { typeVersion, parameters: {} }, ...extra);
 	};
 	out.parameters = {};
 	for (const version of [1, 2]) {
-		for (const operation of ['textToImage', 'imageToImage']) out.parameters[`v${version} ${operation}`] = parametersOf(version, { operation });
+		for (const operation of ['textToImage', 'imageToImage', 'refineImage']) {
+			if (version === 1 && operation === 'refineImage') continue;
+			out.parameters[`v${version} ${operation}`] = parametersOf(version, { operation });
+			out.parameters[`v${version} ${operation} tool`] = parametersOf(version, { operation }, toolDescription);
+		}
 	}
 	return out;
 }

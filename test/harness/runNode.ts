@@ -24,10 +24,11 @@ import {
 	NODE_NAME,
 	nodeTypes,
 	TestCredentialsHelper,
+	TOOL_NODE_TYPE,
 } from './runtime';
 
 export type { BinaryMode, TestCredentials } from './runtime';
-export { disposeHarness, NODE_TYPE } from './runtime';
+export { binaryDataService, disposeHarness, NODE_TYPE } from './runtime';
 
 export interface InputBinary {
 	data: Buffer;
@@ -61,6 +62,11 @@ export interface RunOptions {
 	binaryMode?: BinaryMode;
 	/** Handed to ExecuteContext: what getExecutionCancelSignal() returns. */
 	abortSignal?: AbortSignal;
+	/**
+	 * Run the node's AI-tool variant (type "…geminiImageTool") the way n8n's engine runs an AI Agent's tool:
+	 * the tool's arguments are the input item's JSON, where $fromAI() reads them.
+	 */
+	tool?: boolean;
 }
 
 export interface OutputBinary {
@@ -153,6 +159,7 @@ export async function runNode(opts: RunOptions): Promise<RunResult> {
 		const node = makeNode(opts.parameters, {
 			...(opts.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...(opts.typeVersion ? { typeVersion: opts.typeVersion } : {}),
+			...(opts.tool ? { type: TOOL_NODE_TYPE } : {}),
 		});
 		const workflow = new Workflow({
 			id: workflowId,

@@ -131,7 +131,23 @@ export async function acquireBinaryMode(mode: BinaryMode): Promise<() => void> {
 // ---------------------------------------------------------------------------------------------------------
 // Node types
 
-const nodeTypeInstances: Record<string, INodeType> = { [NODE_TYPE]: new GeminiImage() };
+/** The node's AI-tool variant, as n8n makes it at boot for a `usableAsTool` node (convertNodeToAiTool). */
+export const TOOL_NODE_TYPE = `${NODE_TYPE}Tool`;
+
+function toolVariant(node: INodeType): INodeType {
+	const description = {
+		...node.description,
+		name: `${node.description.name}Tool`,
+		displayName: `${node.description.displayName} Tool`,
+		inputs: [],
+		outputs: ['ai_tool'],
+	} as INodeType['description'];
+	delete description.usableAsTool;
+	return { description, methods: node.methods, execute: node.execute };
+}
+
+const plainNode = new GeminiImage();
+const nodeTypeInstances: Record<string, INodeType> = { [NODE_TYPE]: plainNode, [TOOL_NODE_TYPE]: toolVariant(plainNode) };
 
 export const nodeTypes: INodeTypes = {
 	getByName(type: string) {
