@@ -11,6 +11,9 @@
 // Both run in regular mode (server.js) and on a queue-mode worker (queue.js).
 
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
 
 const L = require('../../scripts/lib');
 const H = require('./harness');
@@ -19,8 +22,8 @@ const { CREDENTIALS } = require('./workflows');
 const GEMINI = 'n8n-nodes-cometapi.geminiImage';
 const MODEL = 'gemini-3-pro-image'; // a thinking model: the emulator signs its answers
 const OPENAI_CREDENTIAL = { id: 'e2eOpenAiCred001', name: 'Emulator as OpenAI', type: 'openAiApi' };
-const IDS = { conversation: 'e2eConversation1', agent3: 'e2eAgentToolV3xx', agent2: 'e2eAgentToolV22x' };
-const PATHS = { conversation: 'e2e-conversation', agent3: 'e2e-agent-v3', agent2: 'e2e-agent-v2' };
+const IDS = { conversation: 'e2eConversation1', loop: 'e2eReviewLoop001', agent3: 'e2eAgentToolV3xx', agent2: 'e2eAgentToolV22x' };
+const PATHS = { conversation: 'e2e-conversation', loop: 'e2e-review-loop', agent3: 'e2e-agent-v3', agent2: 'e2e-agent-v2' };
 
 let seq = 0;
 function node(name, type, typeVersion, position, parameters, extra = {}) {
@@ -38,16 +41,18 @@ const gemini = (name, position, parameters, type = GEMINI) =>
 const hash = (name, position, field, into) =>
 	node(name, 'n8n-nodes-base.crypto', 2, position, { action: 'hash', type: 'SHA256', binaryData: true, binaryPropertyName: field, dataPropertyName: into, encoding: 'hex' });
 
-function chain(names) {
-	const connections = {};
-	for (let i = 0; i + 1 < names.length; i++) connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
+function chain(names, connections = {}) {
+	for (let i = 0; i + 1 < names.length; i++) {
+		connections[names[i]] ??= { main: [[]] };
+		connections[names[i]].main[0].push({ node: names[i + 1], type: 'main', index: 0 });
+	}
 	return connections;
 }
 
-/** Webhook → Make → Refine → Refine → three Crypto nodes; answers with the last item's JSON. */
+/** Webhook → Make → Refine → Refine → n8n's Crypto node on the latest image; answers with its item's JSON. */
 function conversationWorkflow() {
 	seq = 0;
-	const names = ['Webhook', 'Make', 'Refine 1', 'Refine 2', 'Hash Latest', 'Hash Turn 2', 'Hash Turn 4'];
+	const names = ['Webhook', 'Make', 'Refine 1', 'Refine 2', 'Hash Latest'];
 	const nodes = [
 		webhook(PATHS.conversation, 'c1'),
 		gemini('Make', [250, 0], { operation: 'textToImage', prompt: '={{ $json.body.prompt }}' }),
@@ -59,10 +64,44 @@ function conversationWorkflow() {
 		}),
 		gemini('Refine 2', [750, 0], { operation: 'refineImage', prompt: "={{ $('Webhook').item.json.body.refine2 }}" }),
 		hash('Hash Latest', [1000, 0], 'data', 'shaLatest'),
-		hash('Hash Turn 2', [1250, 0], 'turn2_image1', 'shaTurn2'),
-		hash('Hash Turn 4', [1500, 0], 'turn4_image1', 'shaTurn4'),
 	];
 	return { id: IDS.conversation, name: 'e2e: make, refine, refine', nodes, connections: chain(names), settings: { executionOrder: 'v1' }, pinData: {}, active: false };
+}
+
+/**
+ * A review loop as a human would run it with a Form page, without the human: Make → Current Image (No
+ * Operation) → Review (Edit Fields replaces the item with the reviewer's changes, as a Form page does) →
+ * If there are changes → Refine Image, which takes the conversation from "Current Image" → back to Current
+ * Image. Two rounds of changes, then Done.
+ */
+function loopWorkflow() {
+	seq = 300;
+	const nodes = [
+		webhook(PATHS.loop, 'b1'),
+		gemini('Make', [250, 0], { operation: 'textToImage', prompt: '={{ $json.body.prompt }}' }),
+		node('Current Image', 'n8n-nodes-base.noOp', 1, [500, 0], {}),
+		node('Review', 'n8n-nodes-base.set', 3.4, [750, 0], {
+			mode: 'manual',
+			assignments: {
+				assignments: [{ id: 'e2e-review-changes', name: 'changes', type: 'string', value: "={{ $('Webhook').first().json.body.changes[$runIndex] ?? '' }}" }],
+			},
+			options: {},
+		}),
+		node('Changes?', 'n8n-nodes-base.if', 2.2, [1000, 0], {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [{ id: 'e2e-has-changes', leftValue: '={{ $json.changes }}', rightValue: '', operator: { type: 'string', operation: 'notEmpty', singleValue: true } }],
+				combinator: 'and',
+			},
+			options: {},
+		}),
+		gemini('Refine', [1250, -100], { operation: 'refineImage', prompt: '={{ $json.changes }}', options: { conversationNode: 'Current Image' } }),
+		node('Done', 'n8n-nodes-base.noOp', 1, [1250, 100], {}),
+	];
+	const connections = chain(['Webhook', 'Make', 'Current Image', 'Review', 'Changes?']);
+	connections['Changes?'] = { main: [[{ node: 'Refine', type: 'main', index: 0 }], [{ node: 'Done', type: 'main', index: 0 }]] };
+	connections.Refine = { main: [[{ node: 'Current Image', type: 'main', index: 0 }]] };
+	return { id: IDS.loop, name: 'e2e: review loop with a replaced item', nodes, connections, settings: { executionOrder: 'v1' }, pinData: {}, active: false };
 }
 
 /** Webhook → AI Agent (version `agentVersion`) with an OpenAI Chat Model on the emulator and this node as its tool. */
@@ -98,30 +137,66 @@ function agentWorkflow(key, agentVersion) {
 	};
 }
 
-function workflows() {
-	return [conversationWorkflow(), agentWorkflow('agent3', 3), agentWorkflow('agent2', 2.2)];
+/** The two example workflows of the README; the chat one made public, so that a test can chat with it. */
+function examples() {
+	const read = (name) => JSON.parse(fs.readFileSync(path.join(L.REPO_ROOT, 'examples', `${name}.workflow.json`), 'utf8'));
+	const chat = read('chat-agent-draws');
+	chat.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger').parameters.public = true;
+	return { chat, review: read('make-review-refine') };
 }
 
-/** The OpenAI credential of the agents' chat model: the emulator, with its key. */
+function workflows() {
+	const ex = examples();
+	return [conversationWorkflow(), loopWorkflow(), agentWorkflow('agent3', 3), agentWorkflow('agent2', 2.2), ex.chat, ex.review];
+}
+
+/** The OpenAI credentials of the chat models (the e2e agents' and the chat example's): the emulator, with its key. */
 function credentials(apiKey, emuUrl) {
-	return [{ ...OPENAI_CREDENTIAL, data: { apiKey, url: `${emuUrl}/v1` } }];
+	const data = { apiKey, url: `${emuUrl}/v1` };
+	return [
+		{ ...OPENAI_CREDENTIAL, data },
+		{ id: 'cometOpenAi0001', name: 'CometAPI (OpenAI-compatible)', type: 'openAiApi', data },
+	];
 }
 
 async function activateAll(rest) {
 	for (const id of Object.values(IDS)) await rest.activateWorkflow(id);
+	for (const wf of Object.values(examples())) await rest.activateWorkflow(wf.id);
 }
 
 const tagged = (emu, tag, route = 'native') => emu.requests.filter((r) => r.route === route && JSON.stringify(r.body || {}).includes(tag));
 
-/** The checks of one make → refine → refine run. `label` names where it ran. */
-async function checkConversation(ctx, baseUrl, label) {
+/** The last execution of a workflow, with its run data, from the editor's REST API. */
+async function lastExecution(rest, workflowId) {
+	const list = await rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=1`, undefined, { expect: 200 });
+	const body = list.json.data || list.json;
+	const [latest] = body.results || body;
+	if (!latest) throw new Error(`no execution of workflow ${workflowId}`);
+	return await rest.waitForExecution(latest.id, { timeoutMs: 30000 });
+}
+
+/** Why the last execution of a workflow failed, for a message. */
+async function lastFailure(rest, workflowId) {
+	try {
+		const ex = await lastExecution(rest, workflowId);
+		const error = ex.data.resultData.error;
+		return error ? `${ex.data.resultData.lastNodeExecuted}: ${error.message} ${error.description || ''}` : `execution ${ex.id}: ${ex.status}`;
+	} catch (e) {
+		return `(no execution details: ${e.message})`;
+	}
+}
+
+/**
+ * The checks of one make → refine → refine run, in the chain (`key` conversation) or the review loop (loop).
+ * `label` names where it ran.
+ */
+async function checkConversation(ctx, rest, baseUrl, label, key = 'conversation') {
 	const { emu } = ctx;
 	const tag = `run-${crypto.randomBytes(4).toString('hex')}`;
-	const body = { prompt: `e2e ${tag}: a fox in a café`, refine1: 'now make it night', refine2: 'add rain' };
+	const body = { prompt: `e2e ${tag}: a fox in a café`, refine1: 'now make it night', refine2: 'add rain', changes: ['now make it night', 'add rain'] };
 	emu.reset();
-	const res = await L.callWebhook(`${baseUrl}/webhook/${PATHS.conversation}`, { body });
-	H.eq(res.status, 200, `webhook status (${res.body.toString('utf8').slice(0, 300)})`);
-	const out = res.json;
+	const res = await L.callWebhook(`${baseUrl}/webhook/${PATHS[key]}`, { body });
+	if (res.status !== 200) throw new Error(`webhook status ${res.status}: ${await lastFailure(rest, IDS[key])}`);
 	const [r1, r2, r3] = tagged(emu, tag);
 	H.eq(tagged(emu, tag).length, 3, 'native requests of this run');
 	for (const r of [r1, r2, r3]) H.eq(r.status, 200, `request ${r.id} status`);
@@ -139,10 +214,16 @@ async function checkConversation(ctx, baseUrl, label) {
 	H.eq(imageOfTurn(r3, 1), sentImage(r1), "3rd request's first image vs the 1st answer's");
 	H.eq(imageOfTurn(r3, 3), sentImage(r2), "3rd request's second image vs the 2nd answer's");
 	H.eq(r3.conversation.turns[4].parts[0].text, 'add rain', 'the new prompt comes last');
-	// what n8n stored and its Crypto node read back
-	H.eq(out.shaLatest, sentImage(r3), 'the output image is the 3rd answer');
-	H.eq(out.shaTurn2, sentImage(r1), 'binary field turn2_image1 is the 1st answer');
-	H.eq(out.shaTurn4, sentImage(r2), 'binary field turn4_image1 is the 2nd answer');
+	// what n8n's Crypto node read back, and what n8n stored for each binary field of the last item
+	if (key === 'conversation') H.eq(res.json.shaLatest, sentImage(r3), 'the output image is the 3rd answer (Crypto node)');
+	const ex = await lastExecution(rest, IDS[key]);
+	const [item] = key === 'conversation' ? L.nodeItems(ex, 'Refine 2') : L.nodeItems(ex, 'Refine', { run: 1 });
+	const out = item.json;
+	const stored = (field) => L.sha256(L.readStoredBinary(ctx.home, item.binary[field], ctx.rt).bytes);
+	H.eq(Object.keys(item.binary).sort().join(','), 'data,turn2_image1,turn4_image1', 'binary fields of the last item');
+	H.eq(stored('data'), sentImage(r3), `stored ${item.binary.data.id || 'inline'}: the 3rd answer`);
+	H.eq(stored('turn2_image1'), sentImage(r1), 'binary field turn2_image1: the 1st answer');
+	H.eq(stored('turn4_image1'), sentImage(r2), 'binary field turn4_image1: the 2nd answer');
 	H.eq(out.conversation.turns.length, 6, 'turns carried on the output item');
 	const lastImage = out.conversation.turns[5].parts.find((p) => p.image);
 	H.eq(lastImage.image, 'data', 'the latest image is in the output field');
@@ -155,13 +236,13 @@ async function checkConversation(ctx, baseUrl, label) {
  * One agent run: the agent gets the link and the link serves the emulator's bytes; or, without a link
  * (memory mode), the tool's JSON says why. Returns the link.
  */
-async function checkAgent(ctx, baseUrl, key, { expectLink }) {
+async function checkAgent(ctx, rest, baseUrl, key, { expectLink }) {
 	const { emu } = ctx;
 	const tag = `agent-${crypto.randomBytes(4).toString('hex')}`;
 	const message = `e2e ${tag}: draw a lighthouse at dusk [agent:args={"aspectRatio":"16:9"}]`;
 	emu.reset();
 	const res = await L.callWebhook(`${baseUrl}/webhook/${PATHS[key]}`, { body: { message } });
-	H.eq(res.status, 200, `webhook status (${res.body.toString('utf8').slice(0, 300)})`);
+	if (res.status !== 200) throw new Error(`webhook status ${res.status}: ${await lastFailure(rest, IDS[key])}`);
 	const agentTurns = emu.requests.filter((r) => r.route === 'agent');
 	H.eq(agentTurns.length, 2, 'chat model requests (tool call, then reply)');
 	H.eq(agentTurns[0].agent.toolCalls.length, 1, 'tool calls asked for');
@@ -193,4 +274,153 @@ async function checkAgent(ctx, baseUrl, key, { expectLink }) {
 	return link;
 }
 
-module.exports = { workflows, credentials, activateAll, checkConversation, checkAgent, IDS, PATHS };
+/** A page as a browser opens it: n8n answers fetch()'s `sec-fetch-mode: cors` on form-waiting pages by polling. */
+function getPage(url) {
+	return new Promise((resolve) => {
+		const req = http.get(url, { agent: false, timeout: 3000 }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('end', () => resolve({ status: res.statusCode, html: Buffer.concat(chunks).toString('utf8') }));
+			res.on('error', (e) => resolve({ status: 0, html: String(e) }));
+		});
+		req.on('timeout', () => req.destroy(new Error('timed out')));
+		// n8n may drop the connection while it resumes the execution: try again
+		req.on('error', (e) => resolve({ status: 0, html: String(e) }));
+	});
+}
+
+async function submitForm(url, fields) {
+	const form = new FormData();
+	for (const [key, value] of Object.entries(fields)) form.append(key, value);
+	const res = await fetch(url, { method: 'POST', body: form, redirect: 'manual', signal: AbortSignal.timeout(60000) });
+	return { status: res.status, text: await res.text() };
+}
+
+/** Polls a form page until `ready(html)` (the execution has reached the page). */
+async function pageWhen(url, ready, what) {
+	const deadline = Date.now() + 60000;
+	for (;;) {
+		const t = Date.now();
+		const page = await getPage(url);
+		if (process.env.E2E_DEBUG) console.log(`    GET ${what}: ${page.status} in ${Date.now() - t} ms ${page.status ? '' : page.html}`);
+		if (page.status === 200 && ready(page.html)) return page.html;
+		if (Date.now() > deadline) throw new Error(`${what}: not there within 60 s (HTTP ${page.status}): ${page.html.slice(0, 300)}`);
+		await L.sleep(200);
+	}
+}
+
+const imgSrc = (html) => (/<img src="([^"]*)"/.exec(html) || [])[1];
+
+/**
+ * The make → review → refine example through its forms, as a person would: describe, ask for a change, accept.
+ * The review page shows the image by its signed link; the change continues the conversation.
+ */
+async function checkReviewExample(ctx, rest, baseUrl, { expectLink }) {
+	const { emu } = ctx;
+	const { review } = examples();
+	const hook = review.nodes.find((n) => n.type === 'n8n-nodes-base.formTrigger').webhookId;
+	emu.reset();
+	const start = await L.callWebhook(`${baseUrl}/form/${hook}`, { method: 'GET' });
+	H.eq(start.status, 200, 'the form page');
+	const submitted = await submitForm(`${baseUrl}/form/${hook}`, { 'field-0': 'e2e example: a fox in a café' });
+	H.eq(submitted.status, 200, `form submission (${submitted.text.slice(0, 200)})`);
+	const waiting = JSON.parse(submitted.text).formWaitingUrl;
+	H.assert(waiting, `no formWaitingUrl: ${submitted.text.slice(0, 200)}`);
+	const first = await pageWhen(waiting, (html) => /Review the image/.test(html), 'the review page');
+	const make = emu.requests.filter((r) => r.route === 'native');
+	H.eq(make.length, 1, 'requests after the first form');
+	const checkLink = async (html, rec, what) => {
+		if (!expectLink) return H.assert(!imgSrc(html), `${what}: no image link in memory mode`);
+		const src = imgSrc(html);
+		H.assert(src && /\/rest\/binary-data\/signed\?token=/.test(src), `${what}: the page shows the image by its signed link: ${src}`);
+		const got = await L.request('GET', src);
+		H.eq(L.sha256(got.body), rec.imagesSent.find((i) => i.role === 'final').sha256, `${what}: the image behind the link`);
+	};
+	await checkLink(first, make[0], 'review page 1');
+	await submitForm(waiting, { 'field-0': 'Change it', 'field-1': 'now make it night' });
+	const refined = () => emu.requests.filter((r) => r.route === 'native').length === 2;
+	const second = await pageWhen(waiting, (html) => refined() && /Review the image/.test(html) && (!expectLink || imgSrc(html) !== imgSrc(first)), 'the second review page');
+	const [r1, r2] = emu.requests.filter((r) => r.route === 'native');
+	H.assert(r2, 'no refine request');
+	H.eq(JSON.stringify(r2.conversation.signaturesReceived), JSON.stringify(r1.signaturesIssued.map((x) => x.signature)), 'the refine request carries the signatures of the first answer');
+	H.eq(r2.conversation.turns[2].parts[0].text, 'now make it night', 'the change asked for');
+	await checkLink(second, r2, 'review page 2');
+	await submitForm(waiting, { 'field-0': 'Looks good', 'field-1': '' });
+	const done = await pageWhen(waiting, (html) => /Here is your image/.test(html), 'the completion page');
+	await checkLink(done, r2, 'the completion page');
+	H.eq(emu.requests.filter((r) => r.route === 'native').length, 2, 'requests in all');
+}
+
+/** The chat example: a message in, an answer out that shows the image the agent's tool made. */
+async function checkChatExample(ctx, rest, baseUrl, { expectLink }) {
+	const { emu } = ctx;
+	const { chat } = examples();
+	const hook = chat.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger').webhookId;
+	emu.reset();
+	const res = await L.callWebhook(`${baseUrl}/webhook/${hook}/chat`, {
+		body: { action: 'sendMessage', sessionId: `e2e-${crypto.randomBytes(4).toString('hex')}`, chatInput: 'Draw a lighthouse at dusk [agent:tool=Draw_Image]' },
+	});
+	if (res.status !== 200) throw new Error(`chat status ${res.status}: ${await lastFailure(rest, chat.id)}`);
+	const reply = String(res.json.output ?? res.json.text ?? '');
+	const image = emu.requests.find((r) => r.route === 'native');
+	H.assert(image, 'the agent did not draw');
+	H.eq(emu.requests.find((r) => r.route === 'agent').agent.toolCalls[0].name, 'Draw_Image', 'the tool the agent called');
+	if (!expectLink) return H.assert(/no link/i.test(reply), `reply: ${reply}`);
+	const link = (/!\[image\]\(([^)]+)\)/.exec(reply) || [])[1];
+	H.assert(link, `the reply shows no image: ${reply}`);
+	const got = await L.request('GET', link);
+	H.eq(L.sha256(got.body), image.imagesSent.find((i) => i.role === 'final').sha256, 'the image behind the link in the chat');
+}
+
+/** The parts of the suite this file adds (`--only conversation,agent,examples`). */
+const PARTS = ['conversation', 'agent', 'examples'];
+
+/**
+ * One `n8n start` in regular mode, the line's default binary data mode: filesystem in 2.x (the agent gets a
+ * link), memory (`default`) in 1.x (the tool says why there is no link).
+ */
+async function runRegular(ctx, rest, baseUrl, wants) {
+	await activateAll(rest);
+	if (wants('conversation')) {
+		await H.test('make → refine → refine: every turn, the exact signatures, the images (regular mode)', () => checkConversation(ctx, rest, baseUrl, 'regular mode'));
+		await H.test('a review loop whose item a page replaces: Refine Image takes the conversation from "Current Image" (regular mode)', () =>
+			checkConversation(ctx, rest, baseUrl, 'regular mode, review loop', 'loop'),
+		);
+	}
+	const expectLink = ctx.rt.line !== '1';
+	if (wants('agent')) {
+		for (const [key, version] of [['agent3', 3], ['agent2', 2.2]]) {
+			const what = expectLink ? 'gets a signed link that serves the exact bytes' : 'is told why there is no link (binary data in memory)';
+			await H.test(`AI Agent ${version} with this node as its tool ${what} (regular mode)`, () => checkAgent(ctx, rest, baseUrl, key, { expectLink }));
+		}
+	}
+	if (wants('examples')) {
+		await H.test('example "a chat agent that draws": a chat message gets an answer that shows the image', () => checkChatExample(ctx, rest, baseUrl, { expectLink }));
+		await H.test('example "make, review, refine": describe, change, accept through its forms; the pages show the images', () =>
+			checkReviewExample(ctx, rest, baseUrl, { expectLink }),
+		);
+	}
+}
+
+/** Both workflows on a queue-mode worker: the links are signed there and served by main. */
+async function runQueue(ctx, rest, main, worker) {
+	await activateAll(rest);
+	const onWorker = async (what, fn) => {
+		const mark = worker.log.length;
+		await fn();
+		const m = await worker.waitForLog(/Worker started execution (\d+)/, 10000, mark);
+		await worker.waitForLog(new RegExp(`Worker finished execution ${m[1]}\\b`), 30000, mark);
+		H.assert(!/Worker started execution/.test(main.log), `${what}: the main process must not run executions itself`);
+	};
+	await H.test('queue mode: make → refine → refine runs on the worker, every turn with its exact signatures', () =>
+		onWorker('conversation', () => checkConversation(ctx, rest, main.url, 'queue mode')),
+	);
+	await H.test('queue mode: the review loop, its item replaced each round, refines the same conversation on the worker', () =>
+		onWorker('review loop', () => checkConversation(ctx, rest, main.url, 'queue mode, review loop', 'loop')),
+	);
+	await H.test('queue mode: the AI Agent and its tool run on the worker, and main serves the signed link', () =>
+		onWorker('agent', () => checkAgent(ctx, rest, main.url, 'agent3', { expectLink: true })),
+	);
+}
+
+module.exports = { workflows, credentials, activateAll, checkConversation, checkAgent, runRegular, runQueue, IDS, PATHS, PARTS };

@@ -10,6 +10,7 @@ const L = require('../../scripts/lib');
 const H = require('./harness');
 const W = require('./workflows');
 const { requestFor } = require('./modes');
+const C = require('./conversation');
 
 async function runQueue(ctx) {
 	const { emu, rt, home } = ctx;
@@ -22,7 +23,12 @@ async function runQueue(ctx) {
 	const queue = { port: redisPort };
 	const binaryMode = rt.line === '1' ? 'filesystem' : undefined;
 	const common = { rt, queue, binaryMode };
-	const workerEnv = L.n8nEnv(home, { ...common, brokerPort: await L.freePort(), extra: { QUEUE_HEALTH_CHECK_PORT: String(await L.freePort()) } });
+	// WEBHOOK_URL: the worker signs image links (the AI Agent tool's) with the main instance's address
+	const workerEnv = L.n8nEnv(home, {
+		...common,
+		brokerPort: await L.freePort(),
+		extra: { QUEUE_HEALTH_CHECK_PORT: String(await L.freePort()), WEBHOOK_URL: `http://127.0.0.1:${port}/` },
+	});
 	const mainEnv = L.n8nEnv(home, { ...common, brokerPort: await L.freePort(), port });
 	const started = Date.now();
 	const worker = L.startWorker({ env: workerEnv, logFile: path.join(H.logsDir(rt), 'queue-worker.log'), concurrency: 5 });
@@ -63,6 +69,7 @@ async function runQueue(ctx) {
 			if (storedIn === 'filesystem') H.assert(/^filesystem-v2:/.test(bin.id || ''), `binary id ${bin.id} is not filesystem-v2`);
 			H.eq(L.sha256(L.readStoredBinary(home, bin, rt).bytes), sent.sha256, `sha256 of the bytes the worker stored (${bin.id})`);
 		});
+		await C.runQueue(ctx, rest, main, worker);
 	} finally {
 		const t = Date.now();
 		await main.stop();

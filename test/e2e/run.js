@@ -11,7 +11,8 @@
 //   npm run test:e2e                           (builds first) both lines, 2.x first
 //   node test/e2e/run.js --n8n=1               one line (or N8N_LINE=1|2)
 //   node test/e2e/run.js --only stop,bulk      only these parts: filesystem, default, database, rest, faults
-//                                              (= retries, final-errors, timeout, stop, rate-limit, bulk), queue
+//                                              (= retries, final-errors, timeout, stop, rate-limit, bulk),
+//                                              conversation, agent (conversation.js), queue
 //
 // Env: E2E_SKIP_QUEUE=1 skips queue mode (no redis-server and not root). User folders:
 // ~/.cache/n8n-nodes-cometapi/homes/<clone>/e2e-n8n<line>; logs: .e2e/logs/<line>/. Prints "N passed, N failed"
@@ -31,6 +32,7 @@ const { runMode } = require('./modes');
 const { runServer } = require('./server');
 const { runQueue } = require('./queue');
 const { SCENARIOS, faultWorkflows } = require('./faults');
+const C = require('./conversation');
 
 const WORK = path.join(L.REPO_ROOT, '.e2e');
 const MODES = ['filesystem', 'default', 'database'];
@@ -42,7 +44,7 @@ const LINES = explicitLine ? [L.runtime.selectLine(args)] : ['2', '1'];
 const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : process.env.E2E_ONLY;
 const only = onlyArg ? new Set(onlyArg.split(',').flatMap((s) => (s.trim() === 'faults' ? FAULT_KEYS : [s.trim()]))) : null;
 const wants = (name) => !only || only.has(name);
-const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, 'queue'];
+const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, ...C.PARTS, 'queue'];
 for (const key of only || []) {
 	if (KNOWN.includes(key)) continue;
 	console.error(`--only: unknown part "${key}" (parts: ${KNOWN.join(', ')}; faults = all fault workflows)`);
@@ -106,6 +108,7 @@ async function setUpLine(line, shared) {
 		await L.importCredentials(env, [
 			{ ...L.CREDENTIAL, data: { apiKey: shared.apiKey, baseUrl: shared.emu.url } },
 			{ ...shared.wrongCredential, data: { apiKey: 'sk-e2e-wrong-key', baseUrl: shared.emu.url } },
+			...C.credentials(shared.apiKey, shared.emu.url),
 		]);
 		H.time('n8n import:credentials', Date.now() - t);
 		const mainWf = W.mainWorkflow({ imagesUrl: shared.imagesUrl, inputFile: path.join(L.filesDir(ctx.home), 'input-a.png') });
@@ -113,7 +116,7 @@ async function setUpLine(line, shared) {
 		const faults = faultWorkflows();
 		const faultWfs = Object.values(faults).filter((w) => w && w.nodes);
 		t = Date.now();
-		await L.importWorkflows(env, [mainWf, hookWf, ...shared.examples, ...faultWfs]);
+		await L.importWorkflows(env, [mainWf, hookWf, ...shared.examples, ...faultWfs, ...C.workflows()]);
 		H.time('n8n import:workflow', Date.now() - t);
 		Object.assign(ctx, { mainId: mainWf.id, webhookId: hookWf.id, faults });
 	});
@@ -134,8 +137,8 @@ async function runLine(line, shared) {
 			for (const m of done) H.eq(JSON.stringify(ctx.shasByMode[m]), ref, `sha256 list of ${m} vs ${done[0]}`);
 		});
 	}
-	if (wants('rest') || FAULT_KEYS.some(wants)) {
-		await H.phase('regular mode: n8n start, REST API (credential test, model list, examples, fault workflows)', () => runServer(ctx, wants));
+	if (wants('rest') || FAULT_KEYS.some(wants) || C.PARTS.some(wants)) {
+		await H.phase('regular mode: n8n start, REST API (credential test, model list, examples, fault workflows, conversations)', () => runServer(ctx, wants));
 	}
 	if (wants('queue') && process.env.E2E_SKIP_QUEUE !== '1') {
 		await H.phase('queue mode: redis + n8n worker + n8n start (webhook)', () => runQueue(ctx));

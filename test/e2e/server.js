@@ -8,6 +8,7 @@ const path = require('node:path');
 const L = require('../../scripts/lib');
 const H = require('./harness');
 const { SCENARIOS } = require('./faults');
+const C = require('./conversation');
 
 async function restChecks(ctx, rest) {
 	const { emu } = ctx;
@@ -98,6 +99,7 @@ async function runServer(ctx, wants) {
 			if (!wants(key)) continue;
 			await H.phase(`fault workflow: ${title}`, () => fn(ctx, rest, ctx.faults));
 		}
+		if (C.PARTS.some(wants)) await H.phase('conversations and the AI Agent tool (regular mode)', () => C.runRegular(ctx, rest, n8n.url, wants));
 	} finally {
 		await n8n.stop();
 	}
