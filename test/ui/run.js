@@ -263,7 +263,7 @@ async function editorTests(ctx) {
 		for (const label of ['Model', 'Prompt', 'Options', 'Request Settings']) {
 			assert(await page.getByText(label, { exact: true }).first().isVisible(), `no "${label}" in the node`);
 		}
-		eq(await editor.dropdownOptions('operation'), ['Text to Image', 'Image to Image'], 'Operation list');
+		eq(await editor.dropdownOptions('operation'), ['Text to Image', 'Image to Image', 'Refine Image'], 'Operation list');
 		const docs = await page.locator('[data-test-id="ndv"] a', { hasText: 'Docs' }).first().getAttribute('href');
 		eq(docs, 'https://github.com/cometapi/n8n-nodes-cometapi#operations', 'Docs link');
 		await page.keyboard.press('ControlOrMeta+s');
@@ -312,6 +312,15 @@ async function editorTests(ctx) {
 		eq(await editor.collectionChoices('Add Setting'), ['Concurrency', 'Max Retries', 'Timeout (Seconds)'], 'Request Settings left with OpenAI Chat');
 		const options = await editor.collectionChoices('Add Option');
 		assert(options.includes('Image Size') && options.includes('Include Input Fields') && !options.includes('Concurrency'), `Options: ${JSON.stringify(options)}`);
+	});
+
+	await test('node', 'Refine Image shows with its own settings: Conversation From Node, no input images', async () => {
+		assert(added, 'the node was not added');
+		await editor.parameter('operation').click();
+		await page.locator('.el-select-dropdown__item:visible, [role=option]:visible', { hasText: 'Refine Image' }).first().click();
+		await editor.until(async () => !(await editor.parameter('inputImages').isVisible()) && (await editor.parameter('prompt').isVisible()), 'Refine Image did not show its parameters');
+		const options = await editor.collectionChoices('Add Option');
+		assert(options.includes('Conversation From Node') && options.includes('Add Image Link'), `Options of Refine Image: ${JSON.stringify(options)}`);
 	});
 
 	const messages = CREDENTIAL_MESSAGES;
