@@ -129,7 +129,7 @@ async function main() {
 
 	const env = L.n8nEnv(HOME, { rt, brokerPort: await L.freePort(), binaryMode: 'filesystem', logLevel: 'warn' });
 	const state = readState();
-	const credential = S.credentialFor(backend);
+	const credential = S.credentialsFor(backend)[0];
 	const credHash = L.sha256(JSON.stringify(credential));
 	if (state.credential !== credHash) {
 		console.log('n8n import:credentials ...');

@@ -88,13 +88,13 @@ async function main() {
 	const env = L.n8nEnv(HOME, { rt, port, brokerPort: await L.freePort(), inherit: true, extra: userN8nEnv() });
 	// a state file without its database (folder partly deleted) means: import again
 	const state = fs.existsSync(path.join(HOME, '.n8n', 'database.sqlite')) ? readState() : {};
-	const credential = S.credentialFor(backend);
-	const credHash = L.sha256(JSON.stringify(credential));
+	const credentials = S.credentialsFor(backend);
+	const credHash = L.sha256(JSON.stringify(credentials));
 	const examples = Object.keys(S.EXAMPLES).map(S.readExample);
 	const examplesHash = L.sha256(JSON.stringify(examples));
 	if (state.credential !== credHash) {
-		step('importing the credential "CometAPI account" (n8n import:credentials)');
-		await L.importCredentials(env, [credential]);
+		step(`importing the credentials ${credentials.map((c) => `"${c.name}"`).join(', ')} (n8n import:credentials)`);
+		await L.importCredentials(env, credentials);
 		state.credential = credHash;
 		fs.writeFileSync(STATE_FILE, JSON.stringify(state));
 	}
@@ -121,7 +121,7 @@ async function main() {
 	step(`n8n ready in ${L.seconds(bootMs)} (${L.seconds(Date.now() - t0)} in all)${owner === 'created' ? '; owner account set up' : ''}`);
 
 	if (SMOKE) {
-		const ok = await smoke(rest, backend, examples);
+		const ok = await smoke(rest, backend, examples.filter(S.hasManualTrigger));
 		await n8n.stop();
 		await backend.close();
 		await L.stopAll();
@@ -129,7 +129,6 @@ async function main() {
 		process.exit(ok ? 0 : 1);
 	}
 
-	const [t2i, i2i] = examples;
 	say('');
 	say('  ┌───────────────────────────────────────────────────────────────────────');
 	say(`  │ ${rt.label} is running with ${L.PACKAGE_NAME} (node "Gemini Image (CometAPI)")`);
@@ -139,9 +138,9 @@ async function main() {
 	say(`  │ Password:    ${L.SANDBOX_OWNER.password}      (local sandbox account, 127.0.0.1 only)`);
 	say(`  │ Credential:  "${L.CREDENTIAL.name}" → ${backend.kind === 'sandbox' ? `sandbox at ${backend.baseUrl} (emulator, no key needed)` : `${backend.baseUrl} (key from COMETAPI_KEY)`}`);
 	if (backend.kind === 'sandbox') say('  │              set COMETAPI_KEY=sk-... to use the real CometAPI instead');
-	say(`  │ Examples:    ${n8n.url}/workflow/${t2i.id}   (${t2i.name})`);
-	say(`  │              ${n8n.url}/workflow/${i2i.id}   (${i2i.name})`);
-	say('  │              open one, click "Execute workflow", then the Gemini Image node\'s output → Binary');
+	examples.forEach((wf, i) => say(`  │ ${i ? '            ' : 'Examples:   '} ${n8n.url}/workflow/${wf.id}   (${wf.name})`));
+	say('  │              open one and click "Execute workflow" (or "Open chat" for the agent), then the');
+	say('  │              Gemini Image node\'s output → Binary');
 	say(`  │ Input files: ${L.filesDir(HOME)}/ (Read/Write Files from Disk can only reach this folder)`);
 	say('  │ Stop:        Ctrl-C (stops n8n and the sandbox)');
 	say('  └───────────────────────────────────────────────────────────────────────');

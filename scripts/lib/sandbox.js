@@ -14,7 +14,12 @@ const EXAMPLES_DIR = path.join(L.REPO_ROOT, 'examples');
 const EXAMPLES = {
 	textToImage: path.join(EXAMPLES_DIR, 'text-to-image.workflow.json'),
 	imageToImage: path.join(EXAMPLES_DIR, 'image-to-image.workflow.json'),
+	reviewLoop: path.join(EXAMPLES_DIR, 'make-review-refine.workflow.json'),
+	chatAgent: path.join(EXAMPLES_DIR, 'chat-agent-draws.workflow.json'),
 };
+// The chat agent example's chat model: n8n's OpenAI credential pointed at CometAPI's OpenAI-compatible route (the
+// sandbox answers it as a chat model that calls the tool).
+const OPENAI_CREDENTIAL = { id: 'cometOpenAi0001', name: 'CometAPI (OpenAI-compatible)', type: 'openAiApi' };
 
 function readExample(name) {
 	return JSON.parse(fs.readFileSync(EXAMPLES[name], 'utf8'));
@@ -69,8 +74,17 @@ async function startBackend({ onRequest, preferredPort } = {}) {
 	};
 }
 
-function credentialFor(backend) {
-	return { ...L.CREDENTIAL, data: { apiKey: backend.apiKey, baseUrl: backend.baseUrl } };
+/** The credentials the examples use: CometAPI's, and an OpenAI one on CometAPI's OpenAI-compatible route. */
+function credentialsFor(backend) {
+	return [
+		{ ...L.CREDENTIAL, data: { apiKey: backend.apiKey, baseUrl: backend.baseUrl } },
+		{ ...OPENAI_CREDENTIAL, data: { apiKey: backend.apiKey, url: `${backend.baseUrl}/v1` } },
+	];
+}
+
+/** Whether a workflow starts with a Manual Trigger (the smoke test runs those through the REST API). */
+function hasManualTrigger(wf) {
+	return wf.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger');
 }
 
 /** A small sample input image in n8n's file folder for the Image to Image example (never overwrites). */
@@ -92,6 +106,7 @@ module.exports = {
 	manualTriggerName,
 	geminiNodeName,
 	startBackend,
-	credentialFor,
+	credentialsFor,
+	hasManualTrigger,
 	ensureSampleInput,
 };
