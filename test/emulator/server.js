@@ -14,9 +14,11 @@ const images = require('./images');
 const scenarios = require('./scenarios');
 const chat = require('./chat-scenarios');
 const hostile = require('./hostile');
+const strict = require('./strict');
 
 const DEFAULT_API_KEY = 'sk-emulator';
-const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
+// The gateway CometAPI appears to run answers 413 past 32 MB (gemini-image-api.md, "Request").
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 const KEEP_FULL_BODIES = 100; // older records get long strings in `body` replaced by a summary
 const DEFAULT_MAX_RECORDED = 5000;
 const SUMMARY_STRING_LIMIT = 256;
@@ -26,7 +28,8 @@ const PING_INTERVAL_MS = 1000;
 // lifecycle"): today's Gemini image models, one whose id lacks "image" (gemini-nano-banana-2.1), image models
 // of other APIs (gpt-image-1, imagen) and text models, deliberately not image-first, so the node's filter and
 // order are tested. The retired gemini-2.5-flash-image and the -preview ids are not listed; the emulator still
-// answers them (gateways keep old names as aliases for a while) unless started with knownModelsOnly.
+// answers them (gateways keep old names as aliases for a while) unless started with knownModelsOnly. Any other
+// name gets 503 model_not_found, and a listed model that makes no images gets a 400 (strict.js).
 const MODELS = [
 	{ id: 'gpt-4o', owned_by: 'openai', created: 1715367049 },
 	{ id: 'gemini-3-pro-image', owned_by: 'google', created: 1779926400 },
@@ -43,7 +46,7 @@ const MODELS = [
 	{ id: 'gpt-4o-mini', owned_by: 'openai', created: 1721172741 },
 ];
 
-const FAULT_KINDS = ['reset', 'hang', 'truncate', ...hostile.HOSTILE_FAULTS];
+const FAULT_KINDS = ['reset', 'hang', 'truncate', 'cut', ...hostile.HOSTILE_FAULTS];
 const DEFAULT_DRIP_MS = 1000; // a bare `slowdrip`
 
 // ------------------------------------------------------------------------------------------- directives
@@ -64,6 +67,9 @@ function emptyDirectives() {
 		imageCount: undefined,
 		echoKeyAt: undefined,
 		echoTextAt: undefined,
+		// strict gateway (strict.js)
+		pingMs: undefined,
+		noStream: undefined,
 		faults: [],
 		tokens: [],
 		errors: [],
@@ -101,6 +107,7 @@ function applyToken(d, token) {
 		else if (name === 'slowdrip' || name === 'drip') d.dripMs = DEFAULT_DRIP_MS;
 		else if (name === 'escapeslash') d.escapeSlash = true;
 		else if (name === 'trickle') d.trickleMs = 100;
+		else if (name === 'nostream') d.noStream = true;
 		else d.errors.push(`unknown emulator scenario or directive '${t}'`);
 		return;
 	}
@@ -148,6 +155,18 @@ function applyToken(d, token) {
 			else d.trickleMs = ms;
 			break;
 		}
+		case 'ping': {
+			const ms = parseMs(value);
+			if (!ms) d.errors.push(`bad ping '${value}'`);
+			else d.pingMs = ms;
+			break;
+		}
+		case 'streamerror': {
+			const m = /^(\d{3})(?:x(\d+))?$/i.exec(value);
+			if (!m || Number(m[1]) < 400) d.errors.push(`bad streamerror '${value}' (use streamerror=<status>x<n>)`);
+			else d.faults.push({ kind: 'streamerror', status: parseInt(m[1], 10), n: m[2] === undefined ? 1 : parseInt(m[2], 10) });
+			break;
+		}
 		case 'hugetext': {
 			const b = parseSize(value);
 			if (!b) d.errors.push(`bad hugetext '${value}'`);
@@ -166,6 +185,7 @@ function applyToken(d, token) {
 		case 'reseterror':
 		case 'reset':
 		case 'hang':
+		case 'cut':
 		case 'truncate': {
 			const n = parseCount(value);
 			if (n === null) d.errors.push(`bad ${key} '${value}'`);
@@ -201,7 +221,7 @@ function mergeDirectives(...list) {
 	const out = emptyDirectives();
 	for (const d of list) {
 		if (!d) continue;
-		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt']) {
+		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt', 'pingMs', 'noStream']) {
 			if (d[k] !== undefined) out[k] = d[k];
 		}
 		out.faults.push(...d.faults);
@@ -533,7 +553,7 @@ class Emulator {
 		this.apiKey = opts.apiKey === undefined ? DEFAULT_API_KEY : opts.apiKey;
 		this.maxBodyBytes = opts.maxBodyBytes || DEFAULT_MAX_BODY_BYTES;
 		this.maxRecorded = opts.maxRecorded || DEFAULT_MAX_RECORDED;
-		// true: any model not in MODELS is unknown (503 model_not_found), as on a gateway that dropped it
+		// true: the retired ids too are unknown (503 model_not_found), as on a gateway that dropped its aliases
 		this.knownModelsOnly = !!opts.knownModelsOnly;
 		this.onRequest = typeof opts.onRequest === 'function' ? opts.onRequest : null;
 		this.latencyMs = 0;
@@ -842,6 +862,12 @@ class Emulator {
 			rec.outcome = 'too-large';
 			return this._send(res, rec, scenarios.tooLarge(ctx), {});
 		}
+		// A body not declared as JSON is not read as JSON (a gateway's JSON binding, Google's API).
+		if ((route.kind === 'native' || route.kind === 'stream' || route.kind === 'chat') && raw && raw.length && !strict.isJsonContentType(req.headers['content-type'])) {
+			rec.outcome = 'invalid';
+			const message = strict.contentTypeMessage(req.headers['content-type']);
+			return this._send(res, rec, route.kind === 'chat' ? chat.openaiError(400, message) : scenarios.googleError(400, 'INVALID_ARGUMENT', message), {});
+		}
 		if (route.kind === 'models') return this._models(req, res, rec, ctx);
 		if (route.kind === 'chat') return this._chat(req, res, rec, raw, ctx);
 		return this._native(req, res, url, route, rec, raw, ctx);
@@ -863,11 +889,15 @@ class Emulator {
 		}
 		const isTruncate = !!(fault && fault.kind === 'truncate');
 		const isStall = !!(fault && fault.kind === 'stall');
-		if (!fault || isTruncate || isStall) {
+		// cut: the stream ends cleanly between two events; streamerror: an error event inside the 200 stream.
+		const cut = !!(fault && fault.kind === 'cut');
+		const streamError = fault && fault.kind === 'streamerror' ? fault.status : undefined;
+		if (!fault || isTruncate || isStall || cut || streamError) {
+			const pass = { handled: false, truncate: isTruncate, stall: isStall, cut, streamError };
 			// The streamed route sends its headers and `: PING` first and waits afterwards (see _stream).
-			if (route === 'stream') return { handled: false, truncate: isTruncate, stall: isStall, latency };
+			if (route === 'stream') return { ...pass, latency };
 			if (!(await this._sleep(latency, res))) return { handled: true };
-			return { handled: false, truncate: isTruncate, stall: isStall, latency: 0 };
+			return { ...pass, latency: 0 };
 		}
 		if (!(await this._sleep(latency, res))) return { handled: true };
 		if (fault.kind === 'stallerror' || fault.kind === 'reseterror') {
@@ -941,9 +971,15 @@ class Emulator {
 			this._send(res, rec, route.invalid(`[emulator] ${d.errors.join('; ')}`), {});
 			return null;
 		}
-		if (model && (/^(unknown-|nonexistent)/i.test(model) || (this.knownModelsOnly && !MODELS.some((m) => m.id === model)))) {
+		const kind = model ? strict.modelKind(model, MODELS, this.knownModelsOnly) : 'image';
+		if (kind === 'unknown') {
 			rec.outcome = 'model-not-found';
 			this._send(res, rec, scenarios.unknownModel(model, ctx), {});
+			return null;
+		}
+		if (kind === 'other') {
+			rec.outcome = 'not-image-model';
+			this._send(res, rec, route.invalid(strict.notImageModelMessage(model)), {});
 			return null;
 		}
 		if (a.validationError) {
@@ -1002,11 +1038,17 @@ class Emulator {
 		let answer = hostile.modifyNative(scenarios.buildNativeAnswer(rec.scenario, ctx), d, a.promptText);
 		if (d.echoTextAt !== undefined) answer = hostile.echoTextNative(scenarios.buildNativeAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
 		const h = this._hostile(d, r);
+		if (r.streamError) {
+			rec.outcome = `streamerror-${r.streamError}`;
+			if (!stream) return this._send(res, rec, strict.plainStreamError(r.streamError, 'native'), h);
+			answer = strict.nativeWithStreamError(answer, r.streamError);
+		}
 		if (!stream) {
 			if (answer.kind === 'stream-error') {
 				return this._send(res, rec, scenarios.googleError(500, 'INTERNAL', 'Internal error in stream'), h);
 			}
-			return this._send(res, rec, answer, h);
+			// cut, on an answer that is not a stream: the body cut in half, like truncate
+			return this._send(res, rec, answer, Object.assign({}, h, { truncate: h.truncate || h.cut }));
 		}
 		return this._stream(res, rec, url, answer, r.truncate, r.latency, d.dripMs, h);
 	}
@@ -1042,7 +1084,15 @@ class Emulator {
 		let answer = hostile.modifyChat(chat.buildChatAnswer(rec.scenario, ctx), d, a.promptText);
 		if (d.echoTextAt !== undefined) answer = hostile.echoTextChat(chat.buildChatAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
 		const h = this._hostile(d, r);
-		if (!a.stream) return this._send(res, rec, answer.kind === 'chat' ? chat.chatCompletion(answer) : answer, h);
+		// nostream: one chat.completion object even when a stream was asked for (a gateway that does not stream).
+		const streamed = a.stream && !d.noStream;
+		rec.streamed = streamed;
+		if (r.streamError) {
+			rec.outcome = `streamerror-${r.streamError}`;
+			if (!streamed || answer.kind !== 'chat') return this._send(res, rec, strict.plainStreamError(r.streamError, 'chat'), h);
+			answer = Object.assign({}, answer, { images: undefined, streamError: strict.chatStreamError(r.streamError) });
+		}
+		if (!streamed) return this._send(res, rec, answer.kind === 'chat' ? chat.chatCompletion(answer) : answer, Object.assign({}, h, { truncate: h.truncate || h.cut }));
 		return this._chatStream(res, rec, answer, r.truncate, r.latency, d.dripMs, h);
 	}
 
@@ -1057,11 +1107,14 @@ class Emulator {
 		rec.status = 200;
 		res.writeHead(200, Object.assign({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }, this._commonHeaders(rec)));
 		res.write(ping);
-		if (!(await this._waitPinging(res, latency, ping))) return;
+		if (!(await this._waitPinging(res, latency, ping, h.pingMs))) return;
 		if (truncate) rec.outcome = 'truncated';
+		if (h.cut) rec.outcome = 'cut';
 		for (let i = 0; i < events.length; i++) {
-			if (i > 0 && !(await this._waitPinging(res, drip, ping))) return;
+			if (i > 0 && !(await this._waitPinging(res, drip, ping, h.pingMs))) return;
 			if (res.destroyed) return;
+			// cut: the stream ends cleanly after a whole event, before the finish chunk (and [DONE]).
+			if (h.cut && i === events.length - 1) break;
 			const line = Buffer.from(`data: ${hostile.stringify(events[i].json, h.escapeSlash)}\n\n`, 'utf8');
 			if ((truncate || h.stall) && (events[i].image || i === events.length - 1)) {
 				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
@@ -1073,19 +1126,19 @@ class Emulator {
 			}
 			if (!(await this._writeEvent(res, line, h))) return;
 		}
-		if (!truncate && !answer.streamError) {
-			if (!(await this._waitPinging(res, drip, ping))) return;
+		if (!truncate && !h.cut && !answer.streamError) {
+			if (!(await this._waitPinging(res, drip, ping, h.pingMs))) return;
 			res.write('data: [DONE]\n\n');
 			rec.imagesSent = this._sentImages(answer);
 		}
 		if (!res.destroyed) res.end();
 	}
 
-	// Waits `ms` (false if the client went away), writing `ping` every second while waiting.
-	async _waitPinging(res, ms, ping) {
-		for (let left = ms || 0; left > 0; left -= PING_INTERVAL_MS) {
-			if (!(await this._sleep(Math.min(left, PING_INTERVAL_MS), res))) return false;
-			if (left > PING_INTERVAL_MS && !res.destroyed) res.write(ping);
+	// Waits `ms` (false if the client went away), writing `ping` every `every` ms (a second) while waiting.
+	async _waitPinging(res, ms, ping, every = PING_INTERVAL_MS) {
+		for (let left = ms || 0; left > 0; left -= every) {
+			if (!(await this._sleep(Math.min(left, every), res))) return false;
+			if (left > every && !res.destroyed) res.write(ping);
 		}
 		return !res.destroyed;
 	}
@@ -1156,7 +1209,7 @@ class Emulator {
 
 	// The hostile options of one answer: from the directives (escapeslash, trickle) and the fault (stall).
 	_hostile(d, r) {
-		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs };
+		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs, cut: r.cut, pingMs: d.pingMs };
 	}
 
 	// One SSE event: at once, or trickled / cut after backslashes. False if the client went away.
@@ -1193,19 +1246,22 @@ class Emulator {
 			// Without alt=sse Google streams one JSON array.
 			const text = `[${events.map((e) => hostile.stringify(e, h.escapeSlash)).join(',\r\n')}]`;
 			if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
-			return this._send(res, rec, { kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text }, Object.assign({}, h, { truncate }));
+			return this._send(res, rec, { kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text }, Object.assign({}, h, { truncate: truncate || h.cut }));
 		}
 		res.writeHead(200, Object.assign({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }, this._commonHeaders(rec)));
 		res.write(': PING\r\n\r\n');
-		// "The model works": wait, with a `: PING` comment every second.
-		if (!(await this._waitPinging(res, latency, ': PING\r\n\r\n'))) return;
+		// "The model works": wait, with a `: PING` comment every second (ping=<ms>).
+		if (!(await this._waitPinging(res, latency, ': PING\r\n\r\n', h.pingMs))) return;
 		if (truncate) rec.outcome = 'truncated';
+		if (h.cut) rec.outcome = 'cut';
 		// The events are written one by one, each in its own write, so clients see them in separate reads.
 		const imagesByB64 = new Map((answer.images || []).map((i) => [i.base64, i]));
 		for (let i = 0; i < events.length; i++) {
 			// drip=<ms>: a pause (with PINGs) between events
-			if (i > 0 && !(await this._waitPinging(res, drip, ': PING\r\n\r\n'))) return;
+			if (i > 0 && !(await this._waitPinging(res, drip, ': PING\r\n\r\n', h.pingMs))) return;
 			if (res.destroyed) return;
+			// cut: the stream ends cleanly after a whole event, before the last one (finish reason, usage).
+			if (h.cut && i === events.length - 1) break;
 			const line = Buffer.from(`data: ${hostile.stringify(events[i], h.escapeSlash)}\r\n\r\n`, 'utf8');
 			const isImageEvent = this._eventImage(events[i], imagesByB64);
 			if ((truncate || h.stall) && (isImageEvent || i === events.length - 1)) {
@@ -1218,7 +1274,7 @@ class Emulator {
 			}
 			if (!(await this._writeEvent(res, line, h))) return;
 		}
-		if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
+		if (!truncate && !h.cut && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
 		if (!res.destroyed) res.end();
 	}
 

@@ -8,8 +8,8 @@ import type { AnswerReader } from '../api/answerReaders';
 import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader } from '../api/answerReaders';
 import { encodeJsonWithBlobs } from '../api/blobs';
 import { buildChatRequest, CHAT_PATH } from '../api/chat';
-import type { ApiFailure, FailureContext } from '../api/errors';
-import { describeHttpFailure, describeUnreadableBody } from '../api/errors';
+import type { FailureContext } from '../api/errors';
+import { describeErrorEvent, describeUnreadableBody } from '../api/errors';
 import { buildNativeRequest, nativePath } from '../api/native';
 import { explainMissingImage } from '../api/noImage';
 import type { GenerationInput, GenerationResult } from '../api/types';
@@ -18,13 +18,6 @@ import { apiError, attemptRequest, withRetries } from '../transport';
 import type { ItemSettings } from './options';
 
 type Route = 'native' | 'stream' | 'chat';
-
-/** An error object inside a 200 (Google's or CometAPI's envelope) is a failure like an HTTP error. */
-function inStreamFailure(event: unknown, context: FailureContext): ApiFailure {
-	const error = (event as { error?: { code?: unknown } })?.error;
-	const status = typeof error?.code === 'number' && error.code >= 400 ? error.code : 500;
-	return describeHttpFailure(status, event, {}, context);
-}
 
 function readerFor(route: Route, answer: StreamedAnswer): AnswerReader {
 	if (route === 'stream') return new NativeStreamReader();
@@ -42,7 +35,7 @@ async function readAnswer(route: Route, answer: StreamedAnswer, context: Failure
 		if (reader.stopped) break;
 	}
 	const outcome = reader.end();
-	if ('errorEvent' in outcome) return { failure: inStreamFailure(outcome.errorEvent, context) };
+	if ('errorEvent' in outcome) return { failure: describeErrorEvent(outcome.errorEvent, context) };
 	if ('unreadable' in outcome) {
 		return { failure: describeUnreadableBody(outcome.unreadable, String(answer.headers['content-type'] ?? ''), context) };
 	}

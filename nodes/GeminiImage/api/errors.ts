@@ -165,6 +165,16 @@ export function describeHttpFailure(
 	};
 }
 
+/**
+ * An error object inside a 200 (an event of a stream, or a chat answer): a failure like the HTTP error it
+ * stands for. Google's envelope gives the status as a number, CometAPI's as a string ("429"); without one
+ * it counts as a 500.
+ */
+export function describeErrorEvent(event: unknown, ctx: FailureContext = {}): ApiFailure {
+	const code = Number((event as { error?: { code?: unknown } })?.error?.code);
+	return describeHttpFailure(code >= 400 && code < 600 ? code : 500, event, {}, ctx);
+}
+
 /** A 200 whose body is not the JSON we expect (an HTML page, a cut-off body). */
 export function describeUnreadableBody(body: unknown, contentType: string | undefined, ctx: FailureContext = {}): ApiFailure {
 	if (looksLikeHtml(body, contentType)) {
