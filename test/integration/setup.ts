@@ -1,8 +1,15 @@
 /** Shared set-up of the integration tests: one emulator per test file, the node run through the harness. */
 import { createHash } from 'node:crypto';
 
+import { DEFAULT_RETRY_POLICY } from '../../nodes/GeminiImage/api/retry';
 import { disposeHarness, runNode } from '../harness/runNode';
 import type { RunOptions, RunResult } from '../harness/runNode';
+
+// Mutation runs (jest.mutation.config.js) start the node's backoff at MUTATION_BACKOFF_MS instead of 1 s: every
+// mutant runs the fault tests again, and these check which attempts are made, in what order, with what outcome,
+// not the length of the waits (the unit tests of api/retry.ts check those, and plain runs wait the real backoff).
+const mutationBackoff = (globalThis as { MUTATION_BACKOFF_MS?: unknown }).MUTATION_BACKOFF_MS;
+if (typeof mutationBackoff === 'number') DEFAULT_RETRY_POLICY.baseDelayMs = mutationBackoff;
 
 // The emulator is plain CommonJS shared with the scripts and the e2e tests.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
