@@ -1316,7 +1316,7 @@ class Emulator {
 				return json(200, {
 					native: scenarios.NATIVE_SCENARIOS,
 					chat: chat.CHAT_SCENARIOS,
-					directives: ['latency=<ms>', 'drip=<ms>', 'fail=<status>x<n>', 'retryafter=<s>', 'reset=<n>', 'hang=<n>', 'truncate=<n>', 'size=<N>MB|<bytes>', 'scenario=<name>'],
+					directives: ['latency=<ms>', 'drip=<ms>', 'ping=<ms>', 'fail=<status>x<n>', 'retryafter=<s>', 'reset=<n>', 'hang=<n>', 'truncate=<n>', 'cut=<n>', 'streamerror=<status>x<n>', 'nostream', 'size=<N>MB|<bytes>', 'scenario=<name>'],
 				});
 			}
 			return json(404, { error: { message: `unknown control endpoint ${req.method} ${path}` } });

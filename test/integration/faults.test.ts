@@ -10,7 +10,7 @@ const attemptsOf = (prompt: string) => t.emu.requests.filter((r) => r.asked?.pro
 
 describe('retries', () => {
 	it.each([
-		['429 with Retry-After', '[emu:fail=429x2]', 3],
+		['429 with Retry-After', '[emu:fail=429x2] [emu:retryafter=0.2]', 3],
 		['503', '[emu:fail=503x2]', 3],
 		['524 gateway timeout page', '[emu:fail=524x1]', 2],
 		['502', '[emu:fail=502x1]', 2],
@@ -134,14 +134,22 @@ describe('concurrency', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(20);
+		// each refusal says what it is: a safety refusal, a wrong key, a text-only answer
+		const errors: Record<string, RegExp> = {
+			'image-safety': /^The model refused to make the image \(IMAGE_SAFETY\)\. /,
+			'error-401': /^CometAPI answered 401 Unauthorized: Invalid token /,
+			'text-only': /^The model answered with text only, no image\. The model said: "I can't draw that/,
+		};
 		result.items.forEach((item, i) => {
 			expect(item.pairedItem).toEqual({ item: i });
-			const refused = /image-safety|error-401|text-only/.test(prompts[i]);
+			const refused = Object.keys(errors).find((name) => prompts[i].includes(`[emu:${name}]`));
 			if (refused) {
 				expect(item.binary).toBeUndefined();
-				expect(item.json.error).toBeTruthy();
+				expect(item.json.error).toMatch(errors[refused]);
+				expect(item.json.error).toMatch(new RegExp(`\\[item ${i}\\]$`));
 			} else {
-				expect(item.binary?.data.data.length).toBeGreaterThan(0);
+				const req = t.emu.requests.filter((r) => r.asked.promptText === prompts[i]).pop();
+				expect(sha256(item.binary!.data.data)).toBe(req.imagesSent[0].sha256);
 			}
 		});
 		expect(everything(result)).not.toContain(API_KEY);
@@ -199,7 +207,7 @@ describe('native streaming', () => {
 
 	it('an error inside the stream is an error (and retried as a 500)', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:stream-error]', { streaming: true, maxRetries: 1 }) });
-		expect(result.error?.message).toMatch(/500/);
+		expect(result.error?.message).toBe('CometAPI answered 500 Internal Server Error: Internal error in stream (gave up after 2 attempts) [item 0]');
 		expect(t.emu.requests).toHaveLength(2);
 	});
 });

@@ -99,6 +99,20 @@ describe('Base64Decoder', () => {
 		return decoder.end();
 	};
 
+	it('decodes base64 wrapped at 76 characters with CRLF (MIME style) that ends in padding, in one piece or many', () => {
+		// (found by properties.test.ts: a line break before the padding once marked such an image "not base64")
+		for (let n = 110; n < 130; n++) {
+			const data = Buffer.alloc(n, 0x41);
+			const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\r\n');
+			for (const chunk of [wrapped.length, 4, 7]) {
+				const out = decode(wrapped, chunk);
+				expect(out.notBase64).toBe(false);
+				expect(out.data.equals(data)).toBe(true);
+			}
+		}
+		expect(decode('AA==\r\nAA==', 100).notBase64).toBe(true);
+	});
+
 	it.each([0, 1, 2, 3, 4, 5, 100, 70_000, 200_001])('decodes %i bytes exactly, in any pieces, with or without a bound', (size) => {
 		const data = random(size);
 		for (const chunk of [1, 7, 65536]) {

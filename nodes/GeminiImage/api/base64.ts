@@ -76,7 +76,7 @@ export class Base64Decoder {
 			const expected = this.expectedBytes(text, false);
 			const decoded = this.store(text, expected);
 			if (decoded === expected) {
-				this.commit(decoded);
+				this.commit(decoded, text);
 				start += usable;
 			}
 		}
@@ -126,7 +126,7 @@ export class Base64Decoder {
 			bytes = usable ? this.store(text, expected) : 0;
 		}
 		if (bytes !== expected) return this.fail();
-		this.commit(bytes);
+		this.commit(bytes, text);
 		this.stage.copy(this.stage, 0, usable, this.staged);
 		this.staged -= usable;
 	}
@@ -137,7 +137,6 @@ export class Base64Decoder {
 		while (length > 0 && text.charCodeAt(length - 1) === 0x3d) length--;
 		const pad = text.length - length;
 		if (pad > 2 || (last && length % 4 === 1)) return -1;
-		if (pad && !last) this.padding = true;
 		return Math.floor((length * 3) / 4);
 	}
 
@@ -170,9 +169,14 @@ export class Base64Decoder {
 		this.written = at;
 	}
 
-	private commit(bytes: number): void {
+	/**
+	 * Keeps what store() decoded from `text`. Text that ended in padding ends the image: only more padding and
+	 * whitespace may follow. (Only kept text counts: a try that failed on a line break must not.)
+	 */
+	private commit(bytes: number, text: string): void {
 		this.budget.add(bytes);
 		if (this.target) this.written += bytes;
+		if (text.charCodeAt(text.length - 1) === 0x3d) this.padding = true;
 	}
 
 	/** Drops whitespace from the staged text; false if anything else in it is not base64. */
