@@ -5,11 +5,13 @@ import { DEFAULT_RETRY_POLICY } from '../../nodes/GeminiImage/api/retry';
 import { disposeHarness, runNode } from '../harness/runNode';
 import type { RunOptions, RunResult } from '../harness/runNode';
 
-// Mutation runs (jest.mutation.config.js) start the node's backoff at MUTATION_BACKOFF_MS instead of 1 s: every
-// mutant runs the fault tests again, and these check which attempts are made, in what order, with what outcome,
-// not the length of the waits (the unit tests of api/retry.ts check those, and plain runs wait the real backoff).
-const mutationBackoff = (globalThis as { MUTATION_BACKOFF_MS?: unknown }).MUTATION_BACKOFF_MS;
-if (typeof mutationBackoff === 'number') DEFAULT_RETRY_POLICY.baseDelayMs = mutationBackoff;
+/** Whether this is a mutation run (jest.mutation.config.js), where every mutant runs the tests that cover it again. */
+export const mutationRun = (globalThis as { MUTATION_RUN?: unknown }).MUTATION_RUN === true;
+
+// Mutation runs start the node's backoff at 50 ms instead of 1 s: the fault tests check which attempts are made,
+// in what order, with what outcome, not the length of the waits (the unit tests of api/retry.ts check those,
+// and plain runs wait the real backoff).
+if (mutationRun) DEFAULT_RETRY_POLICY.baseDelayMs = 50;
 
 // The emulator is plain CommonJS shared with the scripts and the e2e tests.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -84,9 +84,13 @@ describe('JsonReader', () => {
 	});
 
 	it('refuses a skeleton past its limit, and survives deep nesting', () => {
-		const many = `[${'"abcdefgh",'.repeat(ANSWER_LIMITS.maxJsonBytes / 11 + 10)}1]`;
+		// strings are cut at 1 MB each: 17 of them pass the 16 MB the skeleton may hold
+		const string = `"${'a'.repeat(ANSWER_LIMITS.maxStringBytes + 10)}"`;
+		const many = `[${Array.from({ length: ANSWER_LIMITS.maxJsonBytes / ANSWER_LIMITS.maxStringBytes + 1 }, () => string).join(',')}]`;
 		expect(() => read(many, 1 << 20)).toThrow(AnswerLimitError);
-		const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+		const fewer = `[${Array.from({ length: ANSWER_LIMITS.maxJsonBytes / ANSWER_LIMITS.maxStringBytes - 1 }, () => string).join(',')}]`;
+		expect(read(fewer, 1 << 20).cutStrings).toBe(15);
+		const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
 		expect(() => read(deep, 4096).text()).not.toThrow();
 	});
 });

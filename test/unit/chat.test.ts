@@ -141,7 +141,7 @@ function readCut(make: () => AnswerReader, text: string | Buffer, cuts: number[]
 }
 
 describe('streamed readers split at every byte', () => {
-	const img = Buffer.concat([pngHeader(20, 10), Buffer.from(Array.from({ length: 700 }, (_, i) => (i * 37) % 256))]);
+	const img = Buffer.concat([pngHeader(20, 10), Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) % 256))]);
 	const chunk = (delta: object, extra: object = {}) => ({ id: 'c', model: 'm', choices: [{ index: 0, delta, finish_reason: null }], ...extra });
 	const chatStream = [
 		': PING',
