@@ -95,6 +95,7 @@ describe('version 2: input images', () => {
 		['field names', 'b, a', [b, a]],
 		["n8n's tooltip expression: a binary object", '={{ $input.item.binary.b }}', [b]],
 		['a list of binary objects', '={{ [$binary.b, $binary.a] }}', [b, a]],
+		["one file's details, as $binary gives them", '={{ $binary.b }}', [b]],
 		['a whole binary map', '={{ $binary }}', [a, b]],
 		['a list mixing names and objects', '={{ ["a", $binary.b] }}', [a, b]],
 	])('from %s', async (_name, binaryPropertyNames, expected) => {
