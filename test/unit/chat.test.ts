@@ -190,6 +190,26 @@ describe('streamed readers split at every byte', () => {
 		expect('result' in bytes && bytes.result.images[0].data.equals(img)).toBe(true);
 	});
 
+	it.each([
+		['chat', () => new ChatStreamReader(), chatStream],
+		['native', () => new NativeStreamReader(), nativeStream],
+	])('%s: cut off at any byte, it is "unreadable" until its last event is in; never half an answer', (_name, make, stream) => {
+		const buf = Buffer.from(stream);
+		// where the last event (native: the one with the finish reason; chat: the finish chunk) starts
+		const last = buf.indexOf('data: ', buf.lastIndexOf(_name === 'chat' ? '"finish_reason":"stop"' : '"finishReason":"STOP"') - 200);
+		expect(last).toBeGreaterThan(0);
+		for (let cut = 0; cut < buf.length; cut++) {
+			const outcome = readCut(make, buf.subarray(0, cut), []);
+			if ('result' in outcome) {
+				if (cut <= last) throw new Error(`cut at byte ${cut}, before the last event (${last}), read as an answer`);
+				expect(outcome.result.images[0].data.equals(img)).toBe(true);
+				expect(outcome.result.finishReason).toBe('STOP');
+			} else {
+				expect(outcome).toEqual({ unreadable: '' });
+			}
+		}
+	});
+
 	it('a stream cut off, an error event, and a non-streamed chat answer', () => {
 		expect(readCut(() => new ChatStreamReader(), chatStream.slice(0, chatStream.indexOf('data: [DONE]') - 30), [])).toEqual({ unreadable: '' });
 		expect(readCut(() => new ChatStreamReader(), 'data: {"error":{"message":"upstream error","code":"500"}}\n\n', [])).toEqual({
@@ -228,4 +248,111 @@ describe('SseReader', () => {
 		for (let cut = 1; cut < buf.length; cut++) expect(events([buf.subarray(0, cut), buf.subarray(cut)])).toEqual(expected);
 		expect(events(Array.from(buf, (b) => Buffer.of(b)))).toEqual(expected);
 	});
+	it('a field name alone is a field with an empty value: "data" alone is an empty data line', () => {
+		expect(events(['data\ndata: x\n\n'])).toEqual(['\nx']);
+		expect(events(['data\n\n'])).toEqual(['']);
+		expect(events(['event\ndata: y\n\n'])).toEqual(['y']);
+		expect(events(['data'])).toEqual(['']);
+	});
+	it('field names are case-sensitive and short; a long one is ignored', () => {
+		expect(events(['Data: x\n\nDATA: y\n\n'])).toEqual([]);
+		expect(events([`${'d'.repeat(40)}ata: x\n\ndata: ok\n\n`])).toEqual(['ok']);
+		expect(events(['datax: y\n\ndat: z\n\n'])).toEqual([]);
+	});
+	it('a CR at the end of a chunk is data unless a LF follows; an empty chunk changes nothing', () => {
+		expect(events(['data: a\r', 'b\n\n'])).toEqual(['a\rb']);
+		expect(events(['data: a\r', '\n\n'])).toEqual(['a']);
+		expect(events(['data: a', '', '\n\n'])).toEqual(['a']);
+		expect(events(['data: a\r'])).toEqual(['a']);
+		expect(events(['data:no-space\n\ndata:  two\n\n'])).toEqual(['no-space', ' two']);
+	});
 });
+
+describe('chat answers, the rest', () => {
+	const png = pngHeader(16, 16);
+	const text = (a: ChatAnswer) => a.result().text;
+
+	it('content given as a list of parts: text parts are text, image_url parts are images', () => {
+		const a = new ChatAnswer();
+		a.add({ choices: [{ message: { content: [{ type: 'text', text: 'Here:' }, { type: 'image_url', image_url: { url: dataUrl(png) } }, 'and a string'] } }], finish_reason: 'stop' });
+		const r = a.result();
+		expect(r.text).toBe('Here:and a string');
+		expect(r.images.map((i) => i.data)).toEqual([png]);
+		const b = new ChatAnswer();
+		b.add({ choices: [{ delta: { content: [{ type: 'image_url', imageUrl: dataUrl(png) }] } }] });
+		expect(b.result().images).toHaveLength(1);
+		const c = new ChatAnswer();
+		c.add({ choices: [{ message: { content: 'x', other: 'data:image/png;base64,AAAA', title: 'y' } }] });
+		expect(c.result()).toMatchObject({ text: 'x', images: [] });
+	});
+
+	it('meta from any chunk: the last finish reason, model and id win; usage as counts; chunks without them change nothing', () => {
+		const a = new ChatAnswer();
+		a.add(undefined);
+		a.add(null);
+		a.add('text');
+		a.add({ id: 'c1', model: 'm1', choices: [{ finish_reason: 'length' }] });
+		a.add({ id: 'c2', model: 'm2', choices: [{}, { finishReason: 'stop' }], usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 } });
+		a.add({ choices: [] });
+		expect(a.result()).toMatchObject({ finishReason: 'STOP', modelVersion: 'm2', responseId: 'c2', usage: { promptTokens: 1, outputTokens: 2, totalTokens: 3 } });
+		const none = new ChatAnswer().result();
+		expect(none).toEqual({ images: [], text: '', draftImagesSkipped: 0, finishReason: undefined, modelVersion: undefined, responseId: undefined });
+	});
+
+	it('escapes decode to the same text as JSON.parse, a lone high surrogate included', () => {
+		const a = new ChatAnswer();
+		const reader = a.reader();
+		reader.push(Buffer.from('{"choices":[{"delta":{"content":"\\ud83c\\u0041 \\ud83c\\udf4c \\ud83c"}}]}'));
+		a.addMeta(reader.end());
+		expect(text(a)).toBe(JSON.parse('"\\ud83c\\u0041 \\ud83c\\udf4c \\ud83c"').replace(/\ud83c(?!\udf4c)/g, '\ufffd'));
+		expect(text(a)).toBe('\ufffdA 🍌 \ufffd');
+	});
+
+	it('markdown is dropped only around an image it wraps', () => {
+		const url = dataUrl(png);
+		const cases: Array<[string, string]> = [
+			[`a](${url}) b`, 'a]() b'],
+			[`x ![](${url})`, 'x'],
+			[`[not markdown](${url})`, '[not markdown]()'],
+			[`![al\nt](${url})`, '![al\nt]()'],
+			[`![${'a'.repeat(1200)}](${url})`, `![${'a'.repeat(1200)}]()`],
+			[`![a]b](${url})`, '![a]b]()'],
+			[`](${url})`, ']()'],
+			[`![x](  ${url}  ) tail`, 'tail'],
+		];
+		for (const [content, expected] of cases) {
+			const a = new ChatAnswer();
+			a.add({ choices: [{ delta: { content } }] });
+			const r = a.result();
+			expect([content.slice(0, 20), r.text, r.images.length]).toEqual([content.slice(0, 20), expected, 1]);
+		}
+	});
+
+	it('a data URL whose type is not an image, or that is not one at all, stays text', () => {
+		for (const content of ['data:text/plain;base64,QUJD', 'data:image/png;utf8,<svg/>', `data:${'a'.repeat(80)};base64,QUJD`, 'data:image/png base64,QUJD', 'DATA:IMAGE;base64,QUJD']) {
+			const a = new ChatAnswer();
+			a.add({ choices: [{ delta: { content } }] });
+			expect([content, a.result().text, a.result().images.length]).toEqual([content, content, 0]);
+		}
+		const upper = new ChatAnswer();
+		upper.add({ choices: [{ delta: { content: `DATA:IMAGE/PNG;BASE64,${png.toString('base64')}` } }] });
+		expect(upper.result().images.map((i) => i.data)).toEqual([png]);
+	});
+
+	it('the whole answer, not streamed: an error object, JSON that is not an object, or JSON cut short', () => {
+		const read = (body: string) => {
+			const reader = new ChatBodyReader();
+			reader.push(Buffer.from(body));
+			return reader.end();
+		};
+		expect(read('{"error":{"message":"quota","code":"429"}}')).toEqual({ errorEvent: { error: { message: 'quota', code: '429' } } });
+		expect(read('{"error":null,"choices":[{"message":{"content":"hi"},"finish_reason":"stop"}]}')).toMatchObject({ result: { text: 'hi' } });
+		expect(read('"just a string"')).toEqual({ unreadable: '"just a string"' });
+		expect(read('{"choices":[{"message":{"content":"hi')).toEqual({ unreadable: '{"choices":[{"message":{"content":"hi' });
+		expect(read('<html>gateway page</html>')).toEqual({ unreadable: '<html>gateway page</html>' });
+		// what the message quotes is the start of the body
+		const long = read(`<html>${'x'.repeat(2000)}`) as { unreadable: string };
+		expect(long.unreadable.length).toBe(512);
+	});
+});
+
