@@ -1,6 +1,6 @@
 import { Base64Decoder, encodeJsonWithBlobs, ImageBudget, JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
 import { JsonReader } from '../../nodes/GeminiImage/api/jsonReader';
-import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/api/limits';
+import { AnswerLimitError, ANSWER_LIMITS, capText, describeLimit } from '../../nodes/GeminiImage/api/limits';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
 import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 import { pngHeader } from './fixtures';
@@ -150,6 +150,95 @@ describe('Base64Decoder', () => {
 			decoder.write(Buffer.from(random(100).toString('base64')), 0, 136);
 			decoder.end();
 		}).toThrow(AnswerLimitError);
+	});
+});
+
+describe('ImageBudget', () => {
+	it('counts images and bytes across one answer, up to the limits', () => {
+		const budget = new ImageBudget();
+		for (let i = 0; i < ANSWER_LIMITS.maxImages; i++) budget.openImage();
+		expect(budget.images).toBe(ANSWER_LIMITS.maxImages);
+		expect(() => budget.openImage()).toThrow(expect.objectContaining({ kind: 'images' }));
+		const bytes = new ImageBudget();
+		bytes.add(100);
+		expect(bytes.bytesLeft).toBe(ANSWER_LIMITS.maxImageBytes - 100);
+		bytes.add(ANSWER_LIMITS.maxImageBytes - 100);
+		expect(bytes.bytesLeft).toBe(0);
+		expect(() => bytes.add(1)).toThrow(expect.objectContaining({ kind: 'imageBytes', message: 'answer limit: imageBytes' }));
+	});
+
+	it('says which limit an answer passed', () => {
+		expect(describeLimit('images').message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer");
+		expect(describeLimit('imageBytes').message).toBe("CometAPI's answer holds more than 256 MB of images, the most this node reads from one answer");
+		expect(describeLimit('json').message).toBe("CometAPI's answer holds more than 16 MB besides its images, the most this node reads");
+		for (const kind of ['images', 'imageBytes', 'json'] as const) expect(describeLimit(kind).description).toMatch(/^A real answer of the image API stays far below this/);
+	});
+
+	it('text past the limit is cut with a note; text within it, unless cut already, is left alone', () => {
+		expect(capText('short')).toBe('short');
+		expect(capText('short', true)).toBe("short … [cut: the model's text is longer than 100,000 characters]");
+		const long = 'x'.repeat(ANSWER_LIMITS.maxTextChars + 1);
+		expect(capText(long)).toBe(`${'x'.repeat(ANSWER_LIMITS.maxTextChars)} … [cut: the model's text is longer than 100,000 characters]`);
+		expect(capText('y'.repeat(ANSWER_LIMITS.maxTextChars))).toHaveLength(ANSWER_LIMITS.maxTextChars);
+	});
+});
+
+describe('Base64Decoder memory: an image exists once', () => {
+	const feed = (decoder: Base64Decoder, text: string, chunk: number) => {
+		const buf = Buffer.from(text, 'latin1');
+		for (let i = 0; i < buf.length; i += chunk) decoder.write(buf, i, Math.min(buf.length, i + chunk));
+		return decoder.end();
+	};
+	const MB = 1024 * 1024;
+
+	it('with a size bound, a large image is decoded into its room and handed out from there, no copy', () => {
+		const data = random(2 * MB);
+		const out = feed(new Base64Decoder(new ImageBudget(), 3 * MB), data.toString('base64'), 65536);
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(3 * MB);
+	});
+
+	it('a small image is copied out of its room, so the room can go', () => {
+		const data = random(100_000);
+		const out = feed(new Base64Decoder(new ImageBudget(), 3 * MB), data.toString('base64'), 65536);
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(100_000);
+	});
+
+	it('without a bound, past 1 MB an image goes on in a room of its own (at most 64 MB, within the budget)', () => {
+		const data = random(MB + 100_000);
+		const out = feed(new Base64Decoder(new ImageBudget()), data.toString('base64'), 65536);
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(64 * MB);
+		const budget = new ImageBudget();
+		budget.add(ANSWER_LIMITS.maxImageBytes - 5 * MB);
+		const tight = feed(new Base64Decoder(budget), data.toString('base64'), 65536);
+		expect(tight.data.equals(data)).toBe(true);
+		expect(tight.data.buffer.byteLength).toBeLessThanOrEqual(5 * MB);
+		expect(tight.data.buffer.byteLength).toBeGreaterThanOrEqual(MB + 100_000);
+	});
+
+	it('a bound too small for the image: the rest goes on in pieces, joined at the end', () => {
+		const data = random(3 * MB);
+		const out = feed(new Base64Decoder(new ImageBudget(), MB), data.toString('base64'), 65536);
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(3 * MB);
+	});
+
+	it('a large image with line breaks decodes through the staged path too', () => {
+		const data = random(200_000);
+		const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\n');
+		for (const chunk of [3, 1000, 70_000]) expect(feed(new Base64Decoder(new ImageBudget()), wrapped, chunk).data.equals(data)).toBe(true);
+		// and anything else in it is still refused, wherever it is
+		const bad = `${wrapped.slice(0, 150_000)}!${wrapped.slice(150_000)}`;
+		expect(feed(new Base64Decoder(new ImageBudget()), bad, 3).notBase64).toBe(true);
+	});
+
+	it('after the padding only more padding and whitespace may follow', () => {
+		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${'A'.repeat(70_000)}`, 3).notBase64).toBe(true);
+		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${' '.repeat(70_000)}`, 3)).toEqual({ data: Buffer.from('A'), notBase64: false });
+		expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==\r\n', 2)).toEqual({ data: Buffer.from('A'), notBase64: false });
+		expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==QQ==', 8).notBase64).toBe(true);
 	});
 });
 

@@ -33,8 +33,6 @@ const MAX_RESERVED = 64 * 1024 * 1024;
 /** Below this an image is copied out of its room (cheap), so the room itself can go. */
 const KEEP_ROOM_FROM = 1024 * 1024;
 const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20]);
-const isBase64Byte = (b: number) =>
-	(b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f || b === 0x2d || b === 0x5f;
 
 /** A decoded image, or why its text was not base64. */
 export interface DecodedBlob {
@@ -179,7 +177,10 @@ export class Base64Decoder {
 		if (text.charCodeAt(text.length - 1) === 0x3d) this.padding = true;
 	}
 
-	/** Drops whitespace from the staged text; false if anything else in it is not base64. */
+	/**
+	 * Drops whitespace from the staged text; false if text follows the padding. (Any other byte that is not
+	 * base64 is kept: Node skips it when decoding, so the text decodes to fewer bytes than it should and fails.)
+	 */
 	private clean(): boolean {
 		let out = 0;
 		let sawPadding = this.padding;
@@ -187,7 +188,7 @@ export class Base64Decoder {
 			const b = this.stage[i];
 			if (WHITESPACE.has(b)) continue;
 			if (b === 0x3d) sawPadding = true;
-			else if (!isBase64Byte(b) || sawPadding) return false;
+			else if (sawPadding) return false;
 			this.stage[out++] = b;
 		}
 		this.staged = out;
