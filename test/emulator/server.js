@@ -46,7 +46,7 @@ const MODELS = [
 	{ id: 'gpt-4o-mini', owned_by: 'openai', created: 1721172741 },
 ];
 
-const FAULT_KINDS = ['reset', 'hang', 'truncate', 'cut', ...hostile.HOSTILE_FAULTS];
+const FAULT_KINDS = ['reset', 'hang', 'truncate', 'cut', 'resetmid', ...hostile.HOSTILE_FAULTS];
 const DEFAULT_DRIP_MS = 1000; // a bare `slowdrip`
 
 // ------------------------------------------------------------------------------------------- directives
@@ -186,6 +186,7 @@ function applyToken(d, token) {
 		case 'reset':
 		case 'hang':
 		case 'cut':
+		case 'resetmid':
 		case 'truncate': {
 			const n = parseCount(value);
 			if (n === null) d.errors.push(`bad ${key} '${value}'`);
@@ -892,8 +893,10 @@ class Emulator {
 		// cut: the stream ends cleanly between two events; streamerror: an error event inside the 200 stream.
 		const cut = !!(fault && fault.kind === 'cut');
 		const streamError = fault && fault.kind === 'streamerror' ? fault.status : undefined;
-		if (!fault || isTruncate || isStall || cut || streamError) {
-			const pass = { handled: false, truncate: isTruncate, stall: isStall, cut, streamError };
+		// resetmid: a 200 whose body stops halfway, then the connection is reset
+		const resetMid = !!(fault && fault.kind === 'resetmid');
+		if (!fault || isTruncate || isStall || cut || streamError || resetMid) {
+			const pass = { handled: false, truncate: isTruncate, stall: isStall, cut, streamError, resetMid };
 			// The streamed route sends its headers and `: PING` first and waits afterwards (see _stream).
 			if (route === 'stream') return { ...pass, latency };
 			if (!(await this._sleep(latency, res))) return { handled: true };
@@ -1116,12 +1119,13 @@ class Emulator {
 			// cut: the stream ends cleanly after a whole event, before the finish chunk (and [DONE]).
 			if (h.cut && i === events.length - 1) break;
 			const line = Buffer.from(`data: ${hostile.stringify(events[i].json, h.escapeSlash)}\n\n`, 'utf8');
-			if ((truncate || h.stall) && (events[i].image || i === events.length - 1)) {
+			if ((truncate || h.stall || h.resetMid) && (events[i].image || i === events.length - 1)) {
 				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
 				if (h.stall) {
 					rec.outcome = 'stall';
 					return; // silence: no more data, no PINGs, the socket stays open
 				}
+				if (h.resetMid) return this._resetMid(res, rec);
 				break;
 			}
 			if (!(await this._writeEvent(res, line, h))) return;
@@ -1132,6 +1136,16 @@ class Emulator {
 			rec.imagesSent = this._sentImages(answer);
 		}
 		if (!res.destroyed) res.end();
+	}
+
+	// resetmid on a stream: half an event went out, now the connection is reset.
+	_resetMid(res, rec) {
+		rec.outcome = 'resetmid';
+		const sock = res.socket;
+		if (sock) {
+			if (typeof sock.resetAndDestroy === 'function') sock.resetAndDestroy();
+			else sock.destroy();
+		}
 	}
 
 	// Waits `ms` (false if the client went away), writing `ping` every `every` ms (a second) while waiting.
@@ -1184,11 +1198,11 @@ class Emulator {
 			out = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
 			if (rec) rec.outcome = 'truncated';
 		}
-		const stopHalf = opts.stopHalf || (opts.stall && answer.status === 200 ? 'stall' : undefined);
+		const stopHalf = opts.stopHalf || (answer.status === 200 && opts.stall ? 'stall' : answer.status === 200 && opts.resetMid ? 'reset' : undefined);
 		const headers = Object.assign({ 'Content-Type': contentType, 'Content-Length': String(out.length) }, this._commonHeaders(rec), answer.headers || {});
 		if (rec) {
 			rec.status = answer.status;
-			if (stopHalf && !opts.stopHalf) rec.outcome = 'stall';
+			if (stopHalf && !opts.stopHalf) rec.outcome = stopHalf === 'stall' ? 'stall' : 'resetmid';
 			if (!opts.truncate && !stopHalf && answer.status === 200 && answer.images) rec.imagesSent = this._sentImages(answer);
 		}
 		res.writeHead(answer.status, headers);
@@ -1209,7 +1223,7 @@ class Emulator {
 
 	// The hostile options of one answer: from the directives (escapeslash, trickle) and the fault (stall).
 	_hostile(d, r) {
-		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs, cut: r.cut, pingMs: d.pingMs };
+		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs, cut: r.cut, pingMs: d.pingMs, resetMid: r.resetMid };
 	}
 
 	// One SSE event: at once, or trickled / cut after backslashes. False if the client went away.
@@ -1264,12 +1278,13 @@ class Emulator {
 			if (h.cut && i === events.length - 1) break;
 			const line = Buffer.from(`data: ${hostile.stringify(events[i], h.escapeSlash)}\r\n\r\n`, 'utf8');
 			const isImageEvent = this._eventImage(events[i], imagesByB64);
-			if ((truncate || h.stall) && (isImageEvent || i === events.length - 1)) {
+			if ((truncate || h.stall || h.resetMid) && (isImageEvent || i === events.length - 1)) {
 				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
 				if (h.stall) {
 					rec.outcome = 'stall';
 					return; // silence: no more data, no PINGs, the socket stays open
 				}
+				if (h.resetMid) return this._resetMid(res, rec);
 				break;
 			}
 			if (!(await this._writeEvent(res, line, h))) return;

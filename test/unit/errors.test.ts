@@ -5,6 +5,7 @@ import {
 	describeTimeout,
 	describeUnreadableBody,
 	looksLikeHtml,
+	networkProblem,
 	parseJsonBody,
 	readErrorEnvelope,
 	redactSecrets,
@@ -239,6 +240,7 @@ describe('network failures', () => {
 		['ERR_STREAM_PREMATURE_CLOSE', 'Premature close', 'the connection closed before the answer was complete', true],
 		['EAI_AGAIN', 'getaddrinfo EAI_AGAIN', 'the host name could not be resolved (temporary DNS failure)', true],
 		['ENOTFOUND', 'getaddrinfo ENOTFOUND', 'the host name could not be resolved', false],
+		['EHOSTUNREACH', 'connect EHOSTUNREACH 10.0.0.1:443', 'the host could not be reached', false],
 		['ERR_CANCELED', 'canceled', 'the execution was cancelled', false],
 		['CERT_HAS_EXPIRED', 'certificate has expired', "the server's TLS certificate has expired", false],
 		[undefined, 'socket hang up', 'the connection was closed without an answer', true],
@@ -263,6 +265,14 @@ describe('network failures', () => {
 		expect(describeNetworkFailure('ETIMEDOUT', 'x', ctx).message).toMatch(/no answer within the timeout$/);
 		expect(describeNetworkFailure('ENOTFOUND', 'x', ctx).description).toMatch(/^Check the Base URL in the CometAPI credential and that this n8n can reach it/);
 		expect(describeNetworkFailure('ECONNRESET', 'x', ctx).description).toBe('Check the network connection and try again.');
+	});
+
+	it('the words for a network error name no raw code, which n8n would swap for its own generic message', () => {
+		expect(networkProblem('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')).toBe('the connection was refused');
+		expect(networkProblem(undefined, 'timeout of 300ms exceeded', 300)).toBe('no answer within 0.3 s');
+		expect(networkProblem('ESOCKETTIMEDOUT', 'x')).toBe('no answer within the timeout');
+		expect(networkProblem(undefined, 'Socket hang up')).toBe('the connection was closed without an answer');
+		expect(networkProblem('EODD', 'odd words')).toBe('odd words');
 	});
 
 	it('durations read as people write them', () => {
