@@ -80,6 +80,8 @@ describe('resolveInputFields', () => {
 		expect(resolveInputFields(long, item)).toEqual({ refs: [], missing: [], invalid: [JSON.stringify(long).slice(0, 80)] });
 		expect(resolveInputFields([long, true], item).invalid).toEqual([JSON.stringify(long).slice(0, 80), 'true']);
 		expect(resolveInputFields({}, item)).toEqual({ refs: [], missing: [], invalid: ['{}'] });
+		const longDetails = { mimeType: 'image/png', fileName: `${'n'.repeat(200)}.png`, fileSize: 1 };
+		expect(resolveInputFields([longDetails], item).invalid).toEqual([JSON.stringify(longDetails).slice(0, 80)]);
 		// a map with one entry that is no file is not a binary map
 		expect(resolveInputFields({ logo: details(item.binary!.logo), n: 1 }, item).invalid).toHaveLength(1);
 		expect(resolveInputFields([null, undefined], item)).toEqual({ refs: [], missing: [], invalid: [] });

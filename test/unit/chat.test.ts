@@ -1,5 +1,5 @@
 import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
-import { ChatBodyReader, ChatStreamReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
+import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader, readerFor } from '../../nodes/GeminiImage/api/answerReaders';
 import { buildChatRequest, ChatAnswer } from '../../nodes/GeminiImage/api/chat';
 import { ChatContent } from '../../nodes/GeminiImage/api/chatContent';
 import { SseReader } from '../../nodes/GeminiImage/api/sse';
@@ -356,3 +356,29 @@ describe('chat answers, the rest', () => {
 	});
 });
 
+
+describe('readerFor', () => {
+	const big = Buffer.concat([pngHeader(2048, 2048), Buffer.alloc(1536 * 1024, 9)]);
+	const body = Buffer.from(JSON.stringify({ candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: big.toString('base64') } }] }, finishReason: 'STOP' }] }));
+	const readBody = (headers: Record<string, unknown>) => {
+		const reader = readerFor({ chat: false, streaming: false }, headers);
+		for (let at = 0; at < body.length; at += 65536) reader.push(body.subarray(at, at + 65536));
+		const outcome = reader.end();
+		if (!('result' in outcome)) throw new Error('not read');
+		expect(outcome.result.images[0].data.equals(big)).toBe(true);
+		return outcome.result.images[0].data.buffer.byteLength;
+	};
+
+	it('the chat route: a stream, unless the gateway answered with one JSON object', () => {
+		expect(readerFor({ chat: true, streaming: false }, { 'content-type': 'text/event-stream' })).toBeInstanceOf(ChatStreamReader);
+		expect(readerFor({ chat: true, streaming: false }, {})).toBeInstanceOf(ChatStreamReader);
+		expect(readerFor({ chat: true, streaming: true }, { 'content-type': 'Application/JSON; charset=utf-8' })).toBeInstanceOf(ChatBodyReader);
+		expect(readerFor({ chat: false, streaming: true }, { 'content-type': 'application/json' })).toBeInstanceOf(NativeStreamReader);
+		expect(readerFor({ chat: false, streaming: false }, { 'content-type': 'text/event-stream' })).toBeInstanceOf(NativeBodyReader);
+	});
+
+	it("the native body: its Content-Length sizes a large image's buffer; without one, the image gets a room of 64 MB", () => {
+		expect(readBody({ 'content-length': String(body.length) })).toBeLessThanOrEqual(body.length);
+		for (const length of [undefined, '0', '-5', 'abc']) expect(readBody({ 'content-length': length })).toBe(64 * 1024 * 1024);
+	});
+});

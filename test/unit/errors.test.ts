@@ -353,3 +353,76 @@ describe('URLs in messages', () => {
 		expect(normalizeBaseUrl('HTTP://gw.example.com/V1')).toBe('HTTP://gw.example.com');
 	});
 });
+
+describe('redaction, every form', () => {
+	it.each([
+		'key',
+		'api_key',
+		'api-key',
+		'apikey',
+		'APIKEY',
+		'token',
+		'access_token',
+		'access-token',
+		'refresh_token',
+		'auth',
+		'authorization',
+		'sig',
+		'signature',
+		'secret',
+		'client_secret',
+		'client-secret',
+		'password',
+		'passwd',
+		'pwd',
+		'code',
+		'X-Amz-Signature',
+		'x-amz-credential',
+		'x-amz-security-token',
+		'X-Goog-Signature',
+		'x-goog-credential',
+	])('a %s= in a query string', (name) => {
+		for (const sep of ['?', '&', ';']) {
+			expect(redactSecrets(`see https://h.example/p${sep}${name}=s3cr3t-v4lue&next=1`)).toBe(`see https://h.example/p${sep}${name}=***&next=1`);
+		}
+	});
+
+	it('query values end at &, #, whitespace, quotes and angle brackets; other names are kept', () => {
+		for (const end of ['&', '#', ' ', '"', "'", '<', '>']) expect(redactSecrets(`?token=abc${end}rest`)).toBe(`?token=***${end}rest`);
+		expect(redactSecrets('?token=')).toBe('?token=***');
+		expect(redactSecrets('?mykey=1&keyring=2&monkey=3')).toBe('?mykey=1&keyring=2&monkey=3');
+		expect(redactSecrets('token=abc without a separator')).toBe('token=abc without a separator');
+	});
+
+	it('key-shaped strings, auth headers and URL user info, in any case where the standard allows it', () => {
+		expect(redactSecrets('sk-abc123_-XYZ and AIzaSy0123456789')).toBe('sk-*** and AIza***');
+		expect(redactSecrets('sk-short xsk-abcdefgh')).toBe('sk-short xsk-abcdefgh');
+		expect(redactSecrets('bearer a.b.c; BASIC dXNlcg==)')).toBe('bearer ***; BASIC ***)');
+		expect(redactSecrets('Bearer')).toBe('Bearer');
+		for (const scheme of ['http', 'https', 'ws', 'wss', 'ftp', 'HTTPS']) expect(redactSecrets(`${scheme}://me:pw@host/x`)).toBe(`${scheme}://***@host/x`);
+		expect(redactSecrets('mailto://me@host')).toBe('mailto://me@host');
+		expect(redactSecrets('https://host/a@b')).toBe('https://host/a@b');
+	});
+
+	it('the key as it is, trimmed, URL-encoded and JSON-escaped; short keys by their exact forms only', () => {
+		const key = ' ab/c+d"e\\f ';
+		for (const form of ['ab/c+d"e\\f', encodeURIComponent('ab/c+d"e\\f'), JSON.stringify('ab/c+d"e\\f').slice(1, -1)]) {
+			expect(redactSecrets(`<${form}>`, key)).toBe('<***>');
+		}
+		// a four-character key is masked where it stands whole; cut pieces of it are not guessed at
+		expect(redactSecrets('x q9Z! y q9Z z', 'q9Z!')).toBe('x *** y q9Z z');
+		expect(redactSecrets('abc', 'abc')).toBe('abc');
+		// from six characters of its start on, a cut key is still the key
+		const long = 'Zq8xLm2PvR7t';
+		expect(redactSecrets('Zq8xLm… Zq8xL', long)).toBe('***… Zq8xL');
+		expect(redactSecrets('Zq8xLm2PvR7tZq8xLm2', long)).toBe('******');
+		expect(redactSecrets('Zq8xLmXX', 'Zq8xLm2')).toBe('***XX');
+		expect(redactSecrets('Zq8xLm', 'Zq8xLm')).toBe('***');
+	});
+
+	it('cuts after redacting, with a mark', () => {
+		expect(cutText(`abc sk-${'z'.repeat(20)} def`, 12)).toBe('abc sk-*** d…');
+		expect(cutText('x'.repeat(5), 5)).toBe('xxxxx');
+		expect(cutText('x'.repeat(6), 5, 'yyy')).toBe('xxxxx…');
+	});
+});

@@ -4,8 +4,8 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { AnswerReader } from '../api/answerReaders';
-import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader } from '../api/answerReaders';
+import type { Route } from '../api/answerReaders';
+import { readerFor } from '../api/answerReaders';
 import { encodeJsonWithBlobs } from '../api/blobs';
 import { buildChatRequest, CHAT_PATH } from '../api/chat';
 import type { FailureContext } from '../api/errors';
@@ -17,19 +17,9 @@ import type { Attempt, Connection, StreamedAnswer } from '../transport';
 import { apiError, attemptRequest, withRetries } from '../transport';
 import type { ItemSettings } from './options';
 
-type Route = 'native' | 'stream' | 'chat';
-
-function readerFor(route: Route, answer: StreamedAnswer): AnswerReader {
-	if (route === 'stream') return new NativeStreamReader();
-	const contentType = String(answer.headers['content-type'] ?? '');
-	if (route === 'chat') return /json/i.test(contentType) ? new ChatBodyReader() : new ChatStreamReader();
-	const length = Number(answer.headers['content-length']);
-	return new NativeBodyReader(Number.isFinite(length) && length > 0 ? length : undefined);
-}
-
 /** Reads the answer as it streams in; each image is decoded on the fly (api/answerReaders.ts). */
 async function readAnswer(route: Route, answer: StreamedAnswer, context: FailureContext): Promise<Attempt<GenerationResult>> {
-	const reader = readerFor(route, answer);
+	const reader = readerFor(route, answer.headers);
 	for await (const chunk of answer.chunks) {
 		reader.push(chunk);
 		if (reader.stopped) break;
@@ -37,7 +27,7 @@ async function readAnswer(route: Route, answer: StreamedAnswer, context: Failure
 	const outcome = reader.end();
 	if ('errorEvent' in outcome) return { failure: describeErrorEvent(outcome.errorEvent, context) };
 	if ('unreadable' in outcome) {
-		return { failure: describeUnreadableBody(outcome.unreadable, String(answer.headers['content-type'] ?? ''), context) };
+		return { failure: describeUnreadableBody(outcome.unreadable, String(answer.headers['content-type']), context) };
 	}
 	return { value: outcome.result };
 }
@@ -51,7 +41,7 @@ export async function generateImages(
 ): Promise<GenerationResult> {
 	const context: FailureContext = { model: input.model, baseUrl: connection.baseUrl, secret: connection.secret };
 	const chat = settings.apiFormat === 'openAiChat';
-	const route: Route = chat ? 'chat' : settings.streaming ? 'stream' : 'native';
+	const route: Route = { chat, streaming: settings.streaming };
 	// Built once, as bytes: retries resend the same body instead of encoding the images again.
 	const body = encodeJsonWithBlobs(
 		(tag) => (chat ? buildChatRequest(input, tag) : buildNativeRequest(input, tag)),
