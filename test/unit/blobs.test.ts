@@ -83,6 +83,31 @@ describe('JsonReader', () => {
 		expect(reader.cutStrings).toBe(1);
 	});
 
+	it('cuts a long string at the limit, never inside a UTF-8 character, whatever the chunking', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		for (const chunk of [max + 7, 65536, 1000]) {
+			// é is two bytes: the limit falls in the middle of one
+			const cut = JSON.parse(read(JSON.stringify({ t: `a${'é'.repeat(max / 2 + 10)}`, after: 'kept' }), chunk).text());
+			expect(cut.after).toBe('kept');
+			expect(Buffer.byteLength(cut.t)).toBe(max - 1);
+			expect(cut.t.endsWith('é')).toBe(true);
+			expect(cut.t).not.toContain('\ufffd');
+		}
+	});
+
+	it('cuts a long string of escapes too, and keeps the JSON around it', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		for (const chunk of [1 << 20, 4099]) {
+			const reader = read(`{"t":"${'\\n'.repeat(max / 2 + 50)}\\u0041","n":1,"u":"${'\\u00e9'.repeat(max / 6 + 50)}"}`, chunk);
+			const parsed = JSON.parse(reader.text());
+			expect(parsed.n).toBe(1);
+			// the escape that passes the limit is the last one kept
+			expect(parsed.t).toBe('\n'.repeat(max / 2 + 1));
+			expect(parsed.u).toBe('é'.repeat(Math.floor(max / 6) + 1));
+			expect(reader.cutStrings).toBe(2);
+		}
+	});
+
 	it('refuses a skeleton past its limit, and survives deep nesting', () => {
 		// strings are cut at 1 MB each: 17 of them pass the 16 MB the skeleton may hold
 		const string = `"${'a'.repeat(ANSWER_LIMITS.maxStringBytes + 10)}"`;
@@ -235,6 +260,17 @@ describe('Base64Decoder memory: an image exists once', () => {
 	});
 
 	it('after the padding only more padding and whitespace may follow', () => {
+		const padded = (rest: string) => {
+			const decoder = new Base64Decoder(new ImageBudget());
+			decoder.write(Buffer.from('QQ=='), 0, 4);
+			const buf = Buffer.from(rest, 'latin1');
+			for (let i = 0; i < buf.length; i += 3) decoder.write(buf, i, Math.min(buf.length, i + 3));
+			return decoder.end();
+		};
+		// (a full stage after the padding is checked as it fills, the rest at the end)
+		expect(padded('A'.repeat(70_000)).notBase64).toBe(true);
+		expect(padded(`${' '.repeat(70_000)}A`).notBase64).toBe(true);
+		expect(padded(`${' '.repeat(70_000)}==\r\n`)).toEqual({ data: Buffer.from('A'), notBase64: false });
 		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${'A'.repeat(70_000)}`, 3).notBase64).toBe(true);
 		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${' '.repeat(70_000)}`, 3)).toEqual({ data: Buffer.from('A'), notBase64: false });
 		expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==\r\n', 2)).toEqual({ data: Buffer.from('A'), notBase64: false });
