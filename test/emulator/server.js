@@ -70,6 +70,7 @@ function emptyDirectives() {
 		// strict gateway (strict.js)
 		pingMs: undefined,
 		noStream: undefined,
+		linger: undefined,
 		faults: [],
 		tokens: [],
 		errors: [],
@@ -108,6 +109,7 @@ function applyToken(d, token) {
 		else if (name === 'escapeslash') d.escapeSlash = true;
 		else if (name === 'trickle') d.trickleMs = 100;
 		else if (name === 'nostream') d.noStream = true;
+		else if (name === 'linger') d.linger = true;
 		else d.errors.push(`unknown emulator scenario or directive '${t}'`);
 		return;
 	}
@@ -222,7 +224,7 @@ function mergeDirectives(...list) {
 	const out = emptyDirectives();
 	for (const d of list) {
 		if (!d) continue;
-		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt', 'pingMs', 'noStream']) {
+		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt', 'pingMs', 'noStream', 'linger']) {
 			if (d[k] !== undefined) out[k] = d[k];
 		}
 		out.faults.push(...d.faults);
@@ -1135,6 +1137,8 @@ class Emulator {
 			res.write('data: [DONE]\n\n');
 			rec.imagesSent = this._sentImages(answer);
 		}
+		// linger: after [DONE] (or the error event) the connection stays open, as some proxies keep it
+		if (h.linger && !truncate && !h.cut) return;
 		if (!res.destroyed) res.end();
 	}
 
@@ -1223,7 +1227,7 @@ class Emulator {
 
 	// The hostile options of one answer: from the directives (escapeslash, trickle) and the fault (stall).
 	_hostile(d, r) {
-		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs, cut: r.cut, pingMs: d.pingMs, resetMid: r.resetMid };
+		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs, cut: r.cut, pingMs: d.pingMs, resetMid: r.resetMid, linger: d.linger };
 	}
 
 	// One SSE event: at once, or trickled / cut after backslashes. False if the client went away.
@@ -1290,6 +1294,8 @@ class Emulator {
 			if (!(await this._writeEvent(res, line, h))) return;
 		}
 		if (!truncate && !h.cut && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
+		// linger: after the error event the connection stays open (the native stream has no [DONE])
+		if (h.linger && answer.kind === 'stream-error') return;
 		if (!res.destroyed) res.end();
 	}
 

@@ -122,6 +122,25 @@ describe('a stream cut between two events', () => {
 	});
 });
 
+describe('a stream whose connection stays open after its end', () => {
+	it('chat: the answer is read at [DONE], without waiting for the connection to close; the node closes it', async () => {
+		const started = Date.now();
+		const result = await t.run({ parameters: textToImage('[emu:linger] x', chat({ timeout: 3, maxRetries: 0 })) });
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeLessThan(2500);
+		expect(sha256(result.items[0].binary!.data.data)).toBe(t.emu.requests[0].imagesSent[0].sha256);
+		for (let i = 0; i < 100 && t.emu.requests[0].durationMs === null; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(t.emu.requests[0].durationMs).not.toBeNull();
+	});
+
+	it.each(streamedRoutes)('%s: an error event is the end: reported at once', async (_route, options) => {
+		const started = Date.now();
+		const result = await t.run({ parameters: textToImage('[emu:linger] [emu:streamerror=400x1] x', { ...options, timeout: 3 }) });
+		expect(result.error?.message).toBe('CometAPI answered 400 Bad Request: Request contains an invalid argument. [item 0]');
+		expect(Date.now() - started).toBeLessThan(2500);
+	});
+});
+
 describe('errors inside a stream', () => {
 	it.each(streamedRoutes)('%s: a 429 is a rate limit: retried, then the image', async (_route, options) => {
 		const result = await t.run({ parameters: textToImage('[emu:streamerror=429x1] x', options) });

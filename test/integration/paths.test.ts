@@ -110,6 +110,33 @@ describe('the model list in an unknown model\'s error', () => {
 	});
 });
 
+describe('a web page where the API should be', () => {
+	let server: Server;
+	let base = '';
+	let hits = 0;
+	beforeAll(async () => {
+		// a proxy's maintenance page: HTML by its Content-Type only
+		server = createServer((_req, res) => {
+			hits++;
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('Down for maintenance, back soon.');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
+
+	it.each([
+		['native', {}],
+		['chat', { apiFormat: 'openAiChat' }],
+	])('%s: is said to be one, once, with the Base URL to check', async (_route, options) => {
+		hits = 0;
+		const result = await runNode({ credentials: { apiKey: 'sk-any-key-1234567', baseUrl: base }, parameters: textToImage('x', options) });
+		expect(result.error?.message).toBe("CometAPI answered with an HTML page instead of the API's JSON [item 0]");
+		expect((result.error as any).description).toMatch(/^Check the Base URL in the CometAPI credential \(now http:\/\/127\.0\.0\.1:\d+\)/);
+		expect(hits).toBe(1);
+	});
+});
+
 describe('image URLs', () => {
 	it('only http(s) and data: URLs are taken', async () => {
 		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: 'ftp://example.com/cat.png' }) });
