@@ -170,6 +170,58 @@ describe('image URLs', () => {
 	});
 });
 
+describe('input images at the edges', () => {
+	/** A PNG of exactly `bytes` bytes (a real header, then filler). */
+	const exactPng = (bytes: number) => Buffer.concat([images.solidPng(2, 2, [1, 1, 1]).buffer.subarray(0, 33), Buffer.alloc(bytes - 33, 1)]);
+	const MB = 1024 * 1024;
+
+	it('images that fill Max Input Size exactly are sent, a byte more is refused: binary fields and data: URLs alike', async () => {
+		const limit = 1050 / MB; // 1050 bytes
+		const field = await t.run({ parameters: imageToImage('edit', 'data', { maxInputMb: limit }), items: [{ binary: { data: { data: exactPng(1050) } } }] });
+		expect(field.error).toBeUndefined();
+		const over = await t.run({ parameters: imageToImage('edit', 'data', { maxInputMb: limit }), items: [{ binary: { data: { data: exactPng(1051) } } }] });
+		expect(over.error?.message).toBe('The input images are too large: 1.0 KB so far with "data", the limit is 1.0 KB [item 0]');
+		const url = `data:image/png;base64,${exactPng(1050).toString('base64')}`;
+		const fits = await t.run({ parameters: imageToImage('edit', '', { imageUrls: url, maxInputMb: limit }) });
+		expect(fits.error).toBeUndefined();
+		expect(t.emu.requests.map((r: any) => r.imagesReceived[0].bytes)).toEqual([1050, 1050]);
+		const tooBig = await t.run({ parameters: imageToImage('edit', '', { imageUrls: url, maxInputMb: 1049 / MB }) });
+		expect(tooBig.error?.message).toMatch(/^The input images are too large: more than 1\.0 KB with the image at data:image\/png;base64,… \(1,422 characters\) \[item 0\]$/);
+	});
+
+	it.each([
+		['a data: URL that is not base64', 'data:image/png,raw-bytes'],
+		['a data: URL without a comma', 'data:image/png;base64x'],
+		['a data: URL whose parameters do not end in base64', 'data:image/png;base64x,QUJD'],
+		['an ftp URL that mentions https', 'ftp://example.com/https://x.png'],
+	])('%s is refused as a URL the node does not read', async (_name, url) => {
+		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: url }) });
+		expect(result.error?.message).toMatch(/: only http\(s\) and data: URLs are supported \[item 0\]$/);
+	});
+
+	it('an http(s) URL that holds "data:" in its query is downloaded, not decoded', async () => {
+		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: `${t.emu.url}/files/a.png?size=2000&u=data:image/png;base64,QUJD` }) });
+		expect(result.error).toBeUndefined();
+		expect(t.emu.requests[0].imagesReceived[0].bytes).toBe(2000);
+	});
+
+	it('14 input images, the most, are all sent', async () => {
+		const fields = Array.from({ length: 14 }, (_, i) => `f${i}`);
+		const result = await t.run({
+			parameters: imageToImage('x', fields.join(','), { maxInputMb: 5 }),
+			items: [{ binary: Object.fromEntries(fields.map((f, i) => [f, { data: images.solidPng(4, 4, [i, 0, 0]).buffer }])) }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(t.emu.requests[0].imagesReceived).toHaveLength(14);
+	});
+
+	it('an Aspect Ratio from an expression may come with spaces', async () => {
+		const result = await t.run({ parameters: textToImage('x', { aspectRatio: '={{ " 16:9 " }}' }) });
+		expect(result.error).toBeUndefined();
+		expect(t.emu.requests[0].body.generationConfig).toEqual({ imageConfig: { aspectRatio: '16:9' } });
+	});
+});
+
 describe('a 200 whose body breaks off', () => {
 	it.each([
 		['native', {}],
