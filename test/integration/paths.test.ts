@@ -215,10 +215,24 @@ describe('input images at the edges', () => {
 		expect(t.emu.requests[0].imagesReceived).toHaveLength(14);
 	});
 
-	it('an Aspect Ratio from an expression may come with spaces', async () => {
-		const result = await t.run({ parameters: textToImage('x', { aspectRatio: '={{ " 16:9 " }}' }) });
+	it('options from expressions: spaces around values, empty values left out, seeds whole numbers', async () => {
+		const result = await t.run({
+			parameters: textToImage(
+				'x',
+				{ aspectRatio: '={{ " 16:9 " }}', imageSize: '={{ " 2k " }}', temperature: '={{ "" }}', topP: '={{ null }}', seed: '={{ 42.7 }}', systemInstruction: '   ', binaryPropertyOutput: ' picture ' },
+				{ model: model('gemini-3-pro-image') },
+			),
+		});
 		expect(result.error).toBeUndefined();
-		expect(t.emu.requests[0].body.generationConfig).toEqual({ imageConfig: { aspectRatio: '16:9' } });
+		expect(t.emu.requests[0].body).toEqual({
+			contents: [{ role: 'user', parts: [{ text: 'x' }] }],
+			generationConfig: { imageConfig: { aspectRatio: '16:9', imageSize: '2K' }, seed: 42 },
+		});
+		expect(Object.keys(result.items[0].binary!)).toEqual(['picture']);
+		const sampled = await t.run({ parameters: textToImage('y', { temperature: '={{ 0.55 }}', topP: '={{ "0.9" }}', systemInstruction: ' Be brief. ' }) });
+		expect(sampled.error).toBeUndefined();
+		expect(t.emu.requests[1].body.generationConfig).toEqual({ temperature: 0.55, topP: 0.9 });
+		expect(t.emu.requests[1].body.systemInstruction).toEqual({ parts: [{ text: 'Be brief.' }] });
 	});
 });
 
