@@ -104,7 +104,7 @@ async function finalErrors(ctx, rest, wfs) {
 	const cases = [
 		['invalid_request 500', PROMPTS.invalid, /CometAPI answered 500 .*invalid request/, /rejected the request/],
 		['model_not_found (an unknown model)', PROMPTS.unknownModel, new RegExp(`503 .*model_not_found.*${F.UNKNOWN_MODEL}`), /Check the model name/],
-		['a safety refusal (IMAGE_SAFETY)', PROMPTS.safety, /IMAGE_SAFETY/, /./],
+		['a safety refusal (IMAGE_SAFETY)', PROMPTS.safety, /IMAGE_SAFETY/, /^The safety filter rejected the result: rephrase the prompt\.$/],
 	];
 	for (const [i, [what, prompt, message, fix]] of cases.entries()) {
 		await H.test(`${what}: sent exactly once, never retried, a clear error item (Continue On Fail)`, () => {

@@ -176,7 +176,8 @@ function failAnswer(status, ctx, retryAfterSeconds) {
 		case 429:
 			return rateLimited(ctx, retryAfterSeconds);
 		case 503:
-			return cometError(503, 'upstream service temporarily unavailable, please try again later', '', ctx);
+			// Retry-After only when the directive asks for one (429 always carries it).
+			return cometError(503, 'upstream service temporarily unavailable, please try again later', '', ctx, retryAfterSeconds == null ? undefined : { 'Retry-After': String(retryAfterSeconds) });
 		case 524:
 			return cloudflare524();
 		case 408:

@@ -16,9 +16,11 @@ const chat = require('./chat-scenarios');
 const hostile = require('./hostile');
 const conversation = require('./conversation');
 const agent = require('./agent');
+const strict = require('./strict');
 
 const DEFAULT_API_KEY = 'sk-emulator';
-const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
+// The gateway CometAPI appears to run answers 413 past 32 MB (gemini-image-api.md, "Request").
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 const KEEP_FULL_BODIES = 100; // older records get long strings in `body` replaced by a summary
 const DEFAULT_MAX_RECORDED = 5000;
 const SUMMARY_STRING_LIMIT = 256;
@@ -28,7 +30,8 @@ const PING_INTERVAL_MS = 1000;
 // lifecycle"): today's Gemini image models, one whose id lacks "image" (gemini-nano-banana-2.1), image models
 // of other APIs (gpt-image-1, imagen) and text models, deliberately not image-first, so the node's filter and
 // order are tested. The retired gemini-2.5-flash-image and the -preview ids are not listed; the emulator still
-// answers them (gateways keep old names as aliases for a while) unless started with knownModelsOnly.
+// answers them (gateways keep old names as aliases for a while) unless started with knownModelsOnly. Any other
+// name gets 503 model_not_found, and a listed model that makes no images gets a 400 (strict.js).
 const MODELS = [
 	{ id: 'gpt-4o', owned_by: 'openai', created: 1715367049 },
 	{ id: 'gemini-3-pro-image', owned_by: 'google', created: 1779926400 },
@@ -45,7 +48,7 @@ const MODELS = [
 	{ id: 'gpt-4o-mini', owned_by: 'openai', created: 1721172741 },
 ];
 
-const FAULT_KINDS = ['reset', 'hang', 'truncate', ...hostile.HOSTILE_FAULTS];
+const FAULT_KINDS = ['reset', 'hang', 'truncate', 'cut', 'resetmid', ...hostile.HOSTILE_FAULTS];
 const DEFAULT_DRIP_MS = 1000; // a bare `slowdrip`
 
 // ------------------------------------------------------------------------------------------- directives
@@ -66,6 +69,10 @@ function emptyDirectives() {
 		imageCount: undefined,
 		echoKeyAt: undefined,
 		echoTextAt: undefined,
+		// strict gateway (strict.js)
+		pingMs: undefined,
+		noStream: undefined,
+		linger: undefined,
 		faults: [],
 		tokens: [],
 		errors: [],
@@ -103,6 +110,8 @@ function applyToken(d, token) {
 		else if (name === 'slowdrip' || name === 'drip') d.dripMs = DEFAULT_DRIP_MS;
 		else if (name === 'escapeslash') d.escapeSlash = true;
 		else if (name === 'trickle') d.trickleMs = 100;
+		else if (name === 'nostream') d.noStream = true;
+		else if (name === 'linger') d.linger = true;
 		else d.errors.push(`unknown emulator scenario or directive '${t}'`);
 		return;
 	}
@@ -150,6 +159,18 @@ function applyToken(d, token) {
 			else d.trickleMs = ms;
 			break;
 		}
+		case 'ping': {
+			const ms = parseMs(value);
+			if (!ms) d.errors.push(`bad ping '${value}'`);
+			else d.pingMs = ms;
+			break;
+		}
+		case 'streamerror': {
+			const m = /^(\d{3})(?:x(\d+))?$/i.exec(value);
+			if (!m || Number(m[1]) < 400) d.errors.push(`bad streamerror '${value}' (use streamerror=<status>x<n>)`);
+			else d.faults.push({ kind: 'streamerror', status: parseInt(m[1], 10), n: m[2] === undefined ? 1 : parseInt(m[2], 10) });
+			break;
+		}
 		case 'hugetext': {
 			const b = parseSize(value);
 			if (!b) d.errors.push(`bad hugetext '${value}'`);
@@ -168,6 +189,8 @@ function applyToken(d, token) {
 		case 'reseterror':
 		case 'reset':
 		case 'hang':
+		case 'cut':
+		case 'resetmid':
 		case 'truncate': {
 			const n = parseCount(value);
 			if (n === null) d.errors.push(`bad ${key} '${value}'`);
@@ -203,7 +226,7 @@ function mergeDirectives(...list) {
 	const out = emptyDirectives();
 	for (const d of list) {
 		if (!d) continue;
-		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt']) {
+		for (const k of ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt', 'pingMs', 'noStream', 'linger']) {
 			if (d[k] !== undefined) out[k] = d[k];
 		}
 		out.faults.push(...d.faults);
@@ -535,7 +558,7 @@ class Emulator {
 		this.apiKey = opts.apiKey === undefined ? DEFAULT_API_KEY : opts.apiKey;
 		this.maxBodyBytes = opts.maxBodyBytes || DEFAULT_MAX_BODY_BYTES;
 		this.maxRecorded = opts.maxRecorded || DEFAULT_MAX_RECORDED;
-		// true: any model not in MODELS is unknown (503 model_not_found), as on a gateway that dropped it
+		// true: the retired ids too are unknown (503 model_not_found), as on a gateway that dropped its aliases
 		this.knownModelsOnly = !!opts.knownModelsOnly;
 		this.onRequest = typeof opts.onRequest === 'function' ? opts.onRequest : null;
 		this.latencyMs = 0;
@@ -844,6 +867,12 @@ class Emulator {
 			rec.outcome = 'too-large';
 			return this._send(res, rec, scenarios.tooLarge(ctx), {});
 		}
+		// A body not declared as JSON is not read as JSON (a gateway's JSON binding, Google's API).
+		if ((route.kind === 'native' || route.kind === 'stream' || route.kind === 'chat') && raw && raw.length && !strict.isJsonContentType(req.headers['content-type'])) {
+			rec.outcome = 'invalid';
+			const message = strict.contentTypeMessage(req.headers['content-type']);
+			return this._send(res, rec, route.kind === 'chat' ? chat.openaiError(400, message) : scenarios.googleError(400, 'INVALID_ARGUMENT', message), {});
+		}
 		if (route.kind === 'models') return this._models(req, res, rec, ctx);
 		if (route.kind === 'chat') return this._chat(req, res, rec, raw, ctx);
 		return this._native(req, res, url, route, rec, raw, ctx);
@@ -865,11 +894,17 @@ class Emulator {
 		}
 		const isTruncate = !!(fault && fault.kind === 'truncate');
 		const isStall = !!(fault && fault.kind === 'stall');
-		if (!fault || isTruncate || isStall) {
+		// cut: the stream ends cleanly between two events; streamerror: an error event inside the 200 stream.
+		const cut = !!(fault && fault.kind === 'cut');
+		const streamError = fault && fault.kind === 'streamerror' ? fault.status : undefined;
+		// resetmid: a 200 whose body stops halfway, then the connection is reset
+		const resetMid = !!(fault && fault.kind === 'resetmid');
+		if (!fault || isTruncate || isStall || cut || streamError || resetMid) {
+			const pass = { handled: false, truncate: isTruncate, stall: isStall, cut, streamError, resetMid };
 			// The streamed route sends its headers and `: PING` first and waits afterwards (see _stream).
-			if (route === 'stream') return { handled: false, truncate: isTruncate, stall: isStall, latency };
+			if (route === 'stream') return { ...pass, latency };
 			if (!(await this._sleep(latency, res))) return { handled: true };
-			return { handled: false, truncate: isTruncate, stall: isStall, latency: 0 };
+			return { ...pass, latency: 0 };
 		}
 		if (!(await this._sleep(latency, res))) return { handled: true };
 		if (fault.kind === 'stallerror' || fault.kind === 'reseterror') {
@@ -943,9 +978,15 @@ class Emulator {
 			this._send(res, rec, route.invalid(`[emulator] ${d.errors.join('; ')}`), {});
 			return null;
 		}
-		if (model && (/^(unknown-|nonexistent)/i.test(model) || (this.knownModelsOnly && !MODELS.some((m) => m.id === model)))) {
+		const kind = model ? strict.modelKind(model, MODELS, this.knownModelsOnly) : 'image';
+		if (kind === 'unknown') {
 			rec.outcome = 'model-not-found';
 			this._send(res, rec, scenarios.unknownModel(model, ctx), {});
+			return null;
+		}
+		if (kind === 'other') {
+			rec.outcome = 'not-image-model';
+			this._send(res, rec, route.invalid(strict.notImageModelMessage(model)), {});
 			return null;
 		}
 		if (a.validationError) {
@@ -1011,11 +1052,17 @@ class Emulator {
 		let answer = conversation.signNative(hostile.modifyNative(scenarios.buildNativeAnswer(rec.scenario, ctx), d, a.promptText), rec, route.model);
 		if (d.echoTextAt !== undefined) answer = hostile.echoTextNative(scenarios.buildNativeAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
 		const h = this._hostile(d, r);
+		if (r.streamError) {
+			rec.outcome = `streamerror-${r.streamError}`;
+			if (!stream) return this._send(res, rec, strict.plainStreamError(r.streamError, 'native'), h);
+			answer = strict.nativeWithStreamError(answer, r.streamError);
+		}
 		if (!stream) {
 			if (answer.kind === 'stream-error') {
 				return this._send(res, rec, scenarios.googleError(500, 'INTERNAL', 'Internal error in stream'), h);
 			}
-			return this._send(res, rec, answer, h);
+			// cut, on an answer that is not a stream: the body cut in half, like truncate
+			return this._send(res, rec, answer, Object.assign({}, h, { truncate: h.truncate || h.cut }));
 		}
 		return this._stream(res, rec, url, answer, r.truncate, r.latency, d.dripMs, h);
 	}
@@ -1054,7 +1101,15 @@ class Emulator {
 		let answer = hostile.modifyChat(chat.buildChatAnswer(rec.scenario, ctx), d, a.promptText);
 		if (d.echoTextAt !== undefined) answer = hostile.echoTextChat(chat.buildChatAnswer('text-only', ctx), this._clientKey(req), d.echoTextAt);
 		const h = this._hostile(d, r);
-		if (!a.stream) return this._send(res, rec, answer.kind === 'chat' ? chat.chatCompletion(answer) : answer, h);
+		// nostream: one chat.completion object even when a stream was asked for (a gateway that does not stream).
+		const streamed = a.stream && !d.noStream;
+		rec.streamed = streamed;
+		if (r.streamError) {
+			rec.outcome = `streamerror-${r.streamError}`;
+			if (!streamed || answer.kind !== 'chat') return this._send(res, rec, strict.plainStreamError(r.streamError, 'chat'), h);
+			answer = Object.assign({}, answer, { images: undefined, streamError: strict.chatStreamError(r.streamError) });
+		}
+		if (!streamed) return this._send(res, rec, answer.kind === 'chat' ? chat.chatCompletion(answer) : answer, Object.assign({}, h, { truncate: h.truncate || h.cut }));
 		return this._chatStream(res, rec, answer, r.truncate, r.latency, d.dripMs, h);
 	}
 
@@ -1069,35 +1124,51 @@ class Emulator {
 		rec.status = 200;
 		res.writeHead(200, Object.assign({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }, this._commonHeaders(rec)));
 		res.write(ping);
-		if (!(await this._waitPinging(res, latency, ping))) return;
+		if (!(await this._waitPinging(res, latency, ping, h.pingMs))) return;
 		if (truncate) rec.outcome = 'truncated';
+		if (h.cut) rec.outcome = 'cut';
 		for (let i = 0; i < events.length; i++) {
-			if (i > 0 && !(await this._waitPinging(res, drip, ping))) return;
+			if (i > 0 && !(await this._waitPinging(res, drip, ping, h.pingMs))) return;
 			if (res.destroyed) return;
+			// cut: the stream ends cleanly after a whole event, before the finish chunk (and [DONE]).
+			if (h.cut && i === events.length - 1) break;
 			const line = Buffer.from(`data: ${hostile.stringify(events[i].json, h.escapeSlash)}\n\n`, 'utf8');
-			if ((truncate || h.stall) && (events[i].image || i === events.length - 1)) {
+			if ((truncate || h.stall || h.resetMid) && (events[i].image || i === events.length - 1)) {
 				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
 				if (h.stall) {
 					rec.outcome = 'stall';
 					return; // silence: no more data, no PINGs, the socket stays open
 				}
+				if (h.resetMid) return this._resetMid(res, rec);
 				break;
 			}
 			if (!(await this._writeEvent(res, line, h))) return;
 		}
-		if (!truncate && !answer.streamError) {
-			if (!(await this._waitPinging(res, drip, ping))) return;
+		if (!truncate && !h.cut && !answer.streamError) {
+			if (!(await this._waitPinging(res, drip, ping, h.pingMs))) return;
 			res.write('data: [DONE]\n\n');
 			rec.imagesSent = this._sentImages(answer);
 		}
+		// linger: after [DONE] (or the error event) the connection stays open, as some proxies keep it
+		if (h.linger && !truncate && !h.cut) return;
 		if (!res.destroyed) res.end();
 	}
 
-	// Waits `ms` (false if the client went away), writing `ping` every second while waiting.
-	async _waitPinging(res, ms, ping) {
-		for (let left = ms || 0; left > 0; left -= PING_INTERVAL_MS) {
-			if (!(await this._sleep(Math.min(left, PING_INTERVAL_MS), res))) return false;
-			if (left > PING_INTERVAL_MS && !res.destroyed) res.write(ping);
+	// resetmid on a stream: half an event went out, now the connection is reset.
+	_resetMid(res, rec) {
+		rec.outcome = 'resetmid';
+		const sock = res.socket;
+		if (sock) {
+			if (typeof sock.resetAndDestroy === 'function') sock.resetAndDestroy();
+			else sock.destroy();
+		}
+	}
+
+	// Waits `ms` (false if the client went away), writing `ping` every `every` ms (a second) while waiting.
+	async _waitPinging(res, ms, ping, every = PING_INTERVAL_MS) {
+		for (let left = ms || 0; left > 0; left -= every) {
+			if (!(await this._sleep(Math.min(left, every), res))) return false;
+			if (left > every && !res.destroyed) res.write(ping);
 		}
 		return !res.destroyed;
 	}
@@ -1143,11 +1214,11 @@ class Emulator {
 			out = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
 			if (rec) rec.outcome = 'truncated';
 		}
-		const stopHalf = opts.stopHalf || (opts.stall && answer.status === 200 ? 'stall' : undefined);
+		const stopHalf = opts.stopHalf || (answer.status === 200 && opts.stall ? 'stall' : answer.status === 200 && opts.resetMid ? 'reset' : undefined);
 		const headers = Object.assign({ 'Content-Type': contentType, 'Content-Length': String(out.length) }, this._commonHeaders(rec), answer.headers || {});
 		if (rec) {
 			rec.status = answer.status;
-			if (stopHalf && !opts.stopHalf) rec.outcome = 'stall';
+			if (stopHalf && !opts.stopHalf) rec.outcome = stopHalf === 'stall' ? 'stall' : 'resetmid';
 			if (!opts.truncate && !stopHalf && answer.status === 200 && answer.images) rec.imagesSent = this._sentImages(answer);
 		}
 		res.writeHead(answer.status, headers);
@@ -1168,7 +1239,7 @@ class Emulator {
 
 	// The hostile options of one answer: from the directives (escapeslash, trickle) and the fault (stall).
 	_hostile(d, r) {
-		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs };
+		return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs, cut: r.cut, pingMs: d.pingMs, resetMid: r.resetMid, linger: d.linger };
 	}
 
 	// One SSE event: at once, or trickled / cut after backslashes. False if the client went away.
@@ -1205,32 +1276,38 @@ class Emulator {
 			// Without alt=sse Google streams one JSON array.
 			const text = `[${events.map((e) => hostile.stringify(e, h.escapeSlash)).join(',\r\n')}]`;
 			if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
-			return this._send(res, rec, { kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text }, Object.assign({}, h, { truncate }));
+			return this._send(res, rec, { kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text }, Object.assign({}, h, { truncate: truncate || h.cut }));
 		}
 		res.writeHead(200, Object.assign({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' }, this._commonHeaders(rec)));
 		res.write(': PING\r\n\r\n');
-		// "The model works": wait, with a `: PING` comment every second.
-		if (!(await this._waitPinging(res, latency, ': PING\r\n\r\n'))) return;
+		// "The model works": wait, with a `: PING` comment every second (ping=<ms>).
+		if (!(await this._waitPinging(res, latency, ': PING\r\n\r\n', h.pingMs))) return;
 		if (truncate) rec.outcome = 'truncated';
+		if (h.cut) rec.outcome = 'cut';
 		// The events are written one by one, each in its own write, so clients see them in separate reads.
 		const imagesByB64 = new Map((answer.images || []).map((i) => [i.base64, i]));
 		for (let i = 0; i < events.length; i++) {
 			// drip=<ms>: a pause (with PINGs) between events
-			if (i > 0 && !(await this._waitPinging(res, drip, ': PING\r\n\r\n'))) return;
+			if (i > 0 && !(await this._waitPinging(res, drip, ': PING\r\n\r\n', h.pingMs))) return;
 			if (res.destroyed) return;
+			// cut: the stream ends cleanly after a whole event, before the last one (finish reason, usage).
+			if (h.cut && i === events.length - 1) break;
 			const line = Buffer.from(`data: ${hostile.stringify(events[i], h.escapeSlash)}\r\n\r\n`, 'utf8');
 			const isImageEvent = this._eventImage(events[i], imagesByB64);
-			if ((truncate || h.stall) && (isImageEvent || i === events.length - 1)) {
+			if ((truncate || h.stall || h.resetMid) && (isImageEvent || i === events.length - 1)) {
 				res.write(line.subarray(0, Math.max(1, Math.floor(line.length / 2))));
 				if (h.stall) {
 					rec.outcome = 'stall';
 					return; // silence: no more data, no PINGs, the socket stays open
 				}
+				if (h.resetMid) return this._resetMid(res, rec);
 				break;
 			}
 			if (!(await this._writeEvent(res, line, h))) return;
 		}
-		if (!truncate && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
+		if (!truncate && !h.cut && answer.kind !== 'stream-error') rec.imagesSent = this._sentImages(answer);
+		// linger: after the error event the connection stays open (the native stream has no [DONE])
+		if (h.linger && answer.kind === 'stream-error') return;
 		if (!res.destroyed) res.end();
 	}
 
@@ -1272,7 +1349,7 @@ class Emulator {
 				return json(200, {
 					native: scenarios.NATIVE_SCENARIOS,
 					chat: chat.CHAT_SCENARIOS,
-					directives: ['latency=<ms>', 'drip=<ms>', 'fail=<status>x<n>', 'retryafter=<s>', 'reset=<n>', 'hang=<n>', 'truncate=<n>', 'size=<N>MB|<bytes>', 'scenario=<name>'],
+					directives: ['latency=<ms>', 'drip=<ms>', 'ping=<ms>', 'fail=<status>x<n>', 'retryafter=<s>', 'reset=<n>', 'hang=<n>', 'truncate=<n>', 'cut=<n>', 'streamerror=<status>x<n>', 'nostream', 'size=<N>MB|<bytes>', 'scenario=<name>'],
 				});
 			}
 			return json(404, { error: { message: `unknown control endpoint ${req.method} ${path}` } });

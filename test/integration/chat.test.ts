@@ -42,12 +42,18 @@ describe('chat route', () => {
 		expect(sha256(result.items[0].binary!.data.data)).toBe(final.sha256);
 	});
 
-	it('reads JPEG bytes labelled PNG, images arrays and non-streamed answers', async () => {
+	it('reads JPEG bytes labelled PNG, images arrays and answers that are not streamed', async () => {
 		const jpeg = await t.run({ parameters: textToImage('[emu:jpeg-as-png]', chat()) });
 		expect(jpeg.items[0].binary!.data.meta.mimeType).toBe('image/jpeg');
+		expect(sha256(jpeg.items[0].binary!.data.data)).toBe(t.emu.requests[0].imagesSent[0].sha256);
 		const arr = await t.run({ parameters: textToImage('[emu:images-array]', chat()) });
 		expect(arr.error).toBeUndefined();
-		expect(arr.items).toHaveLength(1);
+		expect(sha256(arr.items[0].binary!.data.data)).toBe(t.emu.requests[1].imagesSent[0].sha256);
+		// a gateway that answers one JSON object although the node asks for a stream
+		const plain = await t.run({ parameters: textToImage('[emu:nostream] [emu:jpeg-as-png]', chat()) });
+		expect(t.emu.requests[2]).toMatchObject({ stream: true, streamed: false });
+		expect(plain.items[0].binary!.data.meta.mimeType).toBe('image/jpeg');
+		expect(sha256(plain.items[0].binary!.data.data)).toBe(t.emu.requests[2].imagesSent[0].sha256);
 	});
 
 	it('a content_filter finish is a refusal; Continue On Fail keeps the other items', async () => {
@@ -63,7 +69,7 @@ describe('chat route', () => {
 
 	it('an error inside the stream is an error, retried like a 500', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:stream-error]', chat({ maxRetries: 1 })) });
-		expect(result.error?.message).toMatch(/upstream error/);
+		expect(result.error?.message).toBe('CometAPI answered 500 Internal Server Error: upstream error (gave up after 2 attempts) [item 0]');
 		expect(t.emu.requests).toHaveLength(2);
 	});
 

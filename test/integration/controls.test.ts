@@ -49,6 +49,13 @@ describe('generation controls', () => {
 		});
 	});
 
+	it('Google Search reaches the chat route too', async () => {
+		const result = await t.run({ parameters: textToImage('x', { googleSearch: true, apiFormat: 'openAiChat' }, gemini3) });
+		expect(result.error).toBeUndefined();
+		expect(t.emu.requests[0].body.extra_body).toEqual({ google: { tools: [{ google_search: {} }] } });
+		expect(t.emu.requests[0].asked.tools).toEqual(['google_search']);
+	});
+
 	it('explains an option the model does not support instead of dropping it', async () => {
 		const result = await t.run({ parameters: textToImage('x', { googleSearch: true }) });
 		expect(result.error?.message).toMatch(/Google Search grounding needs a Gemini 3 image model/);

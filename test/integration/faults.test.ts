@@ -10,7 +10,7 @@ const attemptsOf = (prompt: string) => t.emu.requests.filter((r) => r.asked?.pro
 
 describe('retries', () => {
 	it.each([
-		['429 with Retry-After', '[emu:fail=429x2]', 3],
+		['429 with Retry-After', '[emu:fail=429x2] [emu:retryafter=0.2]', 3],
 		['503', '[emu:fail=503x2]', 3],
 		['524 gateway timeout page', '[emu:fail=524x1]', 2],
 		['502', '[emu:fail=502x1]', 2],
@@ -41,15 +41,15 @@ describe('retries', () => {
 	});
 
 	it('a request that never answers times out and is retried', async () => {
-		const result = await t.run({ parameters: textToImage('[emu:hang=1]', { timeout: 1 }) });
+		const result = await t.run({ parameters: textToImage('[emu:hang=1]', { timeout: 0.5 }) });
 		expect(result.error).toBeUndefined();
 		expect(t.emu.requests).toHaveLength(2);
 		expect(t.emu.requests[1].outcome).toBe('answered');
 	});
 
 	it('the last timeout says so', async () => {
-		const result = await t.run({ parameters: textToImage('[emu:hang=5]', { timeout: 1, maxRetries: 1 }) });
-		expect(result.error?.message).toMatch(/no answer within 1 s .*\(gave up after 2 attempts\)/);
+		const result = await t.run({ parameters: textToImage('[emu:hang=5]', { timeout: 0.5, maxRetries: 1 }) });
+		expect(result.error?.message).toMatch(/^Could not reach CometAPI at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.5 s \(gave up after 2 attempts\) \[item 0\]$/);
 		expect(t.emu.requests).toHaveLength(2);
 	});
 
@@ -78,13 +78,13 @@ describe('retries', () => {
 	it('cancelling the execution stops the waiting', async () => {
 		const controller = new AbortController();
 		const started = Date.now();
-		const pending = t.run({ parameters: textToImage('[emu:fail=503x9]'), abortSignal: controller.signal });
+		// The gateway asks to wait 20 s before each retry.
+		const pending = t.run({ parameters: textToImage('[emu:fail=503x9] [emu:retryafter=20]'), abortSignal: controller.signal });
 		setTimeout(() => controller.abort(), 200);
 		const result = await pending;
-		expect(result.error).toBeDefined();
-		// Without cancellation the retries would go on for half a minute (1 + 2 + 4 + 8 + 16 s of backoff).
-		expect(Date.now() - started).toBeLessThan(5000);
-		expect(t.emu.requests.length).toBeLessThanOrEqual(2);
+		expect(result.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable/);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(t.emu.requests).toHaveLength(1);
 	});
 });
 
@@ -134,14 +134,22 @@ describe('concurrency', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(20);
+		// each refusal says what it is: a safety refusal, a wrong key, a text-only answer
+		const errors: Record<string, RegExp> = {
+			'image-safety': /^The model refused to make the image \(IMAGE_SAFETY\)\. /,
+			'error-401': /^CometAPI answered 401 Unauthorized: Invalid token /,
+			'text-only': /^The model answered with text only, no image\. The model said: "I can't draw that/,
+		};
 		result.items.forEach((item, i) => {
 			expect(item.pairedItem).toEqual({ item: i });
-			const refused = /image-safety|error-401|text-only/.test(prompts[i]);
+			const refused = Object.keys(errors).find((name) => prompts[i].includes(`[emu:${name}]`));
 			if (refused) {
 				expect(item.binary).toBeUndefined();
-				expect(item.json.error).toBeTruthy();
+				expect(item.json.error).toMatch(errors[refused]);
+				expect(item.json.error).toMatch(new RegExp(`\\[item ${i}\\]$`));
 			} else {
-				expect(item.binary?.data.data.length).toBeGreaterThan(0);
+				const req = t.emu.requests.filter((r) => r.asked.promptText === prompts[i]).pop();
+				expect(sha256(item.binary!.data.data)).toBe(req.imagesSent[0].sha256);
 			}
 		});
 		expect(everything(result)).not.toContain(API_KEY);
@@ -170,11 +178,12 @@ describe('native streaming', () => {
 	});
 
 	it('keeps a slow generation alive: the timeout counts from the last data (PINGs), not from the start', async () => {
-		const slow = '[emu:latency=3500]';
-		const streamed = await t.run({ parameters: textToImage(`slow streamed ${slow}`, { streaming: true, timeout: 2, maxRetries: 0 }) });
+		// 1.8 s of work, a PING every 200 ms, a Timeout of 0.8 s
+		const slow = '[emu:latency=1800] [emu:ping=200]';
+		const streamed = await t.run({ parameters: textToImage(`slow streamed ${slow}`, { streaming: true, timeout: 0.8, maxRetries: 0 }) });
 		expect(streamed.error).toBeUndefined();
-		const plain = await t.run({ parameters: textToImage(`slow plain ${slow}`, { timeout: 2, maxRetries: 0 }) });
-		expect(plain.error?.message).toMatch(/no answer within 2 s/);
+		const plain = await t.run({ parameters: textToImage(`slow plain ${slow}`, { timeout: 0.8, maxRetries: 0 }) });
+		expect(plain.error?.message).toMatch(/: no answer within 0\.8 s \[item 0\]$/);
 	});
 
 	it('skips drafts when streamed too', async () => {
@@ -198,7 +207,7 @@ describe('native streaming', () => {
 
 	it('an error inside the stream is an error (and retried as a 500)', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:stream-error]', { streaming: true, maxRetries: 1 }) });
-		expect(result.error?.message).toMatch(/500/);
+		expect(result.error?.message).toBe('CometAPI answered 500 Internal Server Error: Internal error in stream (gave up after 2 attempts) [item 0]');
 		expect(t.emu.requests).toHaveLength(2);
 	});
 });

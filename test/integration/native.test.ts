@@ -157,6 +157,13 @@ describe('no image in an HTTP 200', () => {
 		expect(t.emu.requests).toHaveLength(1); // refusals are not retried
 	});
 
+	it("the error's details (what n8n shows under it) hold the finish and block reasons", async () => {
+		const refused = await t.run({ parameters: textToImage('[emu:image-safety]') });
+		expect((refused.error as any).errorResponse).toMatchObject({ finishReason: 'IMAGE_SAFETY', blockReason: null });
+		const blocked = await t.run({ parameters: textToImage('[emu:blocked]') });
+		expect((blocked.error as any).errorResponse).toMatchObject({ finishReason: null, blockReason: 'PROHIBITED_CONTENT' });
+	});
+
 	it('with Continue On Fail the refused item carries the error and the others keep their images, in order', async () => {
 		const result = await t.run({
 			parameters: textToImage('={{ $json.p }}'),

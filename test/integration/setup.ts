@@ -1,8 +1,17 @@
 /** Shared set-up of the integration tests: one emulator per test file, the node run through the harness. */
 import { createHash } from 'node:crypto';
 
+import { DEFAULT_RETRY_POLICY } from '../../nodes/GeminiImage/api/retry';
 import { disposeHarness, runNode } from '../harness/runNode';
 import type { RunOptions, RunResult } from '../harness/runNode';
+
+/** Whether this is a mutation run (jest.mutation.config.js), where every mutant runs the tests that cover it again. */
+export const mutationRun = (globalThis as { MUTATION_RUN?: unknown }).MUTATION_RUN === true;
+
+// Mutation runs start the node's backoff at 50 ms instead of 1 s: the fault tests check which attempts are made,
+// in what order, with what outcome, not the length of the waits (the unit tests of api/retry.ts check those,
+// and plain runs wait the real backoff).
+if (mutationRun) DEFAULT_RETRY_POLICY.baseDelayMs = 50;
 
 // The emulator is plain CommonJS shared with the scripts and the e2e tests.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -63,8 +63,8 @@ describe('a version 1 node', () => {
 			items: [{ binary: { data: { data: input } } }],
 		});
 		expect(result.error).toBeUndefined();
-		expect(t.emu.requests[0].imagesReceived).toHaveLength(2);
-		expect(t.emu.requests[0].imagesReceived[0].sha256).toBe(sha256(input));
+		// the binary field first, then the data: URL, decoded
+		expect(t.emu.requests[0].imagesReceived.map((i: any) => i.sha256)).toEqual([sha256(input), sha256(images.solidPng(4, 4, [9, 9, 9]).buffer as Buffer)]);
 	});
 
 	it('ignores version 2\'s parameters if a workflow holds them', async () => {

@@ -95,6 +95,7 @@ describe('version 2: input images', () => {
 		['field names', 'b, a', [b, a]],
 		["n8n's tooltip expression: a binary object", '={{ $input.item.binary.b }}', [b]],
 		['a list of binary objects', '={{ [$binary.b, $binary.a] }}', [b, a]],
+		["one file's details, as $binary gives them", '={{ $binary.b }}', [b]],
 		['a whole binary map', '={{ $binary }}', [a, b]],
 		['a list mixing names and objects', '={{ ["a", $binary.b] }}', [a, b]],
 	])('from %s', async (_name, binaryPropertyNames, expected) => {
@@ -171,12 +172,12 @@ describe('version 2: errors and hints', () => {
 
 	it('hints at skipped drafts and at mislabelled bytes', async () => {
 		const drafts = await run2({ operation: 'textToImage', prompt: '[emu:thoughts]', model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image' } });
-		expect(drafts.hints.map((h) => h.message)).toEqual([
-			'2 draft images skipped: thinking models sketch before the final image, and only final images are output',
+		expect(drafts.hints).toEqual([
+			{ message: '2 draft images skipped: thinking models sketch before the final image, and only final images are output', type: 'info', location: 'outputPane' },
 		]);
 		const relabelled = await run2({ operation: 'textToImage', prompt: '[emu:jpeg-as-png]' });
-		expect(relabelled.hints.map((h) => h.message)).toEqual([
-			'The API labelled 1 JPEG image as image/png: they are output as image/jpeg, with a matching file extension',
+		expect(relabelled.hints).toEqual([
+			{ message: 'The API labelled 1 JPEG image as image/png: they are output as image/jpeg, with a matching file extension', type: 'info', location: 'outputPane' },
 		]);
 		const plain = await run2({ operation: 'textToImage', prompt: 'x' });
 		expect(plain.hints).toEqual([]);
@@ -186,7 +187,17 @@ describe('version 2: errors and hints', () => {
 		const result = await run2({ operation: 'textToImage', prompt: 'x', model: { __rl: true, mode: 'id', value: 'gemini-2.5-flash-image' } });
 		expect(result.error).toBeUndefined();
 		expect(result.hints).toEqual([
-			expect.objectContaining({ type: 'warning', message: expect.stringMatching(/^gemini-2\.5-flash-image was retired on 2026-09-30/) }),
+			{
+				type: 'warning',
+				location: 'outputPane',
+				message: 'gemini-2.5-flash-image was retired on 2026-09-30 and may stop answering any day: pick a current model such as gemini-3.1-flash-image (Nano Banana 2)',
+			},
+		]);
+		// several images of one model, several kinds of note: each note once, counted
+		const many = await run2({ operation: 'textToImage', prompt: '[emu:jpeg-as-png]', model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' }, options: { numberOfImages: 2 } });
+		expect(many.hints.map((h) => h.message)).toEqual([
+			'The API labelled 2 JPEG images as image/png: they are output as image/jpeg, with a matching file extension',
+			'gemini-3-pro-image-preview was retired on 2026-06-25 and may stop answering any day: pick a current model such as gemini-3.1-flash-image (Nano Banana 2)',
 		]);
 	});
 

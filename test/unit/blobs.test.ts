@@ -1,6 +1,6 @@
 import { Base64Decoder, encodeJsonWithBlobs, ImageBudget, JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
 import { JsonReader } from '../../nodes/GeminiImage/api/jsonReader';
-import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/api/limits';
+import { AnswerLimitError, ANSWER_LIMITS, capText, describeLimit } from '../../nodes/GeminiImage/api/limits';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
 import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 import { pngHeader } from './fixtures';
@@ -83,10 +83,39 @@ describe('JsonReader', () => {
 		expect(reader.cutStrings).toBe(1);
 	});
 
+	it('cuts a long string at the limit, never inside a UTF-8 character, whatever the chunking', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		for (const chunk of [max + 7, 65536, 1000]) {
+			// é is two bytes: the limit falls in the middle of one
+			const cut = JSON.parse(read(JSON.stringify({ t: `a${'é'.repeat(max / 2 + 10)}`, after: 'kept' }), chunk).text());
+			expect(cut.after).toBe('kept');
+			expect(Buffer.byteLength(cut.t)).toBe(max - 1);
+			expect(cut.t.endsWith('é')).toBe(true);
+			expect(cut.t).not.toContain('\ufffd');
+		}
+	});
+
+	it('cuts a long string of escapes too, and keeps the JSON around it', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		for (const chunk of [1 << 20, 4099]) {
+			const reader = read(`{"t":"${'\\n'.repeat(max / 2 + 50)}\\u0041","n":1,"u":"${'\\u00e9'.repeat(max / 6 + 50)}"}`, chunk);
+			const parsed = JSON.parse(reader.text());
+			expect(parsed.n).toBe(1);
+			// the escape that passes the limit is the last one kept
+			expect(parsed.t).toBe('\n'.repeat(max / 2 + 1));
+			expect(parsed.u).toBe('é'.repeat(Math.floor(max / 6) + 1));
+			expect(reader.cutStrings).toBe(2);
+		}
+	});
+
 	it('refuses a skeleton past its limit, and survives deep nesting', () => {
-		const many = `[${'"abcdefgh",'.repeat(ANSWER_LIMITS.maxJsonBytes / 11 + 10)}1]`;
+		// strings are cut at 1 MB each: 17 of them pass the 16 MB the skeleton may hold
+		const string = `"${'a'.repeat(ANSWER_LIMITS.maxStringBytes + 10)}"`;
+		const many = `[${Array.from({ length: ANSWER_LIMITS.maxJsonBytes / ANSWER_LIMITS.maxStringBytes + 1 }, () => string).join(',')}]`;
 		expect(() => read(many, 1 << 20)).toThrow(AnswerLimitError);
-		const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+		const fewer = `[${Array.from({ length: ANSWER_LIMITS.maxJsonBytes / ANSWER_LIMITS.maxStringBytes - 1 }, () => string).join(',')}]`;
+		expect(read(fewer, 1 << 20).cutStrings).toBe(15);
+		const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
 		expect(() => read(deep, 4096).text()).not.toThrow();
 	});
 });
@@ -98,6 +127,20 @@ describe('Base64Decoder', () => {
 		for (let i = 0; i < buf.length; i += chunk) decoder.write(buf, i, Math.min(buf.length, i + chunk));
 		return decoder.end();
 	};
+
+	it('decodes base64 wrapped at 76 characters with CRLF (MIME style) that ends in padding, in one piece or many', () => {
+		// (found by properties.test.ts: a line break before the padding once marked such an image "not base64")
+		for (let n = 110; n < 130; n++) {
+			const data = Buffer.alloc(n, 0x41);
+			const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\r\n');
+			for (const chunk of [wrapped.length, 4, 7]) {
+				const out = decode(wrapped, chunk);
+				expect(out.notBase64).toBe(false);
+				expect(out.data.equals(data)).toBe(true);
+			}
+		}
+		expect(decode('AA==\r\nAA==', 100).notBase64).toBe(true);
+	});
 
 	it.each([0, 1, 2, 3, 4, 5, 100, 70_000, 200_001])('decodes %i bytes exactly, in any pieces, with or without a bound', (size) => {
 		const data = random(size);
@@ -132,6 +175,106 @@ describe('Base64Decoder', () => {
 			decoder.write(Buffer.from(random(100).toString('base64')), 0, 136);
 			decoder.end();
 		}).toThrow(AnswerLimitError);
+	});
+});
+
+describe('ImageBudget', () => {
+	it('counts images and bytes across one answer, up to the limits', () => {
+		const budget = new ImageBudget();
+		for (let i = 0; i < ANSWER_LIMITS.maxImages; i++) budget.openImage();
+		expect(budget.images).toBe(ANSWER_LIMITS.maxImages);
+		expect(() => budget.openImage()).toThrow(expect.objectContaining({ kind: 'images' }));
+		const bytes = new ImageBudget();
+		bytes.add(100);
+		expect(bytes.bytesLeft).toBe(ANSWER_LIMITS.maxImageBytes - 100);
+		bytes.add(ANSWER_LIMITS.maxImageBytes - 100);
+		expect(bytes.bytesLeft).toBe(0);
+		expect(() => bytes.add(1)).toThrow(expect.objectContaining({ kind: 'imageBytes', message: 'answer limit: imageBytes' }));
+	});
+
+	it('says which limit an answer passed', () => {
+		expect(describeLimit('images').message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer");
+		expect(describeLimit('imageBytes').message).toBe("CometAPI's answer holds more than 256 MB of images, the most this node reads from one answer");
+		expect(describeLimit('json').message).toBe("CometAPI's answer holds more than 16 MB besides its images, the most this node reads");
+		for (const kind of ['images', 'imageBytes', 'json'] as const) expect(describeLimit(kind).description).toMatch(/^A real answer of the image API stays far below this/);
+	});
+
+	it('text past the limit is cut with a note; text within it, unless cut already, is left alone', () => {
+		expect(capText('short')).toBe('short');
+		expect(capText('short', true)).toBe("short … [cut: the model's text is longer than 100,000 characters]");
+		const long = 'x'.repeat(ANSWER_LIMITS.maxTextChars + 1);
+		expect(capText(long)).toBe(`${'x'.repeat(ANSWER_LIMITS.maxTextChars)} … [cut: the model's text is longer than 100,000 characters]`);
+		expect(capText('y'.repeat(ANSWER_LIMITS.maxTextChars))).toHaveLength(ANSWER_LIMITS.maxTextChars);
+	});
+});
+
+describe('Base64Decoder memory: an image exists once', () => {
+	const feed = (decoder: Base64Decoder, text: string, chunk: number) => {
+		const buf = Buffer.from(text, 'latin1');
+		for (let i = 0; i < buf.length; i += chunk) decoder.write(buf, i, Math.min(buf.length, i + chunk));
+		return decoder.end();
+	};
+	const MB = 1024 * 1024;
+
+	it('with a size bound, a large image is decoded into its room and handed out from there, no copy', () => {
+		const data = random(2 * MB);
+		const out = feed(new Base64Decoder(new ImageBudget(), 3 * MB), data.toString('base64'), 65536);
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(3 * MB);
+	});
+
+	it('a small image is copied out of its room, so the room can go', () => {
+		const data = random(100_000);
+		const out = feed(new Base64Decoder(new ImageBudget(), 3 * MB), data.toString('base64'), 65536);
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(100_000);
+	});
+
+	it('without a bound, past 1 MB an image goes on in a room of its own (at most 64 MB, within the budget)', () => {
+		const data = random(MB + 100_000);
+		const out = feed(new Base64Decoder(new ImageBudget()), data.toString('base64'), 65536);
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(64 * MB);
+		const budget = new ImageBudget();
+		budget.add(ANSWER_LIMITS.maxImageBytes - 5 * MB);
+		const tight = feed(new Base64Decoder(budget), data.toString('base64'), 65536);
+		expect(tight.data.equals(data)).toBe(true);
+		expect(tight.data.buffer.byteLength).toBeLessThanOrEqual(5 * MB);
+		expect(tight.data.buffer.byteLength).toBeGreaterThanOrEqual(MB + 100_000);
+	});
+
+	it('a bound too small for the image: the rest goes on in pieces, joined at the end', () => {
+		const data = random(3 * MB);
+		const out = feed(new Base64Decoder(new ImageBudget(), MB), data.toString('base64'), 65536);
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(3 * MB);
+	});
+
+	it('a large image with line breaks decodes through the staged path too', () => {
+		const data = random(200_000);
+		const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\n');
+		for (const chunk of [3, 1000, 70_000]) expect(feed(new Base64Decoder(new ImageBudget()), wrapped, chunk).data.equals(data)).toBe(true);
+		// and anything else in it is still refused, wherever it is
+		const bad = `${wrapped.slice(0, 150_000)}!${wrapped.slice(150_000)}`;
+		expect(feed(new Base64Decoder(new ImageBudget()), bad, 3).notBase64).toBe(true);
+	});
+
+	it('after the padding only more padding and whitespace may follow', () => {
+		const padded = (rest: string) => {
+			const decoder = new Base64Decoder(new ImageBudget());
+			decoder.write(Buffer.from('QQ=='), 0, 4);
+			const buf = Buffer.from(rest, 'latin1');
+			for (let i = 0; i < buf.length; i += 3) decoder.write(buf, i, Math.min(buf.length, i + 3));
+			return decoder.end();
+		};
+		// (a full stage after the padding is checked as it fills, the rest at the end)
+		expect(padded('A'.repeat(70_000)).notBase64).toBe(true);
+		expect(padded(`${' '.repeat(70_000)}A`).notBase64).toBe(true);
+		expect(padded(`${' '.repeat(70_000)}==\r\n`)).toEqual({ data: Buffer.from('A'), notBase64: false });
+		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${'A'.repeat(70_000)}`, 3).notBase64).toBe(true);
+		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${' '.repeat(70_000)}`, 3)).toEqual({ data: Buffer.from('A'), notBase64: false });
+		expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==\r\n', 2)).toEqual({ data: Buffer.from('A'), notBase64: false });
+		expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==QQ==', 8).notBase64).toBe(true);
 	});
 });
 

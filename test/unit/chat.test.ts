@@ -1,5 +1,5 @@
 import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
-import { ChatBodyReader, ChatStreamReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
+import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader, readerFor } from '../../nodes/GeminiImage/api/answerReaders';
 import { buildChatRequest, ChatAnswer } from '../../nodes/GeminiImage/api/chat';
 import { ChatContent } from '../../nodes/GeminiImage/api/chatContent';
 import { SseReader } from '../../nodes/GeminiImage/api/sse';
@@ -141,7 +141,7 @@ function readCut(make: () => AnswerReader, text: string | Buffer, cuts: number[]
 }
 
 describe('streamed readers split at every byte', () => {
-	const img = Buffer.concat([pngHeader(20, 10), Buffer.from(Array.from({ length: 700 }, (_, i) => (i * 37) % 256))]);
+	const img = Buffer.concat([pngHeader(20, 10), Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) % 256))]);
 	const chunk = (delta: object, extra: object = {}) => ({ id: 'c', model: 'm', choices: [{ index: 0, delta, finish_reason: null }], ...extra });
 	const chatStream = [
 		': PING',
@@ -190,6 +190,26 @@ describe('streamed readers split at every byte', () => {
 		expect('result' in bytes && bytes.result.images[0].data.equals(img)).toBe(true);
 	});
 
+	it.each([
+		['chat', () => new ChatStreamReader(), chatStream],
+		['native', () => new NativeStreamReader(), nativeStream],
+	])('%s: cut off at any byte, it is "unreadable" until its last event is in; never half an answer', (_name, make, stream) => {
+		const buf = Buffer.from(stream);
+		// where the last event (native: the one with the finish reason; chat: the finish chunk) starts
+		const last = buf.indexOf('data: ', buf.lastIndexOf(_name === 'chat' ? '"finish_reason":"stop"' : '"finishReason":"STOP"') - 200);
+		expect(last).toBeGreaterThan(0);
+		for (let cut = 0; cut < buf.length; cut++) {
+			const outcome = readCut(make, buf.subarray(0, cut), []);
+			if ('result' in outcome) {
+				if (cut <= last) throw new Error(`cut at byte ${cut}, before the last event (${last}), read as an answer`);
+				expect(outcome.result.images[0].data.equals(img)).toBe(true);
+				expect(outcome.result.finishReason).toBe('STOP');
+			} else {
+				expect(outcome).toEqual({ unreadable: '' });
+			}
+		}
+	});
+
 	it('a stream cut off, an error event, and a non-streamed chat answer', () => {
 		expect(readCut(() => new ChatStreamReader(), chatStream.slice(0, chatStream.indexOf('data: [DONE]') - 30), [])).toEqual({ unreadable: '' });
 		expect(readCut(() => new ChatStreamReader(), 'data: {"error":{"message":"upstream error","code":"500"}}\n\n', [])).toEqual({
@@ -228,39 +248,137 @@ describe('SseReader', () => {
 		for (let cut = 1; cut < buf.length; cut++) expect(events([buf.subarray(0, cut), buf.subarray(cut)])).toEqual(expected);
 		expect(events(Array.from(buf, (b) => Buffer.of(b)))).toEqual(expected);
 	});
+	it('a field name alone is a field with an empty value: "data" alone is an empty data line', () => {
+		expect(events(['data\ndata: x\n\n'])).toEqual(['\nx']);
+		expect(events(['data\n\n'])).toEqual(['']);
+		expect(events(['event\ndata: y\n\n'])).toEqual(['y']);
+		expect(events(['data'])).toEqual(['']);
+	});
+	it('field names are case-sensitive and short; a long one is ignored', () => {
+		expect(events(['Data: x\n\nDATA: y\n\n'])).toEqual([]);
+		expect(events([`${'d'.repeat(40)}ata: x\n\ndata: ok\n\n`])).toEqual(['ok']);
+		expect(events(['datax: y\n\ndat: z\n\n'])).toEqual([]);
+	});
+	it('a CR at the end of a chunk is data unless a LF follows; an empty chunk changes nothing', () => {
+		expect(events(['data: a\r', 'b\n\n'])).toEqual(['a\rb']);
+		expect(events(['data: a\r', '\n\n'])).toEqual(['a']);
+		expect(events(['data: a', '', '\n\n'])).toEqual(['a']);
+		expect(events(['data: a\r'])).toEqual(['a']);
+		expect(events(['data:no-space\n\ndata:  two\n\n'])).toEqual(['no-space', ' two']);
+	});
 });
 
-describe('linear parsing on the streamed routes: 1 MB of adversarial text', () => {
-	const MB = 1024 * 1024;
-	const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
-	const bodies = (text: string) => ({
-		chat: `data: ${JSON.stringify({ choices: [{ delta: { content: text } }] })}\n\ndata: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`,
-		native: `data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text }] }, finishReason: 'STOP' }] })}\r\n\r\n`,
+describe('chat answers, the rest', () => {
+	const png = pngHeader(16, 16);
+	const text = (a: ChatAnswer) => a.result().text;
+
+	it('content given as a list of parts: text parts are text, image_url parts are images', () => {
+		const a = new ChatAnswer();
+		a.add({ choices: [{ message: { content: [{ type: 'text', text: 'Here:' }, { type: 'image_url', image_url: { url: dataUrl(png) } }, 'and a string'] } }], finish_reason: 'stop' });
+		const r = a.result();
+		expect(r.text).toBe('Here:and a string');
+		expect(r.images.map((i) => i.data)).toEqual([png]);
+		const b = new ChatAnswer();
+		b.add({ choices: [{ delta: { content: [{ type: 'image_url', imageUrl: dataUrl(png) }] } }] });
+		expect(b.result().images).toHaveLength(1);
+		const c = new ChatAnswer();
+		c.add({ choices: [{ message: { content: 'x', other: 'data:image/png;base64,AAAA', title: 'y' } }] });
+		expect(c.result()).toMatchObject({ text: 'x', images: [] });
 	});
-	const time = (make: () => AnswerReader, body: string) => {
-		const buf = Buffer.from(body);
-		let best = Infinity;
-		for (let i = 0; i < 3; i++) {
-			const started = process.hrtime.bigint();
-			try {
-				const reader = make();
-				for (let at = 0; at < buf.length; at += 65536) reader.push(buf.subarray(at, at + 65536));
-				reader.end();
-			} catch {
-				// a limit reached is a prompt answer too
-			}
-			best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+
+	it('meta from any chunk: the last finish reason, model and id win; usage as counts; chunks without them change nothing', () => {
+		const a = new ChatAnswer();
+		a.add(undefined);
+		a.add(null);
+		a.add('text');
+		a.add({ id: 'c1', model: 'm1', choices: [{ finish_reason: 'length' }] });
+		a.add({ id: 'c2', model: 'm2', choices: [{}, { finishReason: 'stop' }], usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 } });
+		a.add({ choices: [] });
+		expect(a.result()).toMatchObject({ finishReason: 'STOP', modelVersion: 'm2', responseId: 'c2', usage: { promptTokens: 1, outputTokens: 2, totalTokens: 3 } });
+		const none = new ChatAnswer().result();
+		expect(none).toEqual({ images: [], text: '', draftImagesSkipped: 0, finishReason: undefined, modelVersion: undefined, responseId: undefined });
+	});
+
+	it('escapes decode to the same text as JSON.parse, a lone high surrogate included', () => {
+		const a = new ChatAnswer();
+		const reader = a.reader();
+		reader.push(Buffer.from('{"choices":[{"delta":{"content":"\\ud83c\\u0041 \\ud83c\\udf4c \\ud83c"}}]}'));
+		a.addMeta(reader.end());
+		expect(text(a)).toBe(JSON.parse('"\\ud83c\\u0041 \\ud83c\\udf4c \\ud83c"').replace(/\ud83c(?!\udf4c)/g, '\ufffd'));
+		expect(text(a)).toBe('\ufffdA 🍌 \ufffd');
+	});
+
+	it('markdown is dropped only around an image it wraps', () => {
+		const url = dataUrl(png);
+		const cases: Array<[string, string]> = [
+			[`a](${url}) b`, 'a]() b'],
+			[`x ![](${url})`, 'x'],
+			[`[not markdown](${url})`, '[not markdown]()'],
+			[`![al\nt](${url})`, '![al\nt]()'],
+			[`![${'a'.repeat(1200)}](${url})`, `![${'a'.repeat(1200)}]()`],
+			[`![a]b](${url})`, '![a]b]()'],
+			[`](${url})`, ']()'],
+			[`![x](  ${url}  ) tail`, 'tail'],
+		];
+		for (const [content, expected] of cases) {
+			const a = new ChatAnswer();
+			a.add({ choices: [{ delta: { content } }] });
+			const r = a.result();
+			expect([content.slice(0, 20), r.text, r.images.length]).toEqual([content.slice(0, 20), expected, 1]);
 		}
-		return best;
+	});
+
+	it('a data URL whose type is not an image, or that is not one at all, stays text', () => {
+		for (const content of ['data:text/plain;base64,QUJD', 'data:image/png;utf8,<svg/>', `data:${'a'.repeat(80)};base64,QUJD`, 'data:image/png base64,QUJD', 'DATA:IMAGE;base64,QUJD']) {
+			const a = new ChatAnswer();
+			a.add({ choices: [{ delta: { content } }] });
+			expect([content, a.result().text, a.result().images.length]).toEqual([content, content, 0]);
+		}
+		const upper = new ChatAnswer();
+		upper.add({ choices: [{ delta: { content: `DATA:IMAGE/PNG;BASE64,${png.toString('base64')}` } }] });
+		expect(upper.result().images.map((i) => i.data)).toEqual([png]);
+	});
+
+	it('the whole answer, not streamed: an error object, JSON that is not an object, or JSON cut short', () => {
+		const read = (body: string) => {
+			const reader = new ChatBodyReader();
+			reader.push(Buffer.from(body));
+			return reader.end();
+		};
+		expect(read('{"error":{"message":"quota","code":"429"}}')).toEqual({ errorEvent: { error: { message: 'quota', code: '429' } } });
+		expect(read('{"error":null,"choices":[{"message":{"content":"hi"},"finish_reason":"stop"}]}')).toMatchObject({ result: { text: 'hi' } });
+		expect(read('"just a string"')).toEqual({ unreadable: '"just a string"' });
+		expect(read('{"choices":[{"message":{"content":"hi')).toEqual({ unreadable: '{"choices":[{"message":{"content":"hi' });
+		expect(read('<html>gateway page</html>')).toEqual({ unreadable: '<html>gateway page</html>' });
+		// what the message quotes is the start of the body
+		const long = read(`<html>${'x'.repeat(2000)}`) as { unreadable: string };
+		expect(long.unreadable.length).toBe(512);
+	});
+});
+
+
+describe('readerFor', () => {
+	const big = Buffer.concat([pngHeader(2048, 2048), Buffer.alloc(1536 * 1024, 9)]);
+	const body = Buffer.from(JSON.stringify({ candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: big.toString('base64') } }] }, finishReason: 'STOP' }] }));
+	const readBody = (headers: Record<string, unknown>) => {
+		const reader = readerFor({ chat: false, streaming: false }, headers);
+		for (let at = 0; at < body.length; at += 65536) reader.push(body.subarray(at, at + 65536));
+		const outcome = reader.end();
+		if (!('result' in outcome)) throw new Error('not read');
+		expect(outcome.result.images[0].data.equals(big)).toBe(true);
+		return outcome.result.images[0].data.buffer.byteLength;
 	};
-	it.each([
-		['chat', () => new ChatStreamReader()],
-		['native', () => new NativeStreamReader()],
-	] as Array<['chat' | 'native', () => AnswerReader]>)('%s stream', (route, make) => {
-		const baseline = time(make, bodies(fill('The quick brown fox jumps over the lazy dog. '))[route]);
-		for (const unit of ['![', '](', '![a](', 'data:image/png;base64', '![x](data:image/png;base64,QUJD', '![ ](data: ![x]( data:ima ](![', ': PING\n', '\\"\\\\']) {
-			const took = time(make, bodies(fill(unit))[route]);
-			if (took > Math.max(baseline * 25, 1000)) throw new Error(`${JSON.stringify(unit)}: ${took.toFixed(0)} ms against ${baseline.toFixed(0)} ms`);
-		}
+
+	it('the chat route: a stream, unless the gateway answered with one JSON object', () => {
+		expect(readerFor({ chat: true, streaming: false }, { 'content-type': 'text/event-stream' })).toBeInstanceOf(ChatStreamReader);
+		expect(readerFor({ chat: true, streaming: false }, {})).toBeInstanceOf(ChatStreamReader);
+		expect(readerFor({ chat: true, streaming: true }, { 'content-type': 'Application/JSON; charset=utf-8' })).toBeInstanceOf(ChatBodyReader);
+		expect(readerFor({ chat: false, streaming: true }, { 'content-type': 'application/json' })).toBeInstanceOf(NativeStreamReader);
+		expect(readerFor({ chat: false, streaming: false }, { 'content-type': 'text/event-stream' })).toBeInstanceOf(NativeBodyReader);
+	});
+
+	it("the native body: its Content-Length sizes a large image's buffer; without one, the image gets a room of 64 MB", () => {
+		expect(readBody({ 'content-length': String(body.length) })).toBeLessThanOrEqual(body.length);
+		for (const length of [undefined, '0', '-5', 'abc']) expect(readBody({ 'content-length': length })).toBe(64 * 1024 * 1024);
 	});
 });

@@ -1,10 +1,8 @@
 /**
  * Issue 9 at the level of the pure readers: JSON escapes decoded right whatever the chunking (every byte,
- * and seeded random cuts), linear time on adversarial text, markers no answer can forge.
+ * and seeded random cuts), markers no answer can forge (linear time on adversarial text: linear.test.ts).
  */
-import { ChatAnswer } from '../../nodes/GeminiImage/api/chat';
 import { JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
-import { describeHttpFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 import { pngHeader } from './fixtures';
 
@@ -74,16 +72,19 @@ describe('JSON escapes decoded right whatever the chunking', () => {
 	});
 
 	it('split at every byte (two pieces), Content-Length known or not', () => {
-		const length = Buffer.byteLength(text);
+		// A smaller image than the others here: every cut reads the whole answer again.
+		const small = image(600, 3);
+		const smallText = escapedAnswer(small);
+		const length = Buffer.byteLength(smallText);
 		for (let cut = 1; cut < length; cut++) {
 			let read: ReturnType<typeof readInChunks>;
 			try {
-				read = readInChunks(text, [cut], cut % 2 === 0);
+				read = readInChunks(smallText, [cut], cut % 2 === 0);
 			} catch (error) {
 				throw new Error(`could not read the answer cut at byte ${cut}: ${(error as Error).message}`);
 			}
 			const { json, result } = read;
-			if (!result.images[0]?.data.equals(img) || result.text !== expectedText) throw new Error(`wrong decode when cut at byte ${cut}`);
+			if (!result.images[0]?.data.equals(small) || result.text !== expectedText) throw new Error(`wrong decode when cut at byte ${cut}`);
 			if (JSON.stringify((json as any).metadata) !== JSON.stringify(expected.metadata)) throw new Error(`metadata wrong when cut at byte ${cut}`);
 		}
 	});
@@ -123,66 +124,5 @@ describe('markers no answer can forge', () => {
 		const { result } = readInChunks(text, [], false);
 		expect(result.images).toHaveLength(1);
 		expect(result.text).not.toContain('\u0000');
-	});
-});
-
-describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {
-	const MB = 1024 * 1024;
-	const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
-	const prose = fill('The quick brown fox jumps over the lazy dog. ');
-	const adversarial: Array<[string, string]> = [
-		['![', fill('![')],
-		['](', fill('](')],
-		['![a](', fill('![a](')],
-		['data: fragments', fill('data:image/png;base64')],
-		['unclosed data URLs', fill('![x](data:image/png;base64,QUJD')],
-		['mixed', fill('![ ](data: ![x]( data:ima ](![')],
-	];
-
-	/** The best of three runs, in ms, whatever the reader throws (a limit is a prompt answer too). */
-	const time = (fn: () => void) => {
-		let best = Infinity;
-		for (let i = 0; i < 3; i++) {
-			const started = process.hrtime.bigint();
-			try {
-				fn();
-			} catch {
-				// a limit error is a prompt answer as well
-			}
-			best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
-		}
-		return best;
-	};
-
-	const readers: Array<[string, (text: string) => void]> = [
-		[
-			'chat answer (content)',
-			(text) => {
-				const a = new ChatAnswer();
-				a.add({ choices: [{ delta: { content: text } }] });
-				a.add({ choices: [{ delta: {}, finish_reason: 'stop' }] });
-				a.result();
-			},
-		],
-		[
-			'native answer (text part)',
-			(text) => {
-				const body = Buffer.from(JSON.stringify({ candidates: [{ content: { parts: [{ text }] }, finishReason: 'STOP' }] }));
-				const reader = new JsonBlobReader(body.length);
-				for (let i = 0; i < body.length; i += 65536) reader.push(body.subarray(i, i + 65536));
-				parseNativeResponse(reader.end(), reader.blobs);
-			},
-		],
-		['error body', (text) => describeHttpFailure(500, text, { 'content-type': 'text/plain' }, { secret: 'Zq8xLm2PvR7tK4wN' })],
-		['redaction', (text) => redactSecrets(text, 'Zq8xLm2PvR7tK4wN')],
-	];
-
-	it.each(readers)('%s', (_name, read) => {
-		const baseline = time(() => read(prose));
-		for (const [name, text] of adversarial) {
-			const took = time(() => read(text));
-			// Same reader, same size, same run: a linear reader stays within a small factor of the baseline.
-			if (took > Math.max(baseline * 25, 1000)) throw new Error(`${name}: ${took.toFixed(0)} ms against ${baseline.toFixed(0)} ms for plain text`);
-		}
 	});
 });

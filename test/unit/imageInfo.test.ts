@@ -21,4 +21,51 @@ describe('sniffImage', () => {
 		expect(sniffImage(Buffer.from([0x89, 0x50]))).toBeUndefined();
 		expect(sniffImage(Buffer.alloc(0))).toBeUndefined();
 	});
+	it('reads JPEG sizes past fill bytes and standalone markers, and gives none for a JPEG cut short', () => {
+		const sof = jpegHeader(300, 200).subarray(20); // SOF0 and EOI
+		const odd = Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from([0xff, 0xff, 0xff, 0xd0, 0xff, 0x01, 0xff, 0xd8]), sof]);
+		expect(sniffImage(odd)).toEqual({ mimeType: 'image/jpeg', extension: 'jpg', width: 300, height: 200 });
+		// SOF2 (progressive) counts, DHT (C4) does not
+		const dht = Buffer.from([0xff, 0xc4, 0x00, 0x04, 0x00, 0x00]);
+		const sof2 = Buffer.from(sof);
+		sof2[1] = 0xc2;
+		expect(sniffImage(Buffer.concat([Buffer.from([0xff, 0xd8]), dht, sof2]))).toMatchObject({ width: 300, height: 200 });
+		expect(sniffImage(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.alloc(14)]))).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
+		expect(sniffImage(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from('not a marker at all')]))).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
+	});
+	it('reads WEBP sizes from lossy (VP8) and lossless (VP8L) headers', () => {
+		const riff = (chunk: string, body: number[]) => {
+			const b = Buffer.alloc(30);
+			b.write('RIFF', 0, 'ascii');
+			b.write('WEBP', 8, 'ascii');
+			b.write(chunk, 12, 'ascii');
+			Buffer.from(body).copy(b, 20);
+			return b;
+		};
+		const vp8 = riff('VP8 ', [0, 0, 0, 0x9d, 0x01, 0x2a]);
+		vp8.writeUInt16LE(0xc000 | 640, 26); // the top two bits are the scale
+		vp8.writeUInt16LE(480, 28);
+		expect(sniffImage(vp8)).toEqual({ mimeType: 'image/webp', extension: 'webp', width: 640, height: 480 });
+		const bits = (1000 - 1) | ((750 - 1) << 14);
+		const vp8l = riff('VP8L', [0x2f, bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, (bits >> 24) & 0xff]);
+		expect(sniffImage(vp8l)).toEqual({ mimeType: 'image/webp', extension: 'webp', width: 1000, height: 750 });
+		expect(sniffImage(vp8l.subarray(0, 24))).toEqual({ mimeType: 'image/webp', extension: 'webp' });
+		expect(sniffImage(vp8.subarray(0, 29))).toEqual({ mimeType: 'image/webp', extension: 'webp' });
+		expect(sniffImage(riff('ALPH', []))).toEqual({ mimeType: 'image/webp', extension: 'webp' });
+		expect(sniffImage(webpVp8xHeader(5, 5).subarray(0, 29))).toEqual({ mimeType: 'image/webp', extension: 'webp' });
+	});
+	it('reads PNG sizes only from an IHDR that is there', () => {
+		const png = pngHeader(7, 9);
+		expect(sniffImage(png.subarray(0, 23))).toEqual({ mimeType: 'image/png', extension: 'png' });
+		const noIhdr = Buffer.from(png);
+		noIhdr.write('IDAT', 12, 'ascii');
+		expect(sniffImage(noIhdr)).toEqual({ mimeType: 'image/png', extension: 'png' });
+		const huge = pngHeader(0x80000001, 1);
+		expect(sniffImage(huge)?.width).toBe(0x80000001);
+	});
+	it('knows every HEIC and HEIF brand it lists, and no other ISO media file', () => {
+		for (const brand of ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx']) expect(sniffImage(heicHeader(brand))).toEqual({ mimeType: 'image/heic', extension: 'heic' });
+		for (const brand of ['mif1', 'msf1', 'mif2']) expect(sniffImage(heicHeader(brand))).toEqual({ mimeType: 'image/heif', extension: 'heif' });
+		expect(sniffImage(heicHeader('isom'))).toBeUndefined();
+	});
 });

@@ -92,3 +92,77 @@ describe('runPool', () => {
 		expect(started.length).toBeLessThanOrEqual(4);
 	});
 });
+
+describe('model names, the rest', () => {
+	it.each([
+		['gemini-2.5-flash-image', 'Nano Banana', '2026-09-30'],
+		['gemini-2.5-flash-image-preview', 'Nano Banana', '2026-09-30'],
+		['Gemini-2.5-Flash-Image', 'Nano Banana', '2026-09-30'],
+		['gemini-3-pro-image-preview', 'Nano Banana Pro, preview', '2026-06-25'],
+		['gemini-3.0-pro-image-preview', 'Nano Banana Pro, preview', '2026-06-25'],
+		['gemini-3.1-flash-image-preview', 'Nano Banana 2, preview', '2026-06-25'],
+		['gemini-3-pro-image', 'Nano Banana Pro', undefined],
+		['gemini-3.0-pro-image', 'Nano Banana Pro', undefined],
+		['gemini-3.1-flash-lite-image', 'Nano Banana 2 Lite', undefined],
+		['gemini-3.1-flash-image', 'Nano Banana 2', undefined],
+		[' gemini-3.1-flash-image ', 'Nano Banana 2', undefined],
+		['gemini-nano-banana-2.1', 'Nano Banana 2.1', undefined],
+		['gemini-3.1-flash-image-001', 'Nano Banana 2', undefined],
+		['gemini-3.1-flash-imagex', undefined, undefined],
+		['gemini-3x1-flash-image', undefined, undefined],
+		['my-gemini-3.1-flash-image', undefined, undefined],
+		['gemini-2x5-flash-image', undefined, undefined],
+		['gemini-3-pro-image-previewer', 'Nano Banana Pro', undefined],
+		['gemini-nano-banana-2x1', undefined, undefined],
+		['gemini-3x0-pro-image', undefined, undefined],
+	])('%s: %s, retired %s', (id, product, retired) => {
+		expect(productName(id)).toBe(product);
+		expect(retiredOn(id)).toBe(retired);
+	});
+
+	it('image models by pattern: "gemini" and "image" anywhere, or a Nano Banana name, any case', () => {
+		for (const id of ['GEMINI-X-IMAGE', 'image-by-gemini', 'nanobanana-pro', 'Nano-Banana', 'x-nano-banana']) expect([id, isGeminiImageModel(id)]).toEqual([id, true]);
+		for (const id of ['gemini-pro', 'imagen-4', 'nano_banana', 'banana-nano', 'gemin-image']) expect([id, isGeminiImageModel(id)]).toEqual([id, false]);
+	});
+
+	it('reads ids from objects or bare strings, once each, with their dates when they are numbers', () => {
+		expect(readModelList({ data: ['a', { id: 'b', created: 5 }, { id: 'a' }, { id: ' ' }, { id: 'c', created: Infinity }, { id: 3 }, null] })).toEqual([
+			{ id: 'a' },
+			{ id: 'b', created: 5 },
+			{ id: 'c' },
+		]);
+		expect(readModelList([{ id: 'x' }])).toEqual([{ id: 'x' }]);
+		expect(readModelList('nope')).toEqual([]);
+		expect(readModelList(null)).toEqual([]);
+	});
+
+	it('sorts current before retired, then newest, then by version; filters trimmed and case-insensitive', () => {
+		const list = {
+			data: [
+				{ id: 'gemini-2.5-flash-image', created: 9e9 },
+				{ id: 'gemini-a-image', created: 1 },
+				{ id: 'gemini-b-image', created: 2 },
+				{ id: 'gemini-image-2' },
+				{ id: 'gemini-image-10' },
+			],
+		};
+		expect(imageModels(list).map((m) => m.id)).toEqual(['gemini-b-image', 'gemini-a-image', 'gemini-image-10', 'gemini-image-2', 'gemini-2.5-flash-image']);
+		expect(imageModels(list, '  A-IMAGE ').map((m) => m.id)).toEqual(['gemini-a-image']);
+		expect(imageModels(list, '   ').length).toBe(5);
+		expect(imageModels(list, 'retired').map((m) => m.id)).toEqual(['gemini-2.5-flash-image']);
+	});
+
+	it('a pool of one task, or of none, or with a limit above the count', async () => {
+		const seen: number[] = [];
+		await runPool(1, 8, async (i) => {
+			seen.push(i);
+		});
+		await runPool(0, 8, async (i) => {
+			seen.push(100 + i);
+		});
+		await runPool(3, 0, async (i) => {
+			seen.push(10 + i);
+		});
+		expect(seen).toEqual([0, 10, 11, 12]);
+	});
+});

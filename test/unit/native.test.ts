@@ -1,4 +1,5 @@
-import { buildNativeRequest, nativePath, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
+import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/limits';
+import { buildNativeRequest, emptyResult, field, mergeNativeResponse, nativePath, parseNativeResponse, readImage, readInlineImage } from '../../nodes/GeminiImage/api/native';
 import { jpegHeader, pngHeader } from './fixtures';
 
 const b64 = (b: Buffer) => b.toString('base64');
@@ -154,5 +155,115 @@ describe('parseNativeResponse', () => {
 		});
 		expect(r.groundingSources).toEqual([{ uri: 'https://example.com/a', title: 'A' }]);
 		expect(r.searchQueries).toEqual(['weather paris']);
+	});
+});
+
+describe('native requests and answers, the rest', () => {
+	const png = pngHeader(8, 8);
+	const part = (data: unknown, extra: object = {}) => ({ inlineData: { mimeType: 'image/png', data }, ...extra });
+
+	it('sends system instruction, sampling, safety and Google Search only when set', () => {
+		const body = buildNativeRequest({
+			model: 'm',
+			prompt: 'p',
+			images: [],
+			systemInstruction: 'be brief',
+			temperature: 0,
+			topP: 0.5,
+			seed: 0,
+			safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'OFF' }],
+			googleSearch: true,
+			responseModalities: [],
+		});
+		expect(body).toEqual({
+			contents: [{ role: 'user', parts: [{ text: 'p' }] }],
+			systemInstruction: { parts: [{ text: 'be brief' }] },
+			generationConfig: { temperature: 0, topP: 0.5, seed: 0 },
+			safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'OFF' }],
+			tools: [{ googleSearch: {} }],
+		});
+		expect(buildNativeRequest({ model: 'm', prompt: 'p', images: [], safetySettings: [], imageSize: '2K' })).toEqual({
+			contents: [{ role: 'user', parts: [{ text: 'p' }] }],
+			generationConfig: { imageConfig: { imageSize: '2K' } },
+		});
+	});
+
+	it('an image is read from its bytes: empty, not base64 and not an image each say so', () => {
+		expect(readImage(png, 'IMAGE/PNG')).toEqual({ image: { data: png, mimeType: 'image/png', extension: 'png', width: 8, height: 8 } });
+		expect(readImage(png)).toMatchObject({ image: { mimeType: 'image/png' } });
+		expect(readImage(png, 'image/png', true)).toEqual({ problem: 'its data is not base64' });
+		expect(readImage(Buffer.alloc(0))).toEqual({ problem: 'it is empty (0 bytes)' });
+		expect(readImage(Buffer.from('%PDF-1.7 document'))).toEqual({ problem: 'its bytes are a PDF document' });
+	});
+
+	it('inline data that is no string, an unknown blob reference, or not base64 is no image', () => {
+		const r = parseNativeResponse({ candidates: [{ content: { parts: [part(123), part('\u0000blob:0'), part('not base64!'), part(b64(png))] } }] });
+		expect(r.images.map((i) => i.data)).toEqual([png]);
+		expect(r.undecodableImages).toEqual([
+			{ labelledMimeType: 'image/png', problem: 'it is empty (0 bytes)' },
+			{ labelledMimeType: 'image/png', problem: 'its data is not base64' },
+			{ labelledMimeType: 'image/png', problem: 'its data is not base64' },
+		]);
+		// decoded while reading: the reference stands for the blob, and a blob that was not base64 says so
+		const read = parseNativeResponse({ candidates: [{ content: { parts: [part('\u0000blob:0'), part('\u0000blob:1'), part('\u0000blob:7')] } }] }, [png, png], new Set([1]));
+		expect(read.images.map((i) => i.data)).toEqual([png]);
+		expect(read.undecodableImages?.map((u) => u.problem)).toEqual(['its data is not base64', 'its data is not base64']);
+		expect(readInlineImage('', 'image/png', [], new Set())).toEqual({ problem: 'it is empty (0 bytes)' });
+	});
+
+	it('keys: camelCase first, snake_case otherwise, null as absent', () => {
+		expect(field({ inlineData: 1, inline_data: 2 }, 'inlineData')).toBe(1);
+		expect(field({ inlineData: null, inline_data: 2 }, 'inlineData')).toBe(2);
+		expect(field({ inline_data: null }, 'inlineData')).toBeUndefined();
+		expect(field({ a: 0 }, 'a')).toBe(0);
+		expect(field('text', 'length')).toBeUndefined();
+		expect(field(null, 'a')).toBeUndefined();
+	});
+
+	it('thought text stays out, blank text is dropped, parts of one answer join by line, events of a stream as they are', () => {
+		const r = parseNativeResponse({
+			candidates: [{ content: { parts: [{ text: 'one' }, { text: 'hidden', thought: true }, { text: '  ' }, null, 'junk', { text: 'two' }] } }],
+		});
+		expect(r.text).toBe('one\ntwo');
+		const result = emptyResult();
+		mergeNativeResponse(result, { candidates: [{ content: { parts: [{ text: 'Hel' }] } }] });
+		mergeNativeResponse(result, { candidates: [{ content: { parts: [{ text: 'lo' }] }, finishReason: 'STOP', finishMessage: 'done' }] });
+		mergeNativeResponse(result, { candidates: [{ content: { parts: [{ text: '' }] } }], modelVersion: 'v2', responseId: 'r' });
+		expect(result).toMatchObject({ text: 'Hello', finishReason: 'STOP', finishMessage: 'done', modelVersion: 'v2', responseId: 'r' });
+		// a later event without these keeps them
+		mergeNativeResponse(result, { candidates: [{}] });
+		expect(result).toMatchObject({ finishReason: 'STOP', finishMessage: 'done', modelVersion: 'v2', responseId: 'r' });
+	});
+
+	it('text past the limit is cut once, and the rest of a stream adds nothing', () => {
+		const result = emptyResult();
+		mergeNativeResponse(result, { candidates: [{ content: { parts: [{ text: 'x'.repeat(ANSWER_LIMITS.maxTextChars + 5) }] } }] });
+		expect(result.text).toHaveLength(ANSWER_LIMITS.maxTextChars);
+		expect(result.textCut).toBe(true);
+		mergeNativeResponse(result, { candidates: [{ content: { parts: [{ text: 'more' }] } }] });
+		expect(result.text).toHaveLength(ANSWER_LIMITS.maxTextChars);
+		const exact = parseNativeResponse({ candidates: [{ content: { parts: [{ text: 'y'.repeat(ANSWER_LIMITS.maxTextChars) }] } }] });
+		expect(exact.textCut).toBeUndefined();
+	});
+
+	it('a blocked prompt and its message, kept across events', () => {
+		const result = emptyResult();
+		mergeNativeResponse(result, { promptFeedback: { blockReason: 'OTHER', blockReasonMessage: 'no' } });
+		mergeNativeResponse(result, { promptFeedback: {} });
+		expect(result).toMatchObject({ blockReason: 'OTHER', blockReasonMessage: 'no' });
+	});
+
+	it('grounding from several candidates and events adds up; chunks without a web source are skipped', () => {
+		const result = emptyResult();
+		const grounded = (uri: string, query: string) => ({
+			groundingMetadata: { groundingChunks: [{ web: { uri, title: 't' } }, { retrievedContext: {} }], webSearchQueries: [query, 7] },
+		});
+		mergeNativeResponse(result, { candidates: [grounded('https://a', 'q1')] });
+		mergeNativeResponse(result, { candidates: [grounded('https://b', 'q2'), { groundingMetadata: { groundingChunks: [] } }] });
+		expect(result.groundingSources).toEqual([
+			{ uri: 'https://a', title: 't' },
+			{ uri: 'https://b', title: 't' },
+		]);
+		expect(result.searchQueries).toEqual(['q1', '7', 'q2', '7']);
 	});
 });

@@ -34,3 +34,10 @@ describe('retryAfterMs', () => {
 		expect(retryAfterMs({}, { error: { message: 'x' } })).toBeUndefined();
 	});
 });
+
+describe('DEFAULT_RETRY_POLICY', () => {
+	it('is the policy the README and the Max Retries option describe', () => {
+		// 5 retries, 1 s doubling up to 30 s (Google's SDK: 1 s, doubling, capped at 60 s), Retry-After up to 2 minutes
+		expect(DEFAULT_RETRY_POLICY).toEqual({ maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 });
+	});
+});

@@ -57,7 +57,7 @@ export function resolveInputFields(
 		else if (entry !== undefined && entry !== null) invalid.push(JSON.stringify(entry).slice(0, 80));
 	};
 	if (Array.isArray(value)) value.forEach(add);
-	else if (value && typeof value === 'object' && !isBinaryObject(value)) {
+	else if (value && typeof value === 'object' && !isBinaryMetadata(value)) {
 		// A whole `binary` ({{ $binary }}, {{ $('Node').item.binary }}): every file in it, in its order.
 		const entries = Object.entries(value as IDataObject);
 		if (entries.length && entries.every(([, v]) => isBinaryMetadata(v))) {

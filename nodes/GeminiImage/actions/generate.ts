@@ -4,12 +4,12 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { AnswerReader } from '../api/answerReaders';
-import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader } from '../api/answerReaders';
+import type { Route } from '../api/answerReaders';
+import { readerFor } from '../api/answerReaders';
 import { encodeJsonWithBlobs } from '../api/blobs';
 import { buildChatRequest, CHAT_PATH } from '../api/chat';
-import type { ApiFailure, FailureContext } from '../api/errors';
-import { describeHttpFailure, describeUnreadableBody } from '../api/errors';
+import type { FailureContext } from '../api/errors';
+import { describeErrorEvent, describeUnreadableBody } from '../api/errors';
 import { buildNativeRequest, nativePath } from '../api/native';
 import { explainMissingImage } from '../api/noImage';
 import type { GenerationInput, GenerationResult } from '../api/types';
@@ -17,34 +17,17 @@ import type { Attempt, Connection, StreamedAnswer } from '../transport';
 import { apiError, attemptRequest, withRetries } from '../transport';
 import type { ItemSettings } from './options';
 
-type Route = 'native' | 'stream' | 'chat';
-
-/** An error object inside a 200 (Google's or CometAPI's envelope) is a failure like an HTTP error. */
-function inStreamFailure(event: unknown, context: FailureContext): ApiFailure {
-	const error = (event as { error?: { code?: unknown } })?.error;
-	const status = typeof error?.code === 'number' && error.code >= 400 ? error.code : 500;
-	return describeHttpFailure(status, event, {}, context);
-}
-
-function readerFor(route: Route, answer: StreamedAnswer): AnswerReader {
-	if (route === 'stream') return new NativeStreamReader();
-	const contentType = String(answer.headers['content-type'] ?? '');
-	if (route === 'chat') return /json/i.test(contentType) ? new ChatBodyReader() : new ChatStreamReader();
-	const length = Number(answer.headers['content-length']);
-	return new NativeBodyReader(Number.isFinite(length) && length > 0 ? length : undefined);
-}
-
 /** Reads the answer as it streams in; each image is decoded on the fly (api/answerReaders.ts). */
 async function readAnswer(route: Route, answer: StreamedAnswer, context: FailureContext): Promise<Attempt<GenerationResult>> {
-	const reader = readerFor(route, answer);
+	const reader = readerFor(route, answer.headers);
 	for await (const chunk of answer.chunks) {
 		reader.push(chunk);
 		if (reader.stopped) break;
 	}
 	const outcome = reader.end();
-	if ('errorEvent' in outcome) return { failure: inStreamFailure(outcome.errorEvent, context) };
+	if ('errorEvent' in outcome) return { failure: describeErrorEvent(outcome.errorEvent, context) };
 	if ('unreadable' in outcome) {
-		return { failure: describeUnreadableBody(outcome.unreadable, String(answer.headers['content-type'] ?? ''), context) };
+		return { failure: describeUnreadableBody(outcome.unreadable, String(answer.headers['content-type']), context) };
 	}
 	return { value: outcome.result };
 }
@@ -58,7 +41,7 @@ export async function generateImages(
 ): Promise<GenerationResult> {
 	const context: FailureContext = { model: input.model, baseUrl: connection.baseUrl, secret: connection.secret };
 	const chat = settings.apiFormat === 'openAiChat';
-	const route: Route = chat ? 'chat' : settings.streaming ? 'stream' : 'native';
+	const route: Route = { chat, streaming: settings.streaming };
 	// Built once, as bytes: retries resend the same body instead of encoding the images again.
 	const body = encodeJsonWithBlobs(
 		(tag) => (chat ? buildChatRequest(input, tag) : buildNativeRequest(input, tag)),

@@ -35,7 +35,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 			`Put field names there (e.g. data), or an expression that gives a binary file, such as {{ $('Node').item.binary.data }}.`,
 		);
 	}
-	const available = Object.keys(input?.binary ?? {});
+	const available = Object.keys(input.binary ?? {});
 	if (missing.length) {
 		const name = missing[0];
 		throw fail(

@@ -48,7 +48,7 @@ async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan, roo
 export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): Promise<InputImage[]> {
 	const { itemIndex } = plan;
 	const max = plan.settings.maxInputBytes;
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
+	const binary = ctx.getInputData()[itemIndex].binary ?? {};
 	const sources: Array<{ name: string; load: (room: number) => Promise<Buffer>; label?: string }> = [
 		...plan.inputs.map(({ name, binary: object }) => ({
 			name,
@@ -69,10 +69,8 @@ export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): P
 			});
 		}
 		total += data.length;
-		if (total > max) {
-			const name = /^(https?|data):/i.test(source.name) ? shortUrl(source.name) : source.name;
-			throw tooLarge(ctx, plan, `${formatBytes(total)} so far with "${name}", the limit is ${formatBytes(max)}`);
-		}
+		// Only a binary field can pass the limit here: URLs stop at it while they are read.
+		if (total > max) throw tooLarge(ctx, plan, `${formatBytes(total)} so far with "${source.name}", the limit is ${formatBytes(max)}`);
 		images.push({ data, mimeType: check.mimeType, source: source.name });
 	}
 	return images;

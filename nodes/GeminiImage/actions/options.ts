@@ -84,7 +84,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 		generation[key] = key === 'seed' ? Math.trunc(value) : value;
 	}
 	const safety = ((options.safetySettings as IDataObject | undefined)?.values ?? []) as IDataObject[];
-	if (safety.length) generation.safetySettings = safety.map((s) => ({ category: String(s.category), threshold: String(s.threshold) }));
+	generation.safetySettings = safety.map((s) => ({ category: String(s.category), threshold: String(s.threshold) }));
 	if (options.googleSearch === true) generation.googleSearch = true;
 
 	const problems = unsupportedOptions({ model, ...generation });

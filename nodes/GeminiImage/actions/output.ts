@@ -1,5 +1,5 @@
 /** Turns a generation result into n8n output items: one item per image, binary stored the instance's way. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { deepCopy } from 'n8n-workflow';
 
 import type { GenerationResult } from '../api/types';
@@ -41,8 +41,9 @@ export function numberItemImages(items: INodeExecutionData[], itemIndex: number,
 	items.forEach((item, n) => {
 		item.json.imageIndex = n;
 		item.json.imageCount = items.length;
-		const binary = item.binary?.[binaryPropertyOutput];
-		if (binary) binary.fileName = outputFileName(itemIndex, n, items.length, binary.fileExtension ?? 'png');
+		// Each item holds its image (toOutputItems made it); n8n names the extension after the MIME type.
+		const binary = (item.binary as IBinaryKeyData)[binaryPropertyOutput];
+		binary.fileName = outputFileName(itemIndex, n, items.length, binary.fileExtension ?? 'png');
 	});
 	return items;
 }

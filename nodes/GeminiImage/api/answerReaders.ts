@@ -191,3 +191,20 @@ export class ChatBodyReader implements AnswerReader {
 		return { result: this.answer.result() };
 	}
 }
+
+/** Which route an answer came from: the chat route, or the native one, streamed or not. */
+export interface Route {
+	chat: boolean;
+	streaming: boolean;
+}
+
+/**
+ * The reader for an answer. The chat route streams, unless the gateway answered with one JSON object; the
+ * native body's Content-Length bounds its images, so that each is decoded into one buffer of its own.
+ */
+export function readerFor(route: Route, headers: Record<string, unknown>): AnswerReader {
+	if (route.chat) return /json/i.test(String(headers['content-type'])) ? new ChatBodyReader() : new ChatStreamReader();
+	if (route.streaming) return new NativeStreamReader();
+	const length = Number(headers['content-length']);
+	return new NativeBodyReader(length > 0 ? length : undefined);
+}

@@ -33,8 +33,6 @@ const MAX_RESERVED = 64 * 1024 * 1024;
 /** Below this an image is copied out of its room (cheap), so the room itself can go. */
 const KEEP_ROOM_FROM = 1024 * 1024;
 const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20]);
-const isBase64Byte = (b: number) =>
-	(b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f || b === 0x2d || b === 0x5f;
 
 /** A decoded image, or why its text was not base64. */
 export interface DecodedBlob {
@@ -76,7 +74,7 @@ export class Base64Decoder {
 			const expected = this.expectedBytes(text, false);
 			const decoded = this.store(text, expected);
 			if (decoded === expected) {
-				this.commit(decoded);
+				this.commit(decoded, text);
 				start += usable;
 			}
 		}
@@ -126,7 +124,7 @@ export class Base64Decoder {
 			bytes = usable ? this.store(text, expected) : 0;
 		}
 		if (bytes !== expected) return this.fail();
-		this.commit(bytes);
+		this.commit(bytes, text);
 		this.stage.copy(this.stage, 0, usable, this.staged);
 		this.staged -= usable;
 	}
@@ -137,7 +135,6 @@ export class Base64Decoder {
 		while (length > 0 && text.charCodeAt(length - 1) === 0x3d) length--;
 		const pad = text.length - length;
 		if (pad > 2 || (last && length % 4 === 1)) return -1;
-		if (pad && !last) this.padding = true;
 		return Math.floor((length * 3) / 4);
 	}
 
@@ -170,12 +167,20 @@ export class Base64Decoder {
 		this.written = at;
 	}
 
-	private commit(bytes: number): void {
+	/**
+	 * Keeps what store() decoded from `text`. Text that ended in padding ends the image: only more padding and
+	 * whitespace may follow. (Only kept text counts: a try that failed on a line break must not.)
+	 */
+	private commit(bytes: number, text: string): void {
 		this.budget.add(bytes);
 		if (this.target) this.written += bytes;
+		if (text.charCodeAt(text.length - 1) === 0x3d) this.padding = true;
 	}
 
-	/** Drops whitespace from the staged text; false if anything else in it is not base64. */
+	/**
+	 * Drops whitespace from the staged text; false if text follows the padding. (Any other byte that is not
+	 * base64 is kept: Node skips it when decoding, so the text decodes to fewer bytes than it should and fails.)
+	 */
 	private clean(): boolean {
 		let out = 0;
 		let sawPadding = this.padding;
@@ -183,7 +188,7 @@ export class Base64Decoder {
 			const b = this.stage[i];
 			if (WHITESPACE.has(b)) continue;
 			if (b === 0x3d) sawPadding = true;
-			else if (!isBase64Byte(b) || sawPadding) return false;
+			else if (sawPadding) return false;
 			this.stage[out++] = b;
 		}
 		this.staged = out;

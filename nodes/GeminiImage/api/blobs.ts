@@ -56,8 +56,7 @@ function assemble(texts: string[], blobs: Buffer[]): Buffer {
 	return out;
 }
 
-/** A string that stands for blob N inside an answer read here. */
-export const blobRef = (index: number) => `\u0000blob:${index}`;
+/** The string that stands for blob N inside an answer read here: "\u0000blob:N". */
 const REF = /^\u0000blob:(\d+)$/;
 export const blobIndex = (value: string): number | undefined => {
 	const m = REF.exec(value);
@@ -66,7 +65,7 @@ export const blobIndex = (value: string): number | undefined => {
 
 /**
  * Reads a native answer (a whole body, or one event of a stream) chunk by chunk: the `data` of every
- * `inlineData` part is decoded on the fly into `blobs`, and stands in the parsed JSON as blobRef(i).
+ * `inlineData` part is decoded on the fly into `blobs`, and stands in the parsed JSON as "\u0000blob:i".
  */
 export class JsonBlobReader {
 	readonly blobs: Buffer[] = [];
@@ -100,10 +99,6 @@ export class JsonBlobReader {
 	/** That JSON as text. */
 	text(): string {
 		return this.reader.text();
-	}
-
-	get cutStrings(): number {
-		return this.reader.cutStrings;
 	}
 
 	private openBlob(): StringSink {

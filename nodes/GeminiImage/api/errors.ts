@@ -165,6 +165,16 @@ export function describeHttpFailure(
 	};
 }
 
+/**
+ * An error object inside a 200 (an event of a stream, or a chat answer): a failure like the HTTP error it
+ * stands for. Google's envelope gives the status as a number, CometAPI's as a string ("429"); without one
+ * it counts as a 500.
+ */
+export function describeErrorEvent(event: unknown, ctx: FailureContext = {}): ApiFailure {
+	const code = Number((event as { error?: { code?: unknown } })?.error?.code);
+	return describeHttpFailure(code >= 400 && code < 600 ? code : 500, event, {}, ctx);
+}
+
 /** A 200 whose body is not the JSON we expect (an HTML page, a cut-off body). */
 export function describeUnreadableBody(body: unknown, contentType: string | undefined, ctx: FailureContext = {}): ApiFailure {
 	if (looksLikeHtml(body, contentType)) {
@@ -190,18 +200,29 @@ const NETWORK_HINTS: Record<string, { text: string; retryable: boolean }> = {
 	ERR_STREAM_PREMATURE_CLOSE: { text: 'the connection closed before the answer was complete', retryable: true },
 	EAI_AGAIN: { text: 'the host name could not be resolved (temporary DNS failure)', retryable: true },
 	ECONNREFUSED: { text: 'the connection was refused', retryable: false },
+	EHOSTUNREACH: { text: 'the host could not be reached', retryable: false },
 	ENOTFOUND: { text: 'the host name could not be resolved', retryable: false },
 	ERR_CANCELED: { text: 'the execution was cancelled', retryable: false },
 	CERT_HAS_EXPIRED: { text: 'the server\'s TLS certificate has expired', retryable: false },
 };
 
+const isTimeoutError = (code: string | undefined, rawMessage: string) =>
+	code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(rawMessage);
+
+/**
+ * A network error in words, without its raw code where one is known: n8n's errors swap a message that holds
+ * a code (ECONNREFUSED...) for a generic one, which would lose what the node said around it.
+ */
+export function networkProblem(code: string | undefined, rawMessage: string, timeoutMs?: number): string {
+	if (isTimeoutError(code, rawMessage)) return `no answer within ${timeoutMs ? seconds(timeoutMs) : 'the timeout'}`;
+	const hint = code ? NETWORK_HINTS[code] : undefined;
+	return hint?.text ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
+}
+
 export function describeNetworkFailure(code: string | undefined, rawMessage: string, ctx: FailureContext = {}, timeoutMs?: number): ApiFailure {
 	const hint = code ? NETWORK_HINTS[code] : undefined;
-	const isTimeout = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(rawMessage);
-	let text = hint?.text ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
-	if (isTimeout) text = `no answer within ${timeoutMs ? seconds(timeoutMs) : 'the timeout'}`;
-	// No raw code (ECONNRESET...) in the text: n8n's NodeApiError swaps a message holding one for a generic one.
-	const message = redactSecrets(`Could not reach CometAPI at ${displayUrl(ctx.baseUrl)}: ${cutText(text, 300)}`, ctx.secret);
+	const isTimeout = isTimeoutError(code, rawMessage);
+	const message = redactSecrets(`Could not reach CometAPI at ${displayUrl(ctx.baseUrl)}: ${cutText(networkProblem(code, rawMessage, timeoutMs), 300)}`, ctx.secret);
 	let description = 'Check the network connection and try again.';
 	if (isTimeout) description = 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.';
 	else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')

@@ -21,7 +21,7 @@ const MAX_LIST_BYTES = 8 * 1024 * 1024;
  * The code of a network error (ECONNRESET, ECONNABORTED...), wherever it ended up: axios puts it in
  * `code`; n8n's NodeApiError drops the axios error and keeps the code as `httpCode`.
  */
-function networkCode(error: unknown): string | undefined {
+export function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; httpCode?: unknown; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
 		for (const value of [current.code, current.httpCode]) {
@@ -32,7 +32,7 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-function rawMessage(error: unknown): string {
+export function rawMessage(error: unknown): string {
 	const e = error as { cause?: { message?: string }; message?: string };
 	return String(e?.cause?.message ?? e?.message ?? error);
 }

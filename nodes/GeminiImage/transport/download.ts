@@ -6,9 +6,10 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { seconds } from '../api/errors';
+import { networkProblem, seconds } from '../api/errors';
 import { TOTAL_TIMEOUT_FACTOR } from '../api/limits';
-import { redactSecrets } from '../api/redact';
+import { cutText } from '../api/redact';
+import { networkCode, rawMessage } from './attempt';
 import { chunksOf, destroyBody } from './stream';
 import { Watchdog } from './watchdog';
 
@@ -60,7 +61,7 @@ export async function downloadImage(ctx: IExecuteFunctions, url: string, room: n
 	} catch (error) {
 		if (cancel?.aborted) return { problem: 'the execution was cancelled' };
 		if (watchdog.expired || watchdog.quiet) return { problem: expiredProblem(watchdog, timeoutMs, totalMs) };
-		return { problem: redactSecrets((error as Error).message ?? String(error)).slice(0, 300) };
+		return { problem: cutText(networkProblem(networkCode(error), rawMessage(error)), 300) };
 	} finally {
 		watchdog.stop();
 		cancel?.removeEventListener('abort', onCancel);

@@ -1,0 +1,107 @@
+/**
+ * Input Data Field Name(s) read every way n8n users fill it: names, binary objects from expressions ($binary.x,
+ * n8n's own tooltip), the file details `$binary.x` gives in expressions, lists of these, a whole `binary`.
+ */
+import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { isBinaryObject, readBinaryObject, resolveInputFields } from '../../nodes/GeminiImage/actions/binaryInput';
+
+const file = (fileName: string | undefined, extra: object = {}): IBinaryData =>
+	({ mimeType: 'image/png', fileName, fileSize: '12', data: 'QUJD', ...extra }) as IBinaryData;
+const item: INodeExecutionData = {
+	json: { embedded: file('embedded.png'), notAFile: { x: 1 } },
+	binary: { data: file('a.png'), logo: file('b.png', { fileSize: '99' }), 7: file('seven.png') },
+};
+/** What `$binary.logo` gives in an expression: the details without the data. */
+const details = (binary: IBinaryData) => ({ mimeType: binary.mimeType, fileName: binary.fileName, fileSize: Number(binary.fileSize) });
+
+describe('isBinaryObject', () => {
+	it.each([
+		[{ mimeType: 'image/png', data: 'QUJD' }, true],
+		[{ mimeType: 'image/png', id: 'filesystem-v2:x' }, true],
+		[{ mimeType: 'image/png' }, false],
+		[{ data: 'QUJD' }, false],
+		[null, false],
+		['data', false],
+		[undefined, false],
+	])('%j: %s', (value, expected) => {
+		expect(isBinaryObject(value)).toBe(expected);
+	});
+});
+
+describe('resolveInputFields', () => {
+	it('field names, separated by commas, in order; names not on the item are missing', () => {
+		expect(resolveInputFields(' logo, data ,, photo ', item)).toEqual({ refs: [{ name: 'logo' }, { name: 'data' }], missing: ['photo'], invalid: [] });
+		expect(resolveInputFields('', item)).toEqual({ refs: [], missing: [], invalid: [] });
+		expect(resolveInputFields(7, item)).toEqual({ refs: [{ name: '7' }], missing: [], invalid: [] });
+	});
+
+	it("a name missing from the item's binary may be a binary object in its JSON (n8n 2's combined mode)", () => {
+		expect(resolveInputFields('embedded', item).refs).toEqual([{ name: 'embedded', binary: item.json.embedded }]);
+		expect(resolveInputFields('notAFile', item)).toEqual({ refs: [], missing: ['notAFile'], invalid: [] });
+	});
+
+	it('without an item every name is missing', () => {
+		expect(resolveInputFields('data', undefined)).toEqual({ refs: [], missing: ['data'], invalid: [] });
+	});
+
+	it('binary objects from expressions, named by their file name or their place', () => {
+		const named = file('cat.png');
+		const unnamed = file(undefined);
+		expect(resolveInputFields([named, unnamed, 'data'], item).refs).toEqual([
+			{ name: 'cat.png (from the expression)', binary: named },
+			{ name: 'binary object 2 (from the expression)', binary: unnamed },
+			{ name: 'data' },
+		]);
+		expect(resolveInputFields(unnamed, item).refs).toEqual([{ name: 'binary object 1 (from the expression)', binary: unnamed }]);
+	});
+
+	it("file details ($binary.x in an expression) are read by the field of the item they describe", () => {
+		// alone (it was once taken for a whole binary map), and in a list
+		expect(resolveInputFields(details(item.binary!.logo), item)).toEqual({ refs: [{ name: 'logo' }], missing: [], invalid: [] });
+		expect(resolveInputFields([details(item.binary!.data), details(item.binary!.logo)], item).refs).toEqual([{ name: 'data' }, { name: 'logo' }]);
+		// same name and type but another size, or another name: not that file
+		for (const other of [{ ...details(item.binary!.logo), fileSize: 98 }, { ...details(item.binary!.logo), fileName: 'c.png' }, { ...details(item.binary!.logo), mimeType: 'image/jpeg' }]) {
+			expect(resolveInputFields(other, item)).toEqual({ refs: [], missing: [], invalid: [JSON.stringify(other)] });
+		}
+	});
+
+	it('a whole binary map: every file in its order, objects kept as they are', () => {
+		const embedded = file('x.png');
+		expect(resolveInputFields({ logo: details(item.binary!.logo), other: embedded, data: item.binary!.data }, item).refs).toEqual([
+			{ name: 'logo' },
+			{ name: 'other', binary: embedded },
+			{ name: 'data', binary: item.binary!.data },
+		]);
+	});
+
+	it('anything else is invalid, shown in at most 80 characters; nothing at all is nothing', () => {
+		const long = { note: 'x'.repeat(200) };
+		expect(resolveInputFields(long, item)).toEqual({ refs: [], missing: [], invalid: [JSON.stringify(long).slice(0, 80)] });
+		expect(resolveInputFields([long, true], item).invalid).toEqual([JSON.stringify(long).slice(0, 80), 'true']);
+		expect(resolveInputFields({}, item)).toEqual({ refs: [], missing: [], invalid: ['{}'] });
+		const longDetails = { mimeType: 'image/png', fileName: `${'n'.repeat(200)}.png`, fileSize: 1 };
+		expect(resolveInputFields([longDetails], item).invalid).toEqual([JSON.stringify(longDetails).slice(0, 80)]);
+		// a map with one entry that is no file is not a binary map
+		expect(resolveInputFields({ logo: details(item.binary!.logo), n: 1 }, item).invalid).toHaveLength(1);
+		expect(resolveInputFields([null, undefined], item)).toEqual({ refs: [], missing: [], invalid: [] });
+		expect(resolveInputFields(null, item)).toEqual({ refs: [], missing: [], invalid: [] });
+	});
+});
+
+describe('readBinaryObject', () => {
+	const ctx = (stored: Buffer) =>
+		({
+			helpers: {
+				getBinaryStream: async (id: string) => (id === 'fs:1' ? 'stream of fs:1' : 'wrong id'),
+				binaryToBuffer: async (stream: unknown) => (stream === 'stream of fs:1' ? stored : Buffer.alloc(0)),
+			},
+		}) as unknown as IExecuteFunctions;
+
+	it('reads an object stored elsewhere by its id, one held in memory from its base64', async () => {
+		const stored = Buffer.from('stored bytes');
+		expect(await readBinaryObject(ctx(stored), { mimeType: 'image/png', id: 'fs:1', data: 'ignored' } as IBinaryData)).toEqual(stored);
+		expect(await readBinaryObject(ctx(stored), { mimeType: 'image/png', data: Buffer.from('in memory').toString('base64') } as IBinaryData)).toEqual(Buffer.from('in memory'));
+		expect(await readBinaryObject(ctx(stored), { mimeType: 'image/png' } as IBinaryData)).toEqual(Buffer.alloc(0));
+	});
+});
