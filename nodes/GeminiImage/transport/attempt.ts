@@ -128,6 +128,10 @@ export async function attemptRequest<T>(
 			return { failure: describeThrown(error, failureContext, spec.timeoutMs) };
 		} finally {
 			destroyBody(body);
+			// A gateway may keep the connection open after the answer's end ([DONE]). Newer axios (n8n 2.x) wraps
+			// the stream so that destroy() waits for a chunk that never comes; aborting closes the socket. A
+			// stream that ended by itself has let go of the signal already, so this is then a no-op.
+			controller.abort();
 		}
 	} finally {
 		watchdog.stop();
