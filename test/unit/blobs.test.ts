@@ -1,6 +1,6 @@
-import { Base64Decoder, encodeJsonWithBlobs, ImageBudget, JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
-import { JsonReader } from '../../nodes/GeminiImage/api/jsonReader';
-import { AnswerLimitError, ANSWER_LIMITS, capText, describeLimit } from '../../nodes/GeminiImage/api/limits';
+import { Base64Decoder, encodeJsonWithBlobs, ImageBudget, JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
+import { JsonReader } from '../../nodes/GeminiImage/api/stream/jsonReader';
+import { AnswerLimitError, ANSWER_LIMITS, capText, describeLimit } from '../../nodes/GeminiImage/api/stream/limits';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
 import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 import { pngHeader } from './fixtures';

@@ -2,7 +2,7 @@ import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
 import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader, readerFor } from '../../nodes/GeminiImage/api/answerReaders';
 import { buildChatRequest, ChatAnswer } from '../../nodes/GeminiImage/api/chat';
 import { ChatContent } from '../../nodes/GeminiImage/api/chatContent';
-import { SseReader } from '../../nodes/GeminiImage/api/sse';
+import { SseReader } from '../../nodes/GeminiImage/api/stream/sse';
 import { jpegHeader, pngHeader } from './fixtures';
 
 const dataUrl = (b: Buffer, mime = 'image/png') => `data:${mime};base64,${b.toString('base64')}`;

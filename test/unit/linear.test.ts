@@ -6,7 +6,7 @@
  */
 import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
 import { ChatStreamReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
-import { JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
+import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
 import { ChatAnswer } from '../../nodes/GeminiImage/api/chat';
 import { describeHttpFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';

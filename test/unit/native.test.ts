@@ -1,4 +1,4 @@
-import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/limits';
+import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/limits';
 import { buildNativeRequest, emptyResult, field, mergeNativeResponse, nativePath, parseNativeResponse, readImage, readInlineImage } from '../../nodes/GeminiImage/api/native';
 import { jpegHeader, pngHeader } from './fixtures';
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 
 import type { AnswerReader, ReadOutcome } from '../../nodes/GeminiImage/api/answerReaders';
 import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
-import { Base64Decoder, encodeJsonWithBlobs, ImageBudget } from '../../nodes/GeminiImage/api/blobs';
+import { Base64Decoder, encodeJsonWithBlobs, ImageBudget } from '../../nodes/GeminiImage/api/stream/blobs';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
 import { describeErrorEvent, describeHttpFailure, describeNetworkFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors';

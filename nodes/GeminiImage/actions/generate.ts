@@ -6,7 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { Route } from '../api/answerReaders';
 import { readerFor } from '../api/answerReaders';
-import { encodeJsonWithBlobs } from '../api/blobs';
+import { encodeJsonWithBlobs } from '../api/stream/blobs';
 import { buildChatRequest, CHAT_PATH } from '../api/chat';
 import type { FailureContext } from '../api/errors';
 import { describeErrorEvent, describeUnreadableBody } from '../api/errors';

@@ -4,12 +4,12 @@
  * Images are decoded on the fly on every route, so none is ever held as base64 text. Pure: the caller
  * owns the stream and turns the outcome into a result or a failure.
  */
-import { ImageBudget, JsonBlobReader } from './blobs';
+import { ImageBudget, JsonBlobReader } from './stream/blobs';
 import { ChatAnswer } from './chat';
-import type { JsonReader } from './jsonReader';
-import { capText } from './limits';
+import type { JsonReader } from './stream/jsonReader';
+import { capText } from './stream/limits';
 import { emptyResult, mergeNativeResponse, parseNativeResponse } from './native';
-import { SseReader } from './sse';
+import { SseReader } from './stream/sse';
 import type { GenerationResult } from './types';
 
 export type ReadOutcome =

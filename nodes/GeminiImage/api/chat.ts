@@ -4,11 +4,11 @@
  * `images` arrays); thinking models send drafts first (see chatContent.ts for how they are told apart).
  * Pure functions, unit-tested without n8n.
  */
-import { ImageBudget } from './blobs';
+import { ImageBudget } from './stream/blobs';
 import { ChatContent } from './chatContent';
-import type { StringPlace } from './jsonReader';
-import { JsonReader } from './jsonReader';
-import { capText } from './limits';
+import type { StringPlace } from './stream/jsonReader';
+import { JsonReader } from './stream/jsonReader';
+import { capText } from './stream/limits';
 import type { ImageEncoder } from './native';
 import { field, inlineBase64, readImage } from './native';
 import type { GenerationInput, GenerationResult } from './types';

@@ -5,9 +5,9 @@
 import { sniffImage } from '../helpers/imageInfo';
 import { describeBytes } from '../helpers/inputImages';
 import { addImagePart, addTextPart } from './answerParts';
-import { blobIndex } from './blobs';
+import { blobIndex } from './stream/blobs';
 import { historyContents, isImagePart } from './conversation';
-import { ANSWER_LIMITS } from './limits';
+import { ANSWER_LIMITS } from './stream/limits';
 import type { GenerationInput, GenerationResult, GroundingSource, InputImage, OutputImage } from './types';
 
 /** How an input image is written into the body: its base64, or a blob reference (see blobs.ts). */

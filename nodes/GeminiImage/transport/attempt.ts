@@ -7,7 +7,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } fr
 
 import type { ApiFailure, FailureContext } from '../api/errors';
 import { describeHttpFailure, describeNetworkFailure, describeTimeout } from '../api/errors';
-import { AnswerLimitError, ANSWER_LIMITS, describeLimit, TOTAL_TIMEOUT_FACTOR } from '../api/limits';
+import { AnswerLimitError, ANSWER_LIMITS, describeLimit, TOTAL_TIMEOUT_FACTOR } from '../api/stream/limits';
 import type { Connection } from './index';
 import { chunksOf, destroyBody, readCapped } from './stream';
 import type { Attempt, HttpAnswer, RequestSpec, StreamedAnswer } from './types';

@@ -7,7 +7,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { networkProblem, seconds } from '../api/errors';
-import { TOTAL_TIMEOUT_FACTOR } from '../api/limits';
+import { TOTAL_TIMEOUT_FACTOR } from '../api/stream/limits';
 import { cutText } from '../api/redact';
 import { networkCode, rawMessage } from './attempt';
 import { chunksOf, destroyBody } from './stream';
