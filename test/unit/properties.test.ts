@@ -12,7 +12,7 @@ import { Base64Decoder, encodeJsonWithBlobs, ImageBudget } from '../../nodes/Gem
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
 import { describeErrorEvent, describeHttpFailure, describeNetworkFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors';
-import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models';
+import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models/imageModels';
 import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 import { explainMissingImage } from '../../nodes/GeminiImage/api/noImage';
 import { retryDelayMs } from '../../nodes/GeminiImage/api/retry';

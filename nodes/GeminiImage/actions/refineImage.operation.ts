@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConversationTurn } from '../api/conversation';
 import { checkFamily, planHistory, readConversation } from '../api/conversation';
-import { DEFAULT_MODEL } from '../api/models';
+import { DEFAULT_MODEL } from '../api/models/imageModels';
 import { LIMITS } from './limits';
 import { readOptionValues } from './parameters';
 import type { ItemPlan } from './plan';

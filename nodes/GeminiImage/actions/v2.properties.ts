@@ -5,7 +5,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MODEL } from '../api/models';
+import { DEFAULT_MODEL } from '../api/models/imageModels';
 import { LIMITS } from './limits';
 import * as o from './optionFields';
 import { modelProperty, onVersions } from './shared.properties';
