@@ -11,10 +11,10 @@ import {
 	redactSecrets,
 	retryAfterMs,
 	seconds,
-} from '../../nodes/GeminiImage/api/errors';
-import { cutText, displayUrl, shortUrl } from '../../nodes/GeminiImage/api/redact';
+} from '../../nodes/GeminiImage/api/errors/http';
+import { cutText, displayUrl, shortUrl } from '../../nodes/GeminiImage/api/errors/redact';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
-import { explainMissingImage } from '../../nodes/GeminiImage/api/noImage';
+import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 
 const ctx = { model: 'gemini-2.5-flash-image', baseUrl: 'https://api.cometapi.com', secret: 'sk-live-1234567890abcdef' };

@@ -8,7 +8,7 @@ import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
 import { ChatStreamReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
 import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
 import { ChatAnswer } from '../../nodes/GeminiImage/api/chat';
-import { describeHttpFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors';
+import { describeHttpFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors/http';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 
 describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {

@@ -11,10 +11,10 @@ import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader 
 import { Base64Decoder, encodeJsonWithBlobs, ImageBudget } from '../../nodes/GeminiImage/api/stream/blobs';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
-import { describeErrorEvent, describeHttpFailure, describeNetworkFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors';
+import { describeErrorEvent, describeHttpFailure, describeNetworkFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors/http';
 import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models/imageModels';
 import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
-import { explainMissingImage } from '../../nodes/GeminiImage/api/noImage';
+import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
 import { retryDelayMs } from '../../nodes/GeminiImage/api/retry';
 import type { GenerationInput, GenerationResult } from '../../nodes/GeminiImage/api/types';
 import { sniffImage } from '../../nodes/GeminiImage/helpers/imageInfo';

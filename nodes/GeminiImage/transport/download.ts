@@ -6,9 +6,9 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { networkProblem, seconds } from '../api/errors';
+import { networkProblem, seconds } from '../api/errors/http';
 import { TOTAL_TIMEOUT_FACTOR } from '../api/stream/limits';
-import { cutText } from '../api/redact';
+import { cutText } from '../api/errors/redact';
 import { networkCode, rawMessage } from './attempt';
 import { chunksOf, destroyBody } from './stream';
 import { Watchdog } from './watchdog';

@@ -6,8 +6,8 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-w
 import { NodeApiError } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../api/baseUrl';
-import type { ApiFailure, FailureContext } from '../api/errors';
-import { describeHttpFailure, redactSecrets } from '../api/errors';
+import type { ApiFailure, FailureContext } from '../api/errors/http';
+import { describeHttpFailure, redactSecrets } from '../api/errors/http';
 import type { RetryPolicy } from '../api/retry';
 import { retryDelayMs } from '../api/retry';
 import type { Attempt, HttpAnswer } from './types';
