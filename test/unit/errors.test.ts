@@ -1,18 +1,14 @@
 import {
 	describeErrorEvent,
 	describeHttpFailure,
-	describeNetworkFailure,
-	describeTimeout,
 	describeUnreadableBody,
 	looksLikeHtml,
-	networkProblem,
 	parseJsonBody,
 	readErrorEnvelope,
-	redactSecrets,
 	retryAfterMs,
-	seconds,
 } from '../../nodes/GeminiImage/api/errors/http';
-import { cutText, displayUrl, shortUrl } from '../../nodes/GeminiImage/api/errors/redact';
+import { describeNetworkFailure, describeTimeout, networkProblem, seconds } from '../../nodes/GeminiImage/api/errors/network';
+import { cutText, displayUrl, redactSecrets, shortUrl } from '../../nodes/GeminiImage/api/errors/redact';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';

@@ -8,7 +8,8 @@ import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
 import { ChatStreamReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
 import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
 import { ChatAnswer } from '../../nodes/GeminiImage/api/chat';
-import { describeHttpFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors/http';
+import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
+import { redactSecrets } from '../../nodes/GeminiImage/api/errors/redact';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 
 describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {

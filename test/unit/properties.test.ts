@@ -11,7 +11,9 @@ import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader 
 import { Base64Decoder, encodeJsonWithBlobs, ImageBudget } from '../../nodes/GeminiImage/api/stream/blobs';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
-import { describeErrorEvent, describeHttpFailure, describeNetworkFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors/http';
+import { describeErrorEvent, describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
+import { describeNetworkFailure } from '../../nodes/GeminiImage/api/errors/network';
+import { redactSecrets } from '../../nodes/GeminiImage/api/errors/redact';
 import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models/imageModels';
 import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
 import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';

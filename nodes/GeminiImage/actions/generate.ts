@@ -8,7 +8,7 @@ import type { Route } from '../api/answerReaders';
 import { readerFor } from '../api/answerReaders';
 import { encodeJsonWithBlobs } from '../api/stream/blobs';
 import { buildChatRequest, CHAT_PATH } from '../api/chat';
-import type { FailureContext } from '../api/errors/http';
+import type { FailureContext } from '../api/errors/failure';
 import { describeErrorEvent, describeUnreadableBody } from '../api/errors/http';
 import { buildNativeRequest, nativePath } from '../api/native';
 import { explainMissingImage } from '../api/errors/noImage';

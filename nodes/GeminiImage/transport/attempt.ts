@@ -5,8 +5,9 @@
  */
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import type { ApiFailure, FailureContext } from '../api/errors/http';
-import { describeHttpFailure, describeNetworkFailure, describeTimeout } from '../api/errors/http';
+import type { ApiFailure, FailureContext } from '../api/errors/failure';
+import { describeHttpFailure } from '../api/errors/http';
+import { describeNetworkFailure, describeTimeout } from '../api/errors/network';
 import { AnswerLimitError, ANSWER_LIMITS, describeLimit, TOTAL_TIMEOUT_FACTOR } from '../api/stream/limits';
 import type { Connection } from './index';
 import { chunksOf, destroyBody, readCapped } from './stream';

@@ -6,7 +6,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { networkProblem, seconds } from '../api/errors/http';
+import { networkProblem, seconds } from '../api/errors/network';
 import { TOTAL_TIMEOUT_FACTOR } from '../api/stream/limits';
 import { cutText } from '../api/errors/redact';
 import { networkCode, rawMessage } from './attempt';

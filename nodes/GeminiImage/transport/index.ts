@@ -6,8 +6,9 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-w
 import { NodeApiError } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../api/baseUrl';
-import type { ApiFailure, FailureContext } from '../api/errors/http';
-import { describeHttpFailure, redactSecrets } from '../api/errors/http';
+import type { ApiFailure, FailureContext } from '../api/errors/failure';
+import { describeHttpFailure } from '../api/errors/http';
+import { redactSecrets } from '../api/errors/redact';
 import type { RetryPolicy } from '../api/retry';
 import { retryDelayMs } from '../api/retry';
 import type { Attempt, HttpAnswer } from './types';

@@ -1,7 +1,7 @@
 /** The shapes the transport hands around: a request, an answer, one attempt's outcome. */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { ApiFailure } from '../api/errors/http';
+import type { ApiFailure } from '../api/errors/failure';
 
 export const CREDENTIAL_TYPE = 'cometApi';
 

@@ -1,22 +1,11 @@
 /**
- * Turns what went wrong on the wire into a message a user can act on, and decides whether trying again
- * can help. Pure: the transport feeds it status, headers and body; tests feed it recorded answers.
+ * CometAPI's error answers (an HTTP error status, an error object inside a 200, a body that cannot be read)
+ * in a message a user can act on, and whether trying again can help. Pure: the transport feeds it status,
+ * headers and body; tests feed it recorded answers.
  * Every message and description leaves here redacted (see redact.ts).
  */
+import type { ApiFailure, FailureContext } from './failure';
 import { cutText, displayUrl, redactSecrets } from './redact';
-
-export interface ApiFailure {
-	/** One line: what happened, with the API's own words. */
-	message: string;
-	/** How to fix it. */
-	description: string;
-	status?: number;
-	/** CometAPI's `code` or Google's `status` string, when the body had one. */
-	code?: string;
-	retryable: boolean;
-	/** How long the API asked us to wait (Retry-After or Google's RetryInfo), in ms. */
-	retryAfterMs?: number;
-}
 
 type Json = Record<string, unknown>;
 
@@ -39,8 +28,6 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504, 524]);
-
-export { redactSecrets } from './redact';
 
 export function parseJsonBody(body: unknown): unknown {
 	if (typeof body !== 'string') {
@@ -105,12 +92,6 @@ export function readErrorEnvelope(body: unknown): Envelope {
 	else if (typeof e.code === 'string' && e.code) code = e.code;
 	else if (typeof e.code === 'number') code = String(e.code);
 	return { message, code };
-}
-
-export interface FailureContext {
-	model?: string;
-	baseUrl?: string;
-	secret?: string;
 }
 
 function fixFor(status: number, code: string | undefined, ctx: FailureContext): string {
@@ -188,73 +169,5 @@ export function describeUnreadableBody(body: unknown, contentType: string | unde
 		message: 'CometAPI\'s answer could not be read: the JSON was incomplete or malformed',
 		description: 'The connection was probably cut while the answer was on its way: try again.',
 		retryable: true,
-	};
-}
-
-const NETWORK_HINTS: Record<string, { text: string; retryable: boolean }> = {
-	ECONNRESET: { text: 'the connection was reset', retryable: true },
-	EPIPE: { text: 'the connection was closed while sending', retryable: true },
-	ECONNABORTED: { text: 'no answer within the timeout', retryable: true },
-	ETIMEDOUT: { text: 'no answer within the timeout', retryable: true },
-	ESOCKETTIMEDOUT: { text: 'no answer within the timeout', retryable: true },
-	ERR_STREAM_PREMATURE_CLOSE: { text: 'the connection closed before the answer was complete', retryable: true },
-	EAI_AGAIN: { text: 'the host name could not be resolved (temporary DNS failure)', retryable: true },
-	ECONNREFUSED: { text: 'the connection was refused', retryable: false },
-	EHOSTUNREACH: { text: 'the host could not be reached', retryable: false },
-	ENOTFOUND: { text: 'the host name could not be resolved', retryable: false },
-	ERR_CANCELED: { text: 'the execution was cancelled', retryable: false },
-	CERT_HAS_EXPIRED: { text: 'the server\'s TLS certificate has expired', retryable: false },
-};
-
-const isTimeoutError = (code: string | undefined, rawMessage: string) =>
-	code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout/i.test(rawMessage);
-
-/**
- * A network error in words, without its raw code where one is known: n8n's errors swap a message that holds
- * a code (ECONNREFUSED...) for a generic one, which would lose what the node said around it.
- */
-export function networkProblem(code: string | undefined, rawMessage: string, timeoutMs?: number): string {
-	if (isTimeoutError(code, rawMessage)) return `no answer within ${timeoutMs ? seconds(timeoutMs) : 'the timeout'}`;
-	const hint = code ? NETWORK_HINTS[code] : undefined;
-	return hint?.text ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
-}
-
-export function describeNetworkFailure(code: string | undefined, rawMessage: string, ctx: FailureContext = {}, timeoutMs?: number): ApiFailure {
-	const hint = code ? NETWORK_HINTS[code] : undefined;
-	const isTimeout = isTimeoutError(code, rawMessage);
-	const message = redactSecrets(`Could not reach CometAPI at ${displayUrl(ctx.baseUrl)}: ${cutText(networkProblem(code, rawMessage, timeoutMs), 300)}`, ctx.secret);
-	let description = 'Check the network connection and try again.';
-	if (isTimeout) description = 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.';
-	else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')
-		description = 'Check the Base URL in the CometAPI credential and that this n8n can reach it (proxy, firewall).';
-	const retryable = hint?.retryable ?? (isTimeout || /socket hang up|reset|closed|aborted/i.test(rawMessage));
-	return { message, description, retryable: code === 'ERR_CANCELED' ? false : retryable, code };
-}
-
-/** A duration for messages: "5 s", "1.5 s". */
-export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(ms < 10_000 && ms % 1000 ? 1 : 0))} s`;
-
-/**
- * An attempt the watchdog ended (see transport/watchdog.ts): no data for the Timeout, or longer than the
- * total ceiling. Retried like a dropped connection.
- */
-export function describeTimeout(kind: 'idle' | 'total', timeoutMs: number, totalMs: number, ctx: FailureContext = {}): ApiFailure {
-	if (kind === 'idle') {
-		return {
-			message: `CometAPI stopped sending in the middle of its answer: no data for ${seconds(timeoutMs)}`,
-			description: redactSecrets(
-				`The gateway or the connection to ${displayUrl(ctx.baseUrl)} stalled. The node tries again; if it keeps happening, raise Timeout or check the network and any proxy in between.`,
-				ctx.secret,
-			),
-			retryable: true,
-			code: 'IDLE_TIMEOUT',
-		};
-	}
-	return {
-		message: `CometAPI's answer took longer than ${seconds(totalMs)} in all, the most one attempt may take (10 × Timeout)`,
-		description:
-			'The answer came in too slowly (a stalled or throttled connection). The node tries again; if your images really take that long, raise Timeout.',
-		retryable: true,
-		code: 'TOTAL_TIMEOUT',
 	};
 }
