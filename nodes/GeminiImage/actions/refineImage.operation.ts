@@ -7,8 +7,9 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConversationTurn } from '../api/conversation';
-import { checkFamily, planHistory, readConversation } from '../api/conversation';
+import type { ConversationTurn } from '../api/conversation/format';
+import { checkFamily, readConversation } from '../api/conversation/read';
+import { planHistory } from '../api/conversation/history';
 import { DEFAULT_MODEL } from '../api/models/imageModels';
 import { LIMITS } from './limits';
 import { readOptionValues } from './parameters';

@@ -6,7 +6,8 @@ import { sniffImage } from '../helpers/imageInfo';
 import { describeBytes } from '../helpers/inputImages';
 import { addImagePart, addTextPart } from './answerParts';
 import { blobIndex } from './stream/blobs';
-import { historyContents, isImagePart } from './conversation';
+import { historyContents } from './conversation/history';
+import { isImagePart } from './conversation/format';
 import { ANSWER_LIMITS } from './stream/limits';
 import type { GenerationInput, GenerationResult, GroundingSource, InputImage, OutputImage } from './types';
 

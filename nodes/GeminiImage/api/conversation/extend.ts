@@ -4,11 +4,11 @@
  * field (`data`); earlier images, and the other images of a multi-image answer, in `turn<t>_image<k>`.
  * Pure: unit-tested without n8n.
  */
-import type { Conversation, ConversationPart, ConversationTurn } from './conversation';
-import { CONVERSATION_FORMAT, CONVERSATION_VERSION, isImagePart } from './conversation';
-import type { AnswerPart, GenerationResult } from './types';
+import type { Conversation, ConversationPart, ConversationTurn } from './format';
+import { CONVERSATION_FORMAT, CONVERSATION_VERSION, isImagePart } from './format';
+import type { AnswerPart, GenerationResult } from '../types';
 
-export type { AnswerPart } from './types';
+export type { AnswerPart } from '../types';
 
 /** Where an output binary field's image comes from: a binary field of the input item, or a new image. */
 export interface BinarySource {
