@@ -11,7 +11,7 @@ import { describeNetworkFailure, describeTimeout, networkProblem, seconds } from
 import { cutText, displayUrl, redactSecrets, shortUrl } from '../../nodes/GeminiImage/api/errors/redact';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
-import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
+import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 
 const ctx = { model: 'gemini-2.5-flash-image', baseUrl: 'https://api.cometapi.com', secret: 'sk-live-1234567890abcdef' };
 const comet = (message: string, code: unknown) => ({ error: { message, type: 'comet_api_error', param: '', code } });

@@ -3,7 +3,7 @@
  * and seeded random cuts), markers no answer can forge (linear time on adversarial text: linear.test.ts).
  */
 import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
-import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
+import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import { pngHeader } from './fixtures';
 
 /** A small seeded PRNG (mulberry32): the same "random" cuts on every run. */

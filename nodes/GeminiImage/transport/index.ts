@@ -39,7 +39,7 @@ export interface RetryContext {
 
 /**
  * Runs `attempt` until it yields a value, fails for good, or the retries run out. Whether a failure is
- * worth another try is the failure's own verdict (see api/errors.ts).
+ * worth another try is the failure's own verdict (see api/errors/).
  */
 export async function withRetries<T>(
 	ctx: IExecuteFunctions,

@@ -15,8 +15,11 @@ export { Base64Decoder, ImageBudget } from './base64';
 
 const ENCODE_SLICE = 3 * 256 * 1024; // a multiple of 3: each slice encodes without padding
 
-/** How a request builder writes input image `index`: here, a placeholder (see native.ts ImageEncoder). */
+/** How a request builder writes input image `index`: here, a placeholder (see ImageEncoder in types.ts). */
 export type BlobTagger = (image: unknown, index: number) => string;
+
+/** The plain way to write an input image into a request body: its base64, as a string. */
+export const inlineBase64 = (image: { data: Buffer }): string => image.data.toString('base64');
 
 /**
  * The JSON of `build(tagger)` with each tagged image replaced by the base64 of blobs[i], as UTF-8 bytes;

@@ -1,89 +1,21 @@
 /**
- * Gemini's native `generateContent` route: the request body we send and how we read what comes back.
- * Pure functions, no n8n: unit-tested on their own.
+ * Gemini's native route: reading a response object (a whole answer, or one event of a stream) into a
+ * result: final images, text, finish and block reasons, usage, grounding. Pure: unit-tested without n8n.
  */
-import { sniffImage } from '../helpers/imageInfo';
-import { describeBytes } from '../helpers/inputImages';
+import { field } from '../fields';
+import type { ImageRead } from '../readImage';
+import { readImage } from '../readImage';
+import { blobIndex } from '../stream/blobs';
+import { ANSWER_LIMITS } from '../stream/limits';
+import type { GenerationResult, GroundingSource } from '../types';
 import { addImagePart, addTextPart } from './answerParts';
-import { blobIndex } from './stream/blobs';
-import { historyContents } from './conversation/history';
-import { isImagePart } from './conversation/format';
-import { ANSWER_LIMITS } from './stream/limits';
-import type { GenerationInput, GenerationResult, GroundingSource, InputImage, OutputImage } from './types';
-
-/** How an input image is written into the body: its base64, or a blob reference (see blobs.ts). */
-export type ImageEncoder = (image: InputImage, index: number) => string;
-export const inlineBase64: ImageEncoder = (image) => image.data.toString('base64');
-
-type Json = Record<string, unknown>;
-
-export function nativePath(model: string, streaming = false): string {
-	const method = streaming ? 'streamGenerateContent?alt=sse' : 'generateContent';
-	return `/v1beta/models/${encodeURIComponent(model)}:${method}`;
-}
-
-/** camelCase keys only: CometAPI's gateway rebuilds the body and drops some snake_case keys. */
-export function buildNativeRequest(input: GenerationInput, encode: ImageEncoder = inlineBase64): Json {
-	// A conversation's earlier turns come first, with their images (the first ones of input.images).
-	const history = input.history;
-	const contents = history
-		? historyContents(history, (part, index) => ({ mimeType: input.images[index]?.mimeType ?? part.mimeType, data: encode(input.images[index], index) }))
-		: [];
-	const historyImages = history ? history.turns.flatMap((turn) => turn.parts.filter(isImagePart)).length : 0;
-	const parts: Json[] = [{ text: input.prompt }];
-	input.images.forEach((image, index) => {
-		if (index >= historyImages) parts.push({ inlineData: { mimeType: image.mimeType, data: encode(image, index) } });
-	});
-	contents.push({ role: 'user', parts });
-	const body: Json = { contents };
-
-	if (input.systemInstruction) body.systemInstruction = { parts: [{ text: input.systemInstruction }] };
-
-	const generationConfig: Json = {};
-	if (input.responseModalities?.length) generationConfig.responseModalities = input.responseModalities;
-	const imageConfig: Json = {};
-	if (input.aspectRatio) imageConfig.aspectRatio = input.aspectRatio;
-	if (input.imageSize) imageConfig.imageSize = input.imageSize;
-	if (Object.keys(imageConfig).length) generationConfig.imageConfig = imageConfig;
-	if (input.temperature !== undefined) generationConfig.temperature = input.temperature;
-	if (input.topP !== undefined) generationConfig.topP = input.topP;
-	if (input.seed !== undefined) generationConfig.seed = input.seed;
-	if (Object.keys(generationConfig).length) body.generationConfig = generationConfig;
-
-	if (input.safetySettings?.length) body.safetySettings = input.safetySettings;
-	if (input.googleSearch) body.tools = [{ googleSearch: {} }];
-	return body;
-}
-
-/** Google emits camelCase, CometAPI's guide shows snake_case: read either. */
-export function field<T = unknown>(obj: unknown, camel: string): T | undefined {
-	if (!obj || typeof obj !== 'object') return undefined;
-	const o = obj as Json;
-	if (o[camel] !== undefined && o[camel] !== null) return o[camel] as T;
-	const snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-	const v = o[snake];
-	return v === null ? undefined : (v as T | undefined);
-}
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-/** An image read from its bytes, or why it is not one (for the message when no image is left). */
-export type ImageRead = { image: OutputImage } | { problem: string };
-
-export function readImage(data: Buffer, labelledMimeType?: string, notBase64 = false): ImageRead {
-	if (notBase64) return { problem: 'its data is not base64' };
-	if (data.length === 0) return { problem: 'it is empty (0 bytes)' };
-	const info = sniffImage(data);
-	if (!info) return { problem: `its bytes are ${describeBytes(data)}` };
-	const image: OutputImage = { data, ...info };
-	if (labelledMimeType && labelledMimeType.toLowerCase() !== info.mimeType) image.labelledMimeType = labelledMimeType;
-	return { image };
-}
 
 const BASE64_TEXT = /^[A-Za-z0-9+/=_\s-]*$/;
 
 /**
- * One inlineData's image: the bytes decoded while reading (a blob reference, see blobs.ts), or base64
+ * One inlineData's image: the bytes decoded while reading (a blob reference, see stream/blobs.ts), or base64
  * text in an answer given as an object (tests, small answers).
  */
 export function readInlineImage(value: unknown, labelledMimeType: string | undefined, blobs: Buffer[], notBase64: Set<number>): ImageRead {

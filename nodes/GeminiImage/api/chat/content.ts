@@ -7,8 +7,8 @@
  * Drafts: thinking models send draft images before the final one, and the chat route does not mark them.
  * The images after the model's last words are the result; images before those words are drafts.
  */
-import { Base64Decoder, ImageBudget } from './stream/base64';
-import { TextBuffer } from './stream/textBuffer';
+import { Base64Decoder, ImageBudget } from '../stream/base64';
+import { TextBuffer } from '../stream/textBuffer';
 
 export interface ChatImage {
 	data: Buffer;
