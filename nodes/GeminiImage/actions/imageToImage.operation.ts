@@ -6,10 +6,10 @@ import { LIMITS } from './limits';
 import { nodeVersion, readInputSources } from './parameters';
 import type { ItemPlan } from './plan';
 import { planCommon } from './plan';
-import { readToolImageUrls } from './toolParameters';
+import { readToolImageUrls } from './properties/tool';
 import { isToolRun } from './toolRun';
 
-/** Image to Image: the common checks, then its input images (parameters: v1.properties.ts, v2.properties.ts). */
+/** Image to Image: the common checks, then its input images (parameters: properties/v1.ts, properties/v2.ts). */
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const item = planCommon(ctx, itemIndex);
 	const sources = readInputSources(ctx, itemIndex);

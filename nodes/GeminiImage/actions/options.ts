@@ -8,7 +8,7 @@ import { DEFAULT_RETRY_POLICY } from '../api/retry';
 import type { GenerationInput } from '../api/types';
 import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
 import { nodeVersion, parseUrlList, readOptionValues } from './parameters';
-import { readToolChoices } from './toolParameters';
+import { readToolChoices } from './properties/tool';
 import { isToolRun } from './toolRun';
 
 export { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';

@@ -15,10 +15,10 @@ import { LIMITS } from './limits';
 import { readOptionValues } from './parameters';
 import type { ItemPlan } from './plan';
 import { planCommon } from './plan';
-import { readToolImageUrls } from './toolParameters';
+import { readToolImageUrls } from './properties/tool';
 import { isToolRun } from './toolRun';
 
-/** Refine Image's own parameters live with version 2 (v2.properties.ts, toolParameters.ts). */
+/** Refine Image's own parameters live with version 2 (properties/v2.ts, properties/tool.ts). */
 export const description: INodeProperties[] = [];
 
 const PRETTY_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 };

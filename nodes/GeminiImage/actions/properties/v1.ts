@@ -5,9 +5,9 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as o from './optionFields';
-import { LIMITS } from './limits';
-import { modelProperty, onVersions } from './shared.properties';
+import * as o from './options';
+import { LIMITS } from '../limits';
+import { modelProperty, onVersions } from './shared';
 
 const V1 = [1];
 

@@ -5,10 +5,10 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { LIMITS } from './limits';
-import { parseUrlList } from './parameters';
-import { onVersions } from './shared.properties';
-import { isToolRun } from './toolRun';
+import { LIMITS } from '../limits';
+import { parseUrlList } from '../parameters';
+import { onVersions } from './shared';
+import { isToolRun } from '../toolRun';
 
 const V2 = [2];
 const inTool = (property: INodeProperties): INodeProperties =>

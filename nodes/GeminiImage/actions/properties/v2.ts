@@ -5,10 +5,10 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MODEL } from '../api/models/imageModels';
-import { LIMITS } from './limits';
-import * as o from './optionFields';
-import { modelProperty, onVersions } from './shared.properties';
+import { DEFAULT_MODEL } from '../../api/models/imageModels';
+import { LIMITS } from '../limits';
+import * as o from './options';
+import { modelProperty, onVersions } from './shared';
 
 const V2 = [2];
 const imageToImage = { operation: ['imageToImage'] };
