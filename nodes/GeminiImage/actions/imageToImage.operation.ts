@@ -3,10 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveInputFields } from './binaryInput';
 import { LIMITS } from './limits';
-import { nodeVersion, readInputSources } from './parameters';
+import { nodeVersion, readInputSources, readToolImageUrls } from './parameters';
 import type { ItemPlan } from './plan';
 import { planCommon } from './plan';
-import { readToolImageUrls } from './properties/tool';
 import { isToolRun } from './toolRun';
 
 /** Image to Image: the common checks, then its input images (parameters: properties/v1.ts, properties/v2.ts). */

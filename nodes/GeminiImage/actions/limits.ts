@@ -17,3 +17,6 @@ export const LIMITS = {
 	maxConcurrency: 16,
 	maxNumberOfImages: 8,
 };
+
+/** What a tool may be asked for at most per call: each image is a paid request. */
+export const MAX_TOOL_IMAGES = 4;

@@ -7,8 +7,7 @@ import type { RetryPolicy } from '../api/retry';
 import { DEFAULT_RETRY_POLICY } from '../api/retry';
 import type { GenerationInput } from '../api/types';
 import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
-import { nodeVersion, parseUrlList, readOptionValues } from './parameters';
-import { readToolChoices } from './properties/tool';
+import { nodeVersion, parseUrlList, readOptionValues, readToolChoices } from './parameters';
 import { isToolRun } from './toolRun';
 
 export { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';

@@ -12,10 +12,9 @@ import { checkFamily, readConversation } from '../api/conversation/read';
 import { planHistory } from '../api/conversation/history';
 import { DEFAULT_MODEL } from '../api/models/imageModels';
 import { LIMITS } from './limits';
-import { readOptionValues } from './parameters';
+import { readOptionValues, readToolImageUrls } from './parameters';
 import type { ItemPlan } from './plan';
 import { planCommon } from './plan';
-import { readToolImageUrls } from './properties/tool';
 import { isToolRun } from './toolRun';
 
 /** Refine Image's own parameters live with version 2 (properties/v2.ts, properties/tool.ts). */

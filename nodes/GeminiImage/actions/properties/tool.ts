@@ -1,21 +1,17 @@
 /**
  * Version 2 as an AI Agent's tool: the parameters only the tool variant shows (n8n's `@tool` display option,
  * n8n 1.9x and later), whose defaults let the agent choose: each `$fromAI()` becomes an argument of the tool.
- * Users can replace any of them with a fixed value. In a tool run their values override the options.
+ * Users can replace any of them with a fixed value. In a tool run their values override the options
+ * (parameters.ts reads them).
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { LIMITS } from '../limits';
-import { parseUrlList } from '../parameters';
+import { MAX_TOOL_IMAGES } from '../limits';
 import { onVersions } from './shared';
-import { isToolRun } from '../toolRun';
 
 const V2 = [2];
 const inTool = (property: INodeProperties): INodeProperties =>
 	onVersions(V2, { ...property, displayOptions: { show: { ...property.displayOptions?.show, '@tool': [true] } } });
-
-/** What a tool may be asked for at most per call: each image is a paid request. */
-export const MAX_TOOL_IMAGES = 4;
 
 export const toolPrompt = inTool({
 	displayName: 'Prompt',
@@ -60,22 +56,3 @@ export const toolProperties: INodeProperties[] = [
 		description: `How many images to make (1 to ${MAX_TOOL_IMAGES}). By default the AI model chooses.`,
 	}),
 ];
-
-/** The tool variant's choices for one item, as option values; empty ones leave the options as they are. */
-export function readToolChoices(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	if (!isToolRun(ctx)) return {};
-	const read = (name: string) => String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	const choices: IDataObject = {};
-	const aspectRatio = read('toolAspectRatio');
-	if (aspectRatio) choices.aspectRatio = aspectRatio;
-	const imageSize = read('toolImageSize');
-	if (imageSize) choices.imageSize = imageSize;
-	const count = Math.floor(Number(read('toolNumberOfImages')));
-	if (count >= 1) choices.numberOfImages = Math.min(count, MAX_TOOL_IMAGES, LIMITS.maxNumberOfImages);
-	return choices;
-}
-
-/** The image links of a tool run (Image to Image, Refine Image), or none. */
-export function readToolImageUrls(ctx: IExecuteFunctions, itemIndex: number): string[] {
-	return parseUrlList(ctx.getNodeParameter('toolImageUrls', itemIndex, ''));
-}
