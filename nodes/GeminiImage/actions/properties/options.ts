@@ -1,7 +1,7 @@
 /**
- * The options, one definition each. Version 1 shows them all in one Options collection; version 2 splits
- * them into Options (what to make) and Request Settings (how to talk to the API). Internal names, types,
- * defaults and values are a contract with saved workflows: never change them, only labels and help.
+ * The options of what to make and what comes out, one definition each: version 2's Options collection,
+ * and with the request settings (requestSettings.ts) version 1's single Options collection. Internal names,
+ * types, defaults and values are a contract with saved workflows: never change them, only labels and help.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
@@ -11,19 +11,6 @@ import { ASPECT_RATIOS, EXTREME_RATIOS, IMAGE_SIZES, LIMITS } from '../limits';
 const ratioLabel = (r: string) => (EXTREME_RATIOS.includes(r) ? `${r} (${EXTREME_RATIO_MODELS} only)` : r);
 const sizeLabel = (s: string) => (s === '512' ? `512 (${SIZE_512_MODELS} only)` : s);
 
-export const apiFormat: INodeProperties = {
-	displayName: 'API Format',
-	name: 'apiFormat',
-	type: 'options',
-	default: 'geminiNative',
-	description:
-		"Which of CometAPI's routes to call. Both give the same output; use OpenAI Chat if your gateway or account only offers that one. Default: Gemini Native.",
-	options: [
-		{ name: 'Gemini Native (generateContent)', value: 'geminiNative' },
-		{ name: 'OpenAI Chat (Streamed)', value: 'openAiChat' },
-	],
-};
-
 export const aspectRatio: INodeProperties = {
 	displayName: 'Aspect Ratio',
 	name: 'aspectRatio',
@@ -31,15 +18,6 @@ export const aspectRatio: INodeProperties = {
 	default: '',
 	description: `Shape of the image. Model Default is square (1:1) for a new image; Gemini 3 Pro Image editing an image keeps its shape. The four narrowest ratios need ${EXTREME_RATIO_MODELS}.`,
 	options: [{ name: 'Model Default', value: '' }, ...ASPECT_RATIOS.map((r) => ({ name: ratioLabel(r), value: r }))],
-};
-
-export const concurrency: INodeProperties = {
-	displayName: 'Concurrency',
-	name: 'concurrency',
-	type: 'number',
-	default: 8,
-	typeOptions: { minValue: 1, maxValue: LIMITS.maxConcurrency },
-	description: `How many requests run at the same time (1 to ${LIMITS.maxConcurrency}, default ${LIMITS.defaultConcurrency}), across items and Number of Images. Output order stays the same. Lower it on small instances with large images: each request in flight holds its images in memory.`,
 };
 
 export const googleSearch: INodeProperties = {
@@ -61,6 +39,7 @@ export const imageSize: INodeProperties = {
 	options: [{ name: 'Model Default', value: '' }, ...IMAGE_SIZES.map((s) => ({ name: sizeLabel(s), value: s }))],
 };
 
+/** Version 1 only: version 2 asks for image URLs under Input Images. */
 export const imageUrlsOption: INodeProperties = {
 	displayName: 'Input Image URLs',
 	name: 'imageUrls',
@@ -99,25 +78,6 @@ export const includeInputFields: INodeProperties = {
 	default: true,
 	description:
 		"Whether each output item keeps the fields of the input item it came from (e.g. a product's sku and title). Where a name is the same, the image's field (model, text, mimeType...) wins.",
-};
-
-export const maxInputMb: INodeProperties = {
-	displayName: 'Max Input Size (MB)',
-	name: 'maxInputMb',
-	type: 'number',
-	default: 20,
-	typeOptions: { minValue: 1, maxValue: 100 },
-	description: `Largest total size of the input images of one item (default ${LIMITS.defaultMaxInputMb}), the earlier images of a conversation included (Refine Image leaves out the oldest turns to stay within it). CometAPI does not publish its limit; 20 MB is safe. Raise it only if your gateway accepts more.`,
-	displayOptions: { show: { '/operation': ['imageToImage', 'refineImage'] } },
-};
-
-export const maxRetries: INodeProperties = {
-	displayName: 'Max Retries',
-	name: 'maxRetries',
-	type: 'number',
-	default: 5,
-	typeOptions: { minValue: 0, maxValue: 10 },
-	description: `How often to try again after a rate limit (429), a timeout or a temporary server error (500, 502, 503, 504, 524), waiting longer each time (default ${LIMITS.defaultMaxRetries}). 0 turns retries off.`,
 };
 
 export const numberOfImages: INodeProperties = {
@@ -202,17 +162,6 @@ export const seed: INodeProperties = {
 	description: 'A fixed number makes results more repeatable for the same prompt (not guaranteed). Sent only when this option is added; 0 is a seed like any other.',
 };
 
-export const streaming: INodeProperties = {
-	displayName: 'Streaming',
-	name: 'streaming',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to stream the native answer (streamGenerateContent). Keeps the connection alive through gateways that cut idle requests, useful for slow 4K images. Off by default; the OpenAI Chat format always streams.',
-	// The chat route always streams: the switch would do nothing there.
-	displayOptions: { hide: { apiFormat: ['openAiChat'] } },
-};
-
 export const systemInstruction: INodeProperties = {
 	displayName: 'System Instruction',
 	name: 'systemInstruction',
@@ -230,15 +179,6 @@ export const temperature: INodeProperties = {
 	default: 1,
 	typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
 	description: "Randomness of the result: lower is more predictable, higher more varied. 1 is the model's own default.",
-};
-
-export const timeout: INodeProperties = {
-	displayName: 'Timeout (Seconds)',
-	name: 'timeout',
-	type: 'number',
-	default: 300,
-	typeOptions: { minValue: 10, maxValue: 3600 },
-	description: `How long CometAPI (or an image URL) may send nothing before the attempt is given up and retried (default ${LIMITS.defaultTimeoutSeconds}). One attempt may take at most 10 times this in all. 4K images can take a few minutes.`,
 };
 
 export const topP: INodeProperties = {

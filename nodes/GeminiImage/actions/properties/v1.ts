@@ -6,6 +6,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as o from './options';
+import * as r from './requestSettings';
 import { LIMITS } from '../limits';
 import { modelProperty, onVersions } from './shared';
 
@@ -31,23 +32,23 @@ export const v1Properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			o.apiFormat,
+			r.apiFormat,
 			o.aspectRatio,
-			o.concurrency,
+			r.concurrency,
 			o.googleSearch,
 			o.imageSize,
 			o.imageUrlsOption,
-			o.maxInputMb,
-			o.maxRetries,
+			r.maxInputMb,
+			r.maxRetries,
 			o.numberOfImages,
 			o.binaryPropertyOutput,
 			o.responseModalities,
 			o.safetySettings,
 			o.seed,
-			o.streaming,
+			r.streaming,
 			o.systemInstruction,
 			o.temperature,
-			o.timeout,
+			r.timeout,
 			o.topP,
 		],
 	}),

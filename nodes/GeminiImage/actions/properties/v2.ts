@@ -8,6 +8,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_MODEL } from '../../api/models/imageModels';
 import { LIMITS } from '../limits';
 import * as o from './options';
+import * as r from './requestSettings';
 import { modelProperty, onVersions } from './shared';
 
 const V2 = [2];
@@ -108,6 +109,6 @@ export const v2Properties: INodeProperties[] = [
 		placeholder: 'Add Setting',
 		default: {},
 		description: 'How the node talks to CometAPI. The defaults suit most workflows.',
-		options: [o.apiFormat, o.concurrency, o.maxInputMb, o.maxRetries, o.streaming, o.timeout],
+		options: [r.apiFormat, r.concurrency, r.maxInputMb, r.maxRetries, r.streaming, r.timeout],
 	}),
 ];
