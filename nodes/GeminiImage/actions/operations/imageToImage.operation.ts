@@ -1,12 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { resolveInputFields } from './binaryInput';
-import { LIMITS } from './limits';
-import { nodeVersion, readInputSources, readToolImageUrls } from './parameters';
-import type { ItemPlan } from './plan';
-import { planCommon } from './plan';
-import { isToolRun } from './toolRun';
+import { resolveInputFields } from '../binaryInput';
+import { LIMITS } from '../limits';
+import { nodeVersion, readInputSources, readToolImageUrls } from '../parameters';
+import type { ItemPlan } from '../plan';
+import { planCommon } from '../plan';
+import { isToolRun } from '../toolRun';
 
 /** Image to Image: the common checks, then its input images (parameters: properties/v1.ts, properties/v2.ts). */
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {

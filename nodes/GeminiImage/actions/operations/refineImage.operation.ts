@@ -7,15 +7,15 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConversationTurn } from '../api/conversation/format';
-import { checkFamily, readConversation } from '../api/conversation/read';
-import { planHistory } from '../api/conversation/history';
-import { DEFAULT_MODEL } from '../api/models/imageModels';
-import { LIMITS } from './limits';
-import { readOptionValues, readToolImageUrls } from './parameters';
-import type { ItemPlan } from './plan';
-import { planCommon } from './plan';
-import { isToolRun } from './toolRun';
+import type { ConversationTurn } from '../../api/conversation/format';
+import { checkFamily, readConversation } from '../../api/conversation/read';
+import { planHistory } from '../../api/conversation/history';
+import { DEFAULT_MODEL } from '../../api/models/imageModels';
+import { LIMITS } from '../limits';
+import { readOptionValues, readToolImageUrls } from '../parameters';
+import type { ItemPlan } from '../plan';
+import { planCommon } from '../plan';
+import { isToolRun } from '../toolRun';
 
 /** Refine Image's own parameters live with version 2 (properties/v2.ts, properties/tool.ts). */
 export const description: INodeProperties[] = [];
