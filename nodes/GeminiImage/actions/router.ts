@@ -15,7 +15,7 @@ import { RunNotes } from './hints';
 import * as imageToImage from './operations/imageToImage.operation';
 import type { NodeError } from './itemErrors';
 import { asNodeError, errorItem, listModelsInError } from './itemErrors';
-import { loadInputImages } from './loadInputImages';
+import { loadInputImages } from './input/loadInputImages';
 import { readConcurrency } from './options';
 import { numberItemImages, toOutputItems } from './output';
 import { nodeVersion } from './parameters';

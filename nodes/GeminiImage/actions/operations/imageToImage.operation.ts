@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { resolveInputFields } from '../binaryInput';
+import { resolveInputFields } from '../input/binaryInput';
 import { LIMITS } from '../limits';
 import { nodeVersion, readInputSources, readToolImageUrls } from '../parameters';
 import type { ItemPlan } from '../plan';

@@ -6,12 +6,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { shortUrl } from '../api/errors/redact';
-import type { InputImage } from '../api/types';
-import { checkInputImage, formatBytes } from '../helpers/inputImages';
-import { downloadImage } from '../transport/download';
+import { shortUrl } from '../../api/errors/redact';
+import type { InputImage } from '../../api/types';
+import { checkInputImage, formatBytes } from '../../helpers/inputImages';
+import { downloadImage } from '../../transport/download';
 import { readBinaryObject } from './binaryInput';
-import type { ItemPlan } from './plan';
+import type { ItemPlan } from '../plan';
 
 const TOO_LARGE_FIX =
 	'Resize or compress the images first (e.g. with the Edit Image node), or raise Max Input Size in the options if your gateway accepts larger requests.';
