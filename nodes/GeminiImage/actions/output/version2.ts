@@ -5,11 +5,11 @@
  */
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { answerParts, extendConversation } from '../api/conversation/extend';
-import { NO_LINK_REASONS, toolJson } from '../api/toolResult';
-import type { GenerationResult } from '../api/types';
-import type { ItemPlan } from './plan';
-import { signedImageLink } from './toolRun';
+import { answerParts, extendConversation } from '../../api/conversation/extend';
+import { NO_LINK_REASONS, toolJson } from './toolResult';
+import type { GenerationResult } from '../../api/types';
+import type { ItemPlan } from '../plan';
+import { signedImageLink } from '../toolRun';
 
 /**
  * Gives each output item of one request its conversation: the turns sent, the prompt and the answer. The

@@ -2,7 +2,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { deepCopy } from 'n8n-workflow';
 
-import type { GenerationResult } from '../api/types';
+import type { GenerationResult } from '../../api/types';
 
 /** The JSON of each output item: what the model said and what the image is. Pure, for tests. */
 export function outputJson(result: GenerationResult, model: string, imageIndex: number): IDataObject {
