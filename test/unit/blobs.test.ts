@@ -1,6 +1,6 @@
 import { Base64Decoder, encodeJsonWithBlobs, ImageBudget, JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
 import { JsonReader } from '../../nodes/GeminiImage/api/stream/jsonReader';
-import { AnswerLimitError, ANSWER_LIMITS, capText, describeLimit } from '../../nodes/GeminiImage/api/stream/limits';
+import { AnswerLimitError, ANSWER_LIMITS, capText, describeLimit } from '../../nodes/GeminiImage/api/stream/answerLimits';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat/request';
 import { buildNativeRequest } from '../../nodes/GeminiImage/api/native/request';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';

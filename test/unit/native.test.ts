@@ -1,4 +1,4 @@
-import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/limits';
+import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/answerLimits';
 import { buildNativeRequest, nativePath } from '../../nodes/GeminiImage/api/native/request';
 import { emptyResult, mergeNativeResponse, parseNativeResponse, readInlineImage } from '../../nodes/GeminiImage/api/native/response';
 import { field } from '../../nodes/GeminiImage/api/fields';

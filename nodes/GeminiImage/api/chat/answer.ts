@@ -8,7 +8,7 @@ import { readImage } from '../readImage';
 import { ImageBudget } from '../stream/blobs';
 import type { StringPlace } from '../stream/jsonReader';
 import { JsonReader } from '../stream/jsonReader';
-import { capText } from '../stream/limits';
+import { capText } from '../stream/answerLimits';
 import type { GenerationResult } from '../types';
 import { ChatContent } from './content';
 

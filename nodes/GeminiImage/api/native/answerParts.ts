@@ -2,7 +2,7 @@
  * The model's answer as parts, kept for the next turn of a conversation (Refine Image): text and final images
  * in answer order, each with the thought signature it came with. Pure, used while a response is read.
  */
-import { ANSWER_LIMITS } from '../stream/limits';
+import { ANSWER_LIMITS } from '../stream/answerLimits';
 import type { AnswerPart, GenerationResult } from '../types';
 
 function add(result: GenerationResult, part: AnswerPart, signature: string | undefined): void {

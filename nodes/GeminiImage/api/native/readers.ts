@@ -6,7 +6,7 @@
 import { ImageBudget, JsonBlobReader } from '../stream/blobs';
 import { EventReader } from '../stream/eventReader';
 import { JsonBody } from '../stream/jsonBody';
-import { capText } from '../stream/limits';
+import { capText } from '../stream/answerLimits';
 import type { AnswerReader, ReadOutcome } from '../types';
 import type { GenerationResult } from '../types';
 import { emptyResult, mergeNativeResponse, parseNativeResponse } from './response';

@@ -6,7 +6,7 @@ import { field } from '../fields';
 import type { ImageRead } from '../readImage';
 import { readImage } from '../readImage';
 import { blobIndex } from '../stream/blobs';
-import { ANSWER_LIMITS } from '../stream/limits';
+import { ANSWER_LIMITS } from '../stream/answerLimits';
 import type { GenerationResult, GroundingSource } from '../types';
 import { addImagePart, addTextPart } from './answerParts';
 

@@ -2,7 +2,7 @@
  * Base64 decoded as it arrives (images in answers), checked as it goes, within the answer's image budget.
  * Pure: no n8n, no streams.
  */
-import { AnswerLimitError, ANSWER_LIMITS } from './limits';
+import { AnswerLimitError, ANSWER_LIMITS } from './answerLimits';
 
 /** What one answer may decode: shared by the readers of one answer (a stream's events, chat chunks). */
 export class ImageBudget {

@@ -8,7 +8,7 @@
 import { SIMPLE_ESCAPES, UnicodeEscapes } from './jsonEscapes';
 import { JsonPath } from './jsonPath';
 import { JsonSkeleton } from './jsonSkeleton';
-import { ANSWER_LIMITS } from './limits';
+import { ANSWER_LIMITS } from './answerLimits';
 
 /** Receives one string's content, escapes decoded, as UTF-8 bytes. */
 export interface StringSink {

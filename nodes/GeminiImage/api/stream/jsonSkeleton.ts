@@ -1,5 +1,5 @@
 /** The part of a JSON answer kept for parsing (jsonReader.ts): pieces of bytes, with a size limit. */
-import { AnswerLimitError, ANSWER_LIMITS } from './limits';
+import { AnswerLimitError, ANSWER_LIMITS } from './answerLimits';
 
 export class JsonSkeleton {
 	private readonly pieces: Buffer[] = [];

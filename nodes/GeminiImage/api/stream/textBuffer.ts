@@ -1,4 +1,4 @@
-import { ANSWER_LIMITS } from './limits';
+import { ANSWER_LIMITS } from './answerLimits';
 
 /** The text around the images, as UTF-8 bytes, up to a limit. */
 export class TextBuffer {
