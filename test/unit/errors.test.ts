@@ -8,7 +8,7 @@ import {
 	retryAfterMs,
 } from '../../nodes/GeminiImage/api/errors/http';
 import { describeNetworkFailure, describeTimeout, networkProblem, seconds } from '../../nodes/GeminiImage/api/errors/network';
-import { cutText, displayUrl, redactSecrets, shortUrl } from '../../nodes/GeminiImage/api/errors/redact';
+import { cutText, displayUrl, redactSecrets, shortUrl } from '../../nodes/GeminiImage/helpers/redact';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';

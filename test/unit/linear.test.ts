@@ -10,7 +10,7 @@ import { NativeStreamReader } from '../../nodes/GeminiImage/api/native/readers';
 import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
 import { ChatAnswer } from '../../nodes/GeminiImage/api/chat/answer';
 import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
-import { redactSecrets } from '../../nodes/GeminiImage/api/errors/redact';
+import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 
 describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {

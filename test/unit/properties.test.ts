@@ -13,7 +13,7 @@ import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat/request';
 import { describeErrorEvent, describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
 import { describeNetworkFailure } from '../../nodes/GeminiImage/api/errors/network';
-import { redactSecrets } from '../../nodes/GeminiImage/api/errors/redact';
+import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
 import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models/imageModels';
 import { buildNativeRequest } from '../../nodes/GeminiImage/api/native/request';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';

@@ -8,7 +8,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { networkProblem, seconds } from '../api/errors/network';
 import { TOTAL_TIMEOUT_FACTOR } from '../api/stream/answerLimits';
-import { cutText } from '../api/errors/redact';
+import { cutText } from '../helpers/redact';
 import { networkCode, rawMessage } from './attempt';
 import { chunksOf, destroyBody } from './stream';
 import { Watchdog } from './watchdog';

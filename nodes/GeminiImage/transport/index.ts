@@ -8,7 +8,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { normalizeBaseUrl } from '../api/baseUrl';
 import type { ApiFailure, FailureContext } from '../api/errors/failure';
 import { describeHttpFailure } from '../api/errors/http';
-import { redactSecrets } from '../api/errors/redact';
+import { redactSecrets } from '../helpers/redact';
 import type { RetryPolicy } from '../api/retry';
 import { retryDelayMs } from '../api/retry';
 import type { Attempt, HttpAnswer } from './types';

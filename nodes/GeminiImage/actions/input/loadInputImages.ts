@@ -6,7 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { shortUrl } from '../../api/errors/redact';
+import { shortUrl } from '../../helpers/redact';
 import type { InputImage } from '../../api/types';
 import { checkInputImage, formatBytes } from '../../helpers/inputImages';
 import { downloadImage } from '../../transport/download';

@@ -2,10 +2,10 @@
  * CometAPI's error answers (an HTTP error status, an error object inside a 200, a body that cannot be read)
  * in a message a user can act on, and whether trying again can help. Pure: the transport feeds it status,
  * headers and body; tests feed it recorded answers.
- * Every message and description leaves here redacted (see redact.ts).
+ * Every message and description leaves here redacted (see helpers/redact.ts).
  */
 import type { ApiFailure, FailureContext } from './failure';
-import { cutText, displayUrl, redactSecrets } from './redact';
+import { cutText, displayUrl, redactSecrets } from '../../helpers/redact';
 
 type Json = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
 /**
  * Network failures and timeouts in words a user can act on, and whether trying again can help. Pure: the
- * transport feeds it the error's code and message. Every message leaves here redacted (see redact.ts).
+ * transport feeds it the error's code and message. Every message leaves here redacted (see helpers/redact.ts).
  */
 import type { ApiFailure, FailureContext } from './failure';
-import { cutText, displayUrl, redactSecrets } from './redact';
+import { cutText, displayUrl, redactSecrets } from '../../helpers/redact';
 
 function hints(retryable: boolean, texts: Record<string, string>): Record<string, { text: string; retryable: boolean }> {
 	return Object.fromEntries(Object.entries(texts).map(([code, text]) => [code, { text, retryable }]));
