@@ -5,7 +5,7 @@
  * reports/mutation/, which git ignores).
  *
  *   npm run test:mutation                         the whole run (about half an hour on 2 cores)
- *   npm run test:mutation -- --mutate nodes/GeminiImage/api/sse.ts    some files only (no report written)
+ *   npm run test:mutation -- --mutate nodes/GeminiImage/api/stream/sse.ts  some files only (no report written)
  *   npm run test:mutation -- --report-only        the report again, from the last JSON report
  *
  * Stryker runs under `nice`: the machine's other work (timing-sensitive tests) goes first. Before Stryker

@@ -11,7 +11,7 @@ export class GeminiImage implements INodeType {
 		name: 'geminiImage',
 		icon: { light: 'file:geminiImage.svg', dark: 'file:geminiImage.dark.svg' },
 		group: ['transform'],
-		// Version 2 has a new parameter layout; nodes saved as version 1 keep theirs (see actions/v1.properties.ts).
+		// Version 2 has a new parameter layout; nodes saved as version 1 keep theirs (see actions/properties/v1.ts).
 		// With a version list and a default version, as n8n's own Google Gemini node does, n8n adds no
 		// "Custom API Call" to the Operation list, an operation this node does not have.
 		version: [1, 2],

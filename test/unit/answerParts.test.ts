@@ -1,4 +1,5 @@
-import { buildNativeRequest, mergeNativeResponse, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
+import { buildNativeRequest } from '../../nodes/GeminiImage/api/native/request';
+import { mergeNativeResponse, parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import type { GenerationResult } from '../../nodes/GeminiImage/api/types';
 import { jpegHeader, pngHeader } from './fixtures';
 

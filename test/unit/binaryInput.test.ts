@@ -4,7 +4,7 @@
  */
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { isBinaryObject, readBinaryObject, resolveInputFields } from '../../nodes/GeminiImage/actions/binaryInput';
+import { isBinaryObject, readBinaryObject, resolveInputFields } from '../../nodes/GeminiImage/actions/input/binaryInput';
 
 const file = (fileName: string | undefined, extra: object = {}): IBinaryData =>
 	({ mimeType: 'image/png', fileName, fileSize: '12', data: 'QUJD', ...extra }) as IBinaryData;

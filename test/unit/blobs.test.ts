@@ -1,8 +1,9 @@
-import { Base64Decoder, encodeJsonWithBlobs, ImageBudget, JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
-import { JsonReader } from '../../nodes/GeminiImage/api/jsonReader';
-import { AnswerLimitError, ANSWER_LIMITS, capText, describeLimit } from '../../nodes/GeminiImage/api/limits';
-import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
-import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
+import { Base64Decoder, encodeJsonWithBlobs, ImageBudget, JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
+import { JsonReader } from '../../nodes/GeminiImage/api/stream/jsonReader';
+import { AnswerLimitError, ANSWER_LIMITS, capText, describeLimit } from '../../nodes/GeminiImage/api/stream/answerLimits';
+import { buildChatRequest } from '../../nodes/GeminiImage/api/chat/request';
+import { buildNativeRequest } from '../../nodes/GeminiImage/api/native/request';
+import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import { pngHeader } from './fixtures';
 
 const random = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7919 + 13) % 256));

@@ -1,8 +1,11 @@
-import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
-import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader, readerFor } from '../../nodes/GeminiImage/api/answerReaders';
-import { buildChatRequest, ChatAnswer } from '../../nodes/GeminiImage/api/chat';
-import { ChatContent } from '../../nodes/GeminiImage/api/chatContent';
-import { SseReader } from '../../nodes/GeminiImage/api/sse';
+import type { AnswerReader } from '../../nodes/GeminiImage/api/types';
+import { ChatBodyReader, ChatStreamReader } from '../../nodes/GeminiImage/api/chat/readers';
+import { NativeBodyReader, NativeStreamReader } from '../../nodes/GeminiImage/api/native/readers';
+import { readerFor } from '../../nodes/GeminiImage/api/readerFor';
+import { buildChatRequest } from '../../nodes/GeminiImage/api/chat/request';
+import { ChatAnswer } from '../../nodes/GeminiImage/api/chat/answer';
+import { ChatContent } from '../../nodes/GeminiImage/api/chat/content';
+import { SseReader } from '../../nodes/GeminiImage/api/stream/sse';
 import { jpegHeader, pngHeader } from './fixtures';
 
 const dataUrl = (b: Buffer, mime = 'image/png') => `data:${mime};base64,${b.toString('base64')}`;

@@ -1,13 +1,7 @@
-import type { Conversation, ConversationTurn } from '../../nodes/GeminiImage/api/conversation';
-import {
-	checkFamily,
-	conversationFamily,
-	historyContents,
-	planHistory,
-	readConversation,
-	summaryText,
-} from '../../nodes/GeminiImage/api/conversation';
-import { answerParts, extendConversation } from '../../nodes/GeminiImage/api/extendConversation';
+import type { Conversation, ConversationTurn } from '../../nodes/GeminiImage/api/conversation/format';
+import { checkFamily, conversationFamily, readConversation } from '../../nodes/GeminiImage/api/conversation/read';
+import { historyContents, planHistory, summaryText } from '../../nodes/GeminiImage/api/conversation/history';
+import { answerParts, extendConversation } from '../../nodes/GeminiImage/api/conversation/extend';
 
 const MB = 1024 * 1024;
 

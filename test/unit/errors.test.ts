@@ -1,21 +1,17 @@
 import {
 	describeErrorEvent,
 	describeHttpFailure,
-	describeNetworkFailure,
-	describeTimeout,
 	describeUnreadableBody,
 	looksLikeHtml,
-	networkProblem,
 	parseJsonBody,
 	readErrorEnvelope,
-	redactSecrets,
 	retryAfterMs,
-	seconds,
-} from '../../nodes/GeminiImage/api/errors';
-import { cutText, displayUrl, shortUrl } from '../../nodes/GeminiImage/api/redact';
+} from '../../nodes/GeminiImage/api/errors/http';
+import { describeNetworkFailure, describeTimeout, networkProblem, seconds } from '../../nodes/GeminiImage/api/errors/network';
+import { cutText, displayUrl, redactSecrets, shortUrl } from '../../nodes/GeminiImage/helpers/redact';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
-import { explainMissingImage } from '../../nodes/GeminiImage/api/noImage';
-import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
+import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
+import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 
 const ctx = { model: 'gemini-2.5-flash-image', baseUrl: 'https://api.cometapi.com', secret: 'sk-live-1234567890abcdef' };
 const comet = (message: string, code: unknown) => ({ error: { message, type: 'comet_api_error', param: '', code } });

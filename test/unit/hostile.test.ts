@@ -2,8 +2,8 @@
  * Issue 9 at the level of the pure readers: JSON escapes decoded right whatever the chunking (every byte,
  * and seeded random cuts), markers no answer can forge (linear time on adversarial text: linear.test.ts).
  */
-import { JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
-import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
+import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
+import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import { pngHeader } from './fixtures';
 
 /** A small seeded PRNG (mulberry32): the same "random" cuts on every run. */

@@ -4,12 +4,14 @@
  * mutation runs (jest.mutation.config.js): Stryker's instrumentation counts every statement, which changes
  * the ratios.
  */
-import type { AnswerReader } from '../../nodes/GeminiImage/api/answerReaders';
-import { ChatStreamReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
-import { JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
-import { ChatAnswer } from '../../nodes/GeminiImage/api/chat';
-import { describeHttpFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors';
-import { parseNativeResponse } from '../../nodes/GeminiImage/api/native';
+import type { AnswerReader } from '../../nodes/GeminiImage/api/types';
+import { ChatStreamReader } from '../../nodes/GeminiImage/api/chat/readers';
+import { NativeStreamReader } from '../../nodes/GeminiImage/api/native/readers';
+import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
+import { ChatAnswer } from '../../nodes/GeminiImage/api/chat/answer';
+import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
+import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
+import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 
 describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {
 	const MB = 1024 * 1024;

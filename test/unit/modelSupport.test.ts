@@ -1,4 +1,4 @@
-import { modelFamily, unsupportedOptions } from '../../nodes/GeminiImage/api/modelSupport';
+import { modelFamily, unsupportedOptions } from '../../nodes/GeminiImage/api/models/supportedOptions';
 import { parseUrlList } from '../../nodes/GeminiImage/actions/options';
 
 describe('unsupportedOptions', () => {

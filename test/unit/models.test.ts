@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL, imageModels, isGeminiImageModel, modelLabel, productName, readModelList, retiredOn } from '../../nodes/GeminiImage/api/models';
+import { DEFAULT_MODEL, imageModels, isGeminiImageModel, modelLabel, productName, readModelList, retiredOn } from '../../nodes/GeminiImage/api/models/imageModels';
 import { runPool } from '../../nodes/GeminiImage/helpers/pool';
 
 describe('Gemini image models in an account list', () => {

@@ -1,5 +1,8 @@
-import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/limits';
-import { buildNativeRequest, emptyResult, field, mergeNativeResponse, nativePath, parseNativeResponse, readImage, readInlineImage } from '../../nodes/GeminiImage/api/native';
+import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/answerLimits';
+import { buildNativeRequest, nativePath } from '../../nodes/GeminiImage/api/native/request';
+import { emptyResult, mergeNativeResponse, parseNativeResponse, readInlineImage } from '../../nodes/GeminiImage/api/native/response';
+import { field } from '../../nodes/GeminiImage/api/fields';
+import { readImage } from '../../nodes/GeminiImage/api/readImage';
 import { jpegHeader, pngHeader } from './fixtures';
 
 const b64 = (b: Buffer) => b.toString('base64');

@@ -1,7 +1,7 @@
 /** What each output item says about its image: the JSON, the file name, the numbering across requests. */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { numberItemImages, outputFileName, outputJson } from '../../nodes/GeminiImage/actions/output';
+import { numberItemImages, outputFileName, outputJson } from '../../nodes/GeminiImage/actions/output/items';
 import type { GenerationResult } from '../../nodes/GeminiImage/api/types';
 
 const image = (extra: object = {}) => ({ data: Buffer.alloc(10), mimeType: 'image/png', extension: 'png', ...extra });

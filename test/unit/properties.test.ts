@@ -6,17 +6,20 @@
  */
 import fc from 'fast-check';
 
-import type { AnswerReader, ReadOutcome } from '../../nodes/GeminiImage/api/answerReaders';
-import { ChatBodyReader, ChatStreamReader, NativeBodyReader, NativeStreamReader } from '../../nodes/GeminiImage/api/answerReaders';
-import { Base64Decoder, encodeJsonWithBlobs, ImageBudget } from '../../nodes/GeminiImage/api/blobs';
+import { ChatBodyReader, ChatStreamReader } from '../../nodes/GeminiImage/api/chat/readers';
+import { NativeBodyReader, NativeStreamReader } from '../../nodes/GeminiImage/api/native/readers';
+import { Base64Decoder, encodeJsonWithBlobs, ImageBudget } from '../../nodes/GeminiImage/api/stream/blobs';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
-import { buildChatRequest } from '../../nodes/GeminiImage/api/chat';
-import { describeErrorEvent, describeHttpFailure, describeNetworkFailure, redactSecrets } from '../../nodes/GeminiImage/api/errors';
-import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models';
-import { buildNativeRequest, parseNativeResponse } from '../../nodes/GeminiImage/api/native';
-import { explainMissingImage } from '../../nodes/GeminiImage/api/noImage';
+import { buildChatRequest } from '../../nodes/GeminiImage/api/chat/request';
+import { describeErrorEvent, describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
+import { describeNetworkFailure } from '../../nodes/GeminiImage/api/errors/network';
+import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
+import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models/imageModels';
+import { buildNativeRequest } from '../../nodes/GeminiImage/api/native/request';
+import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
+import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
 import { retryDelayMs } from '../../nodes/GeminiImage/api/retry';
-import type { GenerationInput, GenerationResult } from '../../nodes/GeminiImage/api/types';
+import type { AnswerReader, GenerationInput, GenerationResult, ReadOutcome } from '../../nodes/GeminiImage/api/types';
 import { sniffImage } from '../../nodes/GeminiImage/helpers/imageInfo';
 import { jpegHeader, pngHeader } from './fixtures';
 

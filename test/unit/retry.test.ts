@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../nodes/GeminiImage/api/retry';
-import { retryAfterMs } from '../../nodes/GeminiImage/api/errors';
+import { retryAfterMs } from '../../nodes/GeminiImage/api/errors/http';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 60000 };
 

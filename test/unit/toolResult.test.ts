@@ -1,4 +1,4 @@
-import { formatSize, NO_LINK_REASONS, toolJson, toolSummary } from '../../nodes/GeminiImage/api/toolResult';
+import { formatSize, NO_LINK_REASONS, toolJson, toolSummary } from '../../nodes/GeminiImage/actions/output/toolResult';
 
 const info = {
 	model: 'gemini-3-pro-image',

@@ -4,20 +4,20 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Route } from '../api/answerReaders';
-import { readerFor } from '../api/answerReaders';
-import { encodeJsonWithBlobs } from '../api/blobs';
-import { buildChatRequest, CHAT_PATH } from '../api/chat';
-import type { FailureContext } from '../api/errors';
-import { describeErrorEvent, describeUnreadableBody } from '../api/errors';
-import { buildNativeRequest, nativePath } from '../api/native';
-import { explainMissingImage } from '../api/noImage';
+import type { Route } from '../api/readerFor';
+import { readerFor } from '../api/readerFor';
+import { encodeJsonWithBlobs } from '../api/stream/blobs';
+import { buildChatRequest, CHAT_PATH } from '../api/chat/request';
+import type { FailureContext } from '../api/errors/failure';
+import { describeErrorEvent, describeUnreadableBody } from '../api/errors/http';
+import { buildNativeRequest, nativePath } from '../api/native/request';
+import { explainMissingImage } from '../api/errors/noImage';
 import type { GenerationInput, GenerationResult } from '../api/types';
 import type { Attempt, Connection, StreamedAnswer } from '../transport';
 import { apiError, attemptRequest, withRetries } from '../transport';
 import type { ItemSettings } from './options';
 
-/** Reads the answer as it streams in; each image is decoded on the fly (api/answerReaders.ts). */
+/** Reads the answer as it streams in; each image is decoded on the fly (api/readerFor.ts). */
 async function readAnswer(route: Route, answer: StreamedAnswer, context: FailureContext): Promise<Attempt<GenerationResult>> {
 	const reader = readerFor(route, answer.headers);
 	for await (const chunk of answer.chunks) {

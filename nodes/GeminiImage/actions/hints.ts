@@ -4,7 +4,7 @@
  */
 import type { NodeExecutionHint } from 'n8n-workflow';
 
-import { retiredOn } from '../api/models';
+import { retiredOn } from '../api/models/imageModels';
 import type { GenerationResult } from '../api/types';
 import { LIMITS } from './limits';
 

@@ -2,13 +2,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { unsupportedOptions } from '../api/modelSupport';
+import { unsupportedOptions } from '../api/models/supportedOptions';
 import type { RetryPolicy } from '../api/retry';
 import { DEFAULT_RETRY_POLICY } from '../api/retry';
 import type { GenerationInput } from '../api/types';
 import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
-import { nodeVersion, parseUrlList, readOptionValues } from './parameters';
-import { readToolChoices } from './toolParameters';
+import { nodeVersion, parseUrlList, readOptionValues, readToolChoices } from './parameters';
 import { isToolRun } from './toolRun';
 
 export { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
@@ -37,6 +36,15 @@ export interface ReadOptions {
 
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
 
+/** `value` if the list has it; else an error that names the item and shows the value as it was typed. */
+function oneOf(ctx: IExecuteFunctions, itemIndex: number, label: string, value: string, typed: unknown, allowed: string[]): string {
+	if (allowed.includes(value)) return value;
+	throw new NodeOperationError(ctx.getNode(), `${label} "${String(typed)}" is not supported [item ${itemIndex}]`, {
+		itemIndex,
+		description: `Use one of ${allowed.join(', ')}, or leave it empty for the model's default.`,
+	});
+}
+
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: string): ReadOptions {
 	// Version 2 as a tool: what the AI model chose (aspect ratio, size, number of images) wins over the options.
 	const version2 = nodeVersion(ctx) >= 2;
@@ -45,27 +53,11 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 	const generation: Partial<GenerationInput> = {};
 
 	const aspectRatio = String(options.aspectRatio ?? '').trim();
-	if (aspectRatio) {
-		if (!ASPECT_RATIOS.includes(aspectRatio)) {
-			throw new NodeOperationError(ctx.getNode(), `Aspect Ratio "${aspectRatio}" is not supported [item ${itemIndex}]`, {
-				itemIndex,
-				description: `Use one of ${ASPECT_RATIOS.join(', ')}, or leave it empty for the model's default.`,
-			});
-		}
-		generation.aspectRatio = aspectRatio;
-	}
+	if (aspectRatio) generation.aspectRatio = oneOf(ctx, itemIndex, 'Aspect Ratio', aspectRatio, aspectRatio, ASPECT_RATIOS);
 
 	// Users type "2k" in expressions; the API only takes an uppercase K.
 	const imageSize = String(options.imageSize ?? '').trim().toUpperCase();
-	if (imageSize) {
-		if (!IMAGE_SIZES.includes(imageSize)) {
-			throw new NodeOperationError(ctx.getNode(), `Image Size "${options.imageSize}" is not supported [item ${itemIndex}]`, {
-				itemIndex,
-				description: `Use one of ${IMAGE_SIZES.join(', ')}, or leave it empty for the model's default.`,
-			});
-		}
-		generation.imageSize = imageSize;
-	}
+	if (imageSize) generation.imageSize = oneOf(ctx, itemIndex, 'Image Size', imageSize, options.imageSize, IMAGE_SIZES);
 
 	if (options.responseModalities !== undefined) {
 		generation.responseModalities = options.responseModalities === 'IMAGE' ? ['IMAGE'] : ['TEXT', 'IMAGE'];

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { GenerationInput } from '../api/types';
-import type { InputRef } from './binaryInput';
+import type { InputRef } from './input/binaryInput';
 import type { ItemSettings } from './options';
 import { readOptions } from './options';
 

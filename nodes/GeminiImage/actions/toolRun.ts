@@ -5,7 +5,7 @@
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import type { ImageLink } from '../api/toolResult';
+import type { ImageLink } from './output/toolResult';
 
 /**
  * Whether this run is a tool call of an AI Agent: n8n 2.x says so (isToolExecution); in every version the

@@ -1,5 +1,5 @@
 /** Route-independent shapes: what the operations ask for and what a response yields. */
-import type { ConversationTurn } from './conversation';
+import type { ConversationTurn } from './conversation/format';
 
 export interface InputImage {
 	/** The raw bytes; base64 is produced once, when the request body is built. */
@@ -8,6 +8,9 @@ export interface InputImage {
 	/** Where the image came from, for error messages (binary field name or URL). */
 	source: string;
 }
+
+/** How an input image is written into a request body: its base64, or a placeholder (see stream/blobs.ts). */
+export type ImageEncoder = (image: InputImage, index: number) => string;
 
 export interface GenerationInput {
 	model: string;
@@ -84,4 +87,21 @@ export interface GenerationResult {
 	textCut?: boolean;
 	/** The answer's parts with their thought signatures (native route only), to continue the conversation. */
 	parts?: AnswerPart[];
+}
+
+/** What reading an answer comes to. */
+export type ReadOutcome =
+	| { result: GenerationResult }
+	/** Not the JSON expected (an HTML page, a body or stream cut off): the start of the body, to tell which. */
+	| { unreadable: string }
+	/** An error object where the answer should be (Google's or CometAPI's envelope, inside a 200). */
+	| { errorEvent: object };
+
+/** Reads one answer, fed its bytes as they arrive (see readerFor.ts for which reader reads which route). */
+export interface AnswerReader {
+	push(chunk: Buffer): void;
+	/** True once the rest of the stream does not matter ([DONE], an error event, a broken event). */
+	readonly stopped: boolean;
+	/** After the last chunk (or once stopped). */
+	end(): ReadOutcome;
 }

@@ -2,7 +2,7 @@
  * Checks on input images, pure so they can be tested without n8n. Each returns the problem in words a
  * user can act on (the caller adds the item number), or nothing when all is well.
  */
-import { shortUrl } from '../api/redact';
+import { shortUrl } from './redact';
 import { GEMINI_INPUT_MIME_TYPES, sniffImage } from './imageInfo';
 
 export function parseBinaryFieldNames(value: unknown): string[] {

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseJsonBody } from '../api/errors';
-import type { ModelEntry } from '../api/models';
-import { imageModels } from '../api/models';
+import { parseJsonBody } from '../api/errors/http';
+import type { ModelEntry } from '../api/models/imageModels';
+import { imageModels } from '../api/models/imageModels';
 import { failureOf, getConnection, sendOnce } from '../transport';
 
 /**

@@ -5,9 +5,10 @@
  */
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import type { ApiFailure, FailureContext } from '../api/errors';
-import { describeHttpFailure, describeNetworkFailure, describeTimeout } from '../api/errors';
-import { AnswerLimitError, ANSWER_LIMITS, describeLimit, TOTAL_TIMEOUT_FACTOR } from '../api/limits';
+import type { ApiFailure, FailureContext } from '../api/errors/failure';
+import { describeHttpFailure } from '../api/errors/http';
+import { describeNetworkFailure, describeTimeout } from '../api/errors/network';
+import { AnswerLimitError, ANSWER_LIMITS, describeLimit, TOTAL_TIMEOUT_FACTOR } from '../api/stream/answerLimits';
 import type { Connection } from './index';
 import { chunksOf, destroyBody, readCapped } from './stream';
 import type { Attempt, HttpAnswer, RequestSpec, StreamedAnswer } from './types';

@@ -6,9 +6,9 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { networkProblem, seconds } from '../api/errors';
-import { TOTAL_TIMEOUT_FACTOR } from '../api/limits';
-import { cutText } from '../api/redact';
+import { networkProblem, seconds } from '../api/errors/network';
+import { TOTAL_TIMEOUT_FACTOR } from '../api/stream/answerLimits';
+import { cutText } from '../helpers/redact';
 import { networkCode, rawMessage } from './attempt';
 import { chunksOf, destroyBody } from './stream';
 import { Watchdog } from './watchdog';

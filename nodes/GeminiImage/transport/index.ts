@@ -6,8 +6,9 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-w
 import { NodeApiError } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../api/baseUrl';
-import type { ApiFailure, FailureContext } from '../api/errors';
-import { describeHttpFailure, redactSecrets } from '../api/errors';
+import type { ApiFailure, FailureContext } from '../api/errors/failure';
+import { describeHttpFailure } from '../api/errors/http';
+import { redactSecrets } from '../helpers/redact';
 import type { RetryPolicy } from '../api/retry';
 import { retryDelayMs } from '../api/retry';
 import type { Attempt, HttpAnswer } from './types';
@@ -38,7 +39,7 @@ export interface RetryContext {
 
 /**
  * Runs `attempt` until it yields a value, fails for good, or the retries run out. Whether a failure is
- * worth another try is the failure's own verdict (see api/errors.ts).
+ * worth another try is the failure's own verdict (see api/errors/).
  */
 export async function withRetries<T>(
 	ctx: IExecuteFunctions,

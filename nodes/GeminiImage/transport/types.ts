@@ -1,7 +1,7 @@
 /** The shapes the transport hands around: a request, an answer, one attempt's outcome. */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { ApiFailure } from '../api/errors';
+import type { ApiFailure } from '../api/errors/failure';
 
 export const CREDENTIAL_TYPE = 'cometApi';
 
@@ -14,7 +14,7 @@ export interface HttpAnswer {
 export interface RequestSpec {
 	method: IHttpRequestMethods;
 	path: string;
-	/** JSON already serialised (see api/blobs.ts), or an object for small bodies. */
+	/** JSON already serialised (see api/stream/blobs.ts), or an object for small bodies. */
 	body?: IDataObject | Buffer;
 	/** The idle timeout: no bytes for this long ends the attempt; the whole attempt may take 10 times it. */
 	timeoutMs: number;

@@ -1,0 +1,77 @@
+/**
+ * Gathers the input images of one item: its binary fields (read from n8n's binary storage, whatever its
+ * mode), then any image URLs, and checks each by its bytes and all of them against the size limit.
+ * Downloads stop as soon as the limit is passed; URLs in messages are shortened (no signed tokens).
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { shortUrl } from '../../helpers/redact';
+import type { InputImage } from '../../api/types';
+import { checkInputImage, formatBytes } from '../../helpers/inputImages';
+import { downloadImage } from '../../transport/download';
+import { readBinaryObject } from './binaryInput';
+import type { ItemPlan } from '../plan';
+
+const TOO_LARGE_FIX =
+	'Resize or compress the images first (e.g. with the Edit Image node), or raise Max Input Size in the options if your gateway accepts larger requests.';
+
+function tooLarge(ctx: IExecuteFunctions, plan: ItemPlan, what: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `The input images are too large: ${what} [item ${plan.itemIndex}]`, {
+		itemIndex: plan.itemIndex,
+		description: TOO_LARGE_FIX,
+	});
+}
+
+/** An image URL's bytes, at most `room` of them (the rest of the item's size limit). */
+async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan, room: number): Promise<Buffer> {
+	const limit = formatBytes(plan.settings.maxInputBytes);
+	const overLimit = (announced?: number) =>
+		tooLarge(ctx, plan, `more than ${limit} with the image at ${shortUrl(url)}${announced ? ` (its size is ${formatBytes(announced)})` : ''}`);
+	const fail = (why: string) =>
+		new NodeOperationError(ctx.getNode(), `Could not download the input image ${shortUrl(url)}: ${why} [item ${plan.itemIndex}]`, {
+			itemIndex: plan.itemIndex,
+			description: 'Check that the URL is public and points at the image itself, not a web page.',
+		});
+	const comma = url.indexOf(',');
+	if (/^data:/i.test(url) && comma !== -1 && /;base64$/i.test(url.slice(0, comma))) {
+		if (Math.floor(((url.length - comma - 1) * 3) / 4) > room) throw overLimit();
+		return Buffer.from(url.slice(comma + 1), 'base64');
+	}
+	if (!/^https?:\/\//i.test(url)) throw fail('only http(s) and data: URLs are supported');
+	const result = await downloadImage(ctx, url, room, plan.settings.timeoutMs);
+	if ('tooLarge' in result) throw overLimit(result.tooLarge.announced);
+	if ('problem' in result) throw fail(result.problem);
+	return result.data;
+}
+
+export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): Promise<InputImage[]> {
+	const { itemIndex } = plan;
+	const max = plan.settings.maxInputBytes;
+	const binary = ctx.getInputData()[itemIndex].binary ?? {};
+	const sources: Array<{ name: string; load: (room: number) => Promise<Buffer>; label?: string }> = [
+		...plan.inputs.map(({ name, binary: object }) => ({
+			name,
+			load: async () => (object ? await readBinaryObject(ctx, object) : await ctx.helpers.getBinaryDataBuffer(itemIndex, name)),
+			label: (object ?? binary[name])?.mimeType,
+		})),
+		...plan.settings.imageUrls.map((url) => ({ name: url, load: async (room: number) => await download(ctx, url, plan, room) })),
+	];
+	const images: InputImage[] = [];
+	let total = 0;
+	for (const source of sources) {
+		const data = await source.load(max - total);
+		const check = checkInputImage(data, source.label, source.name);
+		if (!check.ok) {
+			throw new NodeOperationError(ctx.getNode(), `${check.problem} [item ${itemIndex}]`, {
+				itemIndex,
+				description: check.fix,
+			});
+		}
+		total += data.length;
+		// Only a binary field can pass the limit here: URLs stop at it while they are read.
+		if (total > max) throw tooLarge(ctx, plan, `${formatBytes(total)} so far with "${source.name}", the limit is ${formatBytes(max)}`);
+		images.push({ data, mimeType: check.mimeType, source: source.name });
+	}
+	return images;
+}
