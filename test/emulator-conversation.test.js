@@ -3,8 +3,8 @@
 // and of its chat model for n8n's AI Agent (tool calls, test/emulator/agent.js), with axios as the client.
 const crypto = require('node:crypto');
 const axios = require('axios');
-const { startEmulator } = require('./emulator/server');
-const { verify } = require('./emulator/conversation');
+const { startEmulator } = require('../emulator/server');
+const { verify } = require('../emulator/conversation');
 
 const KEY = 'sk-emulator-test';
 const PRO = 'gemini-3-pro-image-preview';

@@ -6,9 +6,9 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const http = require('node:http');
 const axios = require('axios');
-const { startEmulator, parseDirectives, parseSpec, faultFor } = require('./emulator/server');
-const images = require('./emulator/images');
-const { verify: verifySignature } = require('./emulator/conversation');
+const { startEmulator, parseDirectives, parseSpec, faultFor } = require('../emulator/server');
+const images = require('../emulator/images');
+const { verify: verifySignature } = require('../emulator/conversation');
 
 const KEY = 'sk-emulator-test';
 const IMAGE_MODEL = 'gemini-2.5-flash-image';
@@ -1074,7 +1074,7 @@ describe('control API', () => {
 // ------------------------------------------------------------------------------------------- CLI
 describe('CLI', () => {
 	test('starts on port 0, prints the URL, serves, exits on SIGTERM', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, 'emulator', 'cli.js'), '--port', '0', '--key', 'sk-cli', '--scenario', 'text-only'], {
+		const child = spawn(process.execPath, [path.join(__dirname, '..', 'emulator', 'cli.js'), '--port', '0', '--key', 'sk-cli', '--scenario', 'text-only'], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let stderr = '';

@@ -2,7 +2,7 @@
 // CometAPI emulator: a real HTTP server on 127.0.0.1 that speaks CometAPI's routes for Google's Gemini image
 // models. Plain CommonJS, node: built-ins only, Node 20 and Node 24.
 //
-//   const { startEmulator } = require('./test/emulator/server');
+//   const { startEmulator } = require('./emulator/server');
 //   const emu = await startEmulator({ port: 0, apiKey: 'sk-emulator-test' });
 //   ... emu.url, emu.requests, emu.reset(), emu.setDefaultScenario('thoughts'), await emu.close()
 //
