@@ -1,5 +1,5 @@
 'use strict';
-// Hostile gateway behaviours (issue 9): answers that stall after their headers, drip, escape '/', carry huge
+// Hostile gateway behaviours: answers that stall after their headers, drip, escape '/', carry huge
 // text or thousands of images, undecodable images, keys echoed back, and image files of any size served
 // slowly or not at all (routes/files.js). Helpers for the routes: answer rewriting and body writing.
 

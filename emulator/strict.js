@@ -1,5 +1,5 @@
 'use strict';
-// What makes the emulator as strict as the real gateway (issue 12): which model names it serves, what it
+// What makes the emulator as strict as the real gateway: which model names it serves, what it
 // answers a name it does not know or a model that makes no images, and the error events it can send inside a
 // 200 stream (body.js checks the Content-Type). Plain CommonJS, node: built-ins only.
 

@@ -33,8 +33,13 @@ async function serveFile(req, res, url, emu) {
 			if (!(await sleep(trickleMs, res, emu.timers))) return;
 		} else if (!ok) {
 			await new Promise((resolve) => {
-				res.once('drain', resolve);
-				res.once('close', resolve);
+				const done = () => {
+					res.off('drain', done);
+					res.off('close', done);
+					resolve();
+				};
+				res.once('drain', done);
+				res.once('close', done);
 			});
 		}
 	}
