@@ -6,12 +6,8 @@ const H = require('./helpers');
 
 const { KEY, IMAGE_MODEL, body, generate, imageParts, decode, sha, readPng } = H;
 
-let emu;
-let api;
-H.useEmulator((e, a) => {
-	emu = e;
-	api = a;
-});
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 describe('chat route (POST /v1/chat/completions)', () => {
 	const chatBody = (prompt, { model = IMAGE_MODEL, stream = true, imageConfig, inputs = [], system, google, extra } = {}) => {

@@ -9,10 +9,8 @@ const H = require('./helpers');
 
 const { IMAGE_MODEL, body, generate } = H;
 
-let emu;
-H.useEmulator((e) => {
-	emu = e;
-});
+let emu; // set by H.useEmulator
+H.useEmulator((e) => (emu = e));
 
 describe('control API', () => {
 	const control = axios.create({ validateStatus: () => true });

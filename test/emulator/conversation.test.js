@@ -9,12 +9,8 @@ const H = require('./helpers');
 const PRO = H.PRO_MODEL;
 const FLASH25 = H.IMAGE_MODEL;
 
-let emu;
-let api;
-H.useEmulator((e, a) => {
-	emu = e;
-	api = a;
-});
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 const generate = (model, contents, stream = false) =>
 	api.post(`/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, { contents }, stream ? { responseType: 'text' } : {});

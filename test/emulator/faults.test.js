@@ -9,12 +9,8 @@ const H = require('./helpers');
 
 const { KEY, IMAGE_MODEL, body, generate } = H;
 
-let emu;
-let api;
-H.useEmulator((e, a) => {
-	emu = e;
-	api = a;
-});
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 describe('fault injection', () => {
 	test('fail=503x2: two 503 then 200 for the same prompt; counters reset', async () => {

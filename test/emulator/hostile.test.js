@@ -8,12 +8,8 @@ const H = require('./helpers');
 
 const { KEY, IMAGE_MODEL, body, generate, partsOf, imageParts, decode } = H;
 
-let emu;
-let api;
-H.useEmulator((e, a) => {
-	emu = e;
-	api = a;
-});
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 describe('hostile behaviours (issue 9)', () => {
 	// A raw request: the status, headers, the chunks as they arrived and whether the body ended.

@@ -7,12 +7,8 @@ const H = require('./helpers');
 
 const { IMAGE_MODEL, PRO_MODEL, body, generate, partsOf, imageParts, decode, sha, readPng, jpegDims } = H;
 
-let emu;
-let api;
-H.useEmulator((e, a) => {
-	emu = e;
-	api = a;
-});
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 describe('answer scenarios', () => {
 	test('ok: text + real PNG sized by aspect ratio and image size', async () => {

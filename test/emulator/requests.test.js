@@ -7,12 +7,8 @@ const H = require('./helpers');
 
 const { KEY, IMAGE_MODEL, body, generate, imageParts, decode, readPng } = H;
 
-let emu;
-let api;
-H.useEmulator((e, a) => {
-	emu = e;
-	api = a;
-});
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 describe('directive parsing', () => {
 	test('several directives in a prompt', () => {

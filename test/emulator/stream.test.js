@@ -6,12 +6,8 @@ const H = require('./helpers');
 
 const { PRO_MODEL, body, generate, imageParts, readPng } = H;
 
-let emu;
-let api;
-H.useEmulator((e, a) => {
-	emu = e;
-	api = a;
-});
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 describe('streaming route', () => {
 	const stream = (prompt, opts = {}) =>

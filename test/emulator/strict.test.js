@@ -6,12 +6,8 @@ const H = require('./helpers');
 
 const { IMAGE_MODEL, PRO_MODEL, body, generate } = H;
 
-let emu;
-let api;
-H.useEmulator((e, a) => {
-	emu = e;
-	api = a;
-});
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 describe('as strict as the real gateway (issue 12)', () => {
 	const send = (path, payload, headers = {}) =>
