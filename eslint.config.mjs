@@ -23,7 +23,7 @@ export const nodesRules = (extraOff = []) =>
 	]);
 
 export default [
-	{ ignores: ['node_modules/**', 'dist/**', 'test/**', 'scripts/**', 'bench/**', 'examples/**', '*.js', '*.mjs'] },
+	{ ignores: ['node_modules/**', 'dist/**', 'emulator/**', 'test/**', 'scripts/**', 'bench/**', 'examples/**', '*.js', '*.mjs'] },
 	{
 		files: ['**/*.ts', 'package.json'],
 		languageOptions: {

@@ -18,7 +18,7 @@ const { parseArgs: parseCliArgs } = require('node:util');
 const L = require('./lib');
 const S = require('./lib/sandbox');
 
-const { inspect } = require('../test/emulator/images');
+const { inspect } = require('../emulator/images');
 
 let HOME;
 let STATE_FILE;

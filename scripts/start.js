@@ -19,7 +19,7 @@ const path = require('node:path');
 
 const L = require('./lib');
 const S = require('./lib/sandbox');
-const { inspect } = require('../test/emulator/images');
+const { inspect } = require('../emulator/images');
 
 const argv = process.argv.slice(2);
 const LINE = L.runtime.selectLine(argv);
@@ -72,7 +72,7 @@ async function main() {
 	step(`the package loads n8n-workflow ${resolution.version} from ${rt.label} (${resolution.resolved})`);
 
 	// 3. which CometAPI
-	const { logLine } = require('../test/emulator/cli');
+	const { logLine } = require('../emulator/cli');
 	let echoSandbox = false;
 	backend = await S.startBackend({ onRequest: (rec) => echoSandbox && say(`[sandbox] ${logLine(rec)}`) });
 	step(`CometAPI: ${backend.label}`);

@@ -6,47 +6,16 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deflateSync } from 'node:zlib';
 
 import { runListSearch } from './harness/loadOptions';
 import type { BinaryMode } from './harness/runNode';
 import { disposeHarness, runNode } from './harness/runNode';
 
-// --- a small valid PNG, built by hand -------------------------------------------------------------------
+// --- small valid PNGs, from the repository's one PNG writer (the emulator's images/) ----------------------
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-	let c = n;
-	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-	return c >>> 0;
-});
-function crc32(buf: Buffer): number {
-	let c = 0xffffffff;
-	for (const byte of buf) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(data.length);
-	const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(body));
-	return Buffer.concat([length, body, crc]);
-}
-function makePng(width: number, height: number, rgb: [number, number, number]): Buffer {
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr[8] = 8; // bit depth
-	ihdr[9] = 2; // colour type: RGB
-	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
-	const raw = Buffer.concat(Array.from({ length: height }, () => row));
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', ihdr),
-		chunk('IDAT', deflateSync(raw)),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const images = require('../emulator/images');
+const makePng = (width: number, height: number, rgb: [number, number, number]): Buffer => images.solidPng(width, height, rgb).buffer;
 
 const OUTPUT_PNG = makePng(4, 3, [200, 30, 30]);
 const INPUT_PNG = makePng(2, 2, [10, 120, 240]);

@@ -1,12 +1,12 @@
 'use strict';
-// The CometAPI emulator in its own process (test/emulator/cli.js), so its CPU and memory are not the measured
+// The CometAPI emulator in its own process (emulator/cli.js), so its CPU and memory are not the measured
 // process's, and its control API (config, stats, reset).
 
 const path = require('node:path');
 
 const L = require('../../scripts/lib');
 
-const CLI = path.join(L.REPO_ROOT, 'test', 'emulator', 'cli.js');
+const CLI = path.join(L.REPO_ROOT, 'emulator', 'cli.js');
 const API_KEY = 'sk-bench-emulator-key-0123456789';
 
 async function startEmulatorProcess({ latencyMs = 0, key = API_KEY } = {}) {

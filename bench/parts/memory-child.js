@@ -17,7 +17,7 @@ const H = require('../lib/harness');
 const { runPlain } = require('../lib/plainClient');
 const { childMain, gc, MB } = require('../lib/util');
 
-const images = require('../../test/emulator/images');
+const images = require('../../emulator/images');
 
 const ROUTE_OPTIONS = { native: {}, stream: { streaming: true }, chat: { apiFormat: 'openAiChat' } };
 

@@ -8,7 +8,7 @@ const H = require('../lib/harness');
 const { runPlain } = require('../lib/plainClient');
 const { childMain, gc, log, median, nowMs, rotate } = require('../lib/util');
 
-const images = require('../../test/emulator/images');
+const images = require('../../emulator/images');
 
 childMain(async ({ baseUrl, apiKey, reps, scenarios }) => {
 	const results = [];

@@ -60,7 +60,7 @@ async function startBackend({ onRequest, preferredPort } = {}) {
 			close: async () => {},
 		};
 	}
-	const { startEmulator } = require('../../test/emulator/server');
+	const { startEmulator } = require('../../emulator/server');
 	let port = Number(process.env.COMETAPI_SANDBOX_PORT || preferredPort || DEFAULT_SANDBOX_PORT);
 	if (await L.portInUse(port)) port = await L.freePort();
 	const emulator = await startEmulator({ port, host: '127.0.0.1', apiKey: SANDBOX_KEY, onRequest });
@@ -92,7 +92,7 @@ function ensureSampleInput(userFolder) {
 	const dir = L.filesDir(userFolder);
 	fs.mkdirSync(dir, { recursive: true });
 	if (fs.readdirSync(dir).some((f) => /^gemini-input/.test(f))) return null;
-	const images = require('../../test/emulator/images');
+	const images = require('../../emulator/images');
 	const file = path.join(dir, 'gemini-input-1.png');
 	fs.writeFileSync(file, images.solidPng(256, 256, [46, 125, 230]).buffer);
 	return file;

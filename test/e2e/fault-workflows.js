@@ -1,6 +1,6 @@
 'use strict';
 // The fault workflows: Manual Trigger → Code node (the items) → Gemini Image, one workflow per scenario. The
-// items carry emulator directives in their prompts ([emu:fail=503x1] and so on: test/emulator/README.md), so
+// items carry emulator directives in their prompts ([emu:fail=503x1] and so on: emulator/README.md), so
 // every item's fate is known in advance and the emulator counts each item's requests.
 
 const { CREDENTIALS } = require('./workflows');

@@ -24,8 +24,8 @@ const http = require('node:http');
 const path = require('node:path');
 
 const L = require('../../scripts/lib');
-const { startEmulator } = require('../emulator/server');
-const images = require('../emulator/images');
+const { startEmulator } = require('../../emulator/server');
+const images = require('../../emulator/images');
 const H = require('./harness');
 const W = require('./workflows');
 const { runMode } = require('./modes');

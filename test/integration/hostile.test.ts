@@ -12,7 +12,7 @@ import { runNode } from '../harness/runNode';
 import { API_KEY, everything, images, imageToImage, model, mutationRun, sha256, textToImage, useEmulator } from './setup';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startEmulator } = require('../emulator/server');
+const { startEmulator } = require('../../emulator/server');
 
 const t = useEmulator();
 const chat = (options: object = {}) => ({ apiFormat: 'openAiChat', ...options });

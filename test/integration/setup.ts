@@ -15,9 +15,9 @@ if (mutationRun) DEFAULT_RETRY_POLICY.baseDelayMs = 50;
 
 // The emulator is plain CommonJS shared with the scripts and the e2e tests.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startEmulator } = require('../emulator/server');
+const { startEmulator } = require('../../emulator/server');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const images = require('../emulator/images');
+const images = require('../../emulator/images');
 
 export const API_KEY = 'sk-integration-test-0123456789abcdef';
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');

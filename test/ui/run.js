@@ -27,8 +27,8 @@ const tls = require('node:tls');
 
 const L = require('../../scripts/lib');
 const B = require('../../scripts/lib/browser');
-const { startEmulator } = require('../emulator/server');
-const images = require('../emulator/images');
+const { startEmulator } = require('../../emulator/server');
+const images = require('../../emulator/images');
 const { Editor } = require('./editor');
 const W = require('./workflows');
 

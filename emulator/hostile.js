@@ -1,10 +1,10 @@
 'use strict';
-// Hostile gateway behaviours (issue 9): answers that stall after their headers, drip, escape '/', carry huge
+// Hostile gateway behaviours: answers that stall after their headers, drip, escape '/', carry huge
 // text or thousands of images, undecodable images, keys echoed back, and image files of any size served
-// slowly or not at all. Pure helpers for server.js: answer rewriting and body writing.
+// slowly or not at all (routes/files.js). Helpers for the routes: answer rewriting and body writing.
 
-const crypto = require('node:crypto');
 const images = require('./images');
+const { sleep, resetConnection } = require('./connection');
 
 // Native and chat scenarios that only exist to be hostile.
 const HOSTILE_SCENARIOS = ['bad-base64', 'html-image', 'quoted-data'];
@@ -35,19 +35,9 @@ function manyImages(count, seedText) {
 	return out;
 }
 
+// The record of bytes that are no image the emulator made (html-image, bad-base64).
 function imageRecord(buffer, mimeType) {
-	return {
-		buffer,
-		base64: buffer.toString('base64'),
-		sha256: crypto.createHash('sha256').update(buffer).digest('hex'),
-		bytes: buffer.length,
-		mimeType,
-		type: null,
-		width: null,
-		height: null,
-		role: 'final',
-		thought: false,
-	};
+	return Object.assign(images.record(buffer, mimeType, null, null, null), { role: 'final', thought: false });
 }
 
 // The image parts of the hostile native scenarios: [parts, images, extra top-level fields].
@@ -102,24 +92,6 @@ function echoTextChat(answer, key, at) {
 	return answer;
 }
 
-function sleep(ms, res, timers) {
-	return new Promise((resolve) => {
-		if (res.destroyed) return resolve(false);
-		const t = setTimeout(() => {
-			timers.delete(t);
-			res.off('close', onClose);
-			resolve(!res.destroyed);
-		}, ms);
-		timers.add(t);
-		const onClose = () => {
-			clearTimeout(t);
-			timers.delete(t);
-			resolve(false);
-		};
-		res.once('close', onClose);
-	});
-}
-
 // Where to cut a body so that pieces end right after a backslash (escapeslash): the first few inside the
 // image's base64 (after `"data":"` or `;base64,`), where a reader that does not carry an escape over a
 // chunk boundary goes wrong.
@@ -157,50 +129,9 @@ async function writeBody(res, buf, opts, timers) {
 	if (opts.stopAt === undefined) return true;
 	if (opts.then === 'reset') {
 		await sleep(20, res, timers);
-		const sock = res.socket;
-		if (sock) {
-			if (typeof sock.resetAndDestroy === 'function') sock.resetAndDestroy();
-			else sock.destroy();
-		}
+		resetConnection(res);
 	}
 	return false; // stall: nothing more, the socket stays open until the client or close() ends it
-}
-
-// GET /files/<name>?size=<bytes>&stall=1&trickle=<ms>&nolength=1&type=png|html: an "image URL" of any size,
-// streamed without holding it (a PNG header, then filler), optionally slow or stalling.
-async function serveFile(req, res, url, emu) {
-	const size = Math.max(0, Number(url.searchParams.get('size')) || 1024);
-	const html = url.searchParams.get('type') === 'html';
-	const stall = url.searchParams.get('stall') === '1';
-	const trickleMs = Number(url.searchParams.get('trickle')) || 0;
-	const entry = { path: url.pathname + url.search, size, bytesSent: 0, complete: false, aborted: false, headers: Object.assign({}, req.headers) };
-	emu.files.push(entry);
-	res.once('close', () => {
-		entry.aborted = !entry.complete;
-	});
-	const head = html ? HTML_PAGE : images.solidPng(16, 16, [200, 10, 10]).buffer;
-	const headers = { 'Content-Type': html ? 'text/html' : 'image/png' };
-	if (url.searchParams.get('nolength') !== '1') headers['Content-Length'] = String(size);
-	res.writeHead(200, headers);
-	const block = Buffer.alloc(64 * 1024, 0x41);
-	while (entry.bytesSent < size) {
-		if (res.destroyed) return;
-		let chunk = entry.bytesSent < head.length ? head.subarray(entry.bytesSent) : block;
-		chunk = chunk.subarray(0, Math.min(chunk.length, size - entry.bytesSent, trickleMs ? 1024 : chunk.length));
-		const ok = res.write(chunk);
-		entry.bytesSent += chunk.length;
-		if (stall && entry.bytesSent >= 64 * 1024) return; // headers and a first piece, then silence
-		if (trickleMs) {
-			if (!(await sleep(trickleMs, res, emu._timers))) return;
-		} else if (!ok) {
-			await new Promise((resolve) => {
-				res.once('drain', resolve);
-				res.once('close', resolve);
-			});
-		}
-	}
-	entry.complete = true;
-	res.end();
 }
 
 module.exports = {
@@ -215,6 +146,5 @@ module.exports = {
 	echoTextChat,
 	cutsAfterBackslashes,
 	writeBody,
-	serveFile,
 	imageRecord,
 };

@@ -11,18 +11,17 @@
 // offered, what it called and what it got back are recorded on `rec.agent`.
 
 const crypto = require('node:crypto');
+const { parseJson } = require('../body');
+const { send } = require('../send');
+const { SSE_HEADERS } = require('../sse');
+const errors = require('../scenarios/errors');
 
 const DIRECTIVE_RE = /\[agent:([a-z]+)=((?:[^\][]|\[[^\]]*\])*)\]/gi;
 const LINK_RE = /https?:\/\/[^\s"'\\)<>\]]+/;
 
 /** The parsed body when it is an agent's request, else null. */
 function agentBody(raw) {
-	let body;
-	try {
-		body = JSON.parse(raw.toString('utf8'));
-	} catch {
-		return null;
-	}
+	const body = parseJson(raw);
 	if (!body || typeof body !== 'object' || !Array.isArray(body.messages)) return null;
 	const offersTools = Array.isArray(body.tools) && body.tools.length > 0;
 	const hasToolResults = body.messages.some((m) => m && m.role === 'tool');
@@ -143,7 +142,7 @@ function answer(emu, res, rec, body) {
 	} catch (error) {
 		rec.outcome = 'invalid';
 		const message = `[emulator agent] ${error.message}`;
-		return emu._send(res, rec, { kind: 'json', status: 400, body: { error: { message, type: 'invalid_request_error', param: null, code: null } } }, {});
+		return send(emu, res, rec, errors.openaiError(400, message), {});
 	}
 	rec.scenario = decision.toolCalls ? 'agent-tool-call' : 'agent-reply';
 	rec.agent = {
@@ -154,9 +153,10 @@ function answer(emu, res, rec, body) {
 		reply: decision.content ?? null,
 		link: decision.link ?? null,
 	};
-	if (!rec.stream) return emu._send(res, rec, { kind: 'json', status: 200, body: completion(body, decision) }, {});
+	if (!rec.stream) return send(emu, res, rec, { kind: 'json', status: 200, body: completion(body, decision) }, {});
 	rec.status = 200;
-	res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+	// All at once: an agent's model answers in an instant here.
+	res.writeHead(200, SSE_HEADERS);
 	for (const event of chunks(body, decision)) res.write(`data: ${JSON.stringify(event)}\n\n`);
 	res.end('data: [DONE]\n\n');
 }

@@ -1,24 +1,16 @@
 'use strict';
-// Tests of the emulator's multi-turn editing (thought signatures it issues and checks, test/emulator/conversation.js)
-// and of its chat model for n8n's AI Agent (tool calls, test/emulator/agent.js), with axios as the client.
+// Tests of the emulator's multi-turn editing (thought signatures it issues and checks, emulator/conversation.js)
+// and of its chat model for n8n's AI Agent (tool calls, emulator/routes/agent.js), with axios as the client.
 const crypto = require('node:crypto');
 const axios = require('axios');
-const { startEmulator } = require('./emulator/server');
-const { verify } = require('./emulator/conversation');
+const { verify } = require('../../emulator/conversation');
+const H = require('./helpers');
 
-const KEY = 'sk-emulator-test';
-const PRO = 'gemini-3-pro-image-preview';
-const FLASH25 = 'gemini-2.5-flash-image';
+const PRO = H.PRO_MODEL;
+const FLASH25 = H.IMAGE_MODEL;
 
-let emu;
-let api;
-
-beforeAll(async () => {
-	emu = await startEmulator({ port: 0, apiKey: KEY });
-	api = axios.create({ baseURL: emu.url, headers: { Authorization: `Bearer ${KEY}` }, validateStatus: () => true, maxBodyLength: Infinity, maxContentLength: Infinity });
-});
-afterAll(async () => emu.close());
-beforeEach(() => emu.reset());
+let emu, api; // set by H.useEmulator
+H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 const generate = (model, contents, stream = false) =>
 	api.post(`/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, { contents }, stream ? { responseType: 'text' } : {});

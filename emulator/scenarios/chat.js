@@ -2,7 +2,7 @@
 // Answer builders for CometAPI's OpenAI-compatible chat route (POST /v1/chat/completions) with the Gemini image
 // models, by scenario name. Pure functions: no sockets, no timers.
 //
-// A chat answer is either an error answer from scenarios.js (kind 'json' or 'raw', sent as a plain HTTP error
+// A chat answer is either an error answer from errors.js (kind 'json' or 'raw', sent as a plain HTTP error
 // before any streaming) or
 //   { kind: 'chat', status: 200, id, created, model, chunks: [{ delta, image }], finishReason, usage,
 //     images: [imageRecord & { role, thought }], streamError?: errorBody }
@@ -10,55 +10,23 @@
 // of `stream: false`. The markdown of the whole answer is the concatenation of the chunks' delta.content.
 
 const crypto = require('node:crypto');
-const images = require('./images');
-const scenarios = require('./scenarios');
-const hostile = require('./hostile');
+const images = require('../images');
+const hostile = require('../hostile');
+const errors = require('./errors');
+const names = require('./names');
+const { dimsFor, usage, finalImage, emptyImage, TEXTS } = require('./common');
 
-const { OK_TEXT, MULTI_TEXT, THOUGHT_TEXT, THOUGHTS_FINAL_TEXT, TEXT_ONLY_TEXT } = scenarios.TEXTS;
-
-// Scenario names only the chat route knows (the native route answers them with scenarios.NATIVE_ALIASES).
-const CHAT_ONLY_SCENARIOS = ['content-filter', 'images-array'];
-const CHAT_SCENARIOS = [
-	'ok',
-	'multi',
-	'jpeg-as-png',
-	'webp',
-	'gif',
-	'thoughts',
-	'snake',
-	'image-safety',
-	'content-filter',
-	'blocked',
-	'text-only',
-	'no-image',
-	'empty-parts',
-	'empty-image',
-	'images-array',
-	'stream-error',
-	...hostile.HOSTILE_SCENARIOS,
-	...scenarios.ERROR_SCENARIOS,
-];
-// Every scenario name a directive may give (native and chat).
-const ALL_SCENARIOS = [...scenarios.NATIVE_SCENARIOS, ...CHAT_ONLY_SCENARIOS];
-
-// Scenarios that answer with an image (turned into text-only when response_modalities lacks IMAGE).
-const IMAGE_SCENARIOS = ['ok', 'snake', 'multi', 'jpeg-as-png', 'webp', 'gif', 'thoughts', 'empty-image', 'images-array'];
+const { OK_TEXT, MULTI_TEXT, THOUGHT_TEXT, THOUGHTS_FINAL_TEXT, TEXT_ONLY_TEXT } = TEXTS;
 
 // The in-stream error event of `stream-error` (and the body of its 500 when not streamed).
 const STREAM_ERROR_BODY = { error: { message: 'upstream error', type: 'comet_api_error', code: '500' } };
 
-// ------------------------------------------------------------------------------------------- envelopes
-// OpenAI-style validation error: {"error":{"message","type":"invalid_request_error","param":null,"code":null}}.
-function openaiError(status, message) {
-	return { kind: 'json', status, body: { error: { message, type: 'invalid_request_error', param: null, code: null } } };
-}
-
 // The error scenarios, all as CometAPI envelopes: the Google ones (error-400-google, error-404,
 // error-429-google) keep their status and message, with Google's status string as the code.
 function chatErrorScenario(name, ctx) {
-	const e = scenarios.errorScenario(name, ctx);
+	const e = errors.errorScenario(name, ctx);
 	if (e && e.kind === 'json' && e.body && e.body.error && typeof e.body.error.status === 'string') {
-		return scenarios.cometError(e.status, e.body.error.message, e.body.error.status, ctx, e.headers);
+		return errors.cometError(e.status, e.body.error.message, e.body.error.status, ctx, e.headers);
 	}
 	return e;
 }
@@ -93,8 +61,8 @@ function buildChatAnswer(scenario, ctx) {
 	const modalities = Array.isArray(ctx.responseModalities) ? ctx.responseModalities.map((m) => String(m).toUpperCase()) : null;
 	const imageWanted = !modalities || modalities.length === 0 || modalities.includes('IMAGE');
 	const textWanted = !modalities || modalities.length === 0 || modalities.includes('TEXT');
-	if (!imageWanted && IMAGE_SCENARIOS.includes(name)) return buildChatAnswer('text-only', ctx);
-	const [w, h] = scenarios.dimsFor(ctx.aspectRatio, ctx.imageSize);
+	if (!imageWanted && names.IMAGE_SCENARIOS.includes(name)) return buildChatAnswer('text-only', ctx);
+	const [w, h] = dimsFor(ctx.aspectRatio, ctx.imageSize);
 	const colour = images.colourFor(prompt);
 
 	// items: { text } | { image } (markdown in content) | { arrayImage } (delta.images) | { reasoning }
@@ -110,7 +78,7 @@ function buildChatAnswer(scenario, ctx) {
 		});
 		if (chunks.length === 0) chunks.push({ delta: { content: '' }, image: false });
 		const text = items.filter((it) => it.text !== undefined).map((it) => it.text).join('\n\n');
-		const u = scenarios.usage(ctx, imgs.filter((i) => i.role === 'final').length, text, opts.thoughts || 0);
+		const u = usage(ctx, imgs.filter((i) => i.role === 'final').length, text, opts.thoughts || 0);
 		const completion = u.totalTokenCount - u.promptTokenCount;
 		return {
 			kind: 'chat',
@@ -129,11 +97,11 @@ function buildChatAnswer(scenario, ctx) {
 	switch (name) {
 		case 'ok':
 		case 'snake': {
-			const img = scenarios.finalImage(ctx, prompt);
+			const img = finalImage(ctx, prompt);
 			return answer([{ text: OK_TEXT }, { image: img }], [withRole(img, 'final')]);
 		}
 		case 'multi': {
-			const a = scenarios.finalImage(ctx, prompt);
+			const a = finalImage(ctx, prompt);
 			const b = ctx.sizeBytes ? images.sizedPng(ctx.sizeBytes + 1) : images.solidPng(w, h, images.colourFor(`${prompt}#2`));
 			return answer([{ text: MULTI_TEXT }, { image: a }, { image: b }], [withRole(a, 'final'), withRole(b, 'final')]);
 		}
@@ -149,7 +117,7 @@ function buildChatAnswer(scenario, ctx) {
 		case 'thoughts': {
 			const d1 = images.solidPng(w, h, images.colourFor(`${prompt}#draft1`));
 			const d2 = images.solidPng(w, h, images.colourFor(`${prompt}#draft2`));
-			const fin = scenarios.finalImage(ctx, prompt);
+			const fin = finalImage(ctx, prompt);
 			return answer(
 				[{ reasoning: THOUGHT_TEXT }, { image: d1 }, { image: d2 }, { text: THOUGHTS_FINAL_TEXT }, { image: fin }],
 				[withRole(d1, 'draft'), withRole(d2, 'draft'), withRole(fin, 'final')],
@@ -157,20 +125,11 @@ function buildChatAnswer(scenario, ctx) {
 			);
 		}
 		case 'empty-image': {
-			const empty = {
-				buffer: Buffer.alloc(0),
-				base64: '',
-				sha256: crypto.createHash('sha256').update(Buffer.alloc(0)).digest('hex'),
-				bytes: 0,
-				mimeType: 'image/png',
-				type: null,
-				width: null,
-				height: null,
-			};
+			const empty = emptyImage();
 			return answer([{ text: OK_TEXT }, { image: empty }], [withRole(empty, 'final')]);
 		}
 		case 'images-array': {
-			const img = scenarios.finalImage(ctx, prompt);
+			const img = finalImage(ctx, prompt);
 			return answer([{ text: OK_TEXT }, { arrayImage: img }], [withRole(img, 'final')]);
 		}
 		case 'bad-base64': {
@@ -182,7 +141,7 @@ function buildChatAnswer(scenario, ctx) {
 			return answer([{ text: OK_TEXT }, { image: img }], [img]);
 		}
 		case 'quoted-data': {
-			const img = scenarios.finalImage(ctx, prompt);
+			const img = finalImage(ctx, prompt);
 			const a = answer([{ text: OK_TEXT }, { image: img }], [withRole(img, 'final')]);
 			a.chunks[0].delta.data = 'say "hi" \\ and "bye"';
 			return a;
@@ -243,14 +202,4 @@ function chatCompletion(answer) {
 	};
 }
 
-module.exports = {
-	buildChatAnswer,
-	chatStreamEvents,
-	chatCompletion,
-	chatErrorScenario,
-	openaiError,
-	CHAT_SCENARIOS,
-	CHAT_ONLY_SCENARIOS,
-	ALL_SCENARIOS,
-	STREAM_ERROR_BODY,
-};
+module.exports = { buildChatAnswer, chatStreamEvents, chatCompletion, STREAM_ERROR_BODY };

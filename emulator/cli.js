@@ -2,13 +2,13 @@
 'use strict';
 const { parseArgs: parseCliArgs } = require('node:util');
 // Standalone CometAPI emulator.
-//   node test/emulator/cli.js --port 8787 --host 127.0.0.1 --key sk-emulator --latency 0 --scenario ok
+//   node emulator/cli.js --port 8787 --host 127.0.0.1 --key sk-emulator --latency 0 --scenario ok
 // Prints `CometAPI emulator listening on http://HOST:PORT` on stdout once listening, one short line per
 // request on stderr (unless --quiet), and exits cleanly on SIGINT/SIGTERM.
 
 const { startEmulator, DEFAULT_API_KEY } = require('./server');
 
-const HELP = `Usage: node test/emulator/cli.js [options]
+const HELP = `Usage: node emulator/cli.js [options]
 
   --port <n>            port to listen on (default 8787; 0 picks a free one)
   --host <addr>         address to bind (default 127.0.0.1)

@@ -1,11 +1,11 @@
 'use strict';
-// What makes the emulator as strict as the real gateway (issue 12): which model names it serves, what it
-// answers a name it does not know or a model that makes no images, a body not declared as JSON, and the
-// error events it can send inside a 200 stream. Plain CommonJS, node: built-ins only.
+// What makes the emulator as strict as the real gateway: which model names it serves, what it
+// answers a name it does not know or a model that makes no images, and the error events it can send inside a
+// 200 stream (body.js checks the Content-Type). Plain CommonJS, node: built-ins only.
 
-const scenarios = require('./scenarios');
+const { streamEvents } = require('./scenarios/native');
 
-// Retired ids (see /work/shared/reference/gemini-image-api.md "Model lifecycle"): no longer in GET /v1/models,
+// Retired ids (Google's model lifecycle): no longer in GET /v1/models,
 // still answered as aliases by default (gateways keep old names for a while, and version 1 nodes start on
 // gemini-2.5-flash-image); with the option knownModelsOnly they get 503 model_not_found, as on a gateway that
 // dropped them.
@@ -34,16 +34,6 @@ function modelKind(model, listed, knownModelsOnly) {
 // with 400 INVALID_ARGUMENT and these words; models of other vendors cannot answer on these routes either.
 function notImageModelMessage(model) {
 	return `Model ${model} does not support the requested response modalities: image. Use a Gemini image model, e.g. gemini-3.1-flash-image.`;
-}
-
-/** Whether a Content-Type header declares JSON (parameters such as charset allowed). */
-function isJsonContentType(header) {
-	return /^\s*application\/json\s*(;|$)/i.test(String(header || ''));
-}
-
-function contentTypeMessage(header) {
-	const got = header ? `"${String(header).slice(0, 100)}"` : 'none';
-	return `Invalid Content-Type ${got}: the request body must be sent as application/json.`;
 }
 
 const GOOGLE_STATUS = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
@@ -76,7 +66,7 @@ function plainStreamError(status, route) {
  */
 function nativeWithStreamError(answer, status) {
 	if (answer.status !== 200 || answer.kind === 'raw' || answer.kind === 'stream-error') return answer;
-	const [first] = scenarios.streamEvents(answer);
+	const [first] = streamEvents(answer);
 	return { kind: 'stream-error', status: 200, body: first, errorBody: nativeStreamError(status) };
 }
 
@@ -84,8 +74,6 @@ module.exports = {
 	RETIRED_MODELS,
 	modelKind,
 	notImageModelMessage,
-	isJsonContentType,
-	contentTypeMessage,
 	nativeStreamError,
 	chatStreamError,
 	plainStreamError,
