@@ -54,12 +54,9 @@ function dirName(line) {
 	return `n8n-${spec.n8n}-node${spec.node || 'system'}`;
 }
 
-/** Which line a script runs: --n8n=1 / --n8n 1 on its command line, else N8N_LINE, else the newest 2.x. */
-function selectLine(argv = process.argv.slice(2), env = process.env) {
-	let value = env.N8N_LINE;
-	const i = argv.findIndex((a) => a === '--n8n' || a.startsWith('--n8n='));
-	if (i !== -1) value = argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
-	value = String(value || DEFAULT_LINE).replace(/^v?(\d).*$/, '$1');
+/** Which line a script runs: the value of its --n8n option (util.parseArgs), else N8N_LINE, else the newest 2.x. */
+function selectLine(option, env = process.env) {
+	const value = String(option || env.N8N_LINE || DEFAULT_LINE).replace(/^v?(\d).*$/, '$1');
 	if (!LINES[value] || LINES[value].libs) throw new Error(`unknown n8n line "${value}": use 1 (n8n 1.x) or 2 (n8n 2.x)`);
 	return value;
 }
@@ -227,6 +224,7 @@ module.exports = { LINES, DEFAULT_LINE, cacheBase, selectLine, paths, ensureRunt
 
 if (require.main === module) {
 	// node scripts/lib/runtime.js [1|2|floor ...]: installs those (default: all), e.g. to warm a machine's cache
-	const lines = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(LINES);
+	const { positionals } = require('node:util').parseArgs({ allowPositionals: true });
+	const lines = positionals.length ? positionals : Object.keys(LINES);
 	for (const line of lines) log(`ready: ${ensureRuntime(line).dir}`);
 }
