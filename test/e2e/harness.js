@@ -29,7 +29,7 @@ const test = (name, fn) => suite.test(name, fn);
 
 /** A phase, tagged with the line: if it throws, its remaining checks are skipped; the run goes on. */
 function phase(name, fn) {
-	console.log(`\n▶ ${tag}${name}`);
+	console.log(`\n→ ${tag}${name}`);
 	return suite.test(tag + name, fn);
 }
 

@@ -144,7 +144,7 @@ async function runLine(line, shared) {
 	if (wants('queue') && process.env.E2E_SKIP_QUEUE !== '1') {
 		await H.phase('queue mode: redis + n8n worker + n8n start (webhook)', () => runQueue(ctx));
 	} else {
-		console.log('\n▶ queue mode skipped');
+		console.log('\n→ queue mode skipped');
 	}
 }
 
