@@ -1,8 +1,7 @@
 'use strict';
 // A real browser for the editor tests: Debian's Chromium (installed with apt-get when missing and we are root),
-// driven by playwright-core, which never downloads a browser of its own. The flags are the ones known to work
-// on these machines: without the background-networking ones Chromium keeps dialling Google's hosts, which the
-// closed network refuses.
+// driven by playwright-core, which never downloads a browser of its own. Headless, with Chromium's background
+// networking off: without those flags it keeps dialling Google's hosts in the background.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');

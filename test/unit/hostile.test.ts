@@ -1,5 +1,5 @@
 /**
- * Issue 9 at the level of the pure readers: JSON escapes decoded right whatever the chunking (every byte,
+ * Hostile input at the level of the pure readers: JSON escapes decoded right whatever the chunking (every byte,
  * and seeded random cuts), markers no answer can forge (linear time on adversarial text: linear.test.ts).
  */
 import { JsonBlobReader } from '../../nodes/GeminiImage/api/blobs';
