@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The benchmark of the Gemini Image node (issue 4): `npm run bench` (builds dist/ first, which part 4 packs).
+// The benchmark of the Gemini Image node: `npm run bench` (builds dist/ first, which part 4 packs).
 //
 //   node bench/run.js [--part=overhead,throughput,memory,n8n] [--no-write]
 //
@@ -14,6 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { parseArgs } = require('node:util');
 
 const L = require('../scripts/lib');
 const { startEmulatorProcess } = require('./lib/emulator');
@@ -40,27 +41,33 @@ const CONFIG = {
 	n8n: { items: 50, latencyMs: 500, outputBytes: MB, rounds: 5, limitedRounds: 2, maxInFlight: 8 },
 };
 
-function parseArgs(argv) {
-	const out = { parts: PARTS, write: true, reportOnly: false, quick: false };
-	for (const a of argv) {
-		if (a.startsWith('--part=') || a.startsWith('--parts=')) {
-			out.parts = a.slice(a.indexOf('=') + 1).split(',').map((s) => s.trim()).filter(Boolean);
-			for (const p of out.parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}" (parts: ${PARTS.join(', ')})`);
-		} else if (a === '--no-write') out.write = false;
-		else if (a === '--quick') out.quick = true;
-		else if (a.startsWith('--memory-reps=')) CONFIG.memory.reps = Math.max(1, Number(a.split('=')[1]) || CONFIG.memory.reps);
-		else if (a === '--report') out.reportOnly = true;
-		else if (a === '--help' || a === '-h') {
-			process.stdout.write(
-				'node bench/run.js [--part=overhead,throughput,memory,n8n] [--no-write]\n' +
-					'node bench/run.js --report    (re-render docs/BENCHMARKS.md from .bench/results.json and bench/notes.md, no measuring)\n' +
-					'node bench/run.js --part=memory --quick --no-write    (memory at 20 MB only, filesystem mode, every route: a minute)\n' +
-					'  --memory-reps=N    repetitions of each memory measurement (default 3)\n',
-			);
-			process.exit(0);
-		} else throw new Error(`unknown argument ${a}`);
+const HELP =
+	'node bench/run.js [--part=overhead,throughput,memory,n8n] [--no-write]\n' +
+	'node bench/run.js --report    (re-render docs/BENCHMARKS.md from .bench/results.json and bench/notes.md, no measuring)\n' +
+	'node bench/run.js --part=memory --quick --no-write    (memory at 20 MB only, filesystem mode, every route: a minute)\n' +
+	'  --memory-reps=N    repetitions of each memory measurement (default 3)\n';
+
+function readArgs() {
+	const { values } = parseArgs({
+		options: {
+			part: { type: 'string' },
+			parts: { type: 'string' },
+			'no-write': { type: 'boolean' },
+			quick: { type: 'boolean', default: false },
+			'memory-reps': { type: 'string' },
+			report: { type: 'boolean', default: false },
+			help: { type: 'boolean', short: 'h' },
+		},
+	});
+	if (values.help) {
+		process.stdout.write(HELP);
+		process.exit(0);
 	}
-	return out;
+	const list = values.part ?? values.parts;
+	const parts = list === undefined ? PARTS : list.split(',').map((s) => s.trim()).filter(Boolean);
+	for (const p of parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}" (parts: ${PARTS.join(', ')})`);
+	if (values['memory-reps'] !== undefined) CONFIG.memory.reps = Math.max(1, Number(values['memory-reps']) || CONFIG.memory.reps);
+	return { parts, write: !values['no-write'], reportOnly: values.report, quick: values.quick };
 }
 
 /** Compiles the node, the credential and the test harness into .bench-build/ (tsconfig.bench.json). */
@@ -194,7 +201,7 @@ function writeDoc(results) {
 const RUNNERS = { overhead: partOverhead, throughput: partThroughput, memory: partMemory, n8n: partN8n };
 
 async function main() {
-	const args = parseArgs(process.argv.slice(2));
+	const args = readArgs();
 	L.installExitHandlers();
 	const started = Date.now();
 	const command =

@@ -59,7 +59,7 @@ function parseArgs(argv) {
 		imageSize: values['image-size'],
 		out: path.resolve(values.out),
 		help: values.help,
-		line: L.runtime.selectLine(values.n8n ? ['--n8n', values.n8n] : []),
+		line: L.runtime.selectLine(values.n8n),
 	};
 }
 

@@ -16,6 +16,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'mutation');
@@ -44,15 +45,18 @@ function writeTestIndex() {
 }
 
 function main() {
-	const args = process.argv.slice(2);
+	// --report-only is ours; every other argument goes to Stryker as it was given
+	const { values, tokens } = parseArgs({ options: { 'report-only': { type: 'boolean' }, mutate: { type: 'string', short: 'm' } }, strict: false, tokens: true });
+	const ours = new Set(tokens.filter((t) => t.kind === 'option' && t.name === 'report-only').map((t) => t.index));
+	const args = process.argv.slice(2).filter((a, i) => !ours.has(i));
 	fs.mkdirSync(OUT, { recursive: true });
-	if (!args.includes('--report-only')) {
+	if (!values['report-only']) {
 		const tests = writeTestIndex();
 		console.log(`mutation: ${tests} tests listed in ${path.relative(ROOT, INDEX)}`);
 		const started = Date.now();
 		const status = run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run', ...args], { MUTATION_TEST_INDEX: INDEX });
 		if (status !== 0) process.exit(status);
-		const partial = args.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+		const partial = values.mutate !== undefined;
 		fs.writeFileSync(
 			RUN,
 			`${JSON.stringify({ seconds: Math.round((Date.now() - started) / 1000), cpus: os.cpus().length, partial, args, finishedAt: new Date().toISOString() }, null, 1)}\n`,

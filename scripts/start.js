@@ -16,17 +16,18 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const L = require('./lib');
 const S = require('./lib/sandbox');
 const { inspect } = require('../emulator/images');
 
-const argv = process.argv.slice(2);
-const LINE = L.runtime.selectLine(argv);
+const { values: opts } = parseArgs({ options: { n8n: { type: 'string' }, smoke: { type: 'boolean' }, fresh: { type: 'boolean' } } });
+const LINE = L.runtime.selectLine(opts.n8n);
 const HOME = L.userFolderPath(`start-n8n${LINE}`);
 const STATE_FILE = path.join(HOME, '.start-state.json');
-const SMOKE = argv.includes('--smoke') || /^(1|true|yes)$/i.test(process.env.START_SMOKE || '');
-const FRESH = argv.includes('--fresh');
+const SMOKE = !!opts.smoke || /^(1|true|yes)$/i.test(process.env.START_SMOKE || '');
+const FRESH = !!opts.fresh;
 
 const say = (msg = '') => process.stdout.write(`${L.redact(msg)}\n`);
 const step = (msg) => say(`• ${msg}`);

@@ -5,12 +5,15 @@
 //   node scripts/test-on-n8n.js [--n8n=1|2] [jest arguments...]      (npm run test:n8n2 is --n8n=2)
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const runtime = require('./lib/runtime');
 
-const argv = process.argv.slice(2);
-const line = runtime.selectLine(argv);
-const rest = argv.filter((a, i) => !(a === '--n8n' || a.startsWith('--n8n=') || argv[i - 1] === '--n8n'));
+// --n8n is ours; every other argument goes to jest as it was given
+const { values, tokens } = parseArgs({ options: { n8n: { type: 'string' } }, strict: false, tokens: true });
+const ours = new Set(tokens.filter((t) => t.kind === 'option' && t.name === 'n8n').flatMap((t) => (t.inlineValue === false ? [t.index, t.index + 1] : [t.index])));
+const rest = process.argv.slice(2).filter((a, i) => !ours.has(i));
+const line = runtime.selectLine(values.n8n);
 const rt = runtime.ensureRuntime(line);
 const jest = path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
 process.stderr.write(`integration tests on ${rt.label}'s n8n-workflow and n8n-core, Node from ${rt.nodeBin}\n`);

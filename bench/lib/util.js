@@ -29,18 +29,15 @@ function gc() {
 	}
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The node, the credential and the test harness compiled for the benchmark (bench/run.js, tsconfig.bench.json). */
+const BUILD = path.resolve(__dirname, '..', '..', '.bench-build');
 
-/** Runs `task(i)` for i < count with at most `limit` at once (the plain client's concurrency). */
-async function pool(count, limit, task) {
-	let next = 0;
-	const worker = async () => {
-		while (next < count) {
-			const i = next++;
-			await task(i);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker));
+/**
+ * Runs `task(i)` for i < count with at most `limit` at once: the node's own pool (compiled into BUILD), so the
+ * plain client of the baseline schedules its requests exactly as the node does.
+ */
+function pool(count, limit, task) {
+	return require(path.join(BUILD, 'nodes', 'GeminiImage', 'helpers', 'pool.js')).runPool(count, limit, task);
 }
 
 /** Rotates `list` by `n` (the order of the contenders changes every repetition). */
@@ -105,4 +102,4 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
 
 const MB = 1024 * 1024;
 
-module.exports = { median, min, max, nowMs, gc, sleep, pool, rotate, runChild, childMain, log, MB };
+module.exports = { BUILD, median, min, max, nowMs, gc, pool, rotate, runChild, childMain, log, MB };

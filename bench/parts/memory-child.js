@@ -12,6 +12,7 @@
 // OpenAI-compatible chat route, streamed).
 
 const fs = require('node:fs');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const H = require('../lib/harness');
 const { runPlain } = require('../lib/plainClient');
@@ -57,7 +58,7 @@ childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route
 	}
 	images.clearCache(); // the generator's cache: the measured process keeps only what the run needs
 	gc();
-	await new Promise((resolve) => setTimeout(resolve, 50));
+	await sleep(50);
 	gc();
 
 	// Linux: "5" into clear_refs resets the peak RSS (VmHWM, hence maxRSS) to the current RSS, so the peak

@@ -16,7 +16,9 @@ const path = require('node:path');
 
 const L = require('../../scripts/lib');
 const { startEmulatorProcess } = require('../lib/emulator');
-const { log, median, MB, rotate, sleep } = require('../lib/util');
+const { setTimeout: sleep } = require('node:timers/promises');
+
+const { log, median, MB, rotate } = require('../lib/util');
 const { benchWorkflows } = require('../lib/workflows');
 
 const WORK = path.join(L.REPO_ROOT, '.bench', 'n8n'); // logs and the tarball only

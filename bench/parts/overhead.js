@@ -37,21 +37,7 @@ childMain(async ({ baseUrl, apiKey, reps, scenarios }) => {
 		// n8n-core's HTTP helper does).
 		const contenders = { plain: plain(true), 'plain-new-connections': plain(false) };
 		for (const mode of ['filesystem', 'default']) {
-			contenders[`node-${mode}`] = async () => {
-				const run = await H.prepare({ parameters, items, credentials: { apiKey, baseUrl }, binaryMode: mode });
-				try {
-					gc();
-					const t0 = nowMs();
-					const res = await run.execute();
-					const ms = nowMs() - t0;
-					if (res.error) throw res.error;
-					const out = res.outputs[0].filter((i) => i.binary && i.binary.data);
-					if (out.length !== sc.items) throw new Error(`node (${mode}): ${out.length}/${sc.items} images`);
-					return ms;
-				} finally {
-					run.release();
-				}
-			};
+			contenders[`node-${mode}`] = () => H.timeRun({ parameters, items, credentials: { apiKey, baseUrl }, binaryMode: mode }, `node (${mode})`);
 		}
 		// Diagnostic, not a contender: n8n-core storing the same number of images of the answer's size in each
 		// binary mode (prepareBinaryData, as the node calls it), to tell n8n's storage cost from the node's own.

@@ -5,26 +5,14 @@
 // from the medians.
 
 const H = require('../lib/harness');
-const { childMain, gc, log, median, nowMs, rotate } = require('../lib/util');
+const { childMain, log, median, rotate } = require('../lib/util');
 
 childMain(async ({ baseUrl, apiKey, reps, items: count, latencyMs, concurrencies, binaryMode = 'filesystem' }) => {
 	const prompts = Array.from({ length: count }, (_, i) => `bench throughput item ${i}`);
 	const items = prompts.map((p) => ({ json: { p } }));
 	const run = async (concurrency) => {
 		const parameters = { operation: 'textToImage', model: H.model(), prompt: '={{ $json.p }}', options: { concurrency } };
-		const prepared = await H.prepare({ parameters, items, credentials: { apiKey, baseUrl }, binaryMode });
-		try {
-			gc();
-			const t0 = nowMs();
-			const res = await prepared.execute();
-			const ms = nowMs() - t0;
-			if (res.error) throw res.error;
-			const out = res.outputs[0].filter((i) => i.binary && i.binary.data);
-			if (out.length !== count) throw new Error(`concurrency ${concurrency}: ${out.length}/${count} images`);
-			return ms;
-		} finally {
-			prepared.release();
-		}
+		return await H.timeRun({ parameters, items, credentials: { apiKey, baseUrl }, binaryMode }, `concurrency ${concurrency}`);
 	};
 	// warm-up at the highest concurrency (short)
 	await run(concurrencies[concurrencies.length - 1]);

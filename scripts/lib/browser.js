@@ -1,12 +1,13 @@
 'use strict';
 // A real browser for the editor tests: Debian's Chromium (installed with apt-get when missing and we are root),
-// driven by playwright-core, which never downloads a browser of its own. The flags are the ones known to work
-// on these machines: without the background-networking ones Chromium keeps dialling Google's hosts, which the
-// closed network refuses.
+// driven by playwright-core, which never downloads a browser of its own. Headless, with Chromium's background
+// networking off: without those flags it keeps dialling Google's hosts in the background.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+
+const { aptInstall } = require('./process');
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const FLAGS = [
@@ -25,18 +26,7 @@ function findChromium() {
 
 /** Debian's chromium, installed when missing (apt-get; needs root). Returns its path or null. */
 function ensureChromium(log = (m) => process.stderr.write(`${m}\n`)) {
-	let bin = findChromium();
-	if (bin) return bin;
-	if (process.getuid && process.getuid() !== 0) return null;
-	log("chromium is missing: installing Debian's package (apt-get install -y chromium)");
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	let res = spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env });
-	if (res.status !== 0) {
-		spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-		res = spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env });
-	}
-	bin = findChromium();
-	return bin;
+	return findChromium() || (aptInstall('chromium', log) ? findChromium() : null);
 }
 
 function chromiumVersion(bin) {

@@ -1,7 +1,7 @@
 'use strict';
 // Child processes of the dev scripts: each in its own process group, all stopped on exit and Ctrl-C; ports;
-// and the secrets (API keys) that must never appear in anything printed.
-const { spawn } = require('node:child_process');
+// Debian packages installed when missing; and the secrets (API keys) that must never appear in anything printed.
+const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const net = require('node:net');
 
@@ -157,7 +157,24 @@ function trackedSpawn(cmd, args, opts) {
 	return child;
 }
 
+/**
+ * Installs a Debian package with apt-get (`flags` before its name), updating the package lists when the first try
+ * fails. Needs root: returns false without trying otherwise.
+ */
+function aptInstall(pkg, log, flags = []) {
+	if (process.getuid && process.getuid() !== 0) return false;
+	const args = ['install', '-y', ...flags, pkg];
+	log(`${pkg} is missing: installing Debian's package (apt-get ${args.join(' ')})`);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	if (spawnSync('apt-get', args, { stdio: 'inherit', env }).status !== 0) {
+		spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+		spawnSync('apt-get', args, { stdio: 'inherit', env });
+	}
+	return true;
+}
+
 module.exports = {
+	aptInstall,
 	addSecret,
 	redact,
 	sleep,

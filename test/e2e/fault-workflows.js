@@ -3,22 +3,11 @@
 // items carry emulator directives in their prompts ([emu:fail=503x1] and so on: emulator/README.md), so
 // every item's fate is known in advance and the emulator counts each item's requests.
 
+const { seeded } = require('../lib/seeded');
 const { CREDENTIALS } = require('./workflows');
 
 const GEMINI = 'n8n-nodes-cometapi.geminiImage';
 const MODEL = 'gemini-2.5-flash-image';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function seeded(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /**
  * One fault workflow. items: [{prompt, model?}]; options: the Gemini Image node's options.
@@ -183,7 +172,6 @@ function bulkWorkflow({ count = 1000, rate = 0.05, seed = 20261130, maxRetries =
 module.exports = {
 	PROMPTS,
 	UNKNOWN_MODEL,
-	seeded,
 	faultWorkflow,
 	retriesWorkflow,
 	finalErrorsWorkflow,

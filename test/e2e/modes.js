@@ -52,6 +52,15 @@ async function runMode(mode, ctx) {
 	const shas = [];
 	const c = { shas, home: ctx.home, rt: ctx.rt };
 	const items = (node) => L.nodeItems(ex.execution, node) || [];
+	/** One image sent for `rec`, one output item of `node` paired with input 0, checked with its Crypto hash. */
+	const checkOneImage = (rec, node, [width, height], ratio) => {
+		H.eq(rec.imagesSent.length, 1, 'images sent');
+		const out = items(node);
+		H.eq(out.length, 1, 'output items');
+		H.eq(H.pairedIndex(out[0]), 0, 'pairedItem');
+		checkImage(mode, out[0], items(`Hash ${node}`)[0], rec.imagesSent[0], c);
+		H.eq([out[0].json.width, out[0].json.height], [width, height], `size of a ${ratio} 1K image`);
+	};
 
 	await H.test(`[${mode}] the workflow runs in n8n (execute exit 0, no error)`, () => {
 		H.assert(ex.execution, `no execution JSON in the output (exit ${ex.code}); see .e2e/logs/${ctx.rt.line}/execute-${mode}.log`);
@@ -65,13 +74,7 @@ async function runMode(mode, ctx) {
 		H.eq(rec.asked.aspectRatio, '16:9', 'aspectRatio in the request body');
 		H.eq(rec.body.generationConfig.imageConfig.aspectRatio, '16:9', 'generationConfig.imageConfig.aspectRatio');
 		H.eq(rec.auth, 'bearer', 'auth method');
-		H.eq(rec.imagesSent.length, 1, 'images sent');
-		const out = items('Text to Image');
-		H.eq(out.length, 1, 'output items');
-		H.eq(H.pairedIndex(out[0]), 0, 'pairedItem');
-		checkImage(mode, out[0], items('Hash Text to Image')[0], rec.imagesSent[0], c);
-		H.eq(out[0].json.width, 1344, 'width of a 16:9 1K image');
-		H.eq(out[0].json.height, 768, 'height of a 16:9 1K image');
+		checkOneImage(rec, 'Text to Image', [1344, 768], '16:9');
 	});
 
 	await H.test(`[${mode}] chat route (apiFormat openAiChat): streamed, aspect ratio in extra_body, stored bytes == sent bytes`, () => {
@@ -79,13 +82,7 @@ async function runMode(mode, ctx) {
 		H.eq(rec.path, '/v1/chat/completions', 'path');
 		H.eq(rec.body.stream, true, 'stream');
 		H.eq(rec.body.extra_body.google.image_config.aspect_ratio, '9:16', 'extra_body.google.image_config.aspect_ratio');
-		H.eq(rec.imagesSent.length, 1, 'images sent');
-		const out = items('Text to Image (chat route)');
-		H.eq(out.length, 1, 'output items');
-		H.eq(H.pairedIndex(out[0]), 0, 'pairedItem');
-		checkImage(mode, out[0], items('Hash Text to Image (chat route)')[0], rec.imagesSent[0], c);
-		H.eq(out[0].json.width, 768, 'width of a 9:16 1K image');
-		H.eq(out[0].json.height, 1344, 'height of a 9:16 1K image');
+		checkOneImage(rec, 'Text to Image (chat route)', [768, 1344], '9:16');
 	});
 
 	await H.test(`[${mode}] image to image, input read by Read/Write Files from Disk: input bytes arrive, output stored`, () => {

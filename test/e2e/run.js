@@ -15,13 +15,15 @@
 //                                              conversation, agent (conversation.js), queue
 //
 // Env: E2E_SKIP_QUEUE=1 skips queue mode (no redis-server and not root). User folders:
-// ~/.cache/n8n-nodes-cometapi/homes/<clone>/e2e-n8n<line>; logs: .e2e/logs/<line>/. Prints "N passed, N failed"
-// as its last line and exits 1 on any failure.
+// ~/.cache/n8n-nodes-cometapi/homes/<clone>/e2e-n8n<line>; logs: .e2e/logs/<line>/. The checks are node:test
+// tests (test/lib/suite.js): its reporter prints them and the counts (npm run test:e2e asks for the spec reporter),
+// and the run exits 1 on any failure.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const L = require('../../scripts/lib');
 const { startEmulator } = require('../../emulator/server');
@@ -38,10 +40,9 @@ const WORK = path.join(L.REPO_ROOT, '.e2e');
 const MODES = ['filesystem', 'default', 'database'];
 const FAULT_KEYS = SCENARIOS.map(([key]) => key);
 
-const args = process.argv.slice(2);
-const explicitLine = args.some((a) => a === '--n8n' || a.startsWith('--n8n=')) || !!process.env.N8N_LINE;
-const LINES = explicitLine ? [L.runtime.selectLine(args)] : ['2', '1'];
-const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : process.env.E2E_ONLY;
+const { values: opts } = parseArgs({ options: { n8n: { type: 'string' }, only: { type: 'string' } } });
+const LINES = opts.n8n || process.env.N8N_LINE ? [L.runtime.selectLine(opts.n8n)] : ['2', '1'];
+const onlyArg = opts.only ?? process.env.E2E_ONLY;
 const only = onlyArg ? new Set(onlyArg.split(',').flatMap((s) => (s.trim() === 'faults' ? FAULT_KEYS : [s.trim()]))) : null;
 const wants = (name) => !only || only.has(name);
 const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, ...C.PARTS, 'queue'];
@@ -143,7 +144,7 @@ async function runLine(line, shared) {
 	if (wants('queue') && process.env.E2E_SKIP_QUEUE !== '1') {
 		await H.phase('queue mode: redis + n8n worker + n8n start (webhook)', () => runQueue(ctx));
 	} else {
-		console.log('\n▶ queue mode skipped');
+		console.log('\n→ queue mode skipped');
 	}
 }
 
@@ -182,6 +183,7 @@ async function main() {
 
 	if (shared.emu) {
 		for (const line of LINES) {
+			if (H.stoppedBy()) break;
 			const started = Date.now();
 			await runLine(line, shared);
 			H.setLine(null);
@@ -192,17 +194,12 @@ async function main() {
 	if (shared.emu) await shared.emu.close();
 	if (shared.imageServer) shared.imageServer.close();
 	await L.stopAll();
-	H.printTimings(Date.now() - t0);
-	H.summaryAndExit();
+	if (H.stoppedBy()) console.error(`\n${'!'.repeat(100)}\nSTOPPED: ${L.redact(H.stoppedBy().message)}\n${'!'.repeat(100)}`);
+	console.log(`\ntotal ${L.seconds(Date.now() - t0)}; logs: ${path.relative(L.REPO_ROOT, H.LOGS_ROOT)}/<line>/`);
 }
 
 main().catch(async (e) => {
-	if (e instanceof H.Fatal) {
-		console.error(`\n${'!'.repeat(100)}\nSTOPPED: ${L.redact(e.message)}\n${'!'.repeat(100)}`);
-	} else {
-		console.error(L.redact(e && e.stack ? e.stack : e));
-		H.recordFailure('e2e runner', e);
-	}
+	console.error(L.redact(e && e.stack ? e.stack : e));
+	process.exitCode = 1;
 	await L.stopAll();
-	H.summaryAndExit();
 });

@@ -130,7 +130,7 @@ describe('answer scenarios', () => {
 		expect(parts[0]).toEqual({ text: 'thinking...', thought: true });
 		expect(parts[1].thought).toBe(true);
 		expect(parts[2].thought).toBe(true);
-		// signatures issued by the emulator (test/emulator-conversation.test.js), bound to their part
+		// signatures issued by the emulator (test/emulator/conversation.test.js), bound to their part
 		expect(parts[3]).toEqual({ text: 'Here is your poster.', thoughtSignature: expect.any(String) });
 		expect(verifySignature(parts[3].thoughtSignature)).toMatchObject({ kind: 'text' });
 		expect(verifySignature(parts[4].thoughtSignature)).toMatchObject({ kind: 'image' });

@@ -148,11 +148,25 @@ async function readOutputItems(items: INodeExecutionData[]): Promise<OutputItem[
 	return result;
 }
 
-export async function runNode(opts: RunOptions): Promise<RunResult> {
+/** One execution of the node, set up and not yet run (the benchmark times execute() alone). */
+export interface PreparedExecution {
+	/** The input items exactly as the node sees them (binaries as stored IBinaryData). */
+	inputItems: INodeExecutionData[];
+	/** Hints the node added with addExecutionHints. */
+	readonly hints: NodeExecutionHint[];
+	/** Credential types the node asked for (getCredentials), in order. */
+	readonly credentialRequests: string[];
+	/** The node's execute() and then its close functions, as WorkflowExecute.executeNode runs them. */
+	execute(): Promise<INodeExecutionData[][]>;
+	/** Frees the binary data mode for the next execution: call it when done. */
+	release(): void;
+}
+
+/** Sets up one execution the way WorkflowExecute does: the workflow, the input items stored, the ExecuteContext. */
+export async function prepareExecution(opts: RunOptions, workflowId = 'harness-workflow'): Promise<PreparedExecution> {
 	const release = await acquireBinaryMode(opts.binaryMode ?? 'default');
 	try {
 		const executionId = nextExecutionId();
-		const workflowId = 'harness-workflow';
 		const credentialsHelper = new TestCredentialsHelper({ [CREDENTIAL_TYPE]: { ...opts.credentials } });
 		const additionalData = makeAdditionalData(credentialsHelper, executionId);
 
@@ -194,27 +208,45 @@ export async function runNode(opts: RunOptions): Promise<RunResult> {
 			opts.abortSignal,
 		);
 		const nodeType = nodeTypes.getByNameAndVersion(workflowNode.type, workflowNode.typeVersion);
-
-		const base = () => ({
-			hints: context.hints,
+		return {
 			inputItems,
-			credentialRequests: credentialsHelper.requests.map((r) => r.type),
-		});
+			get hints() {
+				return context.hints;
+			},
+			get credentialRequests() {
+				return credentialsHelper.requests.map((r) => r.type);
+			},
+			async execute() {
+				const outputs = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
+				// As WorkflowExecute.executeNode: close functions run after execute, their errors fail the node.
+				const closing = await Promise.allSettled(closeFunctions.map(async (fn) => await fn()));
+				const failed = closing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+				if (failed) {
+					throw failed.reason instanceof Error
+						? failed.reason
+						: new ApplicationError("Error on execution node's close function(s)", { cause: failed.reason });
+				}
+				return outputs;
+			},
+			release,
+		};
+	} catch (error) {
+		release();
+		throw error;
+	}
+}
+
+export async function runNode(opts: RunOptions): Promise<RunResult> {
+	const run = await prepareExecution(opts);
+	try {
+		const base = () => ({ hints: run.hints, inputItems: run.inputItems, credentialRequests: run.credentialRequests });
 
 		// WorkflowExecute.prepareConnectionInputData: no input items, no execution.
-		if (inputItems.length === 0) return { ...base(), executed: false, items: [] };
+		if (run.inputItems.length === 0) return { ...base(), executed: false, items: [] };
 
 		let outputs: INodeExecutionData[][];
 		try {
-			outputs = (await nodeType.execute!.call(context)) as INodeExecutionData[][];
-			// As WorkflowExecute.executeNode: close functions run after execute, their errors fail the node.
-			const closing = await Promise.allSettled(closeFunctions.map(async (fn) => await fn()));
-			const failed = closing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-			if (failed) {
-				throw failed.reason instanceof Error
-					? failed.reason
-					: new ApplicationError("Error on execution node's close function(s)", { cause: failed.reason });
-			}
+			outputs = await run.execute();
 		} catch (error) {
 			return { ...base(), executed: true, items: [], error: error as Error };
 		}
@@ -222,6 +254,6 @@ export async function runNode(opts: RunOptions): Promise<RunResult> {
 		const items = await readOutputItems(outputs?.[0] ?? []);
 		return { ...base(), executed: true, items, outputs };
 	} finally {
-		release();
+		run.release();
 	}
 }

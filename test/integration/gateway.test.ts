@@ -1,5 +1,5 @@
 /**
- * Issue 12: the node against a gateway as strict as the real one (emulator/strict.js), and the faults a
+ * The node against a gateway as strict as the real one (emulator/strict.js), and the faults a
  * kind emulator let through: a body not declared as JSON, unknown and non-image models, a body over the
  * gateway's limit, a chat answer that is not streamed, streams cut between two events, 429 and 400 inside a
  * stream, a Retry-After longer than the node waits, credit spent after a failure, Number of Images past its

@@ -1,5 +1,5 @@
 /**
- * Issue 9: hostile gateways and hostile input. The node's real execute() against the emulator's hostile
+ * Hostile gateways and hostile input. The node's real execute() against the emulator's hostile
  * behaviours (stalls after the headers, drips, escaped slashes, huge text, thousands of images, undecodable
  * images, echoed keys, image files of any size): nothing hangs, nothing corrupts, nothing leaks.
  */

@@ -8,6 +8,17 @@ const manual = { id: 'a0000000-0000-4000-8000-000000000001', name: 'Manual', typ
 const chain = (...names) =>
 	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 
+/** The node "Gemini Image" of `typeVersion` with these parameters, as a saved workflow holds it. */
+const gemini = (id, typeVersion, position, credential, parameters) => ({
+	id,
+	name: 'Gemini Image',
+	type: NODE_TYPE,
+	typeVersion,
+	position,
+	parameters,
+	credentials: { cometApi: credential },
+});
+
 const base = (name, nodes, connections = {}) => ({ name, nodes, connections, settings: { executionOrder: 'v1' }, active: false });
 
 /** A new workflow with only a Manual Trigger: the regular nodes panel opens from its "+". */
@@ -33,21 +44,13 @@ function tooltipWorkflow({ file, credential }) {
 				position: [220, 0],
 				parameters: { operation: 'read', fileSelector: file, options: {} },
 			},
-			{
-				id: 'a0000000-0000-4000-8000-000000000003',
-				name: 'Gemini Image',
-				type: NODE_TYPE,
-				typeVersion: 2,
-				position: [440, 0],
-				parameters: {
-					operation: 'imageToImage',
-					model: { __rl: true, mode: 'list', value: 'gemini-3.1-flash-image' },
-					prompt: 'Turn this photo into a travel poster',
-					binaryPropertyNames: 'photo',
-					options: {},
-				},
-				credentials: { cometApi: credential },
-			},
+			gemini('a0000000-0000-4000-8000-000000000003', 2, [440, 0], credential, {
+				operation: 'imageToImage',
+				model: { __rl: true, mode: 'list', value: 'gemini-3.1-flash-image' },
+				prompt: 'Turn this photo into a travel poster',
+				binaryPropertyNames: 'photo',
+				options: {},
+			}),
 		],
 		chain('Manual', 'Load Image', 'Gemini Image'),
 	);
@@ -59,20 +62,12 @@ function versionOneWorkflow({ credential }) {
 		'UI: saved with version 1',
 		[
 			manual,
-			{
-				id: 'a0000000-0000-4000-8000-000000000004',
-				name: 'Gemini Image',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [260, 0],
-				parameters: {
-					operation: 'textToImage',
-					model: { __rl: true, mode: 'list', value: 'gemini-2.5-flash-image' },
-					prompt: 'A watercolour fox reading a newspaper in a Paris café, morning light',
-					options: { aspectRatio: '16:9' },
-				},
-				credentials: { cometApi: credential },
-			},
+			gemini('a0000000-0000-4000-8000-000000000004', 1, [260, 0], credential, {
+				operation: 'textToImage',
+				model: { __rl: true, mode: 'list', value: 'gemini-2.5-flash-image' },
+				prompt: 'A watercolour fox reading a newspaper in a Paris café, morning light',
+				options: { aspectRatio: '16:9' },
+			}),
 		],
 		chain('Manual', 'Gemini Image'),
 	);

@@ -1,5 +1,5 @@
 /**
- * Issue 9 at the level of the pure readers: JSON escapes decoded right whatever the chunking (every byte,
+ * Hostile input at the level of the pure readers: JSON escapes decoded right whatever the chunking (every byte,
  * and seeded random cuts), markers no answer can forge (linear time on adversarial text: linear.test.ts).
  */
 import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
@@ -7,16 +7,8 @@ import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response
 import { pngHeader } from './fixtures';
 
 /** A small seeded PRNG (mulberry32): the same "random" cuts on every run. */
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { seeded } = require('../lib/seeded') as { seeded: (seed: number) => () => number };
 
 const randomBytes = (n: number, seed = 1) => {
 	const next = seeded(seed);
