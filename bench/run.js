@@ -37,7 +37,13 @@ const CONFIG = {
 	},
 	throughput: { reps: 3, items: 32, latencyMs: 500, concurrencies: [1, 2, 4, 8, 16], binaryMode: 'filesystem' },
 	// The native route in both binary modes; the streamed native route and the chat route in filesystem mode.
-	memory: { reps: 3, sizesMb: [1, 5, 20], modes: ['filesystem', 'default'], directions: ['input', 'output'], otherRoutes: ['stream', 'chat'] },
+	memory: {
+		reps: 3,
+		sizesMb: [1, 5, 20],
+		modes: ['filesystem', 'default'],
+		directions: ['input', 'output'],
+		otherRoutes: ['stream', 'chat'],
+	},
 	n8n: { items: 50, latencyMs: 500, outputBytes: MB, rounds: 5, limitedRounds: 2, maxInFlight: 8 },
 };
 
@@ -64,7 +70,13 @@ function readArgs() {
 		process.exit(0);
 	}
 	const list = values.part ?? values.parts;
-	const parts = list === undefined ? PARTS : list.split(',').map((s) => s.trim()).filter(Boolean);
+	const parts =
+		list === undefined
+			? PARTS
+			: list
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean);
 	for (const p of parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}" (parts: ${PARTS.join(', ')})`);
 	if (values['memory-reps'] !== undefined) CONFIG.memory.reps = Math.max(1, Number(values['memory-reps']) || CONFIG.memory.reps);
 	return { parts, write: !values['no-write'], reportOnly: values.report, quick: values.quick };
@@ -110,7 +122,9 @@ function machine() {
 		axios: pkg('axios'),
 		packageVersion: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
 		gitCommit: (spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout || '').trim(),
-		gitDirty: (spawnSync('git', ['status', '--porcelain', '--', 'nodes', 'credentials'], { cwd: ROOT, encoding: 'utf8' }).stdout || '').trim() !== '',
+		gitDirty:
+			(spawnSync('git', ['status', '--porcelain', '--', 'nodes', 'credentials'], { cwd: ROOT, encoding: 'utf8' }).stdout || '').trim() !==
+			'',
 	};
 }
 
@@ -157,7 +171,15 @@ async function partMemory(quick) {
 			for (const [i, c] of cases.entries()) {
 				const res = await runChild(
 					path.join(__dirname, 'parts', 'memory-child.js'),
-					{ baseUrl: emu.url, apiKey: emu.key, who: c.who, route: c.route, binaryMode: c.binaryMode, direction: c.direction, sizeBytes: c.sizeMb * MB },
+					{
+						baseUrl: emu.url,
+						apiKey: emu.key,
+						who: c.who,
+						route: c.route,
+						binaryMode: c.binaryMode,
+						direction: c.direction,
+						sizeBytes: c.sizeMb * MB,
+					},
 					{ echo: true },
 				);
 				if (res.error) throw new Error(`memory ${JSON.stringify(c)}: ${res.error}`);
@@ -173,7 +195,13 @@ async function partMemory(quick) {
 		quick,
 		rows: cases.map((c, i) => ({
 			...c,
-			runs: runs[i].map((x) => ({ peakExtra: x.peakExtra, sampledPeakExtra: x.sampledPeakExtra, baseline: x.baseline, ms: x.ms, peakReset: x.peakReset })),
+			runs: runs[i].map((x) => ({
+				peakExtra: x.peakExtra,
+				sampledPeakExtra: x.sampledPeakExtra,
+				baseline: x.baseline,
+				ms: x.ms,
+				peakReset: x.peakReset,
+			})),
 			medianPeakExtra: median(runs[i].map((x) => x.peakExtra)),
 			medianSampledPeakExtra: median(runs[i].map((x) => x.sampledPeakExtra)),
 			medianBaseline: median(runs[i].map((x) => x.baseline)),

@@ -7,14 +7,13 @@ import type {
 } from 'n8n-workflow';
 
 const BASE_URL_FIX =
-	'Check the Base URL in this credential: it should be the API\'s address, such as https://api.cometapi.com, without a path.';
+	"Check the Base URL in this credential: it should be the API's address, such as https://api.cometapi.com, without a path.";
 
 /** The node's messages for the same answers (status first, then how to fix it). */
 const MESSAGES = {
-	unauthorized:
-		'CometAPI answered 401 Unauthorized. Check the API key in this credential: it is missing, mistyped or revoked.',
+	unauthorized: 'CometAPI answered 401 Unauthorized. Check the API key in this credential: it is missing, mistyped or revoked.',
 	noCredit: 'CometAPI answered 402 Payment Required. The CometAPI account is out of credit: top it up in the CometAPI dashboard.',
-	forbidden: 'CometAPI answered 403 Forbidden. This key may not list models: check the key\'s permissions in the CometAPI dashboard.',
+	forbidden: "CometAPI answered 403 Forbidden. This key may not list models: check the key's permissions in the CometAPI dashboard.",
 	notFound: `CometAPI answered 404 Not Found. ${BASE_URL_FIX}`,
 	redirect: (status: number) => `CometAPI answered ${status} (a redirect to another page). ${BASE_URL_FIX}`,
 	htmlPage: `CometAPI answered with an HTML page instead of the API's JSON. ${BASE_URL_FIX}`,
@@ -45,8 +44,7 @@ export class CometApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.cometapi.com',
 			placeholder: 'e.g. https://api.cometapi.com',
-			description:
-				'Where the API lives. Change it only for a proxy or a self-hosted gateway of the same kind.',
+			description: 'Where the API lives. Change it only for a proxy or a self-hosted gateway of the same kind.',
 		},
 	];
 

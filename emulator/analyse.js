@@ -69,7 +69,14 @@ function identityOf(model, analysed) {
  * makes; `ok` says whether the body is a JSON object at all (if not, that is the error).
  */
 function newAnalysis(body, toError, notAnObject, extra) {
-	const out = Object.assign(extra, { promptText: '', directiveText: '', images: [], asked: null, validationError: null, snakeCaseKeys: collectSnakeKeys(body, '', []) });
+	const out = Object.assign(extra, {
+		promptText: '',
+		directiveText: '',
+		images: [],
+		asked: null,
+		validationError: null,
+		snakeCaseKeys: collectSnakeKeys(body, '', []),
+	});
 	const bad = (message) => {
 		if (!out.validationError) out.validationError = toError(message);
 	};
@@ -81,10 +88,14 @@ function newAnalysis(body, toError, notAnObject, extra) {
 /** The image options both routes check, with Google's messages; and what `asked` records of them. */
 function checkImageConfig(bad, aspectRatio, imageSize, modalities) {
 	if (imageSize !== undefined && !IMAGE_SIZES.includes(imageSize)) {
-		bad(`Invalid value at 'generation_config.image_config.image_size': ${JSON.stringify(imageSize)}. Supported values are ${IMAGE_SIZES.join(', ')}.`);
+		bad(
+			`Invalid value at 'generation_config.image_config.image_size': ${JSON.stringify(imageSize)}. Supported values are ${IMAGE_SIZES.join(', ')}.`,
+		);
 	}
 	if (aspectRatio !== undefined && !ASPECT_RATIOS.includes(aspectRatio)) {
-		bad(`Invalid value at 'generation_config.image_config.aspect_ratio': ${JSON.stringify(aspectRatio)}. Supported values are ${ASPECT_RATIOS.join(', ')}.`);
+		bad(
+			`Invalid value at 'generation_config.image_config.aspect_ratio': ${JSON.stringify(aspectRatio)}. Supported values are ${ASPECT_RATIOS.join(', ')}.`,
+		);
 	}
 	return {
 		aspectRatio: aspectRatio === undefined ? null : aspectRatio,
@@ -94,7 +105,12 @@ function checkImageConfig(bad, aspectRatio, imageSize, modalities) {
 }
 
 function analyseNative(body) {
-	const { out, bad, ok } = newAnalysis(body, (message) => errors.googleError(400, 'INVALID_ARGUMENT', message), 'Invalid JSON payload received. Expected an object at the top level.', {});
+	const { out, bad, ok } = newAnalysis(
+		body,
+		(message) => errors.googleError(400, 'INVALID_ARGUMENT', message),
+		'Invalid JSON payload received. Expected an object at the top level.',
+		{},
+	);
 	if (!ok) return out;
 	const contents = body.contents;
 	const texts = [];
@@ -118,7 +134,17 @@ function analyseNative(body) {
 				const where = `contents[${ci}].parts[${pi}].inline_data`;
 				const mimeType = pick(inline, 'mimeType', 'mime_type');
 				const data = inline.data;
-				const info = { key, content: ci, part: pi, mimeType: mimeType === undefined ? null : mimeType, bytes: 0, sha256: null, detectedType: null, width: null, height: null };
+				const info = {
+					key,
+					content: ci,
+					part: pi,
+					mimeType: mimeType === undefined ? null : mimeType,
+					bytes: 0,
+					sha256: null,
+					detectedType: null,
+					width: null,
+					height: null,
+				};
 				out.images.push(info);
 				if (typeof data !== 'string' || badBase64(data)) {
 					bad(`Invalid value at '${where}.data' (TYPE_BYTES), Base64 decoding failed for ${quoteShort(data)}`);
@@ -166,7 +192,9 @@ function analyseNative(body) {
 		seed: gen.seed ?? null,
 		systemInstruction: sysTexts.length ? sysTexts.join('\n') : null,
 		tools,
-		safetySettings: Array.isArray(pick(body, 'safetySettings', 'safety_settings')) ? pick(body, 'safetySettings', 'safety_settings').length : 0,
+		safetySettings: Array.isArray(pick(body, 'safetySettings', 'safety_settings'))
+			? pick(body, 'safetySettings', 'safety_settings').length
+			: 0,
 		promptText: out.promptText,
 	};
 	return out;
@@ -177,7 +205,10 @@ const DATA_URL_RE = /^data:([^;,]*)((?:;[^;,]*)*);base64,([\s\S]*)$/i;
 // Reads the chat request body: prompt text (the user messages' text), directives text (system + user), input
 // images (image_url data URLs), asked options (from extra_body.google, or a top-level `google`), validation.
 function analyseChat(body) {
-	const { out, bad, ok } = newAnalysis(body, (message) => errors.openaiError(400, message), 'The request body must be a JSON object.', { model: null, stream: false });
+	const { out, bad, ok } = newAnalysis(body, (message) => errors.openaiError(400, message), 'The request body must be a JSON object.', {
+		model: null,
+		stream: false,
+	});
 	if (!ok) return out;
 	out.stream = body.stream === true;
 	if (typeof body.model === 'string' && body.model !== '') out.model = body.model;
@@ -213,7 +244,17 @@ function analyseChat(body) {
 				if (part.type !== 'image_url' && part.image_url === undefined) return;
 				const where = `messages[${mi}].content[${pi}].image_url`;
 				const url = typeof part.image_url === 'string' ? part.image_url : part.image_url && part.image_url.url;
-				const info = { key: 'image_url', content: mi, part: pi, mimeType: null, bytes: 0, sha256: null, detectedType: null, width: null, height: null };
+				const info = {
+					key: 'image_url',
+					content: mi,
+					part: pi,
+					mimeType: null,
+					bytes: 0,
+					sha256: null,
+					detectedType: null,
+					width: null,
+					height: null,
+				};
 				out.images.push(info);
 				const m = typeof url === 'string' ? DATA_URL_RE.exec(url) : null;
 				if (!m) {

@@ -18,7 +18,8 @@ const crypto = require('node:crypto');
 // A fixed key: signatures stay valid across emulator restarts (the sandbox of `npm start`).
 const SIGNING_KEY = 'cometapi-emulator-thought-signatures-v1';
 const THINKING_MODEL = /gemini-3|nano-?banana/i;
-const SIGNATURE_ERROR = 'Unable to process the request: the thought signature of contents[%c].parts[%p] is not valid. Send back the thoughtSignature of each part exactly as the model returned it, on the same part.';
+const SIGNATURE_ERROR =
+	'Unable to process the request: the thought signature of contents[%c].parts[%p] is not valid. Send back the thoughtSignature of each part exactly as the model returned it, on the same part.';
 // Bindings of issued signatures (sha256 of the content) -> signature, to tell which ones did not come back.
 const ISSUED_LIMIT = 20000;
 const issuedByBinding = new Map();

@@ -11,7 +11,22 @@ const DIRECTIVE_RE = /\[emu:([^\]]*)\]/gi;
 const FAULT_KINDS = ['reset', 'hang', 'truncate', 'cut', 'resetmid', ...hostile.HOSTILE_FAULTS];
 const DEFAULT_DRIP_MS = 1000; // a bare `slowdrip`
 // Directives that set one value; later sources win (mergeDirectives).
-const SINGLE_VALUES = ['scenario', 'latencyMs', 'dripMs', 'sizeBytes', 'retryAfter', 'escapeSlash', 'trickleMs', 'hugeTextBytes', 'imageCount', 'echoKeyAt', 'echoTextAt', 'pingMs', 'noStream', 'linger'];
+const SINGLE_VALUES = [
+	'scenario',
+	'latencyMs',
+	'dripMs',
+	'sizeBytes',
+	'retryAfter',
+	'escapeSlash',
+	'trickleMs',
+	'hugeTextBytes',
+	'imageCount',
+	'echoKeyAt',
+	'echoTextAt',
+	'pingMs',
+	'noStream',
+	'linger',
+];
 
 function emptyDirectives() {
 	// hostile behaviours (hostile.js): escapeSlash, trickleMs, hugeTextBytes, imageCount, echoKeyAt, echoTextAt;
@@ -63,7 +78,14 @@ const STATUS_FAULTS = { fail: 0, streamerror: 400 };
 // key[=<n>] faults: they take n attempts.
 const COUNT_FAULTS = ['stall', 'stallerror', 'reseterror', 'reset', 'hang', 'cut', 'resetmid', 'truncate'];
 // Bare words that switch something on.
-const FLAGS = { slowdrip: ['dripMs', DEFAULT_DRIP_MS], drip: ['dripMs', DEFAULT_DRIP_MS], escapeslash: ['escapeSlash', true], trickle: ['trickleMs', 100], nostream: ['noStream', true], linger: ['linger', true] };
+const FLAGS = {
+	slowdrip: ['dripMs', DEFAULT_DRIP_MS],
+	drip: ['dripMs', DEFAULT_DRIP_MS],
+	escapeslash: ['escapeSlash', true],
+	trickle: ['trickleMs', 100],
+	nostream: ['noStream', true],
+	linger: ['linger', true],
+};
 
 function applyWord(d, t) {
 	const name = t.toLowerCase();

@@ -41,7 +41,14 @@ async function runFaults(emu, res, rec, directives, identity, ctx, route) {
 		const kind = fault && fault.kind;
 		// cut: the stream ends cleanly between two events; streamerror: an error event inside the 200 stream;
 		// resetmid: a 200 whose body stops halfway, then the connection is reset.
-		const pass = { handled: false, truncate: kind === 'truncate', stall: kind === 'stall', cut: kind === 'cut', streamError: kind === 'streamerror' ? fault.status : undefined, resetMid: kind === 'resetmid' };
+		const pass = {
+			handled: false,
+			truncate: kind === 'truncate',
+			stall: kind === 'stall',
+			cut: kind === 'cut',
+			streamError: kind === 'streamerror' ? fault.status : undefined,
+			resetMid: kind === 'resetmid',
+		};
 		if (route === 'stream') return { ...pass, latency };
 		if (!(await sleep(latency, res, emu.timers))) return { handled: true };
 		return { ...pass, latency: 0 };
@@ -50,7 +57,9 @@ async function runFaults(emu, res, rec, directives, identity, ctx, route) {
 	if (fault.kind === 'stallerror' || fault.kind === 'reseterror') {
 		// A 503 whose body stops halfway: then silence, or a reset.
 		rec.outcome = fault.kind;
-		await send(emu, res, rec, errors.failAnswer(503, ctx, directives.retryAfter), { stopHalf: fault.kind === 'stallerror' ? 'stall' : 'reset' });
+		await send(emu, res, rec, errors.failAnswer(503, ctx, directives.retryAfter), {
+			stopHalf: fault.kind === 'stallerror' ? 'stall' : 'reset',
+		});
 		return { handled: true };
 	}
 	if (fault.kind === 'reset') {

@@ -60,7 +60,10 @@ function modifyNative(answer, d, prompt) {
 	if (!parts) return answer;
 	if (d.imageCount !== undefined) {
 		const imgs = manyImages(d.imageCount, prompt);
-		cand.content.parts = [...parts.filter((p) => !p.inlineData), ...imgs.map((img) => ({ inlineData: { mimeType: img.mimeType, data: img.base64 } }))];
+		cand.content.parts = [
+			...parts.filter((p) => !p.inlineData),
+			...imgs.map((img) => ({ inlineData: { mimeType: img.mimeType, data: img.base64 } })),
+		];
 		answer.images = imgs;
 	}
 	if (d.hugeTextBytes) cand.content.parts.unshift({ text: hugeText(d.hugeTextBytes) });

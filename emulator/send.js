@@ -22,7 +22,10 @@ function serialize(answer, escapeSlash) {
 		const body = answer.snake ? toSnake(answer.body) : answer.body;
 		return { contentType: 'application/json; charset=utf-8', buf: Buffer.from(hostile.stringify(body, escapeSlash), 'utf8') };
 	}
-	return { contentType: answer.contentType || 'text/plain; charset=utf-8', buf: Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(String(answer.body), 'utf8') };
+	return {
+		contentType: answer.contentType || 'text/plain; charset=utf-8',
+		buf: Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(String(answer.body), 'utf8'),
+	};
 }
 
 /**
@@ -38,8 +41,13 @@ async function send(emu, res, rec, answer, opts = {}) {
 		out = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
 		if (rec) rec.outcome = 'truncated';
 	}
-	const stopHalf = opts.stopHalf || (answer.status === 200 && opts.stall ? 'stall' : answer.status === 200 && opts.resetMid ? 'reset' : undefined);
-	const headers = Object.assign({ 'Content-Type': contentType, 'Content-Length': String(out.length) }, commonHeaders(rec), answer.headers || {});
+	const stopHalf =
+		opts.stopHalf || (answer.status === 200 && opts.stall ? 'stall' : answer.status === 200 && opts.resetMid ? 'reset' : undefined);
+	const headers = Object.assign(
+		{ 'Content-Type': contentType, 'Content-Length': String(out.length) },
+		commonHeaders(rec),
+		answer.headers || {},
+	);
 	if (rec) {
 		rec.status = answer.status;
 		if (stopHalf && !opts.stopHalf) rec.outcome = stopHalf === 'stall' ? 'stall' : 'resetmid';
@@ -63,7 +71,16 @@ async function send(emu, res, rec, answer, opts = {}) {
 
 /** The hostile options of one answer: from the directives (escapeslash, trickle, ping, linger) and the fault. */
 function hostileOptions(d, r) {
-	return { truncate: r.truncate, stall: r.stall, escapeSlash: d.escapeSlash, trickleMs: d.trickleMs, cut: r.cut, pingMs: d.pingMs, resetMid: r.resetMid, linger: d.linger };
+	return {
+		truncate: r.truncate,
+		stall: r.stall,
+		escapeSlash: d.escapeSlash,
+		trickleMs: d.trickleMs,
+		cut: r.cut,
+		pingMs: d.pingMs,
+		resetMid: r.resetMid,
+		linger: d.linger,
+	};
 }
 
 /** The key the client sent in Authorization (echokey= and echotext= repeat it). */
@@ -74,7 +91,12 @@ function clientKey(req) {
 /** echokey=<n>: a 401 whose plain-text body repeats the key the client sent, after n filler characters. */
 function echoKey(emu, req, res, rec, at) {
 	rec.outcome = 'echo-key';
-	return send(emu, res, rec, { kind: 'raw', status: 401, contentType: 'text/plain; charset=utf-8', body: `${'x'.repeat(at)}${clientKey(req)} is not a valid key for this gateway` });
+	return send(emu, res, rec, {
+		kind: 'raw',
+		status: 401,
+		contentType: 'text/plain; charset=utf-8',
+		body: `${'x'.repeat(at)}${clientKey(req)} is not a valid key for this gateway`,
+	});
 }
 
 module.exports = { send, commonHeaders, hostileOptions, clientKey, echoKey };

@@ -20,7 +20,12 @@ const { send } = require('./send');
 const errors = require('./scenarios/errors');
 const { serveFile } = require('./routes/files');
 const { MODELS } = require('./routes/models');
-const routes = { models: require('./routes/models'), native: require('./routes/native'), chat: require('./routes/chat'), control: require('./routes/control') };
+const routes = {
+	models: require('./routes/models'),
+	native: require('./routes/native'),
+	chat: require('./routes/chat'),
+	control: require('./routes/control'),
+};
 const { noteRejected } = require('./routes/checks');
 
 const DEFAULT_API_KEY = 'sk-emulator';
@@ -170,7 +175,11 @@ class Emulator {
 	}
 
 	stats() {
-		return Object.assign({}, this._stats, { byStatus: Object.assign({}, this._stats.byStatus), byOutcome: Object.assign({}, this._stats.byOutcome), inFlight: this._inFlight });
+		return Object.assign({}, this._stats, {
+			byStatus: Object.assign({}, this._stats.byStatus),
+			byOutcome: Object.assign({}, this._stats.byOutcome),
+			inFlight: this._inFlight,
+		});
 	}
 
 	// requests without huge fields (what GET /__emulator/requests returns)
@@ -272,7 +281,13 @@ class Emulator {
 		if (route.kind !== 'models' && raw && raw.length && !isJsonContentType(req.headers['content-type'])) {
 			rec.outcome = 'invalid';
 			const message = contentTypeMessage(req.headers['content-type']);
-			return send(this, res, rec, route.kind === 'chat' ? errors.openaiError(400, message) : errors.googleError(400, 'INVALID_ARGUMENT', message), {});
+			return send(
+				this,
+				res,
+				rec,
+				route.kind === 'chat' ? errors.openaiError(400, message) : errors.googleError(400, 'INVALID_ARGUMENT', message),
+				{},
+			);
 		}
 		if (route.kind === 'models') return routes.models.handle(this, req, res, rec, ctx);
 		if (route.kind === 'chat') return routes.chat.handle(this, req, res, rec, raw, ctx);

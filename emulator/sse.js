@@ -11,7 +11,12 @@ const { commonHeaders } = require('./send');
 const { sentImages } = require('./recording');
 
 const PING_INTERVAL_MS = 1000;
-const SSE_HEADERS = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' };
+const SSE_HEADERS = {
+	'Content-Type': 'text/event-stream',
+	'Cache-Control': 'no-cache',
+	Connection: 'keep-alive',
+	'X-Accel-Buffering': 'no',
+};
 
 /** Waits `ms` (false if the client went away), writing `ping` every `every` ms (a second) while waiting. */
 async function waitPinging(emu, res, ms, ping, every = PING_INTERVAL_MS) {
@@ -25,7 +30,12 @@ async function waitPinging(emu, res, ms, ping, every = PING_INTERVAL_MS) {
 /** One event: at once, or trickled / cut after backslashes. False if the client went away. */
 async function writeEvent(emu, res, line, h) {
 	if (h.trickleMs || h.escapeSlash) {
-		return hostile.writeBody(res, line, { trickleMs: h.trickleMs, cuts: h.escapeSlash ? hostile.cutsAfterBackslashes(line) : [] }, emu.timers);
+		return hostile.writeBody(
+			res,
+			line,
+			{ trickleMs: h.trickleMs, cuts: h.escapeSlash ? hostile.cutsAfterBackslashes(line) : [] },
+			emu.timers,
+		);
 	}
 	res.write(line);
 	await new Promise((r) => setImmediate(r));

@@ -36,7 +36,15 @@ function notImageModelMessage(model) {
 	return `Model ${model} does not support the requested response modalities: image. Use a Gemini image model, e.g. gemini-3.1-flash-image.`;
 }
 
-const GOOGLE_STATUS = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
+const GOOGLE_STATUS = {
+	400: 'INVALID_ARGUMENT',
+	403: 'PERMISSION_DENIED',
+	404: 'NOT_FOUND',
+	429: 'RESOURCE_EXHAUSTED',
+	500: 'INTERNAL',
+	503: 'UNAVAILABLE',
+	504: 'DEADLINE_EXCEEDED',
+};
 const STREAM_ERROR_TEXT = {
 	400: 'Request contains an invalid argument.',
 	429: 'Resource has been exhausted (e.g. check quota).',

@@ -125,7 +125,9 @@ async function main() {
 	const inputDir = path.join(L.filesDir(HOME), 'demo-input');
 	fs.rmSync(inputDir, { recursive: true, force: true });
 	fs.mkdirSync(inputDir, { recursive: true });
-	opts.images.forEach((f, i) => fs.copyFileSync(f, path.join(inputDir, `gemini-input-${String(i + 1).padStart(2, '0')}-${path.basename(f)}`)));
+	opts.images.forEach((f, i) =>
+		fs.copyFileSync(f, path.join(inputDir, `gemini-input-${String(i + 1).padStart(2, '0')}-${path.basename(f)}`)),
+	);
 
 	const env = L.n8nEnv(HOME, { rt, brokerPort: await L.freePort(), binaryMode: 'filesystem', logLevel: 'warn' });
 	const state = readState();
@@ -141,7 +143,9 @@ async function main() {
 	console.log(`n8n import:workflow "${wf.name}" ...`);
 	await L.importWorkflows(env, [wf]);
 
-	console.log(`n8n execute --id=${wf.id} (${opts.images.length ? `Image to Image, ${opts.images.length} input image(s)` : 'Text to Image'}) ...`);
+	console.log(
+		`n8n execute --id=${wf.id} (${opts.images.length ? `Image to Image, ${opts.images.length} input image(s)` : 'Text to Image'}) ...`,
+	);
 	const ex = await L.executeWorkflow(env, wf.id);
 	fs.writeFileSync(path.join(HOME, 'last-execute.log'), L.redact(`${ex.stdout}\n----- stderr -----\n${ex.stderr}`));
 	if (!ex.execution) {

@@ -25,7 +25,11 @@ const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 function original(source, { start, end }) {
 	const lines = source.split('\n');
 	if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
-	return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
+	return [
+		lines[start.line - 1].slice(start.column - 1),
+		...lines.slice(start.line, end.line - 1),
+		lines[end.line - 1].slice(0, end.column - 1),
+	].join('\n');
 }
 
 const oneLine = (text, max = 90) => {
@@ -42,7 +46,8 @@ function reasonIndex() {
 	const used = new Set();
 	for (const [file, entries] of Object.entries(reasons)) {
 		if (file.startsWith('$')) continue;
-		for (const entry of entries) index.set(`${file}\n${entry.mutator}\n${oneLine(entry.original, 1e9)}\n${oneLine(entry.replacement, 1e9)}`, entry);
+		for (const entry of entries)
+			index.set(`${file}\n${entry.mutator}\n${oneLine(entry.original, 1e9)}\n${oneLine(entry.replacement, 1e9)}`, entry);
 	}
 	return {
 		find(file, mutator, from, to) {
@@ -78,7 +83,13 @@ function main() {
 	const report = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
 	const run = fs.existsSync(RUN) ? JSON.parse(fs.readFileSync(RUN, 'utf8')) : undefined;
 	const reasons = reasonIndex();
-	const files = Object.entries(report.files).map(([file, data]) => [path.relative(ROOT, path.resolve(report.projectRoot ?? ROOT, file)).split(path.sep).join('/'), data]);
+	const files = Object.entries(report.files).map(([file, data]) => [
+		path
+			.relative(ROOT, path.resolve(report.projectRoot ?? ROOT, file))
+			.split(path.sep)
+			.join('/'),
+		data,
+	]);
 	files.sort(([a], [b]) => a.localeCompare(b));
 
 	const groups = new Map();
@@ -96,7 +107,15 @@ function main() {
 		for (const m of data.mutants) {
 			if (!UNDETECTED.has(m.status)) continue;
 			const from = original(data.source, m.location);
-			undetected.push({ file, line: m.location.start.line, status: m.status, mutator: m.mutatorName, from, to: m.replacement ?? '', reason: reasons.find(file, m.mutatorName, from, m.replacement ?? '') });
+			undetected.push({
+				file,
+				line: m.location.start.line,
+				status: m.status,
+				mutator: m.mutatorName,
+				from,
+				to: m.replacement ?? '',
+				reason: reasons.find(file, m.mutatorName, from, m.replacement ?? ''),
+			});
 		}
 	}
 	const unexplained = undetected.filter((u) => !u.reason);
@@ -118,13 +137,21 @@ function main() {
 		);
 	}
 	lines.push(`**Mutation score: ${pct(nodes.score)} on \`nodes/\`** (target ${TARGET} %), ${pct(all.score)} with \`credentials/\`.`, '');
-	lines.push('| | mutants | killed | timeout | survived | no coverage | ignored | errors | score |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+	lines.push(
+		'| | mutants | killed | timeout | survived | no coverage | ignored | errors | score |',
+		'|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+	);
 	for (const [name, mutants] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
 		const c = count(mutants);
 		const label = name === 'nodes/' || name === 'credentials/' ? `**${name}**` : `\`${name}\``;
-		lines.push(`| ${label} | ${c.total} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${c.errors} | ${pct(c.score)} |`);
+		lines.push(
+			`| ${label} | ${c.total} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${c.errors} | ${pct(c.score)} |`,
+		);
 	}
-	lines.push(`| all | ${all.total} | ${all.killed} | ${all.timeout} | ${all.survived} | ${all.noCoverage} | ${all.ignored} | ${all.errors} | ${pct(all.score)} |`, '');
+	lines.push(
+		`| all | ${all.total} | ${all.killed} | ${all.timeout} | ${all.survived} | ${all.noCoverage} | ${all.ignored} | ${all.errors} | ${pct(all.score)} |`,
+		'',
+	);
 	lines.push('Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker counts it.', '');
 
 	lines.push(`## Mutants no test detects (${undetected.length})`, '');
@@ -136,16 +163,23 @@ function main() {
 			lines.push(`### ${u.file}`, '', '| line | mutator | code | becomes | why it is kept |', '|---:|---|---|---|---|');
 		}
 		const status = u.status === 'NoCoverage' ? ' (no test runs it)' : '';
-		lines.push(`| ${u.line} | ${u.mutator} | ${cell(code(u.from))} | ${cell(code(u.to))} | ${cell(u.reason ?? '**no reason yet**')}${status} |`);
+		lines.push(
+			`| ${u.line} | ${u.mutator} | ${cell(code(u.from))} | ${cell(code(u.to))} | ${cell(u.reason ?? '**no reason yet**')}${status} |`,
+		);
 		const next = undetected[undetected.indexOf(u) + 1];
 		if (!next || next.file !== current) lines.push('');
 	}
 	fs.mkdirSync(path.dirname(OUT), { recursive: true });
 	fs.writeFileSync(OUT, `${lines.join('\n').replace(/\n+$/, '')}\n`);
 
-	console.log(`mutation: ${pct(nodes.score)} on nodes/ (${pct(all.score)} with credentials/), ${undetected.length} undetected, ${unexplained.length} without a reason; ${path.relative(ROOT, OUT)} written`);
+	console.log(
+		`mutation: ${pct(nodes.score)} on nodes/ (${pct(all.score)} with credentials/), ${undetected.length} undetected, ${unexplained.length} without a reason; ${path.relative(ROOT, OUT)} written`,
+	);
 	const stale = reasons.unused();
-	if (stale.length) console.log(`mutation: ${stale.length} reasons in test/mutation/survivors.json match no survivor now (killed, or the code changed):\n  ${stale.join('\n  ')}`);
+	if (stale.length)
+		console.log(
+			`mutation: ${stale.length} reasons in test/mutation/survivors.json match no survivor now (killed, or the code changed):\n  ${stale.join('\n  ')}`,
+		);
 	if (nodes.score < TARGET || unexplained.length) process.exit(1);
 }
 

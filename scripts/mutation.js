@@ -33,7 +33,17 @@ function run(command, args, env = {}) {
 /** Every test of the mutation suite by file, from a jest run that loads each file and runs no test. */
 function writeTestIndex() {
 	const raw = path.join(OUT, 'test-list.json');
-	run(process.execPath, [bin('jest'), '-c', 'jest.mutation.config.js', '--silent', '--testNamePattern', '^$never^', '--json', '--outputFile', raw]);
+	run(process.execPath, [
+		bin('jest'),
+		'-c',
+		'jest.mutation.config.js',
+		'--silent',
+		'--testNamePattern',
+		'^$never^',
+		'--json',
+		'--outputFile',
+		raw,
+	]);
 	const listed = JSON.parse(fs.readFileSync(raw, 'utf8'));
 	const index = {};
 	for (const file of listed.testResults) {
@@ -46,7 +56,11 @@ function writeTestIndex() {
 
 function main() {
 	// --report-only is ours; every other argument goes to Stryker as it was given
-	const { values, tokens } = parseArgs({ options: { 'report-only': { type: 'boolean' }, mutate: { type: 'string', short: 'm' } }, strict: false, tokens: true });
+	const { values, tokens } = parseArgs({
+		options: { 'report-only': { type: 'boolean' }, mutate: { type: 'string', short: 'm' } },
+		strict: false,
+		tokens: true,
+	});
 	const ours = new Set(tokens.filter((t) => t.kind === 'option' && t.name === 'report-only').map((t) => t.index));
 	const args = process.argv.slice(2).filter((a, i) => !ours.has(i));
 	fs.mkdirSync(OUT, { recursive: true });

@@ -43,7 +43,14 @@ function readState() {
 /** The user's own N8N_* settings, minus the ones this script must control. */
 function userN8nEnv() {
 	const keep = {};
-	const controlled = new Set(['N8N_USER_FOLDER', 'N8N_ENCRYPTION_KEY', 'N8N_RUNNERS_BROKER_PORT', 'N8N_PORT', 'N8N_HOST', 'N8N_LISTEN_ADDRESS']);
+	const controlled = new Set([
+		'N8N_USER_FOLDER',
+		'N8N_ENCRYPTION_KEY',
+		'N8N_RUNNERS_BROKER_PORT',
+		'N8N_PORT',
+		'N8N_HOST',
+		'N8N_LISTEN_ADDRESS',
+	]);
 	for (const [k, v] of Object.entries(process.env)) if (/^N8N_/.test(k) && !controlled.has(k)) keep[k] = v;
 	return keep;
 }
@@ -59,7 +66,9 @@ async function main() {
 	step('n8n runtime: checking the cache (the first run installs n8n, about 8 minutes)');
 	const rt = L.runtime.ensureRuntime(LINE);
 	const info = L.runtime.installInfo(LINE);
-	say(`  ${rt.label} on Node ${rt.nodeDir ? 'from ' + path.relative(rt.dir, rt.nodeBin) : process.version} in ${rt.dir}${info ? ` (installed ${info.installedAt.slice(0, 10)})` : ''}`);
+	say(
+		`  ${rt.label} on Node ${rt.nodeDir ? 'from ' + path.relative(rt.dir, rt.nodeBin) : process.version} in ${rt.dir}${info ? ` (installed ${info.installedAt.slice(0, 10)})` : ''}`,
+	);
 
 	// 2. the package, packed and installed like n8n's installer does
 	if (FRESH) fs.rmSync(HOME, { recursive: true, force: true });
@@ -111,7 +120,11 @@ async function main() {
 	// 5. n8n start
 	step(`starting ${rt.label} on http://127.0.0.1:${port} (log: ${path.join(HOME, 'n8n.log')})`);
 	let ready = false;
-	const n8n = L.startN8n({ env, logFile: path.join(HOME, 'n8n.log'), echo: (line) => ready && !SMOKE && line.trim() && say(`[n8n] ${line}`) });
+	const n8n = L.startN8n({
+		env,
+		logFile: path.join(HOME, 'n8n.log'),
+		echo: (line) => ready && !SMOKE && line.trim() && say(`[n8n] ${line}`),
+	});
 	const bootMs = await n8n.waitReady();
 	const rest = new L.RestClient(n8n.url, rt);
 	const owner = await rest.setupOwnerOrLogin().catch((e) => {
@@ -137,11 +150,13 @@ async function main() {
 	say(`  │ Editor:      ${n8n.url}`);
 	say(`  │ Log in:      ${L.SANDBOX_OWNER.email}`);
 	say(`  │ Password:    ${L.SANDBOX_OWNER.password}      (local sandbox account, 127.0.0.1 only)`);
-	say(`  │ Credential:  "${L.CREDENTIAL.name}" → ${backend.kind === 'sandbox' ? `sandbox at ${backend.baseUrl} (emulator, no key needed)` : `${backend.baseUrl} (key from COMETAPI_KEY)`}`);
+	say(
+		`  │ Credential:  "${L.CREDENTIAL.name}" → ${backend.kind === 'sandbox' ? `sandbox at ${backend.baseUrl} (emulator, no key needed)` : `${backend.baseUrl} (key from COMETAPI_KEY)`}`,
+	);
 	if (backend.kind === 'sandbox') say('  │              set COMETAPI_KEY=sk-... to use the real CometAPI instead');
 	examples.forEach((wf, i) => say(`  │ ${i ? '            ' : 'Examples:   '} ${n8n.url}/workflow/${wf.id}   (${wf.name})`));
 	say('  │              open one and click "Execute workflow" (or "Open chat" for the agent), then the');
-	say('  │              Gemini Image node\'s output → Binary');
+	say("  │              Gemini Image node's output → Binary");
 	say(`  │ Input files: ${L.filesDir(HOME)}/ (Read/Write Files from Disk can only reach this folder)`);
 	say('  │ Stop:        Ctrl-C (stops n8n and the sandbox)');
 	say('  └───────────────────────────────────────────────────────────────────────');

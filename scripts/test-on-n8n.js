@@ -11,7 +11,11 @@ const runtime = require('./lib/runtime');
 
 // --n8n is ours; every other argument goes to jest as it was given
 const { values, tokens } = parseArgs({ options: { n8n: { type: 'string' } }, strict: false, tokens: true });
-const ours = new Set(tokens.filter((t) => t.kind === 'option' && t.name === 'n8n').flatMap((t) => (t.inlineValue === false ? [t.index, t.index + 1] : [t.index])));
+const ours = new Set(
+	tokens
+		.filter((t) => t.kind === 'option' && t.name === 'n8n')
+		.flatMap((t) => (t.inlineValue === false ? [t.index, t.index + 1] : [t.index])),
+);
 const rest = process.argv.slice(2).filter((a, i) => !ours.has(i));
 const line = runtime.selectLine(values.n8n);
 const rt = runtime.ensureRuntime(line);

@@ -83,7 +83,10 @@ function verdicts(results) {
 				target: `<= ${f(TARGETS.wallVsDiy)} x DIY`,
 				result: `${f(ratio)} x (${s(d.unlimited[name].medianMs)} vs ${s(diy)})`,
 				met: ratio <= TARGETS.wallVsDiy,
-				by: ratio <= TARGETS.wallVsDiy ? '' : `${f(ratio - TARGETS.wallVsDiy)} x DIY over (${s(d.unlimited[name].medianMs - TARGETS.wallVsDiy * diy)} slower than allowed)`,
+				by:
+					ratio <= TARGETS.wallVsDiy
+						? ''
+						: `${f(ratio - TARGETS.wallVsDiy)} x DIY over (${s(d.unlimited[name].medianMs - TARGETS.wallVsDiy * diy)} slower than allowed)`,
 			});
 		}
 		const diyLost = Math.min(...d.limited.diy.itemsThrough) < d.items;
@@ -149,7 +152,19 @@ function overheadTable(d, kind) {
 		`${s(sc.medianMs['store-filesystem'], 3)} / ${s(sc.medianMs['store-default'], 3)}`,
 	]);
 	return table(
-		['workload', 'items', 'conc.', 'plain axios', 'plain axios, new connection each request', 'node (filesystem)', 'node (default)', 'ratio fs (range)', 'ratio default (range)', 'ratio minus n8n storage (fs / default)', "n8n storage alone (fs / default)"],
+		[
+			'workload',
+			'items',
+			'conc.',
+			'plain axios',
+			'plain axios, new connection each request',
+			'node (filesystem)',
+			'node (default)',
+			'ratio fs (range)',
+			'ratio default (range)',
+			'ratio minus n8n storage (fs / default)',
+			'n8n storage alone (fs / default)',
+		],
 		rows,
 		kind,
 	);
@@ -181,9 +196,17 @@ function memoryTable(d, kind) {
 		`${f(r.multiple)} x`,
 		`${f(r.sampledMultiple)} x`,
 		mb(r.medianBaseline, 0),
-		r.who === 'node' && r.sizeMb === TARGETS.memorySizeMb ? (r.multiple <= TARGETS.memoryMultiple ? 'met (<= 3 x)' : 'MISSED (<= 3 x)') : '',
+		r.who === 'node' && r.sizeMb === TARGETS.memorySizeMb
+			? r.multiple <= TARGETS.memoryMultiple
+				? 'met (<= 3 x)'
+				: 'MISSED (<= 3 x)'
+			: '',
 	]);
-	return table(['image', 'size', 'who', 'peak extra RSS (maxRSS)', 'x size', 'x size (10 ms samples)', 'baseline RSS', 'target'], rows, kind);
+	return table(
+		['image', 'size', 'who', 'peak extra RSS (maxRSS)', 'x size', 'x size (10 ms samples)', 'baseline RSS', 'target'],
+		rows,
+		kind,
+	);
 }
 
 function n8nTables(d, kind) {
@@ -230,17 +253,29 @@ function renderConsole(results) {
 	const p = results.parts;
 	const out = [];
 	const m = results.machine;
-	out.push(`Machine: ${m.cpuModel}, ${m.cores} cores, ${gb(m.memoryBytes)}; Node ${m.node} (harness), n8n ${m.n8nVersion} on Node ${m.n8nRuntimeNode}`);
-	if (p.overhead) out.push('', `1. Overhead (emulator latency 0; median of ${p.overhead.data.reps} reps)`, overheadTable(p.overhead.data, 'txt'));
+	out.push(
+		`Machine: ${m.cpuModel}, ${m.cores} cores, ${gb(m.memoryBytes)}; Node ${m.node} (harness), n8n ${m.n8nVersion} on Node ${m.n8nRuntimeNode}`,
+	);
+	if (p.overhead)
+		out.push('', `1. Overhead (emulator latency 0; median of ${p.overhead.data.reps} reps)`, overheadTable(p.overhead.data, 'txt'));
 	if (p.throughput) {
 		const d = p.throughput.data;
-		out.push('', `2. Throughput (${d.items} items, emulator latency ${d.latencyMs} ms, binary mode ${d.binaryMode}; median of ${d.reps || p.throughput.config.reps} reps)`, throughputTable(d, 'txt'));
+		out.push(
+			'',
+			`2. Throughput (${d.items} items, emulator latency ${d.latencyMs} ms, binary mode ${d.binaryMode}; median of ${d.reps || p.throughput.config.reps} reps)`,
+			throughputTable(d, 'txt'),
+		);
 	}
-	if (p.memory) out.push('', `3. Memory (one fresh process per measurement, median of ${p.memory.data.reps})`, memoryTable(p.memory.data, 'txt'));
+	if (p.memory)
+		out.push('', `3. Memory (one fresh process per measurement, median of ${p.memory.data.reps})`, memoryTable(p.memory.data, 'txt'));
 	if (p.n8n) {
 		const d = p.n8n.data;
 		const t = n8nTables(d, 'txt');
-		out.push('', `4a. n8n ${d.n8nVersion}, ${d.items} items, ${mb(d.outputBytes, 0)} images, emulator latency ${d.latencyMs} ms, no rate limit`, t.a);
+		out.push(
+			'',
+			`4a. n8n ${d.n8nVersion}, ${d.items} items, ${mb(d.outputBytes, 0)} images, emulator latency ${d.latencyMs} ms, no rate limit`,
+			t.a,
+		);
 		out.push('', `4b. the same with the emulator answering 429 + Retry-After: 1 beyond ${d.maxInFlight} requests in flight`, t.b);
 	}
 	out.push('', 'Targets', verdictTable(verdicts(results), 'txt'));
@@ -277,11 +312,14 @@ function renderMarkdown(results, notes) {
 	const p = results.parts;
 	const m = results.machine;
 	const v = verdicts(results);
-	const dates = Object.values(p).map((x) => x.date).sort();
+	const dates = Object.values(p)
+		.map((x) => x.date)
+		.sort();
 	if (!dates.length) dates.push(results.date);
 	const missed = v.filter((x) => !x.met).length;
 	const failures = Object.entries(results.failures || {}).map(
-		([part, x]) => `- **${part}** failed on ${when(x.date)} UTC: \`${x.error}\`.${p[part] ? ' Its section below shows the last good run, dated there.' : ''}`,
+		([part, x]) =>
+			`- **${part}** failed on ${when(x.date)} UTC: \`${x.error}\`.${p[part] ? ' Its section below shows the last good run, dated there.' : ''}`,
 	);
 	const values = {
 		cpu: cell(m.cpuModel),
@@ -295,7 +333,9 @@ function renderMarkdown(results, notes) {
 		n8nRuntimeNode: cell(m.n8nRuntimeNode),
 		packageVersion: cell(m.packageVersion),
 		commit: cell(`${m.gitCommit}${m.gitDirty ? ' with uncommitted changes in nodes/ or credentials/' : ''}`),
-		command: cell(`\`${results.command}\`${results.ranParts.length < 4 ? ` (parts run this time: ${results.ranParts.join(', ')}; the others are from earlier runs, dated in their sections)` : ''}`),
+		command: cell(
+			`\`${results.command}\`${results.ranParts.length < 4 ? ` (parts run this time: ${results.ranParts.join(', ')}; the others are from earlier runs, dated in their sections)` : ''}`,
+		),
 		date: dates[dates.length - 1].slice(0, 10),
 		firstDate: when(dates[0]),
 		lastDate: when(dates[dates.length - 1]),

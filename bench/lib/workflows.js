@@ -33,7 +33,12 @@ function head(pathName) {
 			2.1,
 			[0, 0],
 			{ httpMethod: 'POST', path: pathName, responseMode: 'lastNode', responseData: 'noData', options: {} },
-			{ webhookId: `b3nc0000-aaaa-4000-8000-${pathName.replace(/[^0-9a-z]/gi, '').padEnd(12, '0').slice(0, 12)}` },
+			{
+				webhookId: `b3nc0000-aaaa-4000-8000-${pathName
+					.replace(/[^0-9a-z]/gi, '')
+					.padEnd(12, '0')
+					.slice(0, 12)}`,
+			},
 		),
 		node('Split Out', 'n8n-nodes-base.splitOut', 1, [220, 0], { fieldToSplitOut: 'body.prompts', include: 'noOtherFields', options: {} }),
 	];
@@ -111,7 +116,12 @@ function nodeWorkflow({ id, pathName, name, options = {} }) {
 
 function benchWorkflows(backend) {
 	return {
-		diy: { wf: diyWorkflow(backend), path: 'bench-diy', lastNode: 'Convert to File', workNodes: ['HTTP Request', 'Edit Fields', 'Convert to File'] },
+		diy: {
+			wf: diyWorkflow(backend),
+			path: 'bench-diy',
+			lastNode: 'Convert to File',
+			workNodes: ['HTTP Request', 'Edit Fields', 'Convert to File'],
+		},
 		node: {
 			wf: nodeWorkflow({ id: 'benchNodeDefault', pathName: 'bench-node', name: 'bench: Gemini Image (defaults)' }),
 			path: 'bench-node',

@@ -28,7 +28,13 @@ childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route
 	const prompt = (tag, bytes) => `bench memory ${tag}${!input && bytes ? ` [emu:size=${bytes}]` : ''}`;
 	const parameters = (tag, bytes) =>
 		input
-			? { operation: 'imageToImage', model: H.model(), prompt: prompt(tag, bytes), binaryPropertyNames: 'data', options: { maxInputMb: 64, ...ROUTE_OPTIONS[route] } }
+			? {
+					operation: 'imageToImage',
+					model: H.model(),
+					prompt: prompt(tag, bytes),
+					binaryPropertyNames: 'data',
+					options: { maxInputMb: 64, ...ROUTE_OPTIONS[route] },
+				}
 			: { operation: 'textToImage', model: H.model(), prompt: prompt(tag, bytes), options: { ...ROUTE_OPTIONS[route] } };
 	const inputItem = (bytes) => [
 		{ json: {}, binary: { data: { data: images.sizedPng(bytes).buffer, mimeType: 'image/png', fileName: 'input.png' } } },
@@ -45,10 +51,20 @@ childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route
 	let plainImages;
 	if (who === 'node') {
 		// warm-up: a small run of the same kind (loads and compiles every code path)
-		const warm = await H.prepare({ parameters: parameters('warm-up', 64 * 1024), items: input ? inputItem(64 * 1024) : undefined, credentials, binaryMode });
+		const warm = await H.prepare({
+			parameters: parameters('warm-up', 64 * 1024),
+			items: input ? inputItem(64 * 1024) : undefined,
+			credentials,
+			binaryMode,
+		});
 		check(await warm.execute(), 'warm-up');
 		warm.release();
-		run = await H.prepare({ parameters: parameters('measured', sizeBytes), items: input ? inputItem(sizeBytes) : undefined, credentials, binaryMode });
+		run = await H.prepare({
+			parameters: parameters('measured', sizeBytes),
+			items: input ? inputItem(sizeBytes) : undefined,
+			credentials,
+			binaryMode,
+		});
 	} else {
 		const img = (bytes) => (input ? () => [{ data: images.sizedPng(bytes).buffer, mimeType: 'image/png' }] : undefined);
 		const warm = await runPlain({ baseUrl, apiKey, prompts: [prompt('warm-up', 64 * 1024)], images: img(64 * 1024), concurrency: 1 });
@@ -83,7 +99,13 @@ childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route
 		outBytes = check(await run.execute(), 'measured run');
 		run.release();
 	} else {
-		const res = await runPlain({ baseUrl, apiKey, prompts: [prompt('measured', sizeBytes)], images: plainImages ? () => plainImages : undefined, concurrency: 1 });
+		const res = await runPlain({
+			baseUrl,
+			apiKey,
+			prompts: [prompt('measured', sizeBytes)],
+			images: plainImages ? () => plainImages : undefined,
+			concurrency: 1,
+		});
 		if (res.errors) throw new Error('plain run failed');
 		outBytes = res.images[0].length;
 	}

@@ -84,7 +84,8 @@ async function runOnce({ n8n, rest, emu, spec, prompts, previousId }) {
 	const deadline = Date.now() + 120000;
 	for (;;) {
 		summary = await latestExecution(rest, spec.wf.id);
-		if (summary && String(summary.id) !== String(previousId) && summary.status && !['new', 'running', 'waiting'].includes(summary.status)) break;
+		if (summary && String(summary.id) !== String(previousId) && summary.status && !['new', 'running', 'waiting'].includes(summary.status))
+			break;
 		if (Date.now() > deadline) throw new Error(`no finished execution of ${spec.wf.id} after the webhook call`);
 		await sleep(100);
 	}
@@ -145,7 +146,10 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 		const specs = benchWorkflows(backend);
 		log('  n8n: importing the credential and the workflows (two n8n CLI boots)');
 		await L.importCredentials(env, [{ ...L.CREDENTIAL, data: { apiKey: emu.key, baseUrl: emu.url } }]);
-		await L.importWorkflows(env, Object.values(specs).map((s) => s.wf));
+		await L.importWorkflows(
+			env,
+			Object.values(specs).map((s) => s.wf),
+		);
 		let boots = 0;
 		const startInstance = async () => {
 			boots++;
@@ -179,10 +183,13 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 			if (n8n) await n8n.stop();
 			({ proc: n8n, rest, bootMs } = await startInstance());
 			const warm = await once(name, smallPrompts);
-			if (warm.itemsThrough !== smallPrompts.length) throw new Error(`warm-up of ${name}: ${warm.itemsThrough}/5 items (${warm.error || warm.status})`);
+			if (warm.itemsThrough !== smallPrompts.length)
+				throw new Error(`warm-up of ${name}: ${warm.itemsThrough}/5 items (${warm.error || warm.status})`);
 			await sleep(1000);
 			memory[name] = await once(name);
-			log(`  n8n memory, ${name} in a fresh n8n: +${Math.round(memory[name].peakExtra / MB)} MB (peak ${Math.round(memory[name].peakRss / MB)} MB), ${memory[name].itemsThrough}/${items} items`);
+			log(
+				`  n8n memory, ${name} in a fresh n8n: +${Math.round(memory[name].peakExtra / MB)} MB (peak ${Math.round(memory[name].peakRss / MB)} MB), ${memory[name].itemsThrough}/${items} items`,
+			);
 		}
 
 		// timings: all workflows in the last instance, interleaved
@@ -197,7 +204,10 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 			for (const name of rotate(names, r)) unlimited[name].push(await once(name));
 			log(
 				`  n8n unlimited round ${r + 1}/${rounds}: ${names
-					.map((n) => `${n} ${unlimited[n][r].ms} ms, +${Math.round(unlimited[n][r].peakExtra / MB)} MB, ${unlimited[n][r].itemsThrough}/${items}`)
+					.map(
+						(n) =>
+							`${n} ${unlimited[n][r].ms} ms, +${Math.round(unlimited[n][r].peakExtra / MB)} MB, ${unlimited[n][r].itemsThrough}/${items}`,
+					)
 					.join('; ')}`,
 			);
 		}
@@ -228,7 +238,8 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 		let nodeDefaultConcurrency = null;
 		try {
 			// what the packed build (dist/) uses when the option is not set
-			nodeDefaultConcurrency = require(path.join(L.REPO_ROOT, 'dist', 'nodes', 'GeminiImage', 'actions', 'options.js')).LIMITS.defaultConcurrency;
+			nodeDefaultConcurrency = require(path.join(L.REPO_ROOT, 'dist', 'nodes', 'GeminiImage', 'actions', 'options.js')).LIMITS
+				.defaultConcurrency;
 		} catch {
 			/* moved: the report falls back to the requests seen in flight */
 		}

@@ -13,11 +13,20 @@ const images = require('../../emulator/images');
 childMain(async ({ baseUrl, apiKey, reps, scenarios }) => {
 	const results = [];
 	for (const sc of scenarios) {
-		const prompts = Array.from({ length: sc.items }, (_, i) => `bench overhead ${sc.name} item ${i}${sc.outputBytes ? ` [emu:size=${sc.outputBytes}]` : ''}`);
+		const prompts = Array.from(
+			{ length: sc.items },
+			(_, i) => `bench overhead ${sc.name} item ${i}${sc.outputBytes ? ` [emu:size=${sc.outputBytes}]` : ''}`,
+		);
 		const input = sc.inputBytes ? images.sizedPng(sc.inputBytes) : null;
 		const inputImages = input ? () => [{ data: input.buffer, mimeType: 'image/png' }] : undefined;
 		const parameters = sc.inputBytes
-			? { operation: 'imageToImage', model: H.model(), prompt: '={{ $json.p }}', binaryPropertyNames: 'data', options: { concurrency: sc.concurrency } }
+			? {
+					operation: 'imageToImage',
+					model: H.model(),
+					prompt: '={{ $json.p }}',
+					binaryPropertyNames: 'data',
+					options: { concurrency: sc.concurrency },
+				}
 			: { operation: 'textToImage', model: H.model(), prompt: '={{ $json.p }}', options: { concurrency: sc.concurrency } };
 		const items = prompts.map((p) => ({
 			json: { p },
@@ -37,7 +46,8 @@ childMain(async ({ baseUrl, apiKey, reps, scenarios }) => {
 		// n8n-core's HTTP helper does).
 		const contenders = { plain: plain(true), 'plain-new-connections': plain(false) };
 		for (const mode of ['filesystem', 'default']) {
-			contenders[`node-${mode}`] = () => H.timeRun({ parameters, items, credentials: { apiKey, baseUrl }, binaryMode: mode }, `node (${mode})`);
+			contenders[`node-${mode}`] = () =>
+				H.timeRun({ parameters, items, credentials: { apiKey, baseUrl }, binaryMode: mode }, `node (${mode})`);
 		}
 		// Diagnostic, not a contender: n8n-core storing the same number of images of the answer's size in each
 		// binary mode (prepareBinaryData, as the node calls it), to tell n8n's storage cost from the node's own.

@@ -68,7 +68,12 @@ function inspect(buf) {
 	if (buf.toString('latin1', 4, 8) === 'ftyp') {
 		const brand = buf.toString('latin1', 8, 12);
 		if (/^(heic|heix|hevc|hevx|heim|heis|mif1|msf1)$/.test(brand)) {
-			return { type: brand === 'mif1' || brand === 'msf1' ? 'heif' : 'heic', mimeType: brand === 'mif1' || brand === 'msf1' ? 'image/heif' : 'image/heic', width: null, height: null };
+			return {
+				type: brand === 'mif1' || brand === 'msf1' ? 'heif' : 'heic',
+				mimeType: brand === 'mif1' || brand === 'msf1' ? 'image/heif' : 'image/heic',
+				width: null,
+				height: null,
+			};
 		}
 	}
 	return null;

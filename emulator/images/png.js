@@ -39,7 +39,6 @@ function assemblePng(width, height, idat) {
 	]);
 }
 
-
 // Solid colour RGB PNG. Row 0 uses filter Sub (first pixel = colour, rest zero deltas), the other rows use
 // filter Up (all zero), so the raw stream is almost all zeros: deflates to a few KB even at 4096x4096.
 function solidPng(width, height, rgb) {

@@ -62,14 +62,21 @@ function decide(body) {
 	const d = directives(userText);
 	const prompt = userText.replace(DIRECTIVE_RE, '').trim();
 	const tools = (body.tools || []).map((t) => t && t.function).filter((f) => f && typeof f.name === 'string');
-	const toolResults = messages.slice(lastUser + 1).filter((m) => m && m.role === 'tool').map((m) => textOf(m.content));
+	const toolResults = messages
+		.slice(lastUser + 1)
+		.filter((m) => m && m.role === 'tool')
+		.map((m) => textOf(m.content));
 	const seen = { tools: tools.map((t) => t.name), prompt, toolResults };
 	if (!toolResults.length && tools.length) {
 		const tool = tools.find((t) => t.name === d.tool) || tools[0];
 		const properties = tool.parameters?.properties || {};
 		const args = Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, valueFor(name, schema, prompt)]));
 		if (d.args) Object.assign(args, JSON.parse(d.args));
-		const call = { id: `call_${crypto.randomBytes(12).toString('hex')}`, type: 'function', function: { name: tool.name, arguments: JSON.stringify(args) } };
+		const call = {
+			id: `call_${crypto.randomBytes(12).toString('hex')}`,
+			type: 'function',
+			function: { name: tool.name, arguments: JSON.stringify(args) },
+		};
 		return { ...seen, toolCalls: [call] };
 	}
 	const joined = toolResults.join('\n');
@@ -99,7 +106,9 @@ function imageUrlIn(result) {
 const usage = { prompt_tokens: 42, completion_tokens: 12, total_tokens: 54 };
 
 function completion(body, decision) {
-	const message = decision.toolCalls ? { role: 'assistant', content: null, tool_calls: decision.toolCalls } : { role: 'assistant', content: decision.content };
+	const message = decision.toolCalls
+		? { role: 'assistant', content: null, tool_calls: decision.toolCalls }
+		: { role: 'assistant', content: decision.content };
 	return {
 		id: `chatcmpl-${crypto.randomBytes(12).toString('hex')}`,
 		object: 'chat.completion',
@@ -112,12 +121,23 @@ function completion(body, decision) {
 
 /** The chat.completion.chunk events of a streamed answer (without [DONE]). */
 function chunks(body, decision) {
-	const base = { id: `chatcmpl-${crypto.randomBytes(12).toString('hex')}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model };
+	const base = {
+		id: `chatcmpl-${crypto.randomBytes(12).toString('hex')}`,
+		object: 'chat.completion.chunk',
+		created: Math.floor(Date.now() / 1000),
+		model: body.model,
+	};
 	const chunk = (delta, finish = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
 	const out = [];
 	if (decision.toolCalls) {
 		decision.toolCalls.forEach((call, index) => {
-			out.push(chunk({ role: 'assistant', content: null, tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
+			out.push(
+				chunk({
+					role: 'assistant',
+					content: null,
+					tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }],
+				}),
+			);
 			out.push(chunk({ tool_calls: [{ index, function: { arguments: call.function.arguments } }] }));
 		});
 		out.push(chunk({}, 'tool_calls'));
@@ -148,7 +168,9 @@ function answer(emu, res, rec, body) {
 	rec.agent = {
 		tools: decision.tools,
 		prompt: decision.prompt,
-		toolCalls: decision.toolCalls ? decision.toolCalls.map((c) => ({ name: c.function.name, arguments: JSON.parse(c.function.arguments) })) : [],
+		toolCalls: decision.toolCalls
+			? decision.toolCalls.map((c) => ({ name: c.function.name, arguments: JSON.parse(c.function.arguments) }))
+			: [],
 		toolResults: decision.toolResults,
 		reply: decision.content ?? null,
 		link: decision.link ?? null,

@@ -47,7 +47,14 @@ async function handle(emu, req, res, rec, raw, ctx) {
 		if (!streamed || answer.kind !== 'chat') return send(emu, res, rec, strict.plainStreamError(r.streamError, 'chat'), h);
 		answer = Object.assign({}, answer, { images: undefined, streamError: strict.chatStreamError(r.streamError) });
 	}
-	if (!streamed) return send(emu, res, rec, answer.kind === 'chat' ? chatCompletion(answer) : answer, Object.assign({}, h, { truncate: h.truncate || h.cut }));
+	if (!streamed)
+		return send(
+			emu,
+			res,
+			rec,
+			answer.kind === 'chat' ? chatCompletion(answer) : answer,
+			Object.assign({}, h, { truncate: h.truncate || h.cut }),
+		);
 	// `stream: true`: `: PING`, then `data: <chunk>\n\n` events, then `data: [DONE]`. Errors are plain HTTP errors.
 	if (answer.kind !== 'chat') {
 		if (!(await sleep(r.latency, res, emu.timers))) return;

@@ -31,7 +31,21 @@ function handle(emu, req, res, url, raw) {
 			return json(200, {
 				native: names.NATIVE_SCENARIOS,
 				chat: names.CHAT_SCENARIOS,
-				directives: ['latency=<ms>', 'drip=<ms>', 'ping=<ms>', 'fail=<status>x<n>', 'retryafter=<s>', 'reset=<n>', 'hang=<n>', 'truncate=<n>', 'cut=<n>', 'streamerror=<status>x<n>', 'nostream', 'size=<N>MB|<bytes>', 'scenario=<name>'],
+				directives: [
+					'latency=<ms>',
+					'drip=<ms>',
+					'ping=<ms>',
+					'fail=<status>x<n>',
+					'retryafter=<s>',
+					'reset=<n>',
+					'hang=<n>',
+					'truncate=<n>',
+					'cut=<n>',
+					'streamerror=<status>x<n>',
+					'nostream',
+					'size=<N>MB|<bytes>',
+					'scenario=<name>',
+				],
 			});
 		}
 		return json(404, { error: { message: `unknown control endpoint ${req.method} ${path}` } });

@@ -12,7 +12,14 @@ async function serveFile(req, res, url, emu) {
 	const html = url.searchParams.get('type') === 'html';
 	const stall = url.searchParams.get('stall') === '1';
 	const trickleMs = Number(url.searchParams.get('trickle')) || 0;
-	const entry = { path: url.pathname + url.search, size, bytesSent: 0, complete: false, aborted: false, headers: Object.assign({}, req.headers) };
+	const entry = {
+		path: url.pathname + url.search,
+		size,
+		bytesSent: 0,
+		complete: false,
+		aborted: false,
+		headers: Object.assign({}, req.headers),
+	};
 	emu.files.push(entry);
 	res.once('close', () => {
 		entry.aborted = !entry.complete;

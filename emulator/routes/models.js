@@ -38,7 +38,11 @@ function handle(emu, req, res, rec, ctx) {
 		if (r.handled) return;
 		const answer = errScenario
 			? errors.errorScenario(errScenario, ctx)
-			: { kind: 'json', status: 200, body: { object: 'list', data: MODELS.map((m) => ({ id: m.id, object: 'model', owned_by: m.owned_by, created: m.created })) } };
+			: {
+					kind: 'json',
+					status: 200,
+					body: { object: 'list', data: MODELS.map((m) => ({ id: m.id, object: 'model', owned_by: m.owned_by, created: m.created })) },
+				};
 		return send(emu, res, rec, answer, { truncate: r.truncate });
 	});
 }

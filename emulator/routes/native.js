@@ -73,20 +73,32 @@ async function streamAnswer(emu, res, rec, url, answer, r, drip, h) {
 		rec.status = 200;
 		const text = `[${events.map((e) => hostile.stringify(e, h.escapeSlash)).join(',\r\n')}]`;
 		if (!r.truncate && !error) rec.imagesSent = sentImages(answer);
-		return send(emu, res, rec, { kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text }, Object.assign({}, h, { truncate: r.truncate || h.cut }));
+		return send(
+			emu,
+			res,
+			rec,
+			{ kind: 'raw', status: 200, contentType: 'application/json; charset=utf-8', body: text },
+			Object.assign({}, h, { truncate: r.truncate || h.cut }),
+		);
 	}
 	const imagesByB64 = new Map((answer.images || []).map((i) => [i.base64, i]));
-	return writeEvents(emu, res, rec, events.map((json) => ({ json, image: !!imageOf(json, imagesByB64) })), {
-		eol: '\r\n',
-		latency: r.latency,
-		drip,
-		truncate: r.truncate,
-		h,
-		error,
-		images: answer.images,
-		// linger: after the error event the connection stays open (the native stream has no [DONE])
-		linger: h.linger && error,
-	});
+	return writeEvents(
+		emu,
+		res,
+		rec,
+		events.map((json) => ({ json, image: !!imageOf(json, imagesByB64) })),
+		{
+			eol: '\r\n',
+			latency: r.latency,
+			drip,
+			truncate: r.truncate,
+			h,
+			error,
+			images: answer.images,
+			// linger: after the error event the connection stays open (the native stream has no [DONE])
+			linger: h.linger && error,
+		},
+	);
 }
 
 /** The image an event carries (one of the answer's, by its base64), or null. */

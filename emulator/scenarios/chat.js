@@ -77,7 +77,10 @@ function buildChatAnswer(scenario, ctx) {
 			return { delta: { content: '', images: [{ type: 'image_url', image_url: { url: dataUrl(it.arrayImage) } }] }, image: true };
 		});
 		if (chunks.length === 0) chunks.push({ delta: { content: '' }, image: false });
-		const text = items.filter((it) => it.text !== undefined).map((it) => it.text).join('\n\n');
+		const text = items
+			.filter((it) => it.text !== undefined)
+			.map((it) => it.text)
+			.join('\n\n');
 		const u = usage(ctx, imgs.filter((i) => i.role === 'final').length, text, opts.thoughts || 0);
 		const completion = u.totalTokenCount - u.promptTokenCount;
 		return {

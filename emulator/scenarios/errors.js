@@ -75,13 +75,9 @@ function invalidToken(ctx) {
 }
 
 function rateLimited(ctx, retryAfterSeconds, why) {
-	return cometError(
-		429,
-		why || 'rate limit exceeded: too many requests, please retry later',
-		'rate_limit_exceeded',
-		ctx,
-		{ 'Retry-After': String(retryAfterSeconds == null ? 1 : retryAfterSeconds) },
-	);
+	return cometError(429, why || 'rate limit exceeded: too many requests, please retry later', 'rate_limit_exceeded', ctx, {
+		'Retry-After': String(retryAfterSeconds == null ? 1 : retryAfterSeconds),
+	});
 }
 
 function tooLarge(ctx) {
@@ -95,7 +91,13 @@ function failAnswer(status, ctx, retryAfterSeconds) {
 			return rateLimited(ctx, retryAfterSeconds);
 		case 503:
 			// Retry-After only when the directive asks for one (429 always carries it).
-			return cometError(503, 'upstream service temporarily unavailable, please try again later', '', ctx, retryAfterSeconds == null ? undefined : { 'Retry-After': String(retryAfterSeconds) });
+			return cometError(
+				503,
+				'upstream service temporarily unavailable, please try again later',
+				'',
+				ctx,
+				retryAfterSeconds == null ? undefined : { 'Retry-After': String(retryAfterSeconds) },
+			);
 		case 524:
 			return cloudflare524();
 		case 408:
@@ -131,12 +133,9 @@ function errorScenario(name, ctx) {
 		case 'error-413':
 			return tooLarge(ctx);
 		case 'error-429-google':
-			return googleError(
-				429,
-				'RESOURCE_EXHAUSTED',
-				'Resource has been exhausted (e.g. check quota).',
-				[{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }],
-			);
+			return googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', [
+				{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' },
+			]);
 		case 'error-500-invalid':
 			return cometError(500, 'invalid request: the upstream rejected the request body', 'invalid_request', ctx);
 		case 'error-500':

@@ -21,7 +21,22 @@ const ERROR_SCENARIOS = [
 	'redirect',
 ];
 // Answers both routes give, each in its own shape.
-const SHARED_SCENARIOS = ['ok', 'multi', 'jpeg-as-png', 'webp', 'gif', 'thoughts', 'snake', 'image-safety', 'blocked', 'text-only', 'no-image', 'empty-parts', 'empty-image', 'stream-error'];
+const SHARED_SCENARIOS = [
+	'ok',
+	'multi',
+	'jpeg-as-png',
+	'webp',
+	'gif',
+	'thoughts',
+	'snake',
+	'image-safety',
+	'blocked',
+	'text-only',
+	'no-image',
+	'empty-parts',
+	'empty-image',
+	'stream-error',
+];
 // Scenario names only the chat route knows; the native route answers them with its closest equivalent.
 const NATIVE_ALIASES = { 'content-filter': 'image-safety', 'images-array': 'ok' };
 const CHAT_ONLY_SCENARIOS = Object.keys(NATIVE_ALIASES);

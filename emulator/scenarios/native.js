@@ -12,7 +12,16 @@ const errors = require('./errors');
 const names = require('./names');
 const { dimsFor, usage, toSnake, finalImage, emptyImage, TEXTS } = require('./common');
 
-const { OK_TEXT, MULTI_TEXT, THOUGHT_TEXT, THOUGHTS_FINAL_TEXT, TEXT_ONLY_TEXT, IMAGE_SAFETY_MESSAGE, NO_IMAGE_MESSAGE, THOUGHT_SIGNATURE } = TEXTS;
+const {
+	OK_TEXT,
+	MULTI_TEXT,
+	THOUGHT_TEXT,
+	THOUGHTS_FINAL_TEXT,
+	TEXT_ONLY_TEXT,
+	IMAGE_SAFETY_MESSAGE,
+	NO_IMAGE_MESSAGE,
+	THOUGHT_SIGNATURE,
+} = TEXTS;
 
 function imagePart(img, extra) {
 	return Object.assign({ inlineData: { mimeType: img.mimeType, data: img.base64 } }, extra || {});
@@ -33,7 +42,11 @@ function response(ctx, candidate, usageMetadata) {
 }
 
 function groundingMetadata(prompt) {
-	const query = prompt.replace(/\[emu:[^\]]*\]/g, '').trim().slice(0, 60) || 'image';
+	const query =
+		prompt
+			.replace(/\[emu:[^\]]*\]/g, '')
+			.trim()
+			.slice(0, 60) || 'image';
 	return {
 		webSearchQueries: [query],
 		groundingChunks: [
@@ -164,13 +177,21 @@ function buildNativeAnswer(scenario, ctx) {
 			return {
 				kind: 'json',
 				status: 200,
-				body: response(ctx, { content: { role: 'model', parts: [{ text: TEXT_ONLY_TEXT }] }, finishReason: 'STOP' }, usage(ctx, 0, TEXT_ONLY_TEXT, 0)),
+				body: response(
+					ctx,
+					{ content: { role: 'model', parts: [{ text: TEXT_ONLY_TEXT }] }, finishReason: 'STOP' },
+					usage(ctx, 0, TEXT_ONLY_TEXT, 0),
+				),
 			};
 		case 'no-image':
 			return {
 				kind: 'json',
 				status: 200,
-				body: response(ctx, { content: { role: 'model' }, finishReason: 'NO_IMAGE', finishMessage: NO_IMAGE_MESSAGE }, usage(ctx, 0, '', 0)),
+				body: response(
+					ctx,
+					{ content: { role: 'model' }, finishReason: 'NO_IMAGE', finishMessage: NO_IMAGE_MESSAGE },
+					usage(ctx, 0, '', 0),
+				),
 			};
 		case 'empty-parts':
 			return {
@@ -207,10 +228,10 @@ function streamEvents(answer) {
 		events = [body];
 	} else {
 		const common = { modelVersion: body.modelVersion, responseId: body.responseId };
-		events = parts.map((part) =>
-			Object.assign({ candidates: [{ content: { role: 'model', parts: [part] }, index: 0 }] }, common),
-		);
-		const last = { candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, finishReason: cand.finishReason || 'STOP', index: 0 }] };
+		events = parts.map((part) => Object.assign({ candidates: [{ content: { role: 'model', parts: [part] }, index: 0 }] }, common));
+		const last = {
+			candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, finishReason: cand.finishReason || 'STOP', index: 0 }],
+		};
 		if (cand.finishMessage) last.candidates[0].finishMessage = cand.finishMessage;
 		last.usageMetadata = body.usageMetadata;
 		Object.assign(last, common);

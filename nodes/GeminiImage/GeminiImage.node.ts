@@ -16,7 +16,8 @@ export class GeminiImage implements INodeType {
 		// "Custom API Call" to the Operation list, an operation this node does not have.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{ {"textToImage": "Text to Image", "imageToImage": "Image to Image", "refineImage": "Refine Image"}[$parameter["operation"]] }}',
+		subtitle:
+			'={{ {"textToImage": "Text to Image", "imageToImage": "Image to Image", "refineImage": "Refine Image"}[$parameter["operation"]] }}',
 		description: 'Create and edit images with Google Gemini image models (Nano Banana) through CometAPI',
 		// Used as is by the editor's Docs link (a codex URL gets a query string appended, which breaks an anchor).
 		documentationUrl: 'https://github.com/cometapi/n8n-nodes-cometapi#operations',

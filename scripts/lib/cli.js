@@ -64,7 +64,8 @@ function n8nEnv(userFolder, opts = {}) {
 	if (opts.brokerPort) env.N8N_RUNNERS_BROKER_PORT = String(opts.brokerPort);
 	if (opts.binaryMode) env.N8N_DEFAULT_BINARY_DATA_MODE = opts.binaryMode;
 	// n8n 1.x has the `database` mode too, but offers only `filesystem` (besides `default`) unless told
-	if (opts.binaryMode === 'database' && (opts.rt || runtime.paths()).line === '1') env.N8N_AVAILABLE_BINARY_DATA_MODES = 'filesystem,database';
+	if (opts.binaryMode === 'database' && (opts.rt || runtime.paths()).line === '1')
+		env.N8N_AVAILABLE_BINARY_DATA_MODES = 'filesystem,database';
 	if (opts.queue) {
 		env.EXECUTIONS_MODE = 'queue';
 		env.QUEUE_BULL_REDIS_HOST = opts.queue.host || '127.0.0.1';
@@ -203,7 +204,15 @@ async function executeWorkflow(env, id, opts = {}) {
 	const res = await runN8n(['execute', `--id=${id}`, '--rawOutput'], { env, timeoutMs: opts.timeoutMs || 300000 });
 	const execution = parseExecutionJson(res.stdout) || parseExecutionJson(res.stdout + res.stderr);
 	const error = execution && execution.data.resultData.error;
-	return { ok: res.code === 0 && !!execution && !error, code: res.code, execution, error, ms: res.ms, stdout: res.stdout, stderr: res.stderr };
+	return {
+		ok: res.code === 0 && !!execution && !error,
+		code: res.code,
+		execution,
+		error,
+		ms: res.ms,
+		stdout: res.stdout,
+		stderr: res.stderr,
+	};
 }
 
 /** The output items of a node in an execution (run 0, output 0 unless told). */
@@ -242,10 +251,14 @@ function sqliteQuery(userFolder, rt, sql, params = [], { blobs = false } = {}) {
 				: v])));
 			process.stdout.write(JSON.stringify(out)); d.close();
 		});`;
-	const res = spawnSync(rt.nodeBin, ['--no-warnings', '-e', code, path.join(rt.modules, 'sqlite3'), db, sql, JSON.stringify(params), blobs ? '1' : '0'], {
-		encoding: 'utf8',
-		maxBuffer: 512 * 1024 * 1024,
-	});
+	const res = spawnSync(
+		rt.nodeBin,
+		['--no-warnings', '-e', code, path.join(rt.modules, 'sqlite3'), db, sql, JSON.stringify(params), blobs ? '1' : '0'],
+		{
+			encoding: 'utf8',
+			maxBuffer: 512 * 1024 * 1024,
+		},
+	);
 	if (res.status !== 0) throw new Error(`SQLite query on ${db} failed: ${res.stderr}`);
 	return JSON.parse(res.stdout);
 }
@@ -277,7 +290,11 @@ function readStoredBinary(userFolder, binary, rt = runtime.paths()) {
 
 /** Every row of the `binary_data` table (database mode): {fileId, sourceType, sourceId, mimeType, fileName, fileSize, data: {sha256, bytes}}. */
 function listDatabaseBinaries(userFolder, rt = runtime.paths()) {
-	return sqliteQuery(userFolder, rt, 'SELECT * FROM binary_data').map(({ data, ...row }) => ({ ...row, sha256: data.sha256, bytes: data.bytes }));
+	return sqliteQuery(userFolder, rt, 'SELECT * FROM binary_data').map(({ data, ...row }) => ({
+		...row,
+		sha256: data.sha256,
+		bytes: data.bytes,
+	}));
 }
 
 module.exports = {

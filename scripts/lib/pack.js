@@ -43,7 +43,15 @@ function installPackage(userFolder, tarball) {
 	if (pj.dependencies && Object.keys(pj.dependencies).length) {
 		const res = spawnSync(
 			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+			[
+				'install',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
+			],
 			{ cwd: pkgDir, encoding: 'utf8' },
 		);
 		if (res.status !== 0) throw new Error(`npm install in ${pkgDir} failed:\n${res.stderr}`);

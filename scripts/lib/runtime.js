@@ -42,10 +42,7 @@ const LINES = {
 const DEFAULT_LINE = '2';
 
 function cacheBase() {
-	return (
-		process.env.N8N_RUNTIME_DIR ||
-		path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-cometapi')
-	);
+	return process.env.N8N_RUNTIME_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-cometapi');
 }
 
 function dirName(line) {
@@ -152,7 +149,8 @@ function withInstallLock(p, install) {
 /** npm's environment for an install run from inside `npm run`: only the variables that say where to download. */
 function npmEnv() {
 	const env = {};
-	const keep = /^npm_config_(registry|cache|userconfig|globalconfig|cafile|strict_ssl|proxy|https_proxy|noproxy|fetch_.*|@.*:registry|\/\/.*)$/i;
+	const keep =
+		/^npm_config_(registry|cache|userconfig|globalconfig|cafile|strict_ssl|proxy|https_proxy|noproxy|fetch_.*|@.*:registry|\/\/.*)$/i;
 	for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) || keep.test(k)) env[k] = v;
 	env.npm_config_yes = 'true';
 	return env;

@@ -73,7 +73,16 @@ describe.each(LINES)('n8n line %s', (line) => {
 		expect(Object.keys(p['v2 textToImage'])).toEqual(['resource', 'operation', 'model', 'prompt', 'options', 'requestSettings']);
 		expect(p['v2 textToImage'].resource).toBe('image');
 		expect(p['v2 textToImage'].model).toEqual({ __rl: true, mode: 'list', value: 'gemini-3.1-flash-image' });
-		expect(Object.keys(p['v2 imageToImage'])).toEqual(['resource', 'operation', 'model', 'prompt', 'inputImages', 'binaryPropertyNames', 'options', 'requestSettings']);
+		expect(Object.keys(p['v2 imageToImage'])).toEqual([
+			'resource',
+			'operation',
+			'model',
+			'prompt',
+			'inputImages',
+			'binaryPropertyNames',
+			'options',
+			'requestSettings',
+		]);
 		// Refine Image: its model is empty by default (the conversation's own)
 		expect(Object.keys(p['v2 refineImage'])).toEqual(['resource', 'operation', 'model', 'prompt', 'options', 'requestSettings']);
 		expect(p['v2 refineImage'].model).toEqual({ __rl: true, mode: 'id', value: '' });
@@ -88,12 +97,33 @@ describe.each(LINES)('n8n line %s', (line) => {
 			expect(p['v2 textToImage tool']).toEqual(p['v2 textToImage']);
 			return;
 		}
-		expect(Object.keys(p['v2 textToImage tool'])).toEqual(['resource', 'operation', 'model', 'prompt', 'toolAspectRatio', 'toolImageSize', 'toolNumberOfImages', 'options', 'requestSettings']);
+		expect(Object.keys(p['v2 textToImage tool'])).toEqual([
+			'resource',
+			'operation',
+			'model',
+			'prompt',
+			'toolAspectRatio',
+			'toolImageSize',
+			'toolNumberOfImages',
+			'options',
+			'requestSettings',
+		]);
 		expect(p['v2 textToImage tool'].resource).toBe('imageTool');
 		expect(p['v2 textToImage tool'].prompt).toMatch(/^=\{\{ \$fromAI\('prompt', /);
 		expect(p['v2 textToImage tool'].toolAspectRatio).toMatch(/^=\{\{ \$fromAI\('aspectRatio', .*, 'string', ''\) \}\}$/);
 		// an agent cannot hand a tool a file: links only
-		expect(Object.keys(p['v2 imageToImage tool'])).toEqual(['resource', 'operation', 'model', 'prompt', 'toolImageUrls', 'toolAspectRatio', 'toolImageSize', 'toolNumberOfImages', 'options', 'requestSettings']);
+		expect(Object.keys(p['v2 imageToImage tool'])).toEqual([
+			'resource',
+			'operation',
+			'model',
+			'prompt',
+			'toolImageUrls',
+			'toolAspectRatio',
+			'toolImageSize',
+			'toolNumberOfImages',
+			'options',
+			'requestSettings',
+		]);
 		expect(Object.keys(p['v2 refineImage tool'])).toContain('toolImageUrls');
 	});
 });

@@ -21,14 +21,28 @@ function node(name, type, typeVersion, position, parameters, extra = {}) {
 }
 
 const webhook = (path, hookId) =>
-	node('Webhook', 'n8n-nodes-base.webhook', 2, [0, 0], { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} }, { webhookId: `e2e00000-0000-4000-9000-0000000000${hookId}` });
+	node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		[0, 0],
+		{ httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+		{ webhookId: `e2e00000-0000-4000-9000-0000000000${hookId}` },
+	);
 
 const gemini = (name, position, parameters, type = GEMINI) =>
 	node(name, type, 2, position, { model: { __rl: true, mode: 'id', value: MODEL }, ...parameters }, { credentials: CREDENTIALS });
 
 /** Crypto node: sha256 (hex) of binary field `field` into json[`into`], read back from n8n's storage. */
 const hash = (name, position, field, into) =>
-	node(name, 'n8n-nodes-base.crypto', 2, position, { action: 'hash', type: 'SHA256', binaryData: true, binaryPropertyName: field, dataPropertyName: into, encoding: 'hex' });
+	node(name, 'n8n-nodes-base.crypto', 2, position, {
+		action: 'hash',
+		type: 'SHA256',
+		binaryData: true,
+		binaryPropertyName: field,
+		dataPropertyName: into,
+		encoding: 'hex',
+	});
 
 function chain(names, connections = {}) {
 	for (let i = 0; i + 1 < names.length; i++) {
@@ -54,7 +68,15 @@ function conversationWorkflow() {
 		gemini('Refine 2', [750, 0], { operation: 'refineImage', prompt: "={{ $('Webhook').item.json.body.refine2 }}" }),
 		hash('Hash Latest', [1000, 0], 'data', 'shaLatest'),
 	];
-	return { id: IDS.conversation, name: 'e2e: make, refine, refine', nodes, connections: chain(names), settings: { executionOrder: 'v1' }, pinData: {}, active: false };
+	return {
+		id: IDS.conversation,
+		name: 'e2e: make, refine, refine',
+		nodes,
+		connections: chain(names),
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		active: false,
+	};
 }
 
 /**
@@ -72,25 +94,51 @@ function loopWorkflow() {
 		node('Review', 'n8n-nodes-base.set', 3.4, [750, 0], {
 			mode: 'manual',
 			assignments: {
-				assignments: [{ id: 'e2e-review-changes', name: 'changes', type: 'string', value: "={{ $('Webhook').first().json.body.changes[$runIndex] ?? '' }}" }],
+				assignments: [
+					{
+						id: 'e2e-review-changes',
+						name: 'changes',
+						type: 'string',
+						value: "={{ $('Webhook').first().json.body.changes[$runIndex] ?? '' }}",
+					},
+				],
 			},
 			options: {},
 		}),
 		node('Changes?', 'n8n-nodes-base.if', 2.2, [1000, 0], {
 			conditions: {
 				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [{ id: 'e2e-has-changes', leftValue: '={{ $json.changes }}', rightValue: '', operator: { type: 'string', operation: 'notEmpty', singleValue: true } }],
+				conditions: [
+					{
+						id: 'e2e-has-changes',
+						leftValue: '={{ $json.changes }}',
+						rightValue: '',
+						operator: { type: 'string', operation: 'notEmpty', singleValue: true },
+					},
+				],
 				combinator: 'and',
 			},
 			options: {},
 		}),
-		gemini('Refine', [1250, -100], { operation: 'refineImage', prompt: '={{ $json.changes }}', options: { conversationNode: 'Current Image' } }),
+		gemini('Refine', [1250, -100], {
+			operation: 'refineImage',
+			prompt: '={{ $json.changes }}',
+			options: { conversationNode: 'Current Image' },
+		}),
 		node('Done', 'n8n-nodes-base.noOp', 1, [1250, 100], {}),
 	];
 	const connections = chain(['Webhook', 'Make', 'Current Image', 'Review', 'Changes?']);
 	connections['Changes?'] = { main: [[{ node: 'Refine', type: 'main', index: 0 }], [{ node: 'Done', type: 'main', index: 0 }]] };
 	connections.Refine = { main: [[{ node: 'Current Image', type: 'main', index: 0 }]] };
-	return { id: IDS.loop, name: 'e2e: review loop with a replaced item', nodes, connections, settings: { executionOrder: 'v1' }, pinData: {}, active: false };
+	return {
+		id: IDS.loop,
+		name: 'e2e: review loop with a replaced item',
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		active: false,
+	};
 }
 
 /** Webhook → AI Agent (version `agentVersion`) with an OpenAI Chat Model on the emulator and this node as its tool. */
@@ -98,7 +146,11 @@ function agentWorkflow(key, agentVersion) {
 	seq = key === 'agent3' ? 100 : 200;
 	const nodes = [
 		webhook(PATHS[key], key === 'agent3' ? 'a3' : 'a2'),
-		node('AI Agent', '@n8n/n8n-nodes-langchain.agent', agentVersion, [300, 0], { promptType: 'define', text: '={{ $json.body.message }}', options: {} }),
+		node('AI Agent', '@n8n/n8n-nodes-langchain.agent', agentVersion, [300, 0], {
+			promptType: 'define',
+			text: '={{ $json.body.message }}',
+			options: {},
+		}),
 		node(
 			'OpenAI Chat Model',
 			'@n8n/n8n-nodes-langchain.lmChatOpenAi',

@@ -10,14 +10,12 @@
 //                            the bytes the emulator sent; in memory mode the tool says why there is no link.
 // Both run in regular mode (server.js) and on a queue-mode worker (queue.js).
 
-
 const crypto = require('node:crypto');
 const http = require('node:http');
 
 const L = require('../../scripts/lib');
 const H = require('./harness');
 const { workflows, examples, credentials, IDS, PATHS } = require('./conversation-workflows');
-
 
 async function activateAll(rest) {
 	for (const id of Object.values(IDS)) await rest.activateWorkflow(id);
@@ -28,7 +26,9 @@ const tagged = (emu, tag, route = 'native') => emu.requests.filter((r) => r.rout
 
 /** The last execution of a workflow, with its run data, from the editor's REST API. */
 async function lastExecution(rest, workflowId) {
-	const list = await rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=1`, undefined, { expect: 200 });
+	const list = await rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=1`, undefined, {
+		expect: 200,
+	});
 	const body = list.json.data || list.json;
 	const [latest] = body.results || body;
 	if (!latest) throw new Error(`no execution of workflow ${workflowId}`);
@@ -40,7 +40,9 @@ async function lastFailure(rest, workflowId) {
 	try {
 		const ex = await lastExecution(rest, workflowId);
 		const error = ex.data.resultData.error;
-		return error ? `${ex.data.resultData.lastNodeExecuted}: ${error.message} ${error.description || ''}` : `execution ${ex.id}: ${ex.status}`;
+		return error
+			? `${ex.data.resultData.lastNodeExecuted}: ${error.message} ${error.description || ''}`
+			: `execution ${ex.id}: ${ex.status}`;
 	} catch (e) {
 		return `(no execution details: ${e.message})`;
 	}
@@ -53,7 +55,12 @@ async function lastFailure(rest, workflowId) {
 async function checkConversation(ctx, rest, baseUrl, label, key = 'conversation') {
 	const { emu } = ctx;
 	const tag = `run-${crypto.randomBytes(4).toString('hex')}`;
-	const body = { prompt: `e2e ${tag}: a fox in a café`, refine1: 'now make it night', refine2: 'add rain', changes: ['now make it night', 'add rain'] };
+	const body = {
+		prompt: `e2e ${tag}: a fox in a café`,
+		refine1: 'now make it night',
+		refine2: 'add rain',
+		changes: ['now make it night', 'add rain'],
+	};
 	emu.reset();
 	const res = await L.callWebhook(`${baseUrl}/webhook/${PATHS[key]}`, { body });
 	if (res.status !== 200) throw new Error(`webhook status ${res.status}: ${await lastFailure(rest, IDS[key])}`);
@@ -65,8 +72,16 @@ async function checkConversation(ctx, rest, baseUrl, label, key = 'conversation'
 	H.eq(r3.body.contents.length, 5, '3rd request: two earlier pairs and the new prompt');
 	const issued = (r) => r.signaturesIssued.map((s) => s.signature);
 	H.assert(issued(r1).length === 2 && issued(r2).length === 2, `signatures issued: ${issued(r1).length}, ${issued(r2).length}`);
-	H.eq(JSON.stringify(r2.conversation.signaturesReceived), JSON.stringify(issued(r1)), '2nd request: the exact signatures of the 1st answer');
-	H.eq(JSON.stringify(r3.conversation.signaturesReceived), JSON.stringify([...issued(r1), ...issued(r2)]), '3rd request: the exact signatures of both answers');
+	H.eq(
+		JSON.stringify(r2.conversation.signaturesReceived),
+		JSON.stringify(issued(r1)),
+		'2nd request: the exact signatures of the 1st answer',
+	);
+	H.eq(
+		JSON.stringify(r3.conversation.signaturesReceived),
+		JSON.stringify([...issued(r1), ...issued(r2)]),
+		'3rd request: the exact signatures of both answers',
+	);
 	H.eq(r3.conversation.signaturesMissing.length, 0, 'signatures left out');
 	const sentImage = (r) => r.imagesSent.find((i) => i.role === 'final').sha256;
 	const imageOfTurn = (r, t) => r.conversation.turns[t].parts.find((p) => p.kind === 'image').sha256;
@@ -87,7 +102,11 @@ async function checkConversation(ctx, rest, baseUrl, label, key = 'conversation'
 	H.eq(out.conversation.turns.length, 6, 'turns carried on the output item');
 	const lastImage = out.conversation.turns[5].parts.find((p) => p.image);
 	H.eq(lastImage.image, 'data', 'the latest image is in the output field');
-	H.eq(lastImage.thoughtSignature, r3.signaturesIssued.find((s) => s.kind === 'image').signature, 'the latest signature, kept for the next turn');
+	H.eq(
+		lastImage.thoughtSignature,
+		r3.signaturesIssued.find((s) => s.kind === 'image').signature,
+		'the latest signature, kept for the next turn',
+	);
 	console.log(`    ${label}: 3 requests, ${r3.conversation.signaturesReceived.length} signatures sent back, images match`);
 	return tag;
 }
@@ -108,7 +127,10 @@ async function checkAgent(ctx, rest, baseUrl, key, { expectLink }) {
 	H.eq(agentTurns[0].agent.toolCalls.length, 1, 'tool calls asked for');
 	const call = agentTurns[0].agent.toolCalls[0];
 	for (const arg of ['prompt', 'aspectRatio', 'imageSize', 'numberOfImages']) {
-		H.assert(Object.prototype.hasOwnProperty.call(call.arguments, arg), `the tool offers "${arg}" to the agent: ${JSON.stringify(agentTurns[0].body.tools)}`);
+		H.assert(
+			Object.prototype.hasOwnProperty.call(call.arguments, arg),
+			`the tool offers "${arg}" to the agent: ${JSON.stringify(agentTurns[0].body.tools)}`,
+		);
 	}
 	const [image] = tagged(emu, tag);
 	H.assert(image, 'the tool sent no image request');
@@ -202,10 +224,18 @@ async function checkReviewExample(ctx, rest, baseUrl, { expectLink }) {
 	await checkLink(first, make[0], 'review page 1');
 	await submitForm(waiting, { 'field-0': 'Change it', 'field-1': 'now make it night' });
 	const refined = () => emu.requests.filter((r) => r.route === 'native').length === 2;
-	const second = await pageWhen(waiting, (html) => refined() && /Review the image/.test(html) && (!expectLink || imgSrc(html) !== imgSrc(first)), 'the second review page');
+	const second = await pageWhen(
+		waiting,
+		(html) => refined() && /Review the image/.test(html) && (!expectLink || imgSrc(html) !== imgSrc(first)),
+		'the second review page',
+	);
 	const [r1, r2] = emu.requests.filter((r) => r.route === 'native');
 	H.assert(r2, 'no refine request');
-	H.eq(JSON.stringify(r2.conversation.signaturesReceived), JSON.stringify(r1.signaturesIssued.map((x) => x.signature)), 'the refine request carries the signatures of the first answer');
+	H.eq(
+		JSON.stringify(r2.conversation.signaturesReceived),
+		JSON.stringify(r1.signaturesIssued.map((x) => x.signature)),
+		'the refine request carries the signatures of the first answer',
+	);
 	H.eq(r2.conversation.turns[2].parts[0].text, 'now make it night', 'the change asked for');
 	await checkLink(second, r2, 'review page 2');
 	await submitForm(waiting, { 'field-0': 'Looks good', 'field-1': '' });
@@ -221,7 +251,11 @@ async function checkChatExample(ctx, rest, baseUrl, { expectLink }) {
 	const hook = chat.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger').webhookId;
 	emu.reset();
 	const res = await L.callWebhook(`${baseUrl}/webhook/${hook}/chat`, {
-		body: { action: 'sendMessage', sessionId: `e2e-${crypto.randomBytes(4).toString('hex')}`, chatInput: 'Draw a lighthouse at dusk [agent:tool=Draw_Image]' },
+		body: {
+			action: 'sendMessage',
+			sessionId: `e2e-${crypto.randomBytes(4).toString('hex')}`,
+			chatInput: 'Draw a lighthouse at dusk [agent:tool=Draw_Image]',
+		},
 	});
 	if (res.status !== 200) throw new Error(`chat status ${res.status}: ${await lastFailure(rest, chat.id)}`);
 	const reply = String(res.json.output ?? res.json.text ?? '');
@@ -245,20 +279,29 @@ const PARTS = ['conversation', 'agent', 'examples'];
 async function runRegular(ctx, rest, baseUrl, wants) {
 	await activateAll(rest);
 	if (wants('conversation')) {
-		await H.test('make → refine → refine: every turn, the exact signatures, the images (regular mode)', () => checkConversation(ctx, rest, baseUrl, 'regular mode'));
+		await H.test('make → refine → refine: every turn, the exact signatures, the images (regular mode)', () =>
+			checkConversation(ctx, rest, baseUrl, 'regular mode'),
+		);
 		await H.test('a review loop whose item a page replaces: Refine Image takes the conversation from "Current Image" (regular mode)', () =>
 			checkConversation(ctx, rest, baseUrl, 'regular mode, review loop', 'loop'),
 		);
 	}
 	const expectLink = ctx.rt.line !== '1';
 	if (wants('agent')) {
-		for (const [key, version] of [['agent3', 3], ['agent2', 2.2]]) {
+		for (const [key, version] of [
+			['agent3', 3],
+			['agent2', 2.2],
+		]) {
 			const what = expectLink ? 'gets a signed link that serves the exact bytes' : 'is told why there is no link (binary data in memory)';
-			await H.test(`AI Agent ${version} with this node as its tool ${what} (regular mode)`, () => checkAgent(ctx, rest, baseUrl, key, { expectLink }));
+			await H.test(`AI Agent ${version} with this node as its tool ${what} (regular mode)`, () =>
+				checkAgent(ctx, rest, baseUrl, key, { expectLink }),
+			);
 		}
 	}
 	if (wants('examples')) {
-		await H.test('example "a chat agent that draws": a chat message gets an answer that shows the image', () => checkChatExample(ctx, rest, baseUrl, { expectLink }));
+		await H.test('example "a chat agent that draws": a chat message gets an answer that shows the image', () =>
+			checkChatExample(ctx, rest, baseUrl, { expectLink }),
+		);
 		await H.test('example "make, review, refine": describe, change, accept through its forms; the pages show the images', () =>
 			checkReviewExample(ctx, rest, baseUrl, { expectLink }),
 		);

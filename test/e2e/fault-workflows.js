@@ -24,7 +24,9 @@ function faultWorkflow(id, name, items, options, { continueOnFail = true } = {})
 			type: 'n8n-nodes-base.code',
 			typeVersion: 2,
 			position: [250, 0],
-			parameters: { jsCode: `return ${JSON.stringify(ownModels ? full : full.map(({ prompt }) => ({ prompt })))}.map((json) => ({ json }));` },
+			parameters: {
+				jsCode: `return ${JSON.stringify(ownModels ? full : full.map(({ prompt }) => ({ prompt })))}.map((json) => ({ json }));`,
+			},
 		},
 		{
 			id: `${id}-g`,
@@ -137,7 +139,12 @@ function bulkKinds(maxRetries) {
 		{ kind: '500 invalid_request', directive: 'error-500-invalid', attempts: 1, error: /500 .*invalid request/ },
 		{ kind: 'safety refusal', directive: 'image-safety', attempts: 1, error: /IMAGE_SAFETY/ },
 		{ kind: '503 model_not_found', directive: 'error-503-model', attempts: 1, error: /model_not_found/ },
-		{ kind: `503 more often than Max Retries ${maxRetries}`, directive: `fail=503x${maxRetries + 1}`, attempts: maxRetries + 1, error: new RegExp(`503.*gave up after ${maxRetries + 1} attempts`) },
+		{
+			kind: `503 more often than Max Retries ${maxRetries}`,
+			directive: `fail=503x${maxRetries + 1}`,
+			attempts: maxRetries + 1,
+			error: new RegExp(`503.*gave up after ${maxRetries + 1} attempts`),
+		},
 	];
 }
 

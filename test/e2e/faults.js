@@ -17,7 +17,9 @@ const RATE = { items: 40, concurrency: 16, maxInFlight: 8, latencyMs: 300, maxRe
 
 /** The generation requests the emulator got for one prompt, in arrival order. */
 function requestsFor(emu, prompt) {
-	return emu.requests.filter((r) => (r.route === 'native' || r.route === 'chat' || r.route === 'stream') && r.asked && r.asked.promptText === prompt);
+	return emu.requests.filter(
+		(r) => (r.route === 'native' || r.route === 'chat' || r.route === 'stream') && r.asked && r.asked.promptText === prompt,
+	);
 }
 
 async function until(what, check, timeoutMs) {
@@ -65,7 +67,10 @@ function checkImageItem(ctx, item, i, rec) {
 }
 
 function checkErrorItem(item, i, re) {
-	H.assert(item && item.json && typeof item.json.error === 'string', `output ${i} is not an error item: ${JSON.stringify(item && item.json).slice(0, 300)}`);
+	H.assert(
+		item && item.json && typeof item.json.error === 'string',
+		`output ${i} is not an error item: ${JSON.stringify(item && item.json).slice(0, 300)}`,
+	);
 	H.eq(H.pairedIndex(item), i, `pairedItem of error item ${i}`);
 	H.assert(!item.binary || Object.keys(item.binary).length === 0, `error item ${i} carries a binary`);
 	H.assert(re.test(item.json.error), `error of item ${i}: ${JSON.stringify(item.json.error)} does not match ${re}`);
@@ -103,7 +108,12 @@ async function finalErrors(ctx, rest, wfs) {
 	const { run, out } = await runFault(ctx, rest, wfs.final);
 	const cases = [
 		['invalid_request 500', PROMPTS.invalid, /CometAPI answered 500 .*invalid request/, /rejected the request/],
-		['model_not_found (an unknown model)', PROMPTS.unknownModel, new RegExp(`503 .*model_not_found.*${F.UNKNOWN_MODEL}`), /Check the model name/],
+		[
+			'model_not_found (an unknown model)',
+			PROMPTS.unknownModel,
+			new RegExp(`503 .*model_not_found.*${F.UNKNOWN_MODEL}`),
+			/Check the model name/,
+		],
 		['a safety refusal (IMAGE_SAFETY)', PROMPTS.safety, /IMAGE_SAFETY/, /^The safety filter rejected the result: rephrase the prompt\.$/],
 	];
 	for (const [i, [what, prompt, message, fix]] of cases.entries()) {
@@ -122,19 +132,25 @@ async function timeout(ctx, rest, wfs) {
 	const { emu } = ctx;
 	emu.reset();
 	const { run, out } = await runFault(ctx, rest, wfs.timeout);
-	await H.test(`a hanging request times out after the Timeout (${TIMEOUT_S} s), is retried per policy (Max Retries ${TIMEOUT_RETRIES}), then a clear error`, () => {
-		H.eq(run.status, 'success', 'execution status (Continue On Fail)');
-		const recs = requestsFor(emu, PROMPTS.hang);
-		H.eq(recs.length, TIMEOUT_RETRIES + 1, 'requests (attempts)');
-		for (const r of recs) {
-			H.eq(r.outcome, 'hang', `outcome of attempt ${r.attempt}`);
-			// generous upper bound: a shared machine; the point is that the request ended near the Timeout, not after minutes
-			// (the emulator's clock starts when the request has arrived, the node's a little before)
-			H.assert(r.durationMs >= TIMEOUT_S * 1000 - 500 && r.durationMs < TIMEOUT_S * 1000 + 15000, `attempt ${r.attempt} was cut after ${Math.round(r.durationMs)} ms`);
-		}
-		checkErrorItem(out[0], 0, new RegExp(`no answer within ${TIMEOUT_S} s \\(gave up after ${TIMEOUT_RETRIES + 1} attempts\\)`));
-		H.assert(/Timeout/.test(out[0].json.description || ''), `description: ${out[0].json.description}`);
-	});
+	await H.test(
+		`a hanging request times out after the Timeout (${TIMEOUT_S} s), is retried per policy (Max Retries ${TIMEOUT_RETRIES}), then a clear error`,
+		() => {
+			H.eq(run.status, 'success', 'execution status (Continue On Fail)');
+			const recs = requestsFor(emu, PROMPTS.hang);
+			H.eq(recs.length, TIMEOUT_RETRIES + 1, 'requests (attempts)');
+			for (const r of recs) {
+				H.eq(r.outcome, 'hang', `outcome of attempt ${r.attempt}`);
+				// generous upper bound: a shared machine; the point is that the request ended near the Timeout, not after minutes
+				// (the emulator's clock starts when the request has arrived, the node's a little before)
+				H.assert(
+					r.durationMs >= TIMEOUT_S * 1000 - 500 && r.durationMs < TIMEOUT_S * 1000 + 15000,
+					`attempt ${r.attempt} was cut after ${Math.round(r.durationMs)} ms`,
+				);
+			}
+			checkErrorItem(out[0], 0, new RegExp(`no answer within ${TIMEOUT_S} s \\(gave up after ${TIMEOUT_RETRIES + 1} attempts\\)`));
+			H.assert(/Timeout/.test(out[0].json.description || ''), `description: ${out[0].json.description}`);
+		},
+	);
 }
 
 async function stop(ctx, rest, wfs) {
@@ -173,11 +189,14 @@ async function stop(ctx, rest, wfs) {
 		console.log(`    aborted ${abortMs} ms after the stop`);
 		H.assert(abortMs !== null && abortMs < 10000, `aborted ${abortMs} ms after the stop`);
 	});
-	await H.test(`Stop: no retry follows (no request in the ${STOP_RETRY_AFTER_S + 3} s after the stop, past the Retry-After being waited for)`, () => {
-		const after = emu.requests.slice(seen).map((r) => `${r.id} ${r.asked && r.asked.promptText} ${r.outcome}`);
-		H.eq(after.length, 0, `requests after the stop (${after.join('; ')})`);
-		H.eq(requestsFor(emu, waitingPrompt).length, 1, 'requests of the item that was waiting to retry');
-	});
+	await H.test(
+		`Stop: no retry follows (no request in the ${STOP_RETRY_AFTER_S + 3} s after the stop, past the Retry-After being waited for)`,
+		() => {
+			const after = emu.requests.slice(seen).map((r) => `${r.id} ${r.asked && r.asked.promptText} ${r.outcome}`);
+			H.eq(after.length, 0, `requests after the stop (${after.join('; ')})`);
+			H.eq(requestsFor(emu, waitingPrompt).length, 1, 'requests of the item that was waiting to retry');
+		},
+	);
 	await H.test('Stop: the execution ends as cancelled (status "canceled")', () => {
 		H.eq(ex.status, 'canceled', `execution status (stop answered ${JSON.stringify(stopped).slice(0, 200)})`);
 	});
@@ -195,20 +214,25 @@ async function rateLimit(ctx, rest, wfs) {
 	}
 	const { run, out } = result;
 	const stats = emu.stats();
-	console.log(`    ${stats.total} requests, ${stats.rateLimited} turned away (429), at most ${stats.peakInFlight} in flight, ${L.seconds(result.ms)}`);
-	await H.test(`${RATE.items} items at Concurrency ${RATE.concurrency}, gateway allows ${RATE.maxInFlight} in flight (429 + Retry-After past that): all delivered, in order, paired`, () => {
-		H.eq(run.status, 'success', `execution status${result.error ? ` (${result.error.message})` : ''}`);
-		H.assert(stats.rateLimited > 0, 'the gateway never turned a request away: the test did not test anything');
-		H.assert(stats.peakInFlight <= RATE.maxInFlight, `peak in flight ${stats.peakInFlight}`);
-		H.eq(out.length, RATE.items, 'output items');
-		for (let i = 0; i < RATE.items; i++) {
-			const recs = requestsFor(emu, `e2e rate limit: item ${i}`);
-			const answered = recs.filter((r) => r.status === 200);
-			H.eq(answered.length, 1, `answered requests of item ${i}`);
-			H.assert(recs.length <= RATE.maxRetries + 1, `item ${i} was sent ${recs.length} times (Max Retries ${RATE.maxRetries})`);
-			checkImageItem(ctx, out[i], i, answered[0]);
-		}
-	});
+	console.log(
+		`    ${stats.total} requests, ${stats.rateLimited} turned away (429), at most ${stats.peakInFlight} in flight, ${L.seconds(result.ms)}`,
+	);
+	await H.test(
+		`${RATE.items} items at Concurrency ${RATE.concurrency}, gateway allows ${RATE.maxInFlight} in flight (429 + Retry-After past that): all delivered, in order, paired`,
+		() => {
+			H.eq(run.status, 'success', `execution status${result.error ? ` (${result.error.message})` : ''}`);
+			H.assert(stats.rateLimited > 0, 'the gateway never turned a request away: the test did not test anything');
+			H.assert(stats.peakInFlight <= RATE.maxInFlight, `peak in flight ${stats.peakInFlight}`);
+			H.eq(out.length, RATE.items, 'output items');
+			for (let i = 0; i < RATE.items; i++) {
+				const recs = requestsFor(emu, `e2e rate limit: item ${i}`);
+				const answered = recs.filter((r) => r.status === 200);
+				H.eq(answered.length, 1, `answered requests of item ${i}`);
+				H.assert(recs.length <= RATE.maxRetries + 1, `item ${i} was sent ${recs.length} times (Max Retries ${RATE.maxRetries})`);
+				checkImageItem(ctx, out[i], i, answered[0]);
+			}
+		},
+	);
 }
 
 async function bulk(ctx, rest, wfs) {
@@ -226,31 +250,41 @@ async function bulk(ctx, rest, wfs) {
 	console.log(
 		`    ${plan.length} items (${faulty.length} faulty: ${faulty.filter((p) => p.image).length} transient, ${faulty.filter((p) => !p.image).length} final), ${emu.requests.length} requests, ${L.seconds(ms)}`,
 	);
-	await H.test(`${plan.length} items, ${faulty.length} with injected faults (seeded; transient and final mixed), Continue On Fail: every item accounted for, in order, paired`, () => {
-		H.eq(run.status, 'success', 'execution status');
-		H.eq(out.length, plan.length, 'output items');
-		plan.forEach((p, i) => {
-			const recs = byPrompt.get(p.prompt) || [];
-			if (p.image) checkImageItem(ctx, out[i], i, recs[recs.length - 1]);
-			else checkErrorItem(out[i], i, p.error);
-		});
-	});
-	await H.test(`${plan.length} items: each sent exactly as often as its fault needs, never more than the retry policy allows (Max Retries ${wfs.bulkMaxRetries})`, () => {
-		const wrong = [];
-		plan.forEach((p, i) => {
-			const n = (byPrompt.get(p.prompt) || []).length;
-			if (n > wfs.bulkMaxRetries + 1) wrong.push(`item ${i} (${p.kind}) sent ${n} times: more than the policy allows`);
-			else if (n !== p.attempts) wrong.push(`item ${i} (${p.kind}) sent ${n} times, expected ${p.attempts}`);
-		});
-		H.assert(wrong.length === 0, `${wrong.length} items:\n${wrong.slice(0, 10).join('\n')}`);
-		const generations = emu.requests.filter((r) => r.path !== '/v1/models');
-		H.eq(generations.length, plan.reduce((n, p) => n + p.attempts, 0), 'generation requests in all');
-		// the model_not_found errors list the account's image models: one model list for the whole run
-		H.eq(emu.requests.length - generations.length, 1, 'GET /v1/models requests');
-		// the emulator's own count per identity (model, prompt, input images) agrees
-		const highest = Math.max(...emu.requests.map((r) => r.attempt || 0));
-		H.assert(highest <= wfs.bulkMaxRetries + 1, `an identity reached attempt ${highest}`);
-	});
+	await H.test(
+		`${plan.length} items, ${faulty.length} with injected faults (seeded; transient and final mixed), Continue On Fail: every item accounted for, in order, paired`,
+		() => {
+			H.eq(run.status, 'success', 'execution status');
+			H.eq(out.length, plan.length, 'output items');
+			plan.forEach((p, i) => {
+				const recs = byPrompt.get(p.prompt) || [];
+				if (p.image) checkImageItem(ctx, out[i], i, recs[recs.length - 1]);
+				else checkErrorItem(out[i], i, p.error);
+			});
+		},
+	);
+	await H.test(
+		`${plan.length} items: each sent exactly as often as its fault needs, never more than the retry policy allows (Max Retries ${wfs.bulkMaxRetries})`,
+		() => {
+			const wrong = [];
+			plan.forEach((p, i) => {
+				const n = (byPrompt.get(p.prompt) || []).length;
+				if (n > wfs.bulkMaxRetries + 1) wrong.push(`item ${i} (${p.kind}) sent ${n} times: more than the policy allows`);
+				else if (n !== p.attempts) wrong.push(`item ${i} (${p.kind}) sent ${n} times, expected ${p.attempts}`);
+			});
+			H.assert(wrong.length === 0, `${wrong.length} items:\n${wrong.slice(0, 10).join('\n')}`);
+			const generations = emu.requests.filter((r) => r.path !== '/v1/models');
+			H.eq(
+				generations.length,
+				plan.reduce((n, p) => n + p.attempts, 0),
+				'generation requests in all',
+			);
+			// the model_not_found errors list the account's image models: one model list for the whole run
+			H.eq(emu.requests.length - generations.length, 1, 'GET /v1/models requests');
+			// the emulator's own count per identity (model, prompt, input images) agrees
+			const highest = Math.max(...emu.requests.map((r) => r.attempt || 0));
+			H.assert(highest <= wfs.bulkMaxRetries + 1, `an identity reached attempt ${highest}`);
+		},
+	);
 }
 
 const SCENARIOS = [

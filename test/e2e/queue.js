@@ -42,33 +42,36 @@ async function runQueue(ctx) {
 		await rest.setupOwnerOrLogin();
 
 		const storedIn = binaryMode || 'database';
-		await H.test(`queue mode: a webhook workflow runs on the worker and answers with the image bytes n8n stored (${storedIn} mode)`, async () => {
-			emu.reset();
-			await rest.activateWorkflow(ctx.webhookId);
-			const workerMark = worker.log.length;
-			const mainMark = main.log.length;
-			const t = Date.now();
-			const res = await L.callWebhook(`${main.url}/webhook/e2e-gemini-image`, { body: { prompt: W.PROMPTS.queue } });
-			console.log(`    webhook answered in ${Date.now() - t} ms`);
-			H.eq(res.status, 200, `webhook status (${res.body.toString('utf8').slice(0, 200)})`);
-			const sent = requestFor(emu, W.PROMPTS.queue).imagesSent[0];
-			H.eq(res.headers['content-type'], sent.mimeType, 'content-type');
-			H.eq(L.sha256(res.body), sent.sha256, 'sha256 of the webhook response body vs sent by the emulator');
-			H.eq(Number(res.headers['x-image-width']), sent.width, 'x-image-width');
-			H.eq(Number(res.headers['x-image-file-size']), sent.bytes, 'x-image-file-size');
-			const m = await worker.waitForLog(/Worker started execution (\d+)/, 10000, workerMark);
-			await worker.waitForLog(new RegExp(`Worker finished execution ${m[1]}\\b`), 30000, workerMark);
-			await main.waitForLog(new RegExp(`Enqueued execution ${m[1]}\\b`), 10000, mainMark);
-			H.assert(!/Worker started execution/.test(main.log), 'the main process must not run executions itself');
-			// the worker's execution data points at the same bytes, stored the way this mode stores them
-			const ex = await rest.waitForExecution(m[1], { timeoutMs: 30000 });
-			const item = (L.nodeItems(ex, 'Gemini Image') || [])[0];
-			H.assert(item && item.binary && item.binary.data, `execution ${m[1]} has no output image`);
-			const bin = item.binary.data;
-			if (storedIn === 'database') H.assert(/^database:/.test(bin.id || ''), `binary id ${bin.id} is not database`);
-			if (storedIn === 'filesystem') H.assert(/^filesystem-v2:/.test(bin.id || ''), `binary id ${bin.id} is not filesystem-v2`);
-			H.eq(L.sha256(L.readStoredBinary(home, bin, rt).bytes), sent.sha256, `sha256 of the bytes the worker stored (${bin.id})`);
-		});
+		await H.test(
+			`queue mode: a webhook workflow runs on the worker and answers with the image bytes n8n stored (${storedIn} mode)`,
+			async () => {
+				emu.reset();
+				await rest.activateWorkflow(ctx.webhookId);
+				const workerMark = worker.log.length;
+				const mainMark = main.log.length;
+				const t = Date.now();
+				const res = await L.callWebhook(`${main.url}/webhook/e2e-gemini-image`, { body: { prompt: W.PROMPTS.queue } });
+				console.log(`    webhook answered in ${Date.now() - t} ms`);
+				H.eq(res.status, 200, `webhook status (${res.body.toString('utf8').slice(0, 200)})`);
+				const sent = requestFor(emu, W.PROMPTS.queue).imagesSent[0];
+				H.eq(res.headers['content-type'], sent.mimeType, 'content-type');
+				H.eq(L.sha256(res.body), sent.sha256, 'sha256 of the webhook response body vs sent by the emulator');
+				H.eq(Number(res.headers['x-image-width']), sent.width, 'x-image-width');
+				H.eq(Number(res.headers['x-image-file-size']), sent.bytes, 'x-image-file-size');
+				const m = await worker.waitForLog(/Worker started execution (\d+)/, 10000, workerMark);
+				await worker.waitForLog(new RegExp(`Worker finished execution ${m[1]}\\b`), 30000, workerMark);
+				await main.waitForLog(new RegExp(`Enqueued execution ${m[1]}\\b`), 10000, mainMark);
+				H.assert(!/Worker started execution/.test(main.log), 'the main process must not run executions itself');
+				// the worker's execution data points at the same bytes, stored the way this mode stores them
+				const ex = await rest.waitForExecution(m[1], { timeoutMs: 30000 });
+				const item = (L.nodeItems(ex, 'Gemini Image') || [])[0];
+				H.assert(item && item.binary && item.binary.data, `execution ${m[1]} has no output image`);
+				const bin = item.binary.data;
+				if (storedIn === 'database') H.assert(/^database:/.test(bin.id || ''), `binary id ${bin.id} is not database`);
+				if (storedIn === 'filesystem') H.assert(/^filesystem-v2:/.test(bin.id || ''), `binary id ${bin.id} is not filesystem-v2`);
+				H.eq(L.sha256(L.readStoredBinary(home, bin, rt).bytes), sent.sha256, `sha256 of the bytes the worker stored (${bin.id})`);
+			},
+		);
 		await C.runQueue(ctx, rest, main, worker);
 	} finally {
 		const t = Date.now();

@@ -139,7 +139,9 @@ async function runLine(line, shared) {
 		});
 	}
 	if (wants('rest') || FAULT_KEYS.some(wants) || C.PARTS.some(wants)) {
-		await H.phase('regular mode: n8n start, REST API (credential test, model list, examples, fault workflows, conversations)', () => runServer(ctx, wants));
+		await H.phase('regular mode: n8n start, REST API (credential test, model list, examples, fault workflows, conversations)', () =>
+			runServer(ctx, wants),
+		);
 	}
 	if (wants('queue') && process.env.E2E_SKIP_QUEUE !== '1') {
 		await H.phase('queue mode: redis + n8n worker + n8n start (webhook)', () => runQueue(ctx));
@@ -164,7 +166,10 @@ async function main() {
 		await H.test('the tarball holds the built node, credential and icons, and no sources', () => {
 			const pj = L.PACKAGE_JSON;
 			for (const f of [...pj.n8n.nodes, ...pj.n8n.credentials, 'package.json']) H.assert(shared.pack.files.includes(f), `missing ${f}`);
-			H.assert(shared.pack.files.some((f) => /^dist\/nodes\/GeminiImage\/.*\.svg$/.test(f)), 'node icon missing');
+			H.assert(
+				shared.pack.files.some((f) => /^dist\/nodes\/GeminiImage\/.*\.svg$/.test(f)),
+				'node icon missing',
+			);
 			H.assert(!shared.pack.files.some((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f)), 'TypeScript sources in the tarball');
 			H.assert(!shared.pack.files.some((f) => /^(test|scripts|examples)\//.test(f)), 'test/scripts/examples in the tarball');
 		});

@@ -26,7 +26,10 @@ async function restChecks(ctx, rest) {
 		const r = await testStored(L.CREDENTIAL);
 		H.eq(r.status, 'OK', `credential test (${r.message})`);
 		const models = emu.requests.filter((q) => q.path === '/v1/models');
-		H.assert(models.length >= 1 && models.every((q) => q.status === 200 && q.auth === 'bearer'), 'GET /v1/models answered 200 to a Bearer key');
+		H.assert(
+			models.length >= 1 && models.every((q) => q.status === 200 && q.auth === 'bearer'),
+			'GET /v1/models answered 200 to a Bearer key',
+		);
 	});
 
 	await H.test('credential test through n8n fails with a wrong key (stored, and typed in the dialog)', async () => {
@@ -39,7 +42,7 @@ async function restChecks(ctx, rest) {
 		H.assert(models.length >= 2 && models.every((q) => q.status === 401), 'the emulator answered 401');
 	});
 
-	await H.test("the editor's model list (resource locator \"From List\") comes from GET /v1/models, image models only", async () => {
+	await H.test('the editor\'s model list (resource locator "From List") comes from GET /v1/models, image models only', async () => {
 		emu.reset();
 		const res = await rest.call(
 			'POST',
@@ -55,7 +58,10 @@ async function restChecks(ctx, rest) {
 		);
 		const ids = ((res.json.data || res.json).results || []).map((r) => r.value);
 		H.assert(ids.includes('gemini-3.1-flash-image') && ids.includes('gemini-nano-banana-2.1'), `model list: ${JSON.stringify(ids)}`);
-		H.assert(ids.every((id) => /gemini.*image|nano-banana/.test(id)), `a model that is not a Gemini image model: ${JSON.stringify(ids)}`);
+		H.assert(
+			ids.every((id) => /gemini.*image|nano-banana/.test(id)),
+			`a model that is not a Gemini image model: ${JSON.stringify(ids)}`,
+		);
 		H.eq(emu.requests.filter((q) => q.path === '/v1/models' && q.status === 200).length, 1, 'GET /v1/models calls');
 	});
 
@@ -73,7 +79,11 @@ async function restChecks(ctx, rest) {
 			H.eq(L.sha256(stored.bytes), rec.imagesSent[0].sha256, 'sha256 of the stored image vs sent by the emulator');
 			if (example.id === 'cometExample002') {
 				// the example reads .n8n-files/gemini-input*.png relative to n8n's folder, sorted by name
-				H.eq(rec.imagesReceived.map((i) => i.sha256).join(','), ctx.exampleInputs.map(L.sha256).join(','), 'input images, in file name order');
+				H.eq(
+					rec.imagesReceived.map((i) => i.sha256).join(','),
+					ctx.exampleInputs.map(L.sha256).join(','),
+					'input images, in file name order',
+				);
 			} else {
 				H.eq(rec.asked.aspectRatio, '16:9', "the example's aspect ratio");
 			}
@@ -99,7 +109,8 @@ async function runServer(ctx, wants) {
 			if (!wants(key)) continue;
 			await H.phase(`fault workflow: ${title}`, () => fn(ctx, rest, ctx.faults));
 		}
-		if (C.PARTS.some(wants)) await H.phase('conversations and the AI Agent tool (regular mode)', () => C.runRegular(ctx, rest, n8n.url, wants));
+		if (C.PARTS.some(wants))
+			await H.phase('conversations and the AI Agent tool (regular mode)', () => C.runRegular(ctx, rest, n8n.url, wants));
 	} finally {
 		await n8n.stop();
 	}

@@ -90,7 +90,12 @@ function mainWorkflow({ imagesUrl, inputFile }) {
 		}),
 		hash('Hash Text to Image (chat route)', [600, -200]),
 		node('Read Input File', 'n8n-nodes-base.readWriteFile', 1.1, [300, 200], { operation: 'read', fileSelector: inputFile, options: {} }),
-		gemini('Image to Image (file)', [600, 200], { operation: 'imageToImage', prompt: PROMPTS.fromFile, binaryPropertyNames: 'data', options: {} }),
+		gemini('Image to Image (file)', [600, 200], {
+			operation: 'imageToImage',
+			prompt: PROMPTS.fromFile,
+			binaryPropertyNames: 'data',
+			options: {},
+		}),
 		hash('Hash Image to Image (file)', [900, 200]),
 		download('Download A', [300, 400], `${imagesUrl}/a.png`, 'img1'),
 		download('Download B', [500, 400], `${imagesUrl}/b.jpg`, 'img2'),

@@ -35,7 +35,11 @@ describe('chat route (POST /v1/chat/completions)', () => {
 			.split('\n\n')
 			.filter((e) => e.startsWith('data: '))
 			.map((e) => (e === 'data: [DONE]' ? '[DONE]' : JSON.parse(e.slice(6))));
-	const contentOf = (ev) => ev.filter((e) => e !== '[DONE]' && e.choices).map((e) => e.choices[0].delta.content || '').join('');
+	const contentOf = (ev) =>
+		ev
+			.filter((e) => e !== '[DONE]' && e.choices)
+			.map((e) => e.choices[0].delta.content || '')
+			.join('');
 	const MD_IMAGE = /!\[image\]\(data:(image\/[a-z]+);base64,([A-Za-z0-9+/=]+)\)/g;
 	const markdownImages = (content) => [...content.matchAll(MD_IMAGE)].map((m) => ({ mimeType: m[1], buf: Buffer.from(m[2], 'base64') }));
 	const expectOpenAi400 = (r, msg) => {
@@ -50,7 +54,11 @@ describe('chat route (POST /v1/chat/completions)', () => {
 		const r = await chat('a chat cat', {
 			system: 'be brief',
 			imageConfig: { aspect_ratio: '16:9', image_size: '2K' },
-			google: { response_modalities: ['TEXT', 'IMAGE'], safety_settings: [{ category: 'x', threshold: 'y' }], tools: [{ google_search: {} }] },
+			google: {
+				response_modalities: ['TEXT', 'IMAGE'],
+				safety_settings: [{ category: 'x', threshold: 'y' }],
+				tools: [{ google_search: {} }],
+			},
 			extra: { temperature: 0.5, top_p: 0.9, seed: 7 },
 		});
 		expect(r.status).toBe(200);
@@ -81,7 +89,16 @@ describe('chat route (POST /v1/chat/completions)', () => {
 		expect(u.total_tokens).toBe(u.prompt_tokens + u.completion_tokens);
 		// recorded
 		const rec = emu.requests[0];
-		expect(rec).toMatchObject({ route: 'chat', model: IMAGE_MODEL, stream: true, scenario: 'ok', status: 200, outcome: 'answered', attempt: 1, auth: 'bearer' });
+		expect(rec).toMatchObject({
+			route: 'chat',
+			model: IMAGE_MODEL,
+			stream: true,
+			scenario: 'ok',
+			status: 200,
+			outcome: 'answered',
+			attempt: 1,
+			auth: 'bearer',
+		});
 		expect(rec.asked).toMatchObject({
 			aspectRatio: '16:9',
 			imageSize: '2K',
@@ -95,7 +112,9 @@ describe('chat route (POST /v1/chat/completions)', () => {
 			promptText: 'a chat cat',
 			stream: true,
 		});
-		expect(rec.imagesSent).toEqual([expect.objectContaining({ sha256: sha(png), role: 'final', mimeType: 'image/png', type: 'png', width: 2688, height: 1536 })]);
+		expect(rec.imagesSent).toEqual([
+			expect.objectContaining({ sha256: sha(png), role: 'final', mimeType: 'image/png', type: 'png', width: 2688, height: 1536 }),
+		]);
 		// the same bytes as the native route for the same prompt and size
 		const native = await generate('a chat cat', { gen: { imageConfig: { aspectRatio: '16:9', imageSize: '2K' } } });
 		expect(decode(imageParts(native.data)[0]).equals(png)).toBe(true);
@@ -116,10 +135,23 @@ describe('chat route (POST /v1/chat/completions)', () => {
 		expect(data.usage.total_tokens).toBe(data.usage.prompt_tokens + data.usage.completion_tokens);
 		const rec = emu.requests[0];
 		expect(rec.stream).toBe(false);
-		expect(rec.imagesReceived).toEqual([expect.objectContaining({ key: 'image_url', content: 0, part: 1, mimeType: 'image/png', sha256: sha(input), detectedType: 'png', width: 8, height: 8 })]);
+		expect(rec.imagesReceived).toEqual([
+			expect.objectContaining({
+				key: 'image_url',
+				content: 0,
+				part: 1,
+				mimeType: 'image/png',
+				sha256: sha(input),
+				detectedType: 'png',
+				width: 8,
+				height: 8,
+			}),
+		]);
 		expect(rec.imagesSent[0].sha256).toBe(sha(img.buf));
 		// absent stream, string content
-		const s = await chat('', { raw: JSON.stringify({ model: IMAGE_MODEL, messages: [{ role: 'user', content: 'plain string [emu:text-only]' }] }) });
+		const s = await chat('', {
+			raw: JSON.stringify({ model: IMAGE_MODEL, messages: [{ role: 'user', content: 'plain string [emu:text-only]' }] }),
+		});
 		expect(JSON.parse(s.data).choices[0].message.content).toMatch(/^I can't draw that/);
 		expect(emu.requests[1]).toMatchObject({ stream: false, scenario: 'text-only' });
 		expect(emu.requests[1].asked.promptText).toBe('plain string [emu:text-only]');
@@ -243,7 +275,8 @@ describe('chat route (POST /v1/chat/completions)', () => {
 		expectOpenAi400(await chat('x', { imageConfig: { image_size: '1k' } }), /image_size.*"1k"/);
 		expectOpenAi400(await chat('x [emu:nope]'), /\[emulator\] unknown emulator scenario or directive 'nope'/);
 		expect(emu.requests.every((r) => r.outcome === 'invalid' && r.attempt === null)).toBe(true);
-		for (const size of ['512', '1K', '2K', '4K']) expect((await chat('x', { imageConfig: { image_size: size }, inputs: [`data:image/png;base64,${png}`] })).status).toBe(200);
+		for (const size of ['512', '1K', '2K', '4K'])
+			expect((await chat('x', { imageConfig: { image_size: size }, inputs: [`data:image/png;base64,${png}`] })).status).toBe(200);
 	});
 
 	test('error scenarios and faults are HTTP errors before the stream; latency sends PINGs', async () => {

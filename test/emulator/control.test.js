@@ -50,9 +50,13 @@ describe('control API', () => {
 
 describe('CLI', () => {
 	test('starts on port 0, prints the URL, serves, exits on SIGTERM', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'emulator', 'cli.js'), '--port', '0', '--key', 'sk-cli', '--scenario', 'text-only'], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			[path.join(__dirname, '..', '..', 'emulator', 'cli.js'), '--port', '0', '--key', 'sk-cli', '--scenario', 'text-only'],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let stderr = '';
 		child.stderr.on('data', (d) => (stderr += d));
 		const line = await new Promise((resolve, reject) => {
@@ -65,7 +69,9 @@ describe('CLI', () => {
 		});
 		expect(line).toMatch(/^CometAPI emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
 		const url = line.split(' ').pop();
-		const r = await axios.post(`${url}/v1beta/models/${IMAGE_MODEL}:generateContent`, body('cli'), { headers: { Authorization: 'sk-cli' } });
+		const r = await axios.post(`${url}/v1beta/models/${IMAGE_MODEL}:generateContent`, body('cli'), {
+			headers: { Authorization: 'sk-cli' },
+		});
 		expect(r.data.candidates[0].content.parts[0].text).toMatch(/^I can't draw that/);
 		const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 		child.kill('SIGTERM');

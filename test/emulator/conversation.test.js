@@ -13,7 +13,11 @@ let emu, api; // set by H.useEmulator
 H.useEmulator((e, a) => ([emu, api] = [e, a]));
 
 const generate = (model, contents, stream = false) =>
-	api.post(`/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, { contents }, stream ? { responseType: 'text' } : {});
+	api.post(
+		`/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+		{ contents },
+		stream ? { responseType: 'text' } : {},
+	);
 const user = (text) => ({ role: 'user', parts: [{ text }] });
 const partsOf = (data) => data.candidates[0].content.parts;
 const sha = (b64) => crypto.createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex');
@@ -79,7 +83,10 @@ describe('thought signatures on the native route', () => {
 		const [text, image] = partsOf(first.data);
 		const cases = [
 			[{ ...text, thoughtSignature: 'c2lnbmF0dXJl' }, image],
-			[{ ...text, thoughtSignature: image.thoughtSignature }, { ...image, thoughtSignature: text.thoughtSignature }],
+			[
+				{ ...text, thoughtSignature: image.thoughtSignature },
+				{ ...image, thoughtSignature: text.thoughtSignature },
+			],
 			[{ ...text, text: 'an edited answer' }, image],
 		];
 		for (const parts of cases) {
@@ -134,7 +141,7 @@ describe('chat model for the AI Agent', () => {
 	};
 	const ask = (messages, extra = {}) => api.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages, tools: [tool], ...extra });
 
-	test('first asks for the tool, with arguments from its schema and the user\'s message as the prompt', async () => {
+	test("first asks for the tool, with arguments from its schema and the user's message as the prompt", async () => {
 		const r = await ask([
 			{ role: 'system', content: 'You are a helpful assistant' },
 			{ role: 'user', content: 'Draw a lighthouse at dusk [agent:args={"aspectRatio":"16:9"}]' },
@@ -145,7 +152,12 @@ describe('chat model for the AI Agent', () => {
 		expect(choice.message.content).toBeNull();
 		const call = choice.message.tool_calls[0];
 		expect(call).toMatchObject({ type: 'function', id: expect.stringMatching(/^call_/), function: { name: 'Gemini_Image' } });
-		expect(JSON.parse(call.function.arguments)).toEqual({ Prompt: 'Draw a lighthouse at dusk', aspectRatio: '16:9', numberOfImages: 1, style: 'photo' });
+		expect(JSON.parse(call.function.arguments)).toEqual({
+			Prompt: 'Draw a lighthouse at dusk',
+			aspectRatio: '16:9',
+			numberOfImages: 1,
+			style: 'photo',
+		});
 		expect(last()).toMatchObject({ route: 'agent', scenario: 'agent-tool-call', status: 200 });
 		expect(last().agent).toMatchObject({ tools: ['Gemini_Image'], prompt: 'Draw a lighthouse at dusk', toolResults: [] });
 	});
@@ -154,18 +166,32 @@ describe('chat model for the AI Agent', () => {
 		const url = 'http://localhost:5678/rest/binary-data/signed?token=a.b.c';
 		const r = await ask([
 			{ role: 'user', content: 'Draw a lighthouse' },
-			{ role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'Gemini_Image', arguments: '{}' } }] },
+			{
+				role: 'assistant',
+				content: null,
+				tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'Gemini_Image', arguments: '{}' } }],
+			},
 			{ role: 'tool', tool_call_id: 'call_1', content: JSON.stringify([{ summary: 'Made a PNG image', imageUrl: url }]) },
 		]);
-		expect(r.data.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: `Here is your image:\n\n![image](${url})` } });
+		expect(r.data.choices[0]).toMatchObject({
+			finish_reason: 'stop',
+			message: { role: 'assistant', content: `Here is your image:\n\n![image](${url})` },
+		});
 		expect(last().agent).toMatchObject({ link: url, reply: r.data.choices[0].message.content, toolCalls: [] });
 		expect(last().agent.toolResults[0]).toContain('Made a PNG image');
 	});
 
 	test("prefers the tool's imageUrl field to other links in its result", async () => {
-		const result = [{ echoed: { webhookUrl: 'http://127.0.0.1:5678/webhook/x' }, imageUrl: 'http://127.0.0.1:5678/rest/binary-data/signed?token=t' }];
-		const r = await ask([{ role: 'user', content: 'Draw' }, { role: 'tool', tool_call_id: 'x', content: JSON.stringify(result) }]);
-		expect(r.data.choices[0].message.content).toBe('Here is your image:\n\n![image](http://127.0.0.1:5678/rest/binary-data/signed?token=t)');
+		const result = [
+			{ echoed: { webhookUrl: 'http://127.0.0.1:5678/webhook/x' }, imageUrl: 'http://127.0.0.1:5678/rest/binary-data/signed?token=t' },
+		];
+		const r = await ask([
+			{ role: 'user', content: 'Draw' },
+			{ role: 'tool', tool_call_id: 'x', content: JSON.stringify(result) },
+		]);
+		expect(r.data.choices[0].message.content).toBe(
+			'Here is your image:\n\n![image](http://127.0.0.1:5678/rest/binary-data/signed?token=t)',
+		);
 	});
 
 	test('without a link in the tool result it says so and quotes the result', async () => {
@@ -173,28 +199,50 @@ describe('chat model for the AI Agent', () => {
 			{ role: 'user', content: 'Draw' },
 			{ role: 'tool', tool_call_id: 'x', content: '[{"imageUrl":null,"noLinkReason":"No link: memory"}]' },
 		]);
-		expect(r.data.choices[0].message.content).toBe('The tool made no link to show. It said: [{"imageUrl":null,"noLinkReason":"No link: memory"}]');
+		expect(r.data.choices[0].message.content).toBe(
+			'The tool made no link to show. It said: [{"imageUrl":null,"noLinkReason":"No link: memory"}]',
+		);
 		expect(last().agent.link).toBeNull();
 	});
 
 	test('streams tool calls and replies as chat.completion.chunk events, ending with [DONE]', async () => {
 		const r = await ask([{ role: 'user', content: 'Draw a kite' }], { stream: true, stream_options: { include_usage: true } });
 		expect(r.headers['content-type']).toMatch(/^text\/event-stream/);
-		const data = r.data.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+		const data = r.data
+			.split('\n\n')
+			.filter((e) => e.startsWith('data: '))
+			.map((e) => e.slice(6));
 		expect(data[data.length - 1]).toBe('[DONE]');
 		const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
 		expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
-		const args = chunks.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls || [])).map((t) => t.function.arguments).join('');
+		const args = chunks
+			.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls || []))
+			.map((t) => t.function.arguments)
+			.join('');
 		expect(JSON.parse(args).Prompt).toBe('Draw a kite');
 		expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe('tool_calls');
 		expect(chunks[chunks.length - 1].usage).toBeDefined();
-		const reply = await ask([{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'c', content: 'see https://example.com/i.png' }], { stream: true });
-		const text = reply.data.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)).choices[0].delta.content || '').join('');
+		const reply = await ask(
+			[
+				{ role: 'user', content: 'x' },
+				{ role: 'tool', tool_call_id: 'c', content: 'see https://example.com/i.png' },
+			],
+			{ stream: true },
+		);
+		const text = reply.data
+			.split('\n\n')
+			.filter((e) => e.startsWith('data: {'))
+			.map((e) => JSON.parse(e.slice(6)).choices[0].delta.content || '')
+			.join('');
 		expect(text).toBe('Here is your image:\n\n![image](https://example.com/i.png)');
 	});
 
 	test('a wrong key is refused like on every route; a chat request without tools still makes an image', async () => {
-		const r = await axios.post(`${emu.url}/v1/chat/completions`, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], tools: [tool] }, { headers: { Authorization: 'Bearer nope' }, validateStatus: () => true });
+		const r = await axios.post(
+			`${emu.url}/v1/chat/completions`,
+			{ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], tools: [tool] },
+			{ headers: { Authorization: 'Bearer nope' }, validateStatus: () => true },
+		);
 		expect(r.status).toBe(401);
 		const image = await api.post('/v1/chat/completions', { model: FLASH25, messages: [{ role: 'user', content: 'a cat' }] });
 		expect(image.status).toBe(200);

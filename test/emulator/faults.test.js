@@ -147,19 +147,27 @@ describe('drip=<ms> on the streaming routes', () => {
 		new Promise((resolve, reject) => {
 			const t0 = Date.now();
 			const data = Buffer.from(JSON.stringify(payload));
-			const req = http.request(`${emu.url}${urlPath}`, { method: 'POST', headers: { Authorization: KEY, 'Content-Type': 'application/json', 'Content-Length': data.length } }, (res) => {
-				const reads = [];
-				res.setEncoding('utf8');
-				res.on('data', (d) => reads.push({ at: Date.now() - t0, text: d }));
-				res.on('end', () => resolve({ status: res.statusCode, reads, text: reads.map((x) => x.text).join('') }));
-			});
+			const req = http.request(
+				`${emu.url}${urlPath}`,
+				{ method: 'POST', headers: { Authorization: KEY, 'Content-Type': 'application/json', 'Content-Length': data.length } },
+				(res) => {
+					const reads = [];
+					res.setEncoding('utf8');
+					res.on('data', (d) => reads.push({ at: Date.now() - t0, text: d }));
+					res.on('end', () => resolve({ status: res.statusCode, reads, text: reads.map((x) => x.text).join('') }));
+				},
+			);
 			req.on('error', reject);
 			req.end(data);
 		});
 	const firstAt = (reads, needle) => reads.find((x) => x.text.includes(needle)).at;
 
 	test('chat: events arrive drip ms apart', async () => {
-		const r = await timedPost('/v1/chat/completions', { model: IMAGE_MODEL, stream: true, messages: [{ role: 'user', content: '[emu:drip=150] d' }] });
+		const r = await timedPost('/v1/chat/completions', {
+			model: IMAGE_MODEL,
+			stream: true,
+			messages: [{ role: 'user', content: '[emu:drip=150] d' }],
+		});
 		expect(r.status).toBe(200);
 		const a = firstAt(r.reads, 'Here is your image');
 		const b = firstAt(r.reads, 'base64,');

@@ -63,7 +63,12 @@ describe('hostile behaviours (issue 9)', () => {
 		const t = text(out);
 		expect(t.startsWith(': PING')).toBe(true);
 		expect(t.match(/: PING/g)).toHaveLength(1);
-		const chatOut = await raw('POST', '/v1/chat/completions', { model: IMAGE_MODEL, stream: true, messages: [{ role: 'user', content: 'y [emu:stall=1]' }] }, { waitMs: 500 });
+		const chatOut = await raw(
+			'POST',
+			'/v1/chat/completions',
+			{ model: IMAGE_MODEL, stream: true, messages: [{ role: 'user', content: 'y [emu:stall=1]' }] },
+			{ waitMs: 500 },
+		);
 		expect(chatOut.ended).toBe(false);
 		expect(text(chatOut)).not.toContain('[DONE]');
 	});
@@ -87,7 +92,10 @@ describe('hostile behaviours (issue 9)', () => {
 
 	it('escapeslash: every / written as \\/, the same JSON, cut right after backslashes', async () => {
 		const plain = await generate('slash test [emu:size=64KB]');
-		const out = await raw('POST', nativePath(false), body('slash test'), { waitMs: 2000, headers: { 'x-emulator-scenario': 'escapeslash size=64KB' } });
+		const out = await raw('POST', nativePath(false), body('slash test'), {
+			waitMs: 2000,
+			headers: { 'x-emulator-scenario': 'escapeslash size=64KB' },
+		});
 		const t = text(out);
 		expect(t).toContain('\\/');
 		expect(t).not.toMatch(/[^\\]\//);
@@ -101,7 +109,11 @@ describe('hostile behaviours (issue 9)', () => {
 		const many = await generate('x [emu:images=50]');
 		expect(imageParts(many.data)).toHaveLength(50);
 		expect(emu.requests[1].imagesSent).toHaveLength(50);
-		const chatMany = await api.post('/v1/chat/completions', { model: IMAGE_MODEL, stream: false, messages: [{ role: 'user', content: 'x [emu:images=7]' }] });
+		const chatMany = await api.post('/v1/chat/completions', {
+			model: IMAGE_MODEL,
+			stream: false,
+			messages: [{ role: 'user', content: 'x [emu:images=7]' }],
+		});
 		expect(chatMany.data.choices[0].message.content.match(/!\[image\]\(data:image\/png;base64,/g)).toHaveLength(7);
 	});
 

@@ -53,7 +53,13 @@ describe('answer scenarios', () => {
 		const c = decode(imageParts((await generate('prompt two')).data)[0]);
 		expect(a.equals(b)).toBe(true);
 		expect(a.equals(c)).toBe(false);
-		expect(emu.requests[0].imagesSent[0]).toMatchObject({ sha256: sha(a), bytes: a.length, mimeType: 'image/png', width: 1024, height: 1024 });
+		expect(emu.requests[0].imagesSent[0]).toMatchObject({
+			sha256: sha(a),
+			bytes: a.length,
+			mimeType: 'image/png',
+			width: 1024,
+			height: 1024,
+		});
 		expect(emu.requests[2].imagesSent[0].sha256).toBe(sha(c));
 	});
 
@@ -208,7 +214,12 @@ describe('answer scenarios', () => {
 		expect(r429.data.error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }]);
 		comet(await generate('[emu:error-500-invalid] x'), 500, 'invalid_request', /invalid request/);
 		comet(await generate('[emu:error-500] x'), 500, 500, /internal server error/);
-		comet(await generate('[emu:error-503-model] x'), 503, 'model_not_found', new RegExp(`^model_not_found: no available channel for model ${IMAGE_MODEL} `));
+		comet(
+			await generate('[emu:error-503-model] x'),
+			503,
+			'model_not_found',
+			new RegExp(`^model_not_found: no available channel for model ${IMAGE_MODEL} `),
+		);
 		comet(await generate('[emu:error-503] x'), 503, '', /upstream service temporarily unavailable/);
 
 		const html = await generate('[emu:html] x');
@@ -229,7 +240,10 @@ describe('answer scenarios', () => {
 		expect(imageParts(r.data)).toHaveLength(2);
 		expect(emu.requests.map((q) => q.scenario)).toEqual(['text-only', 'blocked', 'multi']);
 		// directives in the system instruction count too
-		const s = await api.post(`/v1beta/models/${IMAGE_MODEL}:generateContent`, Object.assign(body('x'), { systemInstruction: { parts: [{ text: '[emu:no-image]' }] } }));
+		const s = await api.post(
+			`/v1beta/models/${IMAGE_MODEL}:generateContent`,
+			Object.assign(body('x'), { systemInstruction: { parts: [{ text: '[emu:no-image]' }] } }),
+		);
 		expect(s.data.candidates[0].finishReason).toBe('NO_IMAGE');
 		// unknown directive -> 400 explaining it
 		const bad = await generate('[emu:no-such-thing] x');

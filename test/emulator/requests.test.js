@@ -45,11 +45,25 @@ describe('models and auth', () => {
 		expect(r.data.object).toBe('list');
 		expect(r.data.data.length).toBeGreaterThanOrEqual(12);
 		const ids = r.data.data.map((m) => m.id);
-		for (const id of ['gemini-3.1-flash-image', 'gemini-3-pro-image', 'gemini-3.1-flash-lite-image', 'gemini-nano-banana-2.1', 'gpt-image-1', 'gpt-4o', 'gemini-2.5-pro', 'claude-sonnet-4']) {
+		for (const id of [
+			'gemini-3.1-flash-image',
+			'gemini-3-pro-image',
+			'gemini-3.1-flash-lite-image',
+			'gemini-nano-banana-2.1',
+			'gpt-image-1',
+			'gpt-4o',
+			'gemini-2.5-pro',
+			'claude-sonnet-4',
+		]) {
 			expect(ids).toContain(id);
 		}
 		// retired by CometAPI (2026-09-30) and Google (previews, 2026-06-25): no longer listed
-		for (const id of ['gemini-2.5-flash-image', 'gemini-2.5-flash-image-preview', 'gemini-3-pro-image-preview', 'gemini-3.1-flash-image-preview']) {
+		for (const id of [
+			'gemini-2.5-flash-image',
+			'gemini-2.5-flash-image-preview',
+			'gemini-3-pro-image-preview',
+			'gemini-3.1-flash-image-preview',
+		]) {
 			expect(ids).not.toContain(id);
 		}
 		expect(ids[0]).not.toMatch(/image/);
@@ -93,7 +107,10 @@ describe('models and auth', () => {
 
 describe('request checks (400, 404, 503)', () => {
 	const post = (data, model = IMAGE_MODEL) =>
-		api.post(`/v1beta/models/${model}:generateContent`, data, { headers: { 'Content-Type': 'application/json' }, transformRequest: [(d) => d] });
+		api.post(`/v1beta/models/${model}:generateContent`, data, {
+			headers: { 'Content-Type': 'application/json' },
+			transformRequest: [(d) => d],
+		});
 
 	test('400s in Google envelope', async () => {
 		const expect400 = (r, msg) => {
@@ -109,7 +126,10 @@ describe('request checks (400, 404, 503)', () => {
 			await post(JSON.stringify(body('x', null, [{ inlineData: { mimeType: 'image/png', data: 'data:image/png;base64,iVBORw0KGgo=' } }]))),
 			/Base64 decoding failed/,
 		);
-		expect400(await post(JSON.stringify(body('x', null, [{ inlineData: { mimeType: 'image/gif', data: 'R0lGODlh' } }]))), /Unsupported MIME type: image\/gif/);
+		expect400(
+			await post(JSON.stringify(body('x', null, [{ inlineData: { mimeType: 'image/gif', data: 'R0lGODlh' } }]))),
+			/Unsupported MIME type: image\/gif/,
+		);
 		expect400(await post(JSON.stringify(body('x', { imageConfig: { imageSize: '1k' } }))), /image_size/);
 		expect400(await post(JSON.stringify(body('x', { imageConfig: { imageSize: '3K' } }))), /image_size/);
 		expect400(await post(JSON.stringify(body('x', { imageConfig: { aspectRatio: '7:3' } }))), /aspect_ratio/);
@@ -117,10 +137,16 @@ describe('request checks (400, 404, 503)', () => {
 			expect((await post(JSON.stringify(body('x', { imageConfig: { imageSize: size, aspectRatio: '1:1' } })))).status).toBe(200);
 		}
 		// snake_case request keys are accepted (and recorded)
-		const snake = await post(JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }], generation_config: { image_config: { aspect_ratio: '16:9' } } }));
+		const snake = await post(
+			JSON.stringify({ contents: [{ parts: [{ text: 'x' }] }], generation_config: { image_config: { aspect_ratio: '16:9' } } }),
+		);
 		expect(snake.status).toBe(200);
 		expect(readPng(decode(imageParts(snake.data)[0])).width).toBe(1344);
-		expect(emu.requests[emu.requests.length - 1].snakeCaseKeys).toEqual(['generation_config', 'generation_config.image_config', 'generation_config.image_config.aspect_ratio']);
+		expect(emu.requests[emu.requests.length - 1].snakeCaseKeys).toEqual([
+			'generation_config',
+			'generation_config.image_config',
+			'generation_config.image_config.aspect_ratio',
+		]);
 	});
 
 	test('unknown model -> 503 model_not_found', async () => {
@@ -135,7 +161,11 @@ describe('request checks (400, 404, 503)', () => {
 	test('knownModelsOnly: a model not in the list (a retired one) -> 503 model_not_found; listed ones answer', async () => {
 		const strict = await startEmulator({ port: 0, apiKey: KEY, knownModelsOnly: true });
 		try {
-			const call = (model) => axios.post(`${strict.url}/v1beta/models/${model}:generateContent`, body('x'), { headers: { Authorization: `Bearer ${KEY}` }, validateStatus: () => true });
+			const call = (model) =>
+				axios.post(`${strict.url}/v1beta/models/${model}:generateContent`, body('x'), {
+					headers: { Authorization: `Bearer ${KEY}` },
+					validateStatus: () => true,
+				});
 			const retired = await call('gemini-2.5-flash-image');
 			expect(retired.status).toBe(503);
 			expect(retired.data.error.code).toBe('model_not_found');

@@ -31,10 +31,17 @@ describe('as strict as the real gateway (issue 12)', () => {
 		for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'application/jsonp']) {
 			const g = await native('x', { headers: { 'Content-Type': contentType } });
 			expect(g.status).toBe(400);
-			expect(JSON.parse(g.data).error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: `Invalid Content-Type "${contentType}": the request body must be sent as application/json.` });
+			expect(JSON.parse(g.data).error).toMatchObject({
+				code: 400,
+				status: 'INVALID_ARGUMENT',
+				message: `Invalid Content-Type "${contentType}": the request body must be sent as application/json.`,
+			});
 			const c = await chatCall('x', { headers: { 'Content-Type': contentType } });
 			expect(c.status).toBe(400);
-			expect(JSON.parse(c.data).error).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/^Invalid Content-Type/) });
+			expect(JSON.parse(c.data).error).toMatchObject({
+				type: 'invalid_request_error',
+				message: expect.stringMatching(/^Invalid Content-Type/),
+			});
 		}
 		expect(emu.requests.length).toBe(8);
 		expect(emu.requests.map((r) => [r.outcome, r.attempt])).toEqual(Array(8).fill(['invalid', null]));
@@ -57,7 +64,10 @@ describe('as strict as the real gateway (issue 12)', () => {
 		for (const model of ['gemini-2.5-pro', 'gpt-4o', 'gpt-image-1', 'imagen-4.0-generate-001', 'text-embedding-3-small']) {
 			const g = await native('x', { model });
 			expect([model, g.status]).toEqual([model, 400]);
-			expect(JSON.parse(g.data).error).toMatchObject({ status: 'INVALID_ARGUMENT', message: `Model ${model} does not support the requested response modalities: image. Use a Gemini image model, e.g. gemini-3.1-flash-image.` });
+			expect(JSON.parse(g.data).error).toMatchObject({
+				status: 'INVALID_ARGUMENT',
+				message: `Model ${model} does not support the requested response modalities: image. Use a Gemini image model, e.g. gemini-3.1-flash-image.`,
+			});
 			const c = await chatCall('x', { model });
 			expect([model, c.status, JSON.parse(c.data).error.type]).toEqual([model, 400, 'invalid_request_error']);
 		}
@@ -90,7 +100,10 @@ describe('as strict as the real gateway (issue 12)', () => {
 	test('cut=<n>: the stream ends cleanly between two events, before the last; the next attempt is whole', async () => {
 		const first = sseData((await native('[emu:cut=1] p', { model: PRO_MODEL, stream: true })).data);
 		// Gemini 3 models sign their parts (thoughtSignature beside the content)
-		expect(first.map((e) => Object.keys(e.candidates[0].content.parts[0]).filter((k) => k !== 'thoughtSignature'))).toEqual([['text'], ['inlineData']]);
+		expect(first.map((e) => Object.keys(e.candidates[0].content.parts[0]).filter((k) => k !== 'thoughtSignature'))).toEqual([
+			['text'],
+			['inlineData'],
+		]);
 		expect(first.some((e) => e.candidates[0].finishReason)).toBe(false);
 		const second = sseData((await native('[emu:cut=1] p', { model: PRO_MODEL, stream: true })).data);
 		expect(second[second.length - 1].candidates[0].finishReason).toBe('STOP');
@@ -107,20 +120,30 @@ describe('as strict as the real gateway (issue 12)', () => {
 		expect(() => JSON.parse(plain.data)).toThrow();
 	});
 
-	test('streamerror=<status>x<n>: an error event inside the 200 stream, in each route\'s envelope; a plain error when not streamed', async () => {
+	test("streamerror=<status>x<n>: an error event inside the 200 stream, in each route's envelope; a plain error when not streamed", async () => {
 		const nativeEvents = sseData((await native('[emu:streamerror=429x1] p', { model: PRO_MODEL, stream: true })).data);
 		expect(nativeEvents).toHaveLength(2);
-		expect(nativeEvents[1]).toEqual({ error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } });
+		expect(nativeEvents[1]).toEqual({
+			error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' },
+		});
 		expect((await native('[emu:streamerror=429x1] p', { model: PRO_MODEL, stream: true })).data).not.toMatch(/"error"/);
 		const chatEvents = sseData((await chatCall('[emu:streamerror=400x1] q')).data);
-		expect(chatEvents[chatEvents.length - 1]).toEqual({ error: { message: 'Request contains an invalid argument.', type: 'comet_api_error', code: '400' } });
+		expect(chatEvents[chatEvents.length - 1]).toEqual({
+			error: { message: 'Request contains an invalid argument.', type: 'comet_api_error', code: '400' },
+		});
 		expect(chatEvents).not.toContain('[DONE]');
 		const plain = await native('[emu:streamerror=503x1] r');
 		expect(plain.status).toBe(503);
 		expect(JSON.parse(plain.data).error).toMatchObject({ code: 503, status: 'UNAVAILABLE' });
 		const chatPlain = await chatCall('[emu:nostream] [emu:streamerror=429x1] s');
 		expect([chatPlain.status, JSON.parse(chatPlain.data).error.code]).toEqual([429, '429']);
-		expect(emu.requests.map((r) => r.outcome)).toEqual(['streamerror-429', 'answered', 'streamerror-400', 'streamerror-503', 'streamerror-429']);
+		expect(emu.requests.map((r) => r.outcome)).toEqual([
+			'streamerror-429',
+			'answered',
+			'streamerror-400',
+			'streamerror-503',
+			'streamerror-429',
+		]);
 		for (const bad of ['streamerror=200', 'streamerror=abc', 'ping=0', 'ping=x']) expect((await native(`[emu:${bad}] x`)).status).toBe(400);
 	});
 

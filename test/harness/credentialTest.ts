@@ -65,7 +65,12 @@ export async function runCredentialTest(credentials: TestCredentials): Promise<C
 		{ node, data: {}, source: null },
 		[],
 	);
-	const credentialsDecrypted = { id: 'cred-1', name: 'CometAPI account', type: CREDENTIAL_TYPE, data: decrypted as ICredentialDataDecryptedObject };
+	const credentialsDecrypted = {
+		id: 'cred-1',
+		name: 'CometAPI account',
+		type: CREDENTIAL_TYPE,
+		data: decrypted as ICredentialDataDecryptedObject,
+	};
 	const routingNode = new RoutingNode(context, nodeTypeCopy, credentialsDecrypted);
 	const expression = workflow.expression as unknown as { acquireIsolate?: () => Promise<void>; releaseIsolate?: () => Promise<void> };
 	try {

@@ -4,14 +4,7 @@
  * (BinaryDataService) and n8n-core's real httpRequestWithAuthentication (axios) over real HTTP.
  */
 import { getBinaryDataBuffer, ExecuteContext, prepareBinaryData } from 'n8n-core';
-import type {
-	CloseFunction,
-	IBinaryData,
-	IExecuteData,
-	INodeExecutionData,
-	ITaskDataConnections,
-	NodeExecutionHint,
-} from 'n8n-workflow';
+import type { CloseFunction, IBinaryData, IExecuteData, INodeExecutionData, ITaskDataConnections, NodeExecutionHint } from 'n8n-workflow';
 import { ApplicationError, createRunExecutionData, Workflow } from 'n8n-workflow';
 
 import type { BinaryMode, TestCredentials } from './runtime';
@@ -113,12 +106,12 @@ async function storeInputItems(items: InputItem[], executionId: string, workflow
 				// Checked without instanceof: jest's sandbox and node core modules live in different realms.
 				const isBytes = Buffer.isBuffer(data) || Object.prototype.toString.call(data) === '[object Uint8Array]';
 				if (!isBytes) {
-					throw new TypeError(
-						`runNode: items[${index}].binary.${name}.data must be a Buffer, got ${Object.prototype.toString.call(data)}`,
-					);
+					throw new TypeError(`runNode: items[${index}].binary.${name}.data must be a Buffer, got ${Object.prototype.toString.call(data)}`);
 				}
 				out.binary[name] = await prepareBinaryData(
-					Buffer.isBuffer(data) ? data : Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength),
+					Buffer.isBuffer(data)
+						? data
+						: Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength),
 					executionId,
 					workflowId,
 					binary.fileName,

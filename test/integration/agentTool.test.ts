@@ -34,11 +34,17 @@ afterAll(() => server.close());
 
 describe('what the agent gets', () => {
 	it('a summary and a signed link to the stored image, nothing else; the link signs that very binary', async () => {
-		const result = await tool('textToImage', { prompt: 'a lighthouse at dusk', aspectRatio: '16:9', imageSize: '2K', numberOfImages: 2 }, { binaryMode: 'filesystem' });
+		const result = await tool(
+			'textToImage',
+			{ prompt: 'a lighthouse at dusk', aspectRatio: '16:9', imageSize: '2K', numberOfImages: 2 },
+			{ binaryMode: 'filesystem' },
+		);
 		expect(result.error).toBeUndefined();
 		const reqs = generations();
 		expect(reqs).toHaveLength(2);
-		expect(reqs.map((r: any) => [r.asked.promptText, r.asked.aspectRatio, r.asked.imageSize])).toEqual(Array(2).fill(['a lighthouse at dusk', '16:9', '2K']));
+		expect(reqs.map((r: any) => [r.asked.promptText, r.asked.aspectRatio, r.asked.imageSize])).toEqual(
+			Array(2).fill(['a lighthouse at dusk', '16:9', '2K']),
+		);
 		expect(result.items).toHaveLength(2);
 		result.items.forEach((item, n) => {
 			expect(Object.keys(item.json)).toEqual(['summary', 'imageUrl', 'markdown', 'model', 'mimeType', 'width', 'height', 'fileSize']);
@@ -61,7 +67,11 @@ describe('what the agent gets', () => {
 	});
 
 	it("leaves the agent's other input out (AI Agent 3 passes its whole input item to the tool)", async () => {
-		const result = await tool('textToImage', { prompt: 'x', headers: { host: 'n8n' }, body: { message: 'draw' }, toolCallId: 'call_1' }, { binaryMode: 'filesystem' });
+		const result = await tool(
+			'textToImage',
+			{ prompt: 'x', headers: { host: 'n8n' }, body: { message: 'draw' }, toolCallId: 'call_1' },
+			{ binaryMode: 'filesystem' },
+		);
 		expect(JSON.stringify(result.items[0].json)).not.toMatch(/toolCallId|headers|conversation/);
 	});
 
@@ -94,7 +104,7 @@ describe('images come by link', () => {
 		expect(downloads.every((headers) => !headers.authorization)).toBe(true);
 	});
 
-	it('Refine Image sends the linked image as the model\'s last answer, then the new prompt; more links go with it', async () => {
+	it("Refine Image sends the linked image as the model's last answer, then the new prompt; more links go with it", async () => {
 		const logo = images.solidPng(16, 16, [0, 0, 255]);
 		const result = await tool('refineImage', { prompt: 'now at night', imageUrls: `${imageUrl}, data:image/png;base64,${logo.base64}` });
 		expect(result.error).toBeUndefined();
@@ -118,11 +128,18 @@ describe('images come by link', () => {
 
 describe('outside a tool', () => {
 	it('Add Image Link puts the signed link on version 2 items', async () => {
-		const result = await t.run({ typeVersion: 2, parameters: { operation: 'textToImage', model, prompt: 'x', options: { imageLink: true } }, binaryMode: 'filesystem' });
+		const result = await t.run({
+			typeVersion: 2,
+			parameters: { operation: 'textToImage', model, prompt: 'x', options: { imageLink: true } },
+			binaryMode: 'filesystem',
+		});
 		const { json, binary } = result.items[0];
 		expect(binaryDataService.validateSignedToken(tokenOf(json.imageUrl))).toBe(binary!.data.meta.id);
 		expect(json.conversation).toBeDefined();
-		const memory = await t.run({ typeVersion: 2, parameters: { operation: 'textToImage', model, prompt: 'x', options: { imageLink: true } } });
+		const memory = await t.run({
+			typeVersion: 2,
+			parameters: { operation: 'textToImage', model, prompt: 'x', options: { imageLink: true } },
+		});
 		expect(memory.items[0].json).toMatchObject({ imageUrl: null, noLinkReason: expect.stringContaining('memory') });
 	});
 

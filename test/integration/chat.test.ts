@@ -8,7 +8,11 @@ const chat = (options: object = {}) => ({ apiFormat: 'openAiChat', ...options })
 
 describe('chat route', () => {
 	it('streams text to image and gives the same output item as the native route', async () => {
-		const result = await t.run({ parameters: textToImage('A fox', chat({ aspectRatio: '16:9' }), { model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' } }) });
+		const result = await t.run({
+			parameters: textToImage('A fox', chat({ aspectRatio: '16:9' }), {
+				model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' },
+			}),
+		});
 		expect(result.error).toBeUndefined();
 		const [req] = t.emu.requests;
 		expect(req.path).toBe('/v1/chat/completions');

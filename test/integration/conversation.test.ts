@@ -19,7 +19,9 @@ const finalSha = (rec: any) => rec.imagesSent.find((i: any) => i.role === 'final
 /** An output item as the next node gets it: its JSON and its binary fields' bytes. */
 const asInput = (item: OutputItem): InputItem => ({
 	json: item.json,
-	binary: Object.fromEntries(Object.entries(item.binary ?? {}).map(([name, b]) => [name, { data: b.data, mimeType: b.meta.mimeType, fileName: b.meta.fileName }])),
+	binary: Object.fromEntries(
+		Object.entries(item.binary ?? {}).map(([name, b]) => [name, { data: b.data, mimeType: b.meta.mimeType, fileName: b.meta.fileName }]),
+	),
 });
 
 const make = async (prompt = 'a fox in a café', extra: Record<string, unknown> = {}, runExtra: object = {}) => {
@@ -28,59 +30,68 @@ const make = async (prompt = 'a fox in a café', extra: Record<string, unknown> 
 	return result;
 };
 const refine = async (input: OutputItem | InputItem, prompt: string, extra: Record<string, unknown> = {}, runExtra: object = {}) =>
-	await run2({ operation: 'refineImage', prompt, ...extra }, { items: ['json' in input && 'raw' in input ? asInput(input as OutputItem) : input], ...runExtra });
+	await run2(
+		{ operation: 'refineImage', prompt, ...extra },
+		{ items: ['json' in input && 'raw' in input ? asInput(input as OutputItem) : input], ...runExtra },
+	);
 
 describe('make, refine, refine', () => {
-	it.each(['default', 'filesystem'] as const)('sends the earlier turns with the exact signatures, and the images travel in binary fields (%s mode)', async (binaryMode) => {
-		const made = await make('a fox in a café', {}, { binaryMode });
-		const r1 = last();
-		const [m] = made.items;
-		expect(m.json.conversation).toEqual({
-			format: 'gemini-image-conversation',
-			version: 1,
-			model: PRO,
-			turns: [
-				{ role: 'user', parts: [{ text: 'a fox in a café' }] },
-				{
-					role: 'model',
-					parts: [
-						{ text: 'Here is your image.', thoughtSignature: issued(r1)[0] },
-						{ image: 'data', mimeType: 'image/png', thoughtSignature: issued(r1)[1] },
-					],
-				},
-			],
-		});
+	it.each(['default', 'filesystem'] as const)(
+		'sends the earlier turns with the exact signatures, and the images travel in binary fields (%s mode)',
+		async (binaryMode) => {
+			const made = await make('a fox in a café', {}, { binaryMode });
+			const r1 = last();
+			const [m] = made.items;
+			expect(m.json.conversation).toEqual({
+				format: 'gemini-image-conversation',
+				version: 1,
+				model: PRO,
+				turns: [
+					{ role: 'user', parts: [{ text: 'a fox in a café' }] },
+					{
+						role: 'model',
+						parts: [
+							{ text: 'Here is your image.', thoughtSignature: issued(r1)[0] },
+							{ image: 'data', mimeType: 'image/png', thoughtSignature: issued(r1)[1] },
+						],
+					},
+				],
+			});
 
-		// the model is not set: Refine Image's default is the conversation's own
-		const refined = await refine(m, 'now make it night', {}, { binaryMode });
-		expect(refined.error).toBeUndefined();
-		const r2 = last();
-		expect(r2.path).toBe(`/v1beta/models/${PRO}:generateContent`);
-		expect(r2.body.contents.map((c: any) => c.role)).toEqual(['user', 'model', 'user']);
-		expect(r2.conversation.signaturesReceived).toEqual(issued(r1));
-		expect(r2.conversation.turns[1].parts[1].sha256).toBe(finalSha(r1));
-		expect(r2.body.contents[2]).toEqual({ role: 'user', parts: [{ text: 'now make it night' }] });
-		const [n] = refined.items;
-		expect(Object.keys(n.binary!).sort()).toEqual(['data', 'turn2_image1']);
-		expect(sha256(n.binary!.turn2_image1.data)).toBe(finalSha(r1));
-		expect(sha256(n.binary!.data.data)).toBe(finalSha(r2));
-		expect(n.json.conversation.turns).toHaveLength(4);
+			// the model is not set: Refine Image's default is the conversation's own
+			const refined = await refine(m, 'now make it night', {}, { binaryMode });
+			expect(refined.error).toBeUndefined();
+			const r2 = last();
+			expect(r2.path).toBe(`/v1beta/models/${PRO}:generateContent`);
+			expect(r2.body.contents.map((c: any) => c.role)).toEqual(['user', 'model', 'user']);
+			expect(r2.conversation.signaturesReceived).toEqual(issued(r1));
+			expect(r2.conversation.turns[1].parts[1].sha256).toBe(finalSha(r1));
+			expect(r2.body.contents[2]).toEqual({ role: 'user', parts: [{ text: 'now make it night' }] });
+			const [n] = refined.items;
+			expect(Object.keys(n.binary!).sort()).toEqual(['data', 'turn2_image1']);
+			expect(sha256(n.binary!.turn2_image1.data)).toBe(finalSha(r1));
+			expect(sha256(n.binary!.data.data)).toBe(finalSha(r2));
+			expect(n.json.conversation.turns).toHaveLength(4);
 
-		const again = await refine(n, 'add rain', {}, { binaryMode });
-		expect(again.error).toBeUndefined();
-		const r3 = last();
-		expect(r3.body.contents).toHaveLength(5);
-		expect(r3.conversation.signaturesReceived).toEqual([...issued(r1), ...issued(r2)]);
-		expect(r3.conversation.signaturesMissing).toEqual([]);
-		expect([r3.conversation.turns[1], r3.conversation.turns[3]].map((turn: any) => turn.parts[1].sha256)).toEqual([finalSha(r1), finalSha(r2)]);
-		const [o] = again.items;
-		expect(sha256(o.binary!.data.data)).toBe(finalSha(r3));
-		expect(sha256(o.binary!.turn2_image1.data)).toBe(finalSha(r1));
-		expect(sha256(o.binary!.turn4_image1.data)).toBe(finalSha(r2));
-		expect(o.json.conversation.turns[5].parts[1]).toEqual({ image: 'data', mimeType: 'image/png', thoughtSignature: issued(r3)[1] });
-		expect(o.json).toMatchObject({ model: PRO, imageIndex: 0, imageCount: 1 });
-		expect(o.pairedItem).toEqual({ item: 0 });
-	});
+			const again = await refine(n, 'add rain', {}, { binaryMode });
+			expect(again.error).toBeUndefined();
+			const r3 = last();
+			expect(r3.body.contents).toHaveLength(5);
+			expect(r3.conversation.signaturesReceived).toEqual([...issued(r1), ...issued(r2)]);
+			expect(r3.conversation.signaturesMissing).toEqual([]);
+			expect([r3.conversation.turns[1], r3.conversation.turns[3]].map((turn: any) => turn.parts[1].sha256)).toEqual([
+				finalSha(r1),
+				finalSha(r2),
+			]);
+			const [o] = again.items;
+			expect(sha256(o.binary!.data.data)).toBe(finalSha(r3));
+			expect(sha256(o.binary!.turn2_image1.data)).toBe(finalSha(r1));
+			expect(sha256(o.binary!.turn4_image1.data)).toBe(finalSha(r2));
+			expect(o.json.conversation.turns[5].parts[1]).toEqual({ image: 'data', mimeType: 'image/png', thoughtSignature: issued(r3)[1] });
+			expect(o.json).toMatchObject({ model: PRO, imageIndex: 0, imageCount: 1 });
+			expect(o.pairedItem).toEqual({ item: 0 });
+		},
+	);
 
 	it('continues a streamed answer: its signature pieces come back on their parts', async () => {
 		const made = await make('streamed fox', { requestSettings: { streaming: true } });
@@ -93,7 +104,10 @@ describe('make, refine, refine', () => {
 
 	it('continues an image made on the chat route (no signatures there) on the native route', async () => {
 		const made = await make('chat fox', { requestSettings: { apiFormat: 'openAiChat' } });
-		expect(made.items[0].json.conversation.turns[1].parts).toEqual([{ text: 'Here is your image.' }, { image: 'data', mimeType: 'image/png' }]);
+		expect(made.items[0].json.conversation.turns[1].parts).toEqual([
+			{ text: 'Here is your image.' },
+			{ image: 'data', mimeType: 'image/png' },
+		]);
 		const refined = await refine(made.items[0], 'bluer');
 		expect(refined.error).toBeUndefined();
 		expect(last().route).toBe('native');
@@ -111,7 +125,11 @@ describe('make, refine, refine', () => {
 		expect(sha256(second.binary!.data.data)).toBe(r1.imagesSent[1].sha256);
 		const refined = await refine(second, 'only the second one, in snow');
 		expect(refined.error).toBeUndefined();
-		expect(last().conversation.turns[1].parts.filter((p: any) => p.kind === 'image').map((p: any) => p.sha256)).toEqual(r1.imagesSent.map((i: any) => i.sha256));
+		expect(
+			last()
+				.conversation.turns[1].parts.filter((p: any) => p.kind === 'image')
+				.map((p: any) => p.sha256),
+		).toEqual(r1.imagesSent.map((i: any) => i.sha256));
 	});
 
 	it('makes several refinements of one image with Number of Images, each with its own conversation', async () => {
@@ -146,10 +164,14 @@ describe('long conversations stay within the request limits', () => {
 		expect(result.error).toBeUndefined();
 		const req = last();
 		expect(req.body.contents).toHaveLength(5);
-		expect(req.body.contents[0].parts[0].text).toBe('Earlier requests in this conversation (their images are left out), oldest first:\n1. step 1\n2. step 2');
+		expect(req.body.contents[0].parts[0].text).toBe(
+			'Earlier requests in this conversation (their images are left out), oldest first:\n1. step 1\n2. step 2',
+		);
 		expect(req.body.contents[0].parts[1]).toEqual({ text: 'step 3' });
 		expect(req.imagesReceived).toHaveLength(2);
-		expect(result.hints.map((h) => h.message)).toContainEqual(expect.stringMatching(/left out the oldest 4 turns of item 0's conversation/));
+		expect(result.hints.map((h) => h.message)).toContainEqual(
+			expect.stringMatching(/left out the oldest 4 turns of item 0's conversation/),
+		);
 		const conversation = result.items[0].json.conversation;
 		expect(conversation.earlierPrompts).toEqual(['step 1', 'step 2']);
 		expect(conversation.turns).toHaveLength(6);
@@ -164,10 +186,26 @@ describe('long conversations stay within the request limits', () => {
 
 describe('bad input is refused before any request', () => {
 	it.each([
-		['an item that is not a Gemini Image output', () => ({ json: { title: 'hello' }, binary: { data: { data: images.solidPng(8, 8, [1, 2, 3]).buffer } } }), /not an output of a Gemini Image node: it has no conversation \[item 0\]/],
+		[
+			'an item that is not a Gemini Image output',
+			() => ({ json: { title: 'hello' }, binary: { data: { data: images.solidPng(8, 8, [1, 2, 3]).buffer } } }),
+			/not an output of a Gemini Image node: it has no conversation \[item 0\]/,
+		],
 		[
 			'a missing image field',
-			() => ({ json: { conversation: { format: 'gemini-image-conversation', version: 1, model: PRO, turns: [{ role: 'user', parts: [{ text: 'p' }] }, { role: 'model', parts: [{ image: 'data', mimeType: 'image/png' }] }] } } }),
+			() => ({
+				json: {
+					conversation: {
+						format: 'gemini-image-conversation',
+						version: 1,
+						model: PRO,
+						turns: [
+							{ role: 'user', parts: [{ text: 'p' }] },
+							{ role: 'model', parts: [{ image: 'data', mimeType: 'image/png' }] },
+						],
+					},
+				},
+			}),
 			/image in binary field "data" is missing from the input item \[item 0\]/,
 		],
 	])('%s', async (_what, item, message) => {
@@ -180,7 +218,9 @@ describe('bad input is refused before any request', () => {
 		const made = await make();
 		t.emu.reset();
 		const result = await refine(made.items[0], 'x', { model: model('gemini-3.1-flash-image') });
-		expect(result.error?.message).toBe('The conversation was made with gemini-3-pro-image, but this node uses gemini-3.1-flash-image [item 0]');
+		expect(result.error?.message).toBe(
+			'The conversation was made with gemini-3-pro-image, but this node uses gemini-3.1-flash-image [item 0]',
+		);
 		expect((result.error as any).description).toContain('{{ $json.conversation.model }}');
 		expect(generations()).toHaveLength(0);
 	});
@@ -212,7 +252,10 @@ describe('bad input is refused before any request', () => {
 	it('with Continue On Fail, a bad item becomes an error item and the good one is refined', async () => {
 		const made = await make();
 		t.emu.reset();
-		const result = await run2({ operation: 'refineImage', prompt: 'x' }, { items: [{ json: { nope: 1 } }, asInput(made.items[0])], continueOnFail: true });
+		const result = await run2(
+			{ operation: 'refineImage', prompt: 'x' },
+			{ items: [{ json: { nope: 1 } }, asInput(made.items[0])], continueOnFail: true },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.error).toMatch(/no conversation \[item 0\]/);
 		expect(result.items[1].json.conversation.turns).toHaveLength(4);

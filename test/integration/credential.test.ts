@@ -56,6 +56,7 @@ describe('credential test messages', () => {
 	});
 
 	it('redirects are reported as a wrong Base URL', () => {
-		for (const status of [301, 302, 307, 308]) expect(forStatus(status)).toMatch(new RegExp(`^CometAPI answered ${status} .*Check the Base URL`));
+		for (const status of [301, 302, 307, 308])
+			expect(forStatus(status)).toMatch(new RegExp(`^CometAPI answered ${status} .*Check the Base URL`));
 	});
 });

@@ -49,7 +49,9 @@ describe('retries', () => {
 
 	it('the last timeout says so', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:hang=5]', { timeout: 0.5, maxRetries: 1 }) });
-		expect(result.error?.message).toMatch(/^Could not reach CometAPI at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.5 s \(gave up after 2 attempts\) \[item 0\]$/);
+		expect(result.error?.message).toMatch(
+			/^Could not reach CometAPI at http:\/\/127\.0\.0\.1:\d+: no answer within 0\.5 s \(gave up after 2 attempts\) \[item 0\]$/,
+		);
 		expect(t.emu.requests).toHaveLength(2);
 	});
 
@@ -66,14 +68,20 @@ describe('retries', () => {
 		expect(t.emu.requests).toHaveLength(1);
 	});
 
-	it.each([['error-400-google'], ['error-401'], ['error-402'], ['error-403'], ['error-404'], ['error-413'], ['error-500-invalid'], ['error-503-model']])(
-		'%s is never retried',
-		async (scenario) => {
-			await t.run({ parameters: textToImage(`[emu:${scenario}]`) });
-			// (model_not_found then asks GET /v1/models for the account's image models, to list them)
-			expect(t.emu.requests.filter((r: any) => r.route !== 'models')).toHaveLength(1);
-		},
-	);
+	it.each([
+		['error-400-google'],
+		['error-401'],
+		['error-402'],
+		['error-403'],
+		['error-404'],
+		['error-413'],
+		['error-500-invalid'],
+		['error-503-model'],
+	])('%s is never retried', async (scenario) => {
+		await t.run({ parameters: textToImage(`[emu:${scenario}]`) });
+		// (model_not_found then asks GET /v1/models for the account's image models, to list them)
+		expect(t.emu.requests.filter((r: any) => r.route !== 'models')).toHaveLength(1);
+	});
 
 	it('cancelling the execution stops the waiting', async () => {
 		const controller = new AbortController();
@@ -119,13 +127,28 @@ describe('concurrency', () => {
 		expect(result.items.map((i) => i.json.imageIndex)).toEqual([0, 1, 2, 0, 1, 2]);
 		expect(result.items.map((i) => i.json.imageCount)).toEqual([3, 3, 3, 3, 3, 3]);
 		expect(result.items.map((i) => i.binary!.data.meta.fileName)).toEqual([
-			'gemini-image-0-1.png', 'gemini-image-0-2.png', 'gemini-image-0-3.png',
-			'gemini-image-1-1.png', 'gemini-image-1-2.png', 'gemini-image-1-3.png',
+			'gemini-image-0-1.png',
+			'gemini-image-0-2.png',
+			'gemini-image-0-3.png',
+			'gemini-image-1-1.png',
+			'gemini-image-1-2.png',
+			'gemini-image-1-3.png',
 		]);
 	});
 
 	it('many items with injected faults: every item accounted for, in order, the key nowhere', async () => {
-		const faults = ['', '[emu:fail=429x1]', '[emu:fail=503x1]', '[emu:reset=1]', '[emu:image-safety]', '[emu:truncate=1]', '[emu:error-401]', '[emu:fail=524x1]', '[emu:text-only]', ''];
+		const faults = [
+			'',
+			'[emu:fail=429x1]',
+			'[emu:fail=503x1]',
+			'[emu:reset=1]',
+			'[emu:image-safety]',
+			'[emu:truncate=1]',
+			'[emu:error-401]',
+			'[emu:fail=524x1]',
+			'[emu:text-only]',
+			'',
+		];
 		const prompts = Array.from({ length: 20 }, (_, i) => `product ${i} ${faults[i % faults.length]}`);
 		const result = await t.run({
 			parameters: textToImage('={{ $json.p }}', { concurrency: 6, maxRetries: 3 }),
@@ -187,7 +210,13 @@ describe('native streaming', () => {
 	});
 
 	it('skips drafts when streamed too', async () => {
-		const result = await t.run({ parameters: textToImage('[emu:thoughts]', { streaming: true }, { model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' } }) });
+		const result = await t.run({
+			parameters: textToImage(
+				'[emu:thoughts]',
+				{ streaming: true },
+				{ model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' } },
+			),
+		});
 		const final = t.emu.requests[0].imagesSent.find((i: any) => i.role === 'final');
 		expect(result.items).toHaveLength(1);
 		expect(sha256(result.items[0].binary!.data.data)).toBe(final.sha256);
@@ -207,7 +236,9 @@ describe('native streaming', () => {
 
 	it('an error inside the stream is an error (and retried as a 500)', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:stream-error]', { streaming: true, maxRetries: 1 }) });
-		expect(result.error?.message).toBe('CometAPI answered 500 Internal Server Error: Internal error in stream (gave up after 2 attempts) [item 0]');
+		expect(result.error?.message).toBe(
+			'CometAPI answered 500 Internal Server Error: Internal error in stream (gave up after 2 attempts) [item 0]',
+		);
 		expect(t.emu.requests).toHaveLength(2);
 	});
 });

@@ -28,16 +28,33 @@ describe('a strict gateway', () => {
 		expect(t.emu.requests[0].imagesReceived.map((i: any) => i.sha256)).toEqual([sha256(png)]);
 	});
 
-	it.each(allRoutes)('%s: a model the gateway does not know is 503 model_not_found, sent once, with the models to pick from', async (_route, options) => {
-		const result = await t.run({ parameters: textToImage('x', options, { model: model('gemini-4-ultra-image') }) });
-		expect(result.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable: model_not_found: no available channel for model gemini-4-ultra-image \(request id: \d+[0-9a-f]+\) \[item 0\]$/);
-		expect((result.error as any).description).toMatch(/^Check the model name \("gemini-4-ultra-image"\): .* Image models on this account, newest first: gemini-nano-banana-2\.1 /);
-		expect(generations()).toHaveLength(1);
-	});
+	it.each(allRoutes)(
+		'%s: a model the gateway does not know is 503 model_not_found, sent once, with the models to pick from',
+		async (_route, options) => {
+			const result = await t.run({ parameters: textToImage('x', options, { model: model('gemini-4-ultra-image') }) });
+			expect(result.error?.message).toMatch(
+				/^CometAPI answered 503 Service Unavailable: model_not_found: no available channel for model gemini-4-ultra-image \(request id: \d+[0-9a-f]+\) \[item 0\]$/,
+			);
+			expect((result.error as any).description).toMatch(
+				/^Check the model name \("gemini-4-ultra-image"\): .* Image models on this account, newest first: gemini-nano-banana-2\.1 /,
+			);
+			expect(generations()).toHaveLength(1);
+		},
+	);
 
 	it.each([
-		['native', 'gemini-2.5-pro', {}, /^CometAPI answered 400 Bad Request: Model gemini-2\.5-pro does not support the requested response modalities: image\./],
-		['chat', 'gpt-4o', chat(), /^CometAPI answered 400 Bad Request: Model gpt-4o does not support the requested response modalities: image\./],
+		[
+			'native',
+			'gemini-2.5-pro',
+			{},
+			/^CometAPI answered 400 Bad Request: Model gemini-2\.5-pro does not support the requested response modalities: image\./,
+		],
+		[
+			'chat',
+			'gpt-4o',
+			chat(),
+			/^CometAPI answered 400 Bad Request: Model gpt-4o does not support the requested response modalities: image\./,
+		],
 	])('%s: %s, a model that makes no images, is a 400, sent once', async (_route, name, options, message) => {
 		const result = await t.run({ parameters: textToImage('x', options, { model: model(name) }) });
 		expect(result.error?.message).toMatch(message);
@@ -51,7 +68,9 @@ describe('a strict gateway', () => {
 			parameters: imageToImage('edit', 'a, b', { maxInputMb: 40 }),
 			items: [{ binary: { a: { data: big }, b: { data: big } } }],
 		});
-		expect(result.error?.message).toMatch(/^CometAPI answered 413 Payload Too Large: request entity too large \(request id: \w+\) \[item 0\]$/);
+		expect(result.error?.message).toMatch(
+			/^CometAPI answered 413 Payload Too Large: request entity too large \(request id: \w+\) \[item 0\]$/,
+		);
 		expect((result.error as any).description).toMatch(/^The request is too large: send fewer or smaller input images/);
 		expect(t.emu.requests.map((r: any) => r.outcome)).toEqual(['too-large']);
 	}, 20_000);
@@ -64,14 +83,16 @@ describe('retired models', () => {
 	});
 	afterAll(async () => await strict.close());
 
-	it("a version 1 node on its default model, once the gateway has dropped it, is told which models to use instead", async () => {
+	it('a version 1 node on its default model, once the gateway has dropped it, is told which models to use instead', async () => {
 		const { runNode } = await import('../harness/runNode');
 		const result = await runNode({
 			typeVersion: 1,
 			credentials: { apiKey: 'sk-strict-0123456789', baseUrl: strict.url },
 			parameters: { operation: 'textToImage', prompt: 'a fox' },
 		});
-		expect(result.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable: model_not_found: no available channel for model gemini-2\.5-flash-image /);
+		expect(result.error?.message).toMatch(
+			/^CometAPI answered 503 Service Unavailable: model_not_found: no available channel for model gemini-2\.5-flash-image /,
+		);
 		expect((result.error as any).description).toBe(
 			'Check the model name ("gemini-2.5-flash-image"): pick one from the list, or check the spelling of the ID. Image models on this account, newest first: ' +
 				'gemini-nano-banana-2.1 (Nano Banana 2.1), gemini-3.1-flash-lite-image (Nano Banana 2 Lite), gemini-3.1-flash-image (Nano Banana 2), gemini-3-pro-image (Nano Banana Pro).',
@@ -116,7 +137,9 @@ describe('a stream cut between two events', () => {
 
 	it.each(streamedRoutes)('%s: the last one says the answer was incomplete', async (_route, options) => {
 		const result = await t.run({ parameters: textToImage('[emu:cut=2] x', { ...options, maxRetries: 1 }) });
-		expect(result.error?.message).toBe("CometAPI's answer could not be read: the JSON was incomplete or malformed (gave up after 2 attempts) [item 0]");
+		expect(result.error?.message).toBe(
+			"CometAPI's answer could not be read: the JSON was incomplete or malformed (gave up after 2 attempts) [item 0]",
+		);
 		expect((result.error as any).description).toBe('The connection was probably cut while the answer was on its way: try again.');
 		expect(result.items).toHaveLength(0);
 	});
@@ -151,7 +174,9 @@ describe('errors inside a stream', () => {
 
 	it.each(streamedRoutes)('%s: a 429 the node gives up on says to lower Concurrency', async (_route, options) => {
 		const result = await t.run({ parameters: textToImage('[emu:streamerror=429x3] x', { ...options, maxRetries: 1 }) });
-		expect(result.error?.message).toBe('CometAPI answered 429 Too Many Requests: Resource has been exhausted (e.g. check quota). (gave up after 2 attempts) [item 0]');
+		expect(result.error?.message).toBe(
+			'CometAPI answered 429 Too Many Requests: Resource has been exhausted (e.g. check quota). (gave up after 2 attempts) [item 0]',
+		);
 		expect((result.error as any).description).toBe('Rate limited: lower Concurrency in the options, or wait and run again.');
 	});
 
@@ -174,7 +199,9 @@ describe('what a run may cost', () => {
 		const started = Date.now();
 		const result = await t.run({ parameters: textToImage('[emu:fail=429x1] [emu:retryafter=600] x') });
 		expect(result.error?.message).toMatch(/^CometAPI answered 429 Too Many Requests: rate limit exceeded/);
-		expect((result.error as any).description).toBe('The API asked to wait 600 s, longer than this node waits. Rate limited: lower Concurrency in the options, or wait and run again.');
+		expect((result.error as any).description).toBe(
+			'The API asked to wait 600 s, longer than this node waits. Rate limited: lower Concurrency in the options, or wait and run again.',
+		);
 		expect(t.emu.requests).toHaveLength(1);
 		expect(Date.now() - started).toBeLessThan(60_000);
 	});
@@ -200,7 +227,10 @@ describe('what a run may cost', () => {
 			items: [{ json: { p: 'first [emu:error-400-google]' } }, { json: { p: 'second' } }],
 			continueOnFail: true,
 		});
-		expect(result.items.map((i) => (i.binary ? 'image' : i.json.error))).toEqual(['CometAPI answered 400 Bad Request: Request contains an invalid argument. [item 0]', 'image']);
+		expect(result.items.map((i) => (i.binary ? 'image' : i.json.error))).toEqual([
+			'CometAPI answered 400 Bad Request: Request contains an invalid argument. [item 0]',
+			'image',
+		]);
 		expect(t.emu.requests).toHaveLength(2);
 	});
 
@@ -220,11 +250,31 @@ describe('what a run may cost', () => {
 
 describe('options checked before any request', () => {
 	it.each([
-		['an Aspect Ratio no model takes', textToImage('x', { aspectRatio: '={{ "7:5" }}' }), 'Aspect Ratio "7:5" is not supported [item 0]', /^Use one of 1:1, 2:3, .*, or leave it empty/],
-		['an Image Size no model takes', textToImage('x', { imageSize: '={{ "3K" }}' }), 'Image Size "3K" is not supported [item 0]', /^Use one of 512, 1K, 2K, 4K, or leave it empty/],
-		['an empty model', textToImage('x', {}, { model: model('={{ "" }}') }), 'Model is empty [item 0]', /^Pick a model from the list or type a model ID/],
+		[
+			'an Aspect Ratio no model takes',
+			textToImage('x', { aspectRatio: '={{ "7:5" }}' }),
+			'Aspect Ratio "7:5" is not supported [item 0]',
+			/^Use one of 1:1, 2:3, .*, or leave it empty/,
+		],
+		[
+			'an Image Size no model takes',
+			textToImage('x', { imageSize: '={{ "3K" }}' }),
+			'Image Size "3K" is not supported [item 0]',
+			/^Use one of 512, 1K, 2K, 4K, or leave it empty/,
+		],
+		[
+			'an empty model',
+			textToImage('x', {}, { model: model('={{ "" }}') }),
+			'Model is empty [item 0]',
+			/^Pick a model from the list or type a model ID/,
+		],
 		['a model of spaces', textToImage('x', {}, { model: model('   ') }), 'Model is empty [item 0]', /^Pick a model/],
-		['a temperature that is not a number', textToImage('x', { temperature: '={{ "warm" }}' }), 'Option temperature must be a number, got "warm" [item 0]', /^Check the expression/],
+		[
+			'a temperature that is not a number',
+			textToImage('x', { temperature: '={{ "warm" }}' }),
+			'Option temperature must be a number, got "warm" [item 0]',
+			/^Check the expression/,
+		],
 	])('%s', async (_name, parameters, message, description) => {
 		const result = await t.run({ parameters });
 		expect(result.error?.message).toBe(message);

@@ -29,20 +29,26 @@ const routes: Array<[string, object]> = [
 ];
 
 describe('timeouts that hold once the answer has started', () => {
-	it.each(routes)('%s: an answer that stalls after its headers is given up after Timeout and retried', async (_route, options) => {
-		const started = Date.now();
-		const result = await t.run({ parameters: textToImage('stall [emu:stall=1]', { ...options, timeout: 0.5 }) });
-		expect(result.error).toBeUndefined();
-		expect(t.emu.requests.map((r) => r.outcome)).toEqual(['stall', 'answered']);
-		expect(sha256(result.items[0].binary!.data.data)).toBe(t.emu.requests[1].imagesSent.find((i: any) => i.role === 'final').sha256);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-		// and the stalled connection was closed, not left open
-		await closed(t.emu.requests[0]);
-	}, 20_000);
+	it.each(routes)(
+		'%s: an answer that stalls after its headers is given up after Timeout and retried',
+		async (_route, options) => {
+			const started = Date.now();
+			const result = await t.run({ parameters: textToImage('stall [emu:stall=1]', { ...options, timeout: 0.5 }) });
+			expect(result.error).toBeUndefined();
+			expect(t.emu.requests.map((r) => r.outcome)).toEqual(['stall', 'answered']);
+			expect(sha256(result.items[0].binary!.data.data)).toBe(t.emu.requests[1].imagesSent.find((i: any) => i.role === 'final').sha256);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+			// and the stalled connection was closed, not left open
+			await closed(t.emu.requests[0]);
+		},
+		20_000,
+	);
 
 	it('the last stall says what happened', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:stall=3]', { timeout: 0.5, maxRetries: 1 }) });
-		expect(result.error?.message).toBe('CometAPI stopped sending in the middle of its answer: no data for 0.5 s (gave up after 2 attempts) [item 0]');
+		expect(result.error?.message).toBe(
+			'CometAPI stopped sending in the middle of its answer: no data for 0.5 s (gave up after 2 attempts) [item 0]',
+		);
 		expect((result.error as any).description).toMatch(/raise Timeout/);
 	}, 20_000);
 
@@ -58,24 +64,36 @@ describe('timeouts that hold once the answer has started', () => {
 		expect(result.error).toBeUndefined();
 		expect(t.emu.requests.map((r) => r.outcome)).toEqual(['reseterror', 'answered']);
 		const last = await t.run({ parameters: textToImage('again [emu:reseterror=2]', { maxRetries: 1 }) });
-		expect(last.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable \(the connection broke while its body was being read\) \(gave up after 2 attempts\) \[item 0\]$/);
+		expect(last.error?.message).toMatch(
+			/^CometAPI answered 503 Service Unavailable \(the connection broke while its body was being read\) \(gave up after 2 attempts\) \[item 0\]$/,
+		);
 		expect((last.error as any).context?.itemIndex ?? (last.error as any).itemIndex).toBe(0);
 	}, 20_000);
 
 	// 5 s each. The ceiling is the attempt's watchdog, the same on every route: mutation runs check it on one.
-	it.each(mutationRun ? routes.slice(1, 2) : routes)('%s: a drip that never pauses for Timeout ends at the total ceiling (10 x Timeout)', async (_route, options) => {
-		const started = Date.now();
-		const result = await t.run({ parameters: textToImage('[emu:trickle=40]', { ...options, timeout: 0.5, maxRetries: 0 }) });
-		const took = Date.now() - started;
-		expect(result.error?.message).toBe("CometAPI's answer took longer than 5 s in all, the most one attempt may take (10 × Timeout) [item 0]");
-		expect(took).toBeGreaterThanOrEqual(4900);
-		expect(took).toBeLessThan(15_000);
-	}, 30_000);
+	it.each(mutationRun ? routes.slice(1, 2) : routes)(
+		'%s: a drip that never pauses for Timeout ends at the total ceiling (10 x Timeout)',
+		async (_route, options) => {
+			const started = Date.now();
+			const result = await t.run({ parameters: textToImage('[emu:trickle=40]', { ...options, timeout: 0.5, maxRetries: 0 }) });
+			const took = Date.now() - started;
+			expect(result.error?.message).toBe(
+				"CometAPI's answer took longer than 5 s in all, the most one attempt may take (10 × Timeout) [item 0]",
+			);
+			expect(took).toBeGreaterThanOrEqual(4900);
+			expect(took).toBeLessThan(15_000);
+		},
+		30_000,
+	);
 
 	it('keep-alive PINGs alone cannot hold an item past the total ceiling', async () => {
 		// PINGs every 100 ms, a Timeout of 0.5 s: never idle, but the ceiling is 5 s.
-		const result = await t.run({ parameters: textToImage('[emu:latency=30s] [emu:ping=100]', { streaming: true, timeout: 0.5, maxRetries: 0 }) });
-		expect(result.error?.message).toBe("CometAPI's answer took longer than 5 s in all, the most one attempt may take (10 × Timeout) [item 0]");
+		const result = await t.run({
+			parameters: textToImage('[emu:latency=30s] [emu:ping=100]', { streaming: true, timeout: 0.5, maxRetries: 0 }),
+		});
+		expect(result.error?.message).toBe(
+			"CometAPI's answer took longer than 5 s in all, the most one attempt may take (10 × Timeout) [item 0]",
+		);
 	}, 30_000);
 });
 
@@ -84,14 +102,18 @@ describe('image URL downloads', () => {
 
 	it('stops reading as soon as Max Input Size is passed (a 300 MB body)', async () => {
 		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: file('size=300000000&nolength=1'), maxInputMb: 1 }) });
-		expect(result.error?.message).toMatch(/^The input images are too large: more than 1\.0 MB with the image at http:\/\/127\.0\.0\.1:\d+\/files\/image\.png\?… \[item 0\]$/);
+		expect(result.error?.message).toMatch(
+			/^The input images are too large: more than 1\.0 MB with the image at http:\/\/127\.0\.0\.1:\d+\/files\/image\.png\?… \[item 0\]$/,
+		);
 		expect(t.emu.files[0].bytesSent).toBeLessThan(32 * 1024 * 1024);
 		expect(t.emu.requests).toHaveLength(0);
 	}, 30_000);
 
 	it('refuses at once a body whose Content-Length is over the limit', async () => {
 		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: file('size=2000000000'), maxInputMb: 1 }) });
-		expect(result.error?.message).toMatch(/^The input images are too large: more than 1\.0 MB with the image at .* \(its size is 1907\.3 MB\) \[item 0\]$/);
+		expect(result.error?.message).toMatch(
+			/^The input images are too large: more than 1\.0 MB with the image at .* \(its size is 1907\.3 MB\) \[item 0\]$/,
+		);
 		expect(t.emu.files[0].bytesSent).toBeLessThan(32 * 1024 * 1024);
 	});
 
@@ -108,7 +130,10 @@ describe('image URL downloads', () => {
 	it('cancelling the execution stops a download in flight', async () => {
 		const controller = new AbortController();
 		const started = Date.now();
-		const pending = t.run({ parameters: imageToImage('edit', '', { imageUrls: file('size=5000000&stall=1') }), abortSignal: controller.signal });
+		const pending = t.run({
+			parameters: imageToImage('edit', '', { imageUrls: file('size=5000000&stall=1') }),
+			abortSignal: controller.signal,
+		});
 		setTimeout(() => controller.abort(), 300);
 		const result = await pending;
 		expect(result.error).toBeDefined();
@@ -118,8 +143,12 @@ describe('image URL downloads', () => {
 	}, 20_000);
 
 	it('error messages shorten URLs: no signed tokens, no 2 MB data: URL', async () => {
-		const signed = await t.run({ parameters: imageToImage('edit', '', { imageUrls: `${t.emu.url}/missing.png?X-Amz-Signature=SIGNED-TOKEN-123&x=1` }) });
-		expect(signed.error?.message).toMatch(/^Could not download the input image http:\/\/127\.0\.0\.1:\d+\/missing\.png\?…: the server answered 404 \[item 0\]$/);
+		const signed = await t.run({
+			parameters: imageToImage('edit', '', { imageUrls: `${t.emu.url}/missing.png?X-Amz-Signature=SIGNED-TOKEN-123&x=1` }),
+		});
+		expect(signed.error?.message).toMatch(
+			/^Could not download the input image http:\/\/127\.0\.0\.1:\d+\/missing\.png\?…: the server answered 404 \[item 0\]$/,
+		);
 		const big = `data:image/png;base64,${images.sizedPng(2 * 1024 * 1024).buffer.toString('base64')}`;
 		const tooLarge = await t.run({ parameters: imageToImage('edit', '', { imageUrls: big, maxInputMb: 1 }) });
 		expect(tooLarge.error?.message).toMatch(/too large/);
@@ -182,11 +211,15 @@ describe('bounded output', () => {
 		expect(text).toMatch(/… \[cut: the model's text is longer than 100,000 characters\]$/);
 	});
 
-	it.each(routes)('%s: 10,000 images in one answer is an error, not 10,000 items', async (_route, options) => {
-		const result = await t.run({ parameters: textToImage('[emu:images=10000]', { ...options, maxRetries: 0 }) });
-		expect(result.items).toHaveLength(0);
-		expect(result.error?.message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer [item 0]");
-	}, 20_000);
+	it.each(routes)(
+		'%s: 10,000 images in one answer is an error, not 10,000 items',
+		async (_route, options) => {
+			const result = await t.run({ parameters: textToImage('[emu:images=10000]', { ...options, maxRetries: 0 }) });
+			expect(result.items).toHaveLength(0);
+			expect(result.error?.message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer [item 0]");
+		},
+		20_000,
+	);
 });
 
 describe('honest results', () => {
@@ -206,14 +239,17 @@ describe('honest results', () => {
 	});
 
 	it('without Continue On Fail the error says how many images were already made', async () => {
-		const result = await t.run({ parameters: textToImage("three [emu:fail=400x1]", { numberOfImages: 3, concurrency: 3 }) });
+		const result = await t.run({ parameters: textToImage('three [emu:fail=400x1]', { numberOfImages: 3, concurrency: 3 }) });
 		expect(result.error?.message).toMatch(/^CometAPI answered 400/);
 		expect((result.error as any).description).toMatch(/1 of the 3 images of this item failed/);
 	});
 
 	it('the chat route gives the same items as native for an answer with two images (drafts still skipped)', async () => {
 		const native = await runNode({ credentials: { apiKey: API_KEY, baseUrl: t.emu.url }, parameters: textToImage('two [emu:multi]') });
-		const viaChat = await runNode({ credentials: { apiKey: API_KEY, baseUrl: t.emu.url }, parameters: textToImage('two [emu:multi]', chat()) });
+		const viaChat = await runNode({
+			credentials: { apiKey: API_KEY, baseUrl: t.emu.url },
+			parameters: textToImage('two [emu:multi]', chat()),
+		});
 		expect(viaChat.items).toHaveLength(2);
 		expect(viaChat.items.map((i) => sha256(i.binary!.data.data))).toEqual(native.items.map((i) => sha256(i.binary!.data.data)));
 		expect(viaChat.items.map((i) => i.json.text)).toEqual(native.items.map((i) => i.json.text));
@@ -233,7 +269,10 @@ describe('secrets', () => {
 
 	it('a key of any shape echoed in a plain-text error body is redacted wherever the 200-character cut falls', async () => {
 		for (const at of [0, 200 - ODD_KEY.length, 200 - ODD_KEY.length + 1, 200 - 10, 199]) {
-			const result = await runNode({ credentials: { apiKey: ODD_KEY, baseUrl: anyKey.url }, parameters: textToImage(`[emu:echokey=${at}]`) });
+			const result = await runNode({
+				credentials: { apiKey: ODD_KEY, baseUrl: anyKey.url },
+				parameters: textToImage(`[emu:echokey=${at}]`),
+			});
 			expect(result.error?.message).toMatch(/^CometAPI answered 401 Unauthorized: /);
 			expect(leaks(everything(result), ODD_KEY)).toEqual([]);
 		}
@@ -243,7 +282,9 @@ describe('secrets', () => {
 		const result = await runNode({ credentials: { apiKey: ODD_KEY, baseUrl: anyKey.url }, parameters: textToImage('[emu:echotext=5]') });
 		expect(result.error?.message).toMatch(/text only/);
 		const error = result.error as any;
-		expect(leaks(JSON.stringify({ r: error.errorResponse, m: error.messages, d: error.description, msg: error.message }), ODD_KEY)).toEqual([]);
+		expect(leaks(JSON.stringify({ r: error.errorResponse, m: error.messages, d: error.description, msg: error.message }), ODD_KEY)).toEqual(
+			[],
+		);
 		expect(leaks(everything(result), ODD_KEY)).toEqual([]);
 	});
 
@@ -257,7 +298,10 @@ describe('secrets', () => {
 	});
 
 	it('a key in the Base URL query string shows in no error of the model list', async () => {
-		const error = await runListSearch('searchModels', undefined, { apiKey: API_KEY, baseUrl: `${t.emu.url}/?key=QUERY-SECRET-0987654321` }).catch((e) => e);
+		const error = await runListSearch('searchModels', undefined, {
+			apiKey: API_KEY,
+			baseUrl: `${t.emu.url}/?key=QUERY-SECRET-0987654321`,
+		}).catch((e) => e);
 		expect(error).toBeInstanceOf(Error);
 		expect(`${error.message} ${error.description} ${JSON.stringify(error)}`).not.toContain('QUERY-SECRET');
 	});
@@ -273,7 +317,10 @@ describe('secrets', () => {
 		const redirecting = createServer((req, res) => res.writeHead(302, { location: `${otherUrl}${req.url}` }).end());
 		await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
 		try {
-			const result = await runCredentialTest({ apiKey: API_KEY, baseUrl: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}` });
+			const result = await runCredentialTest({
+				apiKey: API_KEY,
+				baseUrl: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`,
+			});
 			expect(seen.filter((h) => h?.includes(API_KEY))).toEqual([]);
 			expect(result.status).toBe('Error');
 			// and the Test still works against the real thing

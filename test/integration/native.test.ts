@@ -37,7 +37,11 @@ describe('text to image', () => {
 
 	it('sends only the options set, and they reach the API', async () => {
 		const result = await t.run({
-			parameters: textToImage('wide', { aspectRatio: '16:9', imageSize: '2k', responseModalities: 'IMAGE' }, { model: model('gemini-3-pro-image-preview') }),
+			parameters: textToImage(
+				'wide',
+				{ aspectRatio: '16:9', imageSize: '2k', responseModalities: 'IMAGE' },
+				{ model: model('gemini-3-pro-image-preview') },
+			),
 		});
 		expect(result.error).toBeUndefined();
 		const [req] = t.emu.requests;
@@ -108,7 +112,11 @@ describe('image to image', () => {
 
 	it('reads input binaries stored in filesystem mode', async () => {
 		const a = png(8, 8);
-		const result = await t.run({ parameters: imageToImage('edit'), items: [{ binary: { data: { data: a, mimeType: 'image/png' } } }], binaryMode: 'filesystem' });
+		const result = await t.run({
+			parameters: imageToImage('edit'),
+			items: [{ binary: { data: { data: a, mimeType: 'image/png' } } }],
+			binaryMode: 'filesystem',
+		});
 		expect(result.error).toBeUndefined();
 		expect(t.emu.requests[0].imagesReceived[0].sha256).toBe(sha256(a));
 	});
@@ -117,12 +125,45 @@ describe('image to image', () => {
 describe('checks before any request', () => {
 	const cases: Array<[string, any, RegExp]> = [
 		['a blank prompt', { parameters: textToImage('   ') }, /^Prompt is empty \[item 0\]$/],
-		['a missing binary field', { parameters: imageToImage('x', 'photo'), items: [{ binary: { data: { data: png() } } }] }, /^The item has no binary field "photo" \(named in Input Binary Fields\) \[item 0\]$/],
-		['a GIF input', { parameters: imageToImage('x'), items: [{ binary: { data: { data: images.solidGif(4, 4, [1, 2, 3]).buffer, mimeType: 'image/gif' } } }] }, /Binary field "data" is a GIF image \(labelled image\/gif\), which Gemini does not accept \[item 0\]/],
-		['a PDF labelled PNG', { parameters: imageToImage('x'), items: [{ binary: { data: { data: Buffer.from('%PDF-1.7\n1 0 obj'), mimeType: 'image/png' } } }] }, /is a PDF document/],
-		['15 input images', { parameters: imageToImage('x', Array.from({ length: 15 }, (_, i) => `f${i}`).join(',')), items: [{ binary: Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`f${i}`, { data: png() }])) }] }, /Too many input images: 15 .* at most 14/],
-		['input over the size limit', { parameters: imageToImage('x', 'data', { maxInputMb: 1 }), items: [{ binary: { data: { data: images.sizedPng(1.5 * 1024 * 1024).buffer } } }] }, /The input images are too large: 1\.5 MB .* the limit is 1\.0 MB \[item 0\]/],
-		['an image size the model lacks', { parameters: textToImage('x', { imageSize: '4K' }) }, /Image Size "4K" is not available on gemini-2.5-flash-image/],
+		[
+			'a missing binary field',
+			{ parameters: imageToImage('x', 'photo'), items: [{ binary: { data: { data: png() } } }] },
+			/^The item has no binary field "photo" \(named in Input Binary Fields\) \[item 0\]$/,
+		],
+		[
+			'a GIF input',
+			{
+				parameters: imageToImage('x'),
+				items: [{ binary: { data: { data: images.solidGif(4, 4, [1, 2, 3]).buffer, mimeType: 'image/gif' } } }],
+			},
+			/Binary field "data" is a GIF image \(labelled image\/gif\), which Gemini does not accept \[item 0\]/,
+		],
+		[
+			'a PDF labelled PNG',
+			{ parameters: imageToImage('x'), items: [{ binary: { data: { data: Buffer.from('%PDF-1.7\n1 0 obj'), mimeType: 'image/png' } } }] },
+			/is a PDF document/,
+		],
+		[
+			'15 input images',
+			{
+				parameters: imageToImage('x', Array.from({ length: 15 }, (_, i) => `f${i}`).join(',')),
+				items: [{ binary: Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`f${i}`, { data: png() }])) }],
+			},
+			/Too many input images: 15 .* at most 14/,
+		],
+		[
+			'input over the size limit',
+			{
+				parameters: imageToImage('x', 'data', { maxInputMb: 1 }),
+				items: [{ binary: { data: { data: images.sizedPng(1.5 * 1024 * 1024).buffer } } }],
+			},
+			/The input images are too large: 1\.5 MB .* the limit is 1\.0 MB \[item 0\]/,
+		],
+		[
+			'an image size the model lacks',
+			{ parameters: textToImage('x', { imageSize: '4K' }) },
+			/Image Size "4K" is not available on gemini-2.5-flash-image/,
+		],
 	];
 	it.each(cases)('rejects %s with a clear message and sends nothing', async (_name, opts, message) => {
 		const result = await t.run(opts);
@@ -182,7 +223,10 @@ describe('no image in an HTTP 200', () => {
 
 describe('HTTP errors', () => {
 	it('401: a wrong key says to check the key, and the key appears nowhere', async () => {
-		const result = await t.run({ parameters: textToImage('x'), credentials: { apiKey: 'sk-wrong-key-abcdefghijklmnop', baseUrl: t.emu.url } });
+		const result = await t.run({
+			parameters: textToImage('x'),
+			credentials: { apiKey: 'sk-wrong-key-abcdefghijklmnop', baseUrl: t.emu.url },
+		});
 		expect(result.error?.message).toMatch(/^CometAPI answered 401 Unauthorized: Invalid token \(request id: \d+/);
 		expect((result.error as any).description).toMatch(/API key/);
 		expect(everything(result)).not.toContain('sk-wrong-key-abcdefghijklmnop');
@@ -194,7 +238,9 @@ describe('HTTP errors', () => {
 		expect(result.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable: model_not_found/);
 		expect((result.error as any).description).toMatch(/"unknown-model-x"/);
 		// the account's image models, from GET /v1/models, so the user can pick one that exists
-		expect((result.error as any).description).toMatch(/Image models on this account, newest first: gemini-nano-banana-2\.1 \(Nano Banana 2\.1\), /);
+		expect((result.error as any).description).toMatch(
+			/Image models on this account, newest first: gemini-nano-banana-2\.1 \(Nano Banana 2\.1\), /,
+		);
 		expect((result.error as any).description).not.toMatch(/gpt-4o|gpt-image/);
 		expect(t.emu.requests.map((r: any) => r.route)).toEqual(['native', 'models']);
 	});

@@ -56,12 +56,17 @@ describe('items that fail before any request', () => {
 
 describe('errors nobody planned for', () => {
 	// A binary object that points at stored data that is not there: n8n's storage throws its own error.
-	const missing = '={{ { "mimeType": "image/png", "fileName": "gone.png", "id": "filesystem-v2:workflows/1/executions/1/binary_data/nope" } }}';
+	const missing =
+		'={{ { "mimeType": "image/png", "fileName": "gone.png", "id": "filesystem-v2:workflows/1/executions/1/binary_data/nope" } }}';
 
 	it('are node errors that name their item (in the message and where n8n looks for it)', async () => {
 		const result = await t.run({
 			typeVersion: 2,
-			parameters: { operation: 'imageToImage', prompt: '={{ $json.p }}', binaryPropertyNames: `={{ $itemIndex === 1 ? ${missing.slice(4, -3)} : "data" }}` },
+			parameters: {
+				operation: 'imageToImage',
+				prompt: '={{ $json.p }}',
+				binaryPropertyNames: `={{ $itemIndex === 1 ? ${missing.slice(4, -3)} : "data" }}`,
+			},
 			items: [{ json: { p: 'a' }, binary: { data: { data: png() } } }, { json: { p: 'b' } }],
 			binaryMode: 'filesystem',
 		});
@@ -83,25 +88,31 @@ describe('errors nobody planned for', () => {
 	});
 });
 
-describe('the model list in an unknown model\'s error', () => {
+describe("the model list in an unknown model's error", () => {
 	let server: Server;
 	let base = '';
 	let models: { status: number; body: string } = { status: 200, body: '{"data":[]}' };
 	beforeAll(async () => {
 		server = createServer((req, res) => {
 			if (req.url === '/v1/models') res.writeHead(models.status, { 'content-type': 'application/json' }).end(models.body);
-			else res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'model_not_found: no channel', type: 'comet_api_error', code: 'model_not_found' } }));
+			else
+				res
+					.writeHead(503, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ error: { message: 'model_not_found: no channel', type: 'comet_api_error', code: 'model_not_found' } }));
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	});
 	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
-	const run = async () => await runNode({ credentials: { apiKey: 'sk-any-key-1234567', baseUrl: base }, parameters: textToImage('x', { maxRetries: 0 }) });
+	const run = async () =>
+		await runNode({ credentials: { apiKey: 'sk-any-key-1234567', baseUrl: base }, parameters: textToImage('x', { maxRetries: 0 }) });
 	const fix = 'Check the model name ("gemini-2.5-flash-image"): pick one from the list, or check the spelling of the ID.';
 
 	it('an account without Gemini image models is told to check the account', async () => {
 		models = { status: 200, body: JSON.stringify({ data: [{ id: 'gpt-4o' }] }) };
-		expect(((await run()).error as any).description).toBe(`${fix} This account lists no Gemini image models: check the account on the CometAPI dashboard.`);
+		expect(((await run()).error as any).description).toBe(
+			`${fix} This account lists no Gemini image models: check the account on the CometAPI dashboard.`,
+		);
 	});
 
 	it('a list that cannot be had leaves the error as it was', async () => {
@@ -140,7 +151,9 @@ describe('a web page where the API should be', () => {
 describe('image URLs', () => {
 	it('only http(s) and data: URLs are taken', async () => {
 		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: 'ftp://example.com/cat.png' }) });
-		expect(result.error?.message).toBe('Could not download the input image ftp://example.com/cat.png: only http(s) and data: URLs are supported [item 0]');
+		expect(result.error?.message).toBe(
+			'Could not download the input image ftp://example.com/cat.png: only http(s) and data: URLs are supported [item 0]',
+		);
 		expect((result.error as any).description).toBe('Check that the URL is public and points at the image itself, not a web page.');
 	});
 
@@ -150,21 +163,33 @@ describe('image URLs', () => {
 		const port = (closed.address() as AddressInfo).port;
 		await new Promise((resolve) => closed.close(resolve));
 		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: `http://127.0.0.1:${port}/cat.png` }) });
-		expect(result.error?.message).toBe(`Could not download the input image http://127.0.0.1:${port}/cat.png: the connection was refused [item 0]`);
+		expect(result.error?.message).toBe(
+			`Could not download the input image http://127.0.0.1:${port}/cat.png: the connection was refused [item 0]`,
+		);
 	});
 
 	it('an execution cancelled before the download starts downloads nothing', async () => {
 		const controller = new AbortController();
 		controller.abort();
-		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: `${t.emu.url}/files/a.png?size=1000` }), abortSignal: controller.signal });
-		expect(result.error?.message).toMatch(/^Could not download the input image http:\/\/127\.0\.0\.1:\d+\/files\/a\.png\?…: the execution was cancelled \[item 0\]$/);
+		const result = await t.run({
+			parameters: imageToImage('edit', '', { imageUrls: `${t.emu.url}/files/a.png?size=1000` }),
+			abortSignal: controller.signal,
+		});
+		expect(result.error?.message).toMatch(
+			/^Could not download the input image http:\/\/127\.0\.0\.1:\d+\/files\/a\.png\?…: the execution was cancelled \[item 0\]$/,
+		);
 		expect(t.emu.files).toHaveLength(0);
 	});
 
 	it('a data: URL counts against Max Input Size by its decoded size, before it is decoded', async () => {
 		const data = `data:image/png;base64,${images.sizedPng(700 * 1024).buffer.toString('base64')}`;
-		const result = await t.run({ parameters: imageToImage('edit', 'data', { imageUrls: data, maxInputMb: 1 }), items: [{ binary: { data: { data: images.sizedPng(400 * 1024).buffer } } }] });
-		expect(result.error?.message).toMatch(/^The input images are too large: more than 1\.0 MB with the image at data:image\/png;base64,… \(\d[\d,]+ characters\) \[item 0\]$/);
+		const result = await t.run({
+			parameters: imageToImage('edit', 'data', { imageUrls: data, maxInputMb: 1 }),
+			items: [{ binary: { data: { data: images.sizedPng(400 * 1024).buffer } } }],
+		});
+		expect(result.error?.message).toMatch(
+			/^The input images are too large: more than 1\.0 MB with the image at data:image\/png;base64,… \(\d[\d,]+ characters\) \[item 0\]$/,
+		);
 		const fits = await t.run({ parameters: imageToImage('edit', '', { imageUrls: data, maxInputMb: 1 }) });
 		expect(fits.error).toBeUndefined();
 	});
@@ -177,16 +202,24 @@ describe('input images at the edges', () => {
 
 	it('images that fill Max Input Size exactly are sent, a byte more is refused: binary fields and data: URLs alike', async () => {
 		const limit = 1050 / MB; // 1050 bytes
-		const field = await t.run({ parameters: imageToImage('edit', 'data', { maxInputMb: limit }), items: [{ binary: { data: { data: exactPng(1050) } } }] });
+		const field = await t.run({
+			parameters: imageToImage('edit', 'data', { maxInputMb: limit }),
+			items: [{ binary: { data: { data: exactPng(1050) } } }],
+		});
 		expect(field.error).toBeUndefined();
-		const over = await t.run({ parameters: imageToImage('edit', 'data', { maxInputMb: limit }), items: [{ binary: { data: { data: exactPng(1051) } } }] });
+		const over = await t.run({
+			parameters: imageToImage('edit', 'data', { maxInputMb: limit }),
+			items: [{ binary: { data: { data: exactPng(1051) } } }],
+		});
 		expect(over.error?.message).toBe('The input images are too large: 1.0 KB so far with "data", the limit is 1.0 KB [item 0]');
 		const url = `data:image/png;base64,${exactPng(1050).toString('base64')}`;
 		const fits = await t.run({ parameters: imageToImage('edit', '', { imageUrls: url, maxInputMb: limit }) });
 		expect(fits.error).toBeUndefined();
 		expect(t.emu.requests.map((r: any) => r.imagesReceived[0].bytes)).toEqual([1050, 1050]);
 		const tooBig = await t.run({ parameters: imageToImage('edit', '', { imageUrls: url, maxInputMb: 1049 / MB }) });
-		expect(tooBig.error?.message).toMatch(/^The input images are too large: more than 1\.0 KB with the image at data:image\/png;base64,… \(1,422 characters\) \[item 0\]$/);
+		expect(tooBig.error?.message).toMatch(
+			/^The input images are too large: more than 1\.0 KB with the image at data:image\/png;base64,… \(1,422 characters\) \[item 0\]$/,
+		);
 	});
 
 	it.each([
@@ -200,7 +233,9 @@ describe('input images at the edges', () => {
 	});
 
 	it('an http(s) URL that holds "data:" in its query is downloaded, not decoded', async () => {
-		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: `${t.emu.url}/files/a.png?size=2000&u=data:image/png;base64,QUJD` }) });
+		const result = await t.run({
+			parameters: imageToImage('edit', '', { imageUrls: `${t.emu.url}/files/a.png?size=2000&u=data:image/png;base64,QUJD` }),
+		});
 		expect(result.error).toBeUndefined();
 		expect(t.emu.requests[0].imagesReceived[0].bytes).toBe(2000);
 	});
@@ -219,7 +254,15 @@ describe('input images at the edges', () => {
 		const result = await t.run({
 			parameters: textToImage(
 				'x',
-				{ aspectRatio: '={{ " 16:9 " }}', imageSize: '={{ " 2k " }}', temperature: '={{ "" }}', topP: '={{ null }}', seed: '={{ 42.7 }}', systemInstruction: '   ', binaryPropertyOutput: ' picture ' },
+				{
+					aspectRatio: '={{ " 16:9 " }}',
+					imageSize: '={{ " 2k " }}',
+					temperature: '={{ "" }}',
+					topP: '={{ null }}',
+					seed: '={{ 42.7 }}',
+					systemInstruction: '   ',
+					binaryPropertyOutput: ' picture ',
+				},
 				{ model: model('gemini-3-pro-image') },
 			),
 		});
@@ -229,7 +272,9 @@ describe('input images at the edges', () => {
 			generationConfig: { imageConfig: { aspectRatio: '16:9', imageSize: '2K' }, seed: 42 },
 		});
 		expect(Object.keys(result.items[0].binary!)).toEqual(['picture']);
-		const sampled = await t.run({ parameters: textToImage('y', { temperature: '={{ 0.55 }}', topP: '={{ "0.9" }}', systemInstruction: ' Be brief. ' }) });
+		const sampled = await t.run({
+			parameters: textToImage('y', { temperature: '={{ 0.55 }}', topP: '={{ "0.9" }}', systemInstruction: ' Be brief. ' }),
+		});
 		expect(sampled.error).toBeUndefined();
 		expect(t.emu.requests[1].body.generationConfig).toEqual({ temperature: 0.55, topP: 0.9 });
 		expect(t.emu.requests[1].body.systemInstruction).toEqual({ parts: [{ text: 'Be brief.' }] });
@@ -250,6 +295,8 @@ describe('a 200 whose body breaks off', () => {
 
 	it('the last one says the connection broke', async () => {
 		const result = await t.run({ parameters: textToImage('[emu:resetmid=2] x', { maxRetries: 1 }) });
-		expect(result.error?.message).toMatch(/^Could not reach CometAPI at http:\/\/127\.0\.0\.1:\d+: .* \(gave up after 2 attempts\) \[item 0\]$/);
+		expect(result.error?.message).toMatch(
+			/^Could not reach CometAPI at http:\/\/127\.0\.0\.1:\d+: .* \(gave up after 2 attempts\) \[item 0\]$/,
+		);
 	});
 });

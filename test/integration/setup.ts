@@ -31,7 +31,10 @@ export interface Emulator {
 	close(): Promise<void>;
 }
 
-export function useEmulator(options: object = {}): { emu: Emulator; run: (o: Partial<RunOptions> & { parameters: RunOptions['parameters'] }) => Promise<RunResult> } {
+export function useEmulator(options: object = {}): {
+	emu: Emulator;
+	run: (o: Partial<RunOptions> & { parameters: RunOptions['parameters'] }) => Promise<RunResult>;
+} {
 	const ctx = {} as { emu: Emulator; run: any };
 	beforeAll(async () => {
 		ctx.emu = await startEmulator({ port: 0, apiKey: API_KEY, ...options });

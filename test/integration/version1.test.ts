@@ -20,7 +20,7 @@ const SAVED_V1_TEXT_TO_IMAGE = {
 };
 
 describe('a version 1 node', () => {
-	it('runs as saved: same route, body and output JSON, without the input item\'s fields', async () => {
+	it("runs as saved: same route, body and output JSON, without the input item's fields", async () => {
 		const result = await t.run({ typeVersion: 1, parameters: SAVED_V1_TEXT_TO_IMAGE, items: [{ json: { sku: 'MUG-001' } }] });
 		expect(result.error).toBeUndefined();
 		const [req] = t.emu.requests;
@@ -31,13 +31,26 @@ describe('a version 1 node', () => {
 		});
 		const [item] = result.items;
 		expect(Object.keys(item.json).sort()).toEqual(
-			['finishReason', 'fileSize', 'height', 'imageCount', 'imageIndex', 'mimeType', 'model', 'modelVersion', 'responseId', 'text', 'usage', 'width'].sort(),
+			[
+				'finishReason',
+				'fileSize',
+				'height',
+				'imageCount',
+				'imageIndex',
+				'mimeType',
+				'model',
+				'modelVersion',
+				'responseId',
+				'text',
+				'usage',
+				'width',
+			].sort(),
 		);
 		expect(item.json).toMatchObject({ model: 'gemini-2.5-flash-image', width: 1344, height: 768 });
 		expect(sha256(item.binary!.data.data)).toBe(req.imagesSent[0].sha256);
 	});
 
-	it('with the model left out uses version 1\'s default, gemini-2.5-flash-image', async () => {
+	it("with the model left out uses version 1's default, gemini-2.5-flash-image", async () => {
 		const { model: _omitted, ...parameters } = SAVED_V1_TEXT_TO_IMAGE;
 		const result = await t.run({ typeVersion: 1, parameters });
 		expect(result.error).toBeUndefined();
@@ -47,7 +60,10 @@ describe('a version 1 node', () => {
 	it('reads every option from its one Options collection (request settings included)', async () => {
 		const result = await t.run({
 			typeVersion: 1,
-			parameters: { ...SAVED_V1_TEXT_TO_IMAGE, options: { apiFormat: 'openAiChat', aspectRatio: '9:16', binaryPropertyOutput: 'picture', numberOfImages: 2 } },
+			parameters: {
+				...SAVED_V1_TEXT_TO_IMAGE,
+				options: { apiFormat: 'openAiChat', aspectRatio: '9:16', binaryPropertyOutput: 'picture', numberOfImages: 2 },
+			},
 		});
 		expect(result.error).toBeUndefined();
 		expect(t.emu.requests.map((r: any) => r.path)).toEqual(['/v1/chat/completions', '/v1/chat/completions']);
@@ -59,15 +75,24 @@ describe('a version 1 node', () => {
 		const dataUrl = `data:image/png;base64,${(images.solidPng(4, 4, [9, 9, 9]).buffer as Buffer).toString('base64')}`;
 		const result = await t.run({
 			typeVersion: 1,
-			parameters: { operation: 'imageToImage', model: SAVED_V1_TEXT_TO_IMAGE.model, prompt: 'edit', binaryPropertyNames: 'data', options: { imageUrls: dataUrl } },
+			parameters: {
+				operation: 'imageToImage',
+				model: SAVED_V1_TEXT_TO_IMAGE.model,
+				prompt: 'edit',
+				binaryPropertyNames: 'data',
+				options: { imageUrls: dataUrl },
+			},
 			items: [{ binary: { data: { data: input } } }],
 		});
 		expect(result.error).toBeUndefined();
 		// the binary field first, then the data: URL, decoded
-		expect(t.emu.requests[0].imagesReceived.map((i: any) => i.sha256)).toEqual([sha256(input), sha256(images.solidPng(4, 4, [9, 9, 9]).buffer as Buffer)]);
+		expect(t.emu.requests[0].imagesReceived.map((i: any) => i.sha256)).toEqual([
+			sha256(input),
+			sha256(images.solidPng(4, 4, [9, 9, 9]).buffer as Buffer),
+		]);
 	});
 
-	it('ignores version 2\'s parameters if a workflow holds them', async () => {
+	it("ignores version 2's parameters if a workflow holds them", async () => {
 		const result = await t.run({
 			typeVersion: 1,
 			parameters: { ...SAVED_V1_TEXT_TO_IMAGE, requestSettings: { apiFormat: 'openAiChat' }, options: { includeInputFields: true } },

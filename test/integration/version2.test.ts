@@ -14,7 +14,7 @@ const run2 = (parameters: Record<string, unknown>, extra: object = {}) => t.run(
 const generations = () => t.emu.requests.filter((r: any) => r.route !== 'models');
 
 describe('version 2: text to image', () => {
-	it('starts on a model CometAPI serves today, and keeps the input item\'s fields', async () => {
+	it("starts on a model CometAPI serves today, and keeps the input item's fields", async () => {
 		const result = await run2(
 			{ operation: 'textToImage', prompt: '={{ "Product photo of " + $json.title }}' },
 			{ items: [{ json: { sku: 'MUG-001', title: 'a blue mug', text: 'from the input' } }] },
@@ -123,14 +123,26 @@ describe('version 2: input images', () => {
 	});
 
 	it('from data fields only, URLs are not downloaded', async () => {
-		const result = await run2(i2i({ inputImages: 'binary', binaryPropertyNames: 'a', imageUrls: `${base}/missing.png` }), { items: [item] });
+		const result = await run2(i2i({ inputImages: 'binary', binaryPropertyNames: 'a', imageUrls: `${base}/missing.png` }), {
+			items: [item],
+		});
 		expect(result.error).toBeUndefined();
 		expect(received()).toEqual([sha256(a)]);
 	});
 
 	it.each([
-		['a missing field', 'photo', /^The item has no binary field "photo" \(named in Input Data Field Name\(s\)\) \[item 0\]$/, /binary fields are: a, b/],
-		['an object that is not a file', '={{ { "x": 1 } }}', /^Input Data Field Name\(s\) gave \{"x":1\}, which is neither a field name nor a binary file \[item 0\]$/, /binary\.data/],
+		[
+			'a missing field',
+			'photo',
+			/^The item has no binary field "photo" \(named in Input Data Field Name\(s\)\) \[item 0\]$/,
+			/binary fields are: a, b/,
+		],
+		[
+			'an object that is not a file',
+			'={{ { "x": 1 } }}',
+			/^Input Data Field Name\(s\) gave \{"x":1\}, which is neither a field name nor a binary file \[item 0\]$/,
+			/binary\.data/,
+		],
 		['nothing at all', '', /^Input Data Field Name\(s\) is empty and no Image URLs are set \[item 0\]$/, /e\.g\. data/],
 	])('%s is a clear error before any request', async (_name, binaryPropertyNames, message, fix) => {
 		const result = await run2(i2i({ binaryPropertyNames }), { items: [item] });
@@ -144,7 +156,10 @@ describe('version 2: errors and hints', () => {
 	it("every error names its item, the API's and refusals too", async () => {
 		const result = await run2(
 			{ operation: 'textToImage', prompt: '={{ $json.p }}' },
-			{ items: [{ json: { p: 'fine' } }, { json: { p: 'no [emu:image-safety]' } }, { json: { p: 'x [emu:error-403]' } }], continueOnFail: true },
+			{
+				items: [{ json: { p: 'fine' } }, { json: { p: 'no [emu:image-safety]' } }, { json: { p: 'x [emu:error-403]' } }],
+				continueOnFail: true,
+			},
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.items[1].json.error).toMatch(/^The model refused to make the image \(IMAGE_SAFETY\).* \[item 1\]$/);
@@ -171,30 +186,52 @@ describe('version 2: errors and hints', () => {
 	});
 
 	it('hints at skipped drafts and at mislabelled bytes', async () => {
-		const drafts = await run2({ operation: 'textToImage', prompt: '[emu:thoughts]', model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image' } });
+		const drafts = await run2({
+			operation: 'textToImage',
+			prompt: '[emu:thoughts]',
+			model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image' },
+		});
 		expect(drafts.hints).toEqual([
-			{ message: '2 draft images skipped: thinking models sketch before the final image, and only final images are output', type: 'info', location: 'outputPane' },
+			{
+				message: '2 draft images skipped: thinking models sketch before the final image, and only final images are output',
+				type: 'info',
+				location: 'outputPane',
+			},
 		]);
 		const relabelled = await run2({ operation: 'textToImage', prompt: '[emu:jpeg-as-png]' });
 		expect(relabelled.hints).toEqual([
-			{ message: 'The API labelled 1 JPEG image as image/png: they are output as image/jpeg, with a matching file extension', type: 'info', location: 'outputPane' },
+			{
+				message: 'The API labelled 1 JPEG image as image/png: they are output as image/jpeg, with a matching file extension',
+				type: 'info',
+				location: 'outputPane',
+			},
 		]);
 		const plain = await run2({ operation: 'textToImage', prompt: 'x' });
 		expect(plain.hints).toEqual([]);
 	});
 
 	it('warns when a retired model still answered', async () => {
-		const result = await run2({ operation: 'textToImage', prompt: 'x', model: { __rl: true, mode: 'id', value: 'gemini-2.5-flash-image' } });
+		const result = await run2({
+			operation: 'textToImage',
+			prompt: 'x',
+			model: { __rl: true, mode: 'id', value: 'gemini-2.5-flash-image' },
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.hints).toEqual([
 			{
 				type: 'warning',
 				location: 'outputPane',
-				message: 'gemini-2.5-flash-image was retired on 2026-09-30 and may stop answering any day: pick a current model such as gemini-3.1-flash-image (Nano Banana 2)',
+				message:
+					'gemini-2.5-flash-image was retired on 2026-09-30 and may stop answering any day: pick a current model such as gemini-3.1-flash-image (Nano Banana 2)',
 			},
 		]);
 		// several images of one model, several kinds of note: each note once, counted
-		const many = await run2({ operation: 'textToImage', prompt: '[emu:jpeg-as-png]', model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' }, options: { numberOfImages: 2 } });
+		const many = await run2({
+			operation: 'textToImage',
+			prompt: '[emu:jpeg-as-png]',
+			model: { __rl: true, mode: 'id', value: 'gemini-3-pro-image-preview' },
+			options: { numberOfImages: 2 },
+		});
 		expect(many.hints.map((h) => h.message)).toEqual([
 			'The API labelled 2 JPEG images as image/png: they are output as image/jpeg, with a matching file extension',
 			'gemini-3-pro-image-preview was retired on 2026-06-25 and may stop answering any day: pick a current model such as gemini-3.1-flash-image (Nano Banana 2)',

@@ -62,7 +62,8 @@ function assert(cond, message) {
 
 /** Strict equality of the JSON forms, with both values in the message. */
 function eq(actual, expected, what) {
-	if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+	if (JSON.stringify(actual) !== JSON.stringify(expected))
+		throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
 module.exports = { Fatal, test, note, stoppedBy, assert, eq };

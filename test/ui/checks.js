@@ -31,7 +31,9 @@ async function editorChecks(ctx, { editor, test, messages }) {
 				// a run that fails before any request (a parameter n8n or the node rejects) says so in a toast
 				const toast = page.locator('.el-notification:visible', { hasText: /Problem (in node|executing|running)/ });
 				if (await toast.count()) {
-					throw Object.assign(new Error(`the run failed before any request: ${(await toast.first().innerText()).replace(/\s+/g, ' ')}`), { fatal: true });
+					throw Object.assign(new Error(`the run failed before any request: ${(await toast.first().innerText()).replace(/\s+/g, ' ')}`), {
+						fatal: true,
+					});
 				}
 				return false;
 			},
@@ -80,7 +82,10 @@ async function editorChecks(ctx, { editor, test, messages }) {
 		emu.reset();
 		const names = await editor.modelList();
 		eq([...names].sort(), [...IMAGE_MODELS].sort(), 'models listed');
-		assert(emu.requests.some((r) => r.path === '/v1/models' && r.status === 200), 'GET /v1/models was not called');
+		assert(
+			emu.requests.some((r) => r.path === '/v1/models' && r.status === 200),
+			'GET /v1/models was not called',
+		);
 	});
 
 	await test('node', "a run shows the image in the output's binary view, the bytes the API sent", async () => {
@@ -110,18 +115,31 @@ async function editorChecks(ctx, { editor, test, messages }) {
 		const before = await editor.collectionChoices('Add Setting');
 		eq(before, ['API Format', 'Concurrency', 'Max Retries', 'Streaming', 'Timeout (Seconds)'], 'Request Settings of Text to Image');
 		await editor.addCollectionChoice('Add Setting', 'API Format', 'apiFormat', 'OpenAI Chat');
-		eq(await editor.collectionChoices('Add Setting'), ['Concurrency', 'Max Retries', 'Timeout (Seconds)'], 'Request Settings left with OpenAI Chat');
+		eq(
+			await editor.collectionChoices('Add Setting'),
+			['Concurrency', 'Max Retries', 'Timeout (Seconds)'],
+			'Request Settings left with OpenAI Chat',
+		);
 		const options = await editor.collectionChoices('Add Option');
-		assert(options.includes('Image Size') && options.includes('Include Input Fields') && !options.includes('Concurrency'), `Options: ${JSON.stringify(options)}`);
+		assert(
+			options.includes('Image Size') && options.includes('Include Input Fields') && !options.includes('Concurrency'),
+			`Options: ${JSON.stringify(options)}`,
+		);
 	});
 
 	await test('node', 'Refine Image shows with its own settings: Conversation From Node, no input images', async () => {
 		assert(added, 'the node was not added');
 		await editor.parameter('operation').click();
 		await page.locator('.el-select-dropdown__item:visible, [role=option]:visible', { hasText: 'Refine Image' }).first().click();
-		await editor.until(async () => !(await editor.parameter('inputImages').isVisible()) && (await editor.parameter('prompt').isVisible()), 'Refine Image did not show its parameters');
+		await editor.until(
+			async () => !(await editor.parameter('inputImages').isVisible()) && (await editor.parameter('prompt').isVisible()),
+			'Refine Image did not show its parameters',
+		);
 		const options = await editor.collectionChoices('Add Option');
-		assert(options.includes('Conversation From Node') && options.includes('Add Image Link'), `Options of Refine Image: ${JSON.stringify(options)}`);
+		assert(
+			options.includes('Conversation From Node') && options.includes('Add Image Link'),
+			`Options of Refine Image: ${JSON.stringify(options)}`,
+		);
 	});
 
 	await test('node', 'a wrong key in the credential dialog shows the explaining message', async () => {
@@ -132,9 +150,16 @@ async function editorChecks(ctx, { editor, test, messages }) {
 		await editor.parameter('baseUrl').locator('input').fill(emu.url);
 		await editor.testId('credential-save-button').click();
 		// n8n 2.x folds the reason under "More details"; 1.x shows it at once
-		await page.getByText('More details').first().click({ timeout: 5000 }).catch(() => {});
+		await page
+			.getByText('More details')
+			.first()
+			.click({ timeout: 5000 })
+			.catch(() => {});
 		const dialog = editor.testId('credential-edit-dialog');
-		await editor.until(async () => (await dialog.innerText()).includes(messages.unauthorized), `the dialog never showed "${messages.unauthorized}"`);
+		await editor.until(
+			async () => (await dialog.innerText()).includes(messages.unauthorized),
+			`the dialog never showed "${messages.unauthorized}"`,
+		);
 		await page.keyboard.press('Escape');
 	});
 
@@ -159,12 +184,19 @@ async function editorChecks(ctx, { editor, test, messages }) {
 		await editor.closeNode();
 		await runAndWait(() => editor.executeWorkflow());
 		eq(generations()[0].status, 200, 'status of the answer');
-		eq(generations()[0].imagesReceived.map((i) => i.sha256), [ctx.input.sha256], 'the input image the API received');
+		eq(
+			generations()[0].imagesReceived.map((i) => i.sha256),
+			[ctx.input.sha256],
+			'the input image the API received',
+		);
 		await editor.openNode('Gemini Image');
 		eq(await editor.waitForOutput('success'), 'success', 'run outcome');
 		// n8n's own preview of the expression's value: a binary object, not a field name
 		const preview = (await editor.parameterItem('binaryPropertyNames').innerText()).trim();
-		assert(preview.includes(expression) && /\[Object:\s*\{"mimeType":\s*"image\/png"/.test(preview), `the field and n8n's preview of its value: ${preview}`);
+		assert(
+			preview.includes(expression) && /\[Object:\s*\{"mimeType":\s*"image\/png"/.test(preview),
+			`the field and n8n's preview of its value: ${preview}`,
+		);
 		const shown = await editor.viewOutputImage();
 		eq([shown.width, shown.height], [generations()[0].imagesSent[0].width, generations()[0].imagesSent[0].height], 'image shown');
 	});

@@ -104,16 +104,21 @@ class Editor {
 	/** Types `value` into a text parameter (a textarea or an input) and waits until the field holds it. */
 	async setText(name, value) {
 		const field = this.parameter(name).locator('textarea, input').first();
-		await this.until(async () => {
-			await field.fill(value);
-			return (await field.inputValue()) === value;
-		}, `${name} did not take ${JSON.stringify(value)}`);
+		await this.until(
+			async () => {
+				await field.fill(value);
+				return (await field.inputValue()) === value;
+			},
+			`${name} did not take ${JSON.stringify(value)}`,
+		);
 		await sleep(300); // n8n takes the value after a short debounce
 	}
 
 	/** The whole row of a parameter (label, Fixed/Expression switch, input, hint). */
 	parameterItem(name) {
-		return this.testId('parameter-item').filter({ has: this.parameter(name) }).first();
+		return this.testId('parameter-item')
+			.filter({ has: this.parameter(name) })
+			.first();
 	}
 
 	/** The texts of the options a dropdown parameter offers (opens it, reads, closes it). */
@@ -217,17 +222,16 @@ class Editor {
 		const binaryTab = output.locator('[data-test-id="radio-button-binary"]');
 		if (await binaryTab.isVisible()) await binaryTab.click();
 		await output.locator('[data-test-id="ndv-view-binary-data"]').first().click();
-		return await this.until(
-			async () => {
-				const images = await output.locator('img').evaluateAll((els) =>
+		return await this.until(async () => {
+			const images = await output
+				.locator('img')
+				.evaluateAll((els) =>
 					els
 						.filter((e) => /\/rest\/binary-data|^blob:|^data:image/.test(e.src) && e.offsetWidth > 0 && e.complete)
 						.map((e) => ({ src: e.src, width: e.naturalWidth, height: e.naturalHeight })),
 				);
-				return images.find((i) => i.width > 0);
-			},
-			'no decoded image in the binary view',
-		);
+			return images.find((i) => i.width > 0);
+		}, 'no decoded image in the binary view');
 	}
 
 	/** The bytes of an image the page shows: n8n 2.x serves them from /rest/binary-data, 1.x inlines data: URLs. */
@@ -262,13 +266,10 @@ class Editor {
 		await sleep(800); // the editor mounts, then receives the old value
 		// fill() replaces everything in one input event: the editor's bracket auto-closing reacts to single typed
 		// brackets only. Exactly the expression, no stray whitespace: n8n stringifies "  {{ object }}" as text.
-		await this.until(
-			async () => {
-				await editor.fill(expression);
-				return (await editor.textContent()) === expression;
-			},
-			`the expression editor did not take exactly ${expression}`,
-		);
+		await this.until(async () => {
+			await editor.fill(expression);
+			return (await editor.textContent()) === expression;
+		}, `the expression editor did not take exactly ${expression}`);
 		await sleep(700); // n8n takes the editor's value after a short debounce
 		return (await item.innerText()).trim();
 	}

@@ -11,7 +11,9 @@ const tls = require('node:tls');
 
 /** A server that answers every path with a web page: a Base URL pointing at a website, not the API. */
 function startHtmlSite() {
-	const server = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome</body></html>'));
+	const server = http.createServer((req, res) =>
+		res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome</body></html>'),
+	);
 	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
@@ -23,7 +25,29 @@ function startTlsProxy(dir, targetPort) {
 	fs.mkdirSync(dir, { recursive: true });
 	const key = path.join(dir, 'key.pem');
 	const cert = path.join(dir, 'cert.pem');
-	const res = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+	const res = spawnSync(
+		'openssl',
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'ec',
+			'-pkeyopt',
+			'ec_paramgen_curve:P-256',
+			'-nodes',
+			'-keyout',
+			key,
+			'-out',
+			cert,
+			'-days',
+			'2',
+			'-subj',
+			'/CN=127.0.0.1',
+			'-addext',
+			'subjectAltName=IP:127.0.0.1',
+		],
+		{ encoding: 'utf8' },
+	);
 	if (res.status !== 0) throw new Error(`openssl could not make a test certificate: ${res.stderr}`);
 	const server = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (socket) => {
 		const upstream = net.connect(targetPort, '127.0.0.1');
@@ -34,7 +58,8 @@ function startTlsProxy(dir, targetPort) {
 	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, cert, port: server.address().port })));
 }
 
-const BASE_URL_FIX = "Check the Base URL in this credential: it should be the API's address, such as https://api.cometapi.com, without a path.";
+const BASE_URL_FIX =
+	"Check the Base URL in this credential: it should be the API's address, such as https://api.cometapi.com, without a path.";
 
 /** What the credential's Test button must say in n8n `line` (the node's own words for the same answers). */
 function credentialMessages(line) {

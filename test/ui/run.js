@@ -39,7 +39,11 @@ const SHOT_ALL = process.env.UI_SHOTS === 'all';
 const only = onlyArg ? new Set(onlyArg.split(',').map((s) => s.trim())) : null;
 
 let editor = null;
-const slug = (s) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
+const slug = (s) =>
+	s
+		.replace(/[^a-z0-9]+/gi, '-')
+		.replace(/^-|-$/g, '')
+		.slice(0, 80);
 
 async function screenshot(file) {
 	fs.mkdirSync(SHOTS, { recursive: true });
@@ -59,7 +63,10 @@ function test(key, name, fn) {
 			await screenshot(file);
 			console.log(`  screenshot of "${name}": ${path.relative(L.REPO_ROOT, file)}`);
 			// the page's HTML too, to see which selectors this n8n uses
-			await editor.page.content().then((html) => fs.writeFileSync(file.replace(/\.png$/, '.html'), html), () => {});
+			await editor.page.content().then(
+				(html) => fs.writeFileSync(file.replace(/\.png$/, '.html'), html),
+				() => {},
+			);
 		},
 	});
 }
@@ -77,7 +84,8 @@ async function main() {
 		const rt = L.runtime.ensureRuntime(LINE);
 		ctx.rt = rt;
 		const chromium = B.ensureChromium((m) => console.log(`  ${m}`));
-		if (!chromium) throw new Error('Debian\'s chromium is not installed and cannot be installed here (not root): apt-get install -y chromium');
+		if (!chromium)
+			throw new Error("Debian's chromium is not installed and cannot be installed here (not root): apt-get install -y chromium");
 		console.log(`  ${rt.label} (${rt.nodeBin}); ${B.chromiumVersion(chromium)}`);
 
 		L.makeUserFolder(HOME);
@@ -103,7 +111,12 @@ async function main() {
 
 		ctx.rest = new L.RestClient(ctx.n8n.url, rt);
 		await ctx.rest.setupOwnerOrLogin();
-		const created = await ctx.rest.call('POST', '/credentials', { name: L.CREDENTIAL.name, type: L.CREDENTIAL.type, data: { apiKey, baseUrl: ctx.emu.url } }, { expect: 200 });
+		const created = await ctx.rest.call(
+			'POST',
+			'/credentials',
+			{ name: L.CREDENTIAL.name, type: L.CREDENTIAL.type, data: { apiKey, baseUrl: ctx.emu.url } },
+			{ expect: 200 },
+		);
 		const cred = created.json.data || created.json;
 		ctx.credential = { id: cred.id, name: cred.name, type: L.CREDENTIAL.type };
 		const ref = { id: cred.id, name: cred.name };

@@ -24,17 +24,29 @@ describe('the answer as parts, for the next turn of a conversation', () => {
 
 	it('numbers only the images that decode, and reads snake_case signatures', () => {
 		const r = parseNativeResponse(
-			answer([{ inline_data: { mime_type: 'image/png', data: '' } }, { inline_data: { mime_type: 'image/jpeg', data: b64(jpegHeader(4, 4)) }, thought_signature: 'S' }]),
+			answer([
+				{ inline_data: { mime_type: 'image/png', data: '' } },
+				{ inline_data: { mime_type: 'image/jpeg', data: b64(jpegHeader(4, 4)) }, thought_signature: 'S' },
+			]),
 		);
 		expect(r.parts).toEqual([{ image: 0, thoughtSignature: 'S' }]);
 	});
 
 	it('joins the text pieces of a stream into one part, with a signature that comes on a last empty piece', () => {
 		const r: GenerationResult = parseNativeResponse({});
-		for (const event of [answer([{ text: 'Here ' }]), answer([{ text: 'it is.' }]), answer([{ text: '', thoughtSignature: 'S1' }]), answer([{ inlineData: { mimeType: 'image/png', data: b64(png) }, thoughtSignature: 'S2' }]), answer([{ text: '' }])]) {
+		for (const event of [
+			answer([{ text: 'Here ' }]),
+			answer([{ text: 'it is.' }]),
+			answer([{ text: '', thoughtSignature: 'S1' }]),
+			answer([{ inlineData: { mimeType: 'image/png', data: b64(png) }, thoughtSignature: 'S2' }]),
+			answer([{ text: '' }]),
+		]) {
 			mergeNativeResponse(r, event);
 		}
-		expect(r.parts).toEqual([{ text: 'Here it is.', thoughtSignature: 'S1' }, { image: 0, thoughtSignature: 'S2' }]);
+		expect(r.parts).toEqual([
+			{ text: 'Here it is.', thoughtSignature: 'S1' },
+			{ image: 0, thoughtSignature: 'S2' },
+		]);
 	});
 
 	it('keeps separate text parts of one answer separate', () => {
@@ -56,7 +68,13 @@ describe('a request that continues a conversation', () => {
 			history: {
 				turns: [
 					{ role: 'user', parts: [{ text: 'a fox' }] },
-					{ role: 'model', parts: [{ text: 'ok', thoughtSignature: 'S1' }, { image: 'data', mimeType: 'image/jpeg', thoughtSignature: 'S2' }] },
+					{
+						role: 'model',
+						parts: [
+							{ text: 'ok', thoughtSignature: 'S1' },
+							{ image: 'data', mimeType: 'image/jpeg', thoughtSignature: 'S2' },
+						],
+					},
 				],
 				earlierPrompts: [],
 			},
@@ -64,7 +82,13 @@ describe('a request that continues a conversation', () => {
 		expect(body.contents).toEqual([
 			{ role: 'user', parts: [{ text: 'a fox' }] },
 			// the loaded image's real type wins over the one written in the conversation
-			{ role: 'model', parts: [{ text: 'ok', thoughtSignature: 'S1' }, { inlineData: { mimeType: 'image/png', data: b64(a) }, thoughtSignature: 'S2' }] },
+			{
+				role: 'model',
+				parts: [
+					{ text: 'ok', thoughtSignature: 'S1' },
+					{ inlineData: { mimeType: 'image/png', data: b64(a) }, thoughtSignature: 'S2' },
+				],
+			},
 			{ role: 'user', parts: [{ text: 'add rain' }, { inlineData: { mimeType: 'image/jpeg', data: b64(b) } }] },
 		]);
 	});

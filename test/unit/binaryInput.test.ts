@@ -31,7 +31,11 @@ describe('isBinaryObject', () => {
 
 describe('resolveInputFields', () => {
 	it('field names, separated by commas, in order; names not on the item are missing', () => {
-		expect(resolveInputFields(' logo, data ,, photo ', item)).toEqual({ refs: [{ name: 'logo' }, { name: 'data' }], missing: ['photo'], invalid: [] });
+		expect(resolveInputFields(' logo, data ,, photo ', item)).toEqual({
+			refs: [{ name: 'logo' }, { name: 'data' }],
+			missing: ['photo'],
+			invalid: [],
+		});
 		expect(resolveInputFields('', item)).toEqual({ refs: [], missing: [], invalid: [] });
 		expect(resolveInputFields(7, item)).toEqual({ refs: [{ name: '7' }], missing: [], invalid: [] });
 	});
@@ -56,12 +60,19 @@ describe('resolveInputFields', () => {
 		expect(resolveInputFields(unnamed, item).refs).toEqual([{ name: 'binary object 1 (from the expression)', binary: unnamed }]);
 	});
 
-	it("file details ($binary.x in an expression) are read by the field of the item they describe", () => {
+	it('file details ($binary.x in an expression) are read by the field of the item they describe', () => {
 		// alone (it was once taken for a whole binary map), and in a list
 		expect(resolveInputFields(details(item.binary!.logo), item)).toEqual({ refs: [{ name: 'logo' }], missing: [], invalid: [] });
-		expect(resolveInputFields([details(item.binary!.data), details(item.binary!.logo)], item).refs).toEqual([{ name: 'data' }, { name: 'logo' }]);
+		expect(resolveInputFields([details(item.binary!.data), details(item.binary!.logo)], item).refs).toEqual([
+			{ name: 'data' },
+			{ name: 'logo' },
+		]);
 		// same name and type but another size, or another name: not that file
-		for (const other of [{ ...details(item.binary!.logo), fileSize: 98 }, { ...details(item.binary!.logo), fileName: 'c.png' }, { ...details(item.binary!.logo), mimeType: 'image/jpeg' }]) {
+		for (const other of [
+			{ ...details(item.binary!.logo), fileSize: 98 },
+			{ ...details(item.binary!.logo), fileName: 'c.png' },
+			{ ...details(item.binary!.logo), mimeType: 'image/jpeg' },
+		]) {
 			expect(resolveInputFields(other, item)).toEqual({ refs: [], missing: [], invalid: [JSON.stringify(other)] });
 		}
 	});
@@ -101,7 +112,9 @@ describe('readBinaryObject', () => {
 	it('reads an object stored elsewhere by its id, one held in memory from its base64', async () => {
 		const stored = Buffer.from('stored bytes');
 		expect(await readBinaryObject(ctx(stored), { mimeType: 'image/png', id: 'fs:1', data: 'ignored' } as IBinaryData)).toEqual(stored);
-		expect(await readBinaryObject(ctx(stored), { mimeType: 'image/png', data: Buffer.from('in memory').toString('base64') } as IBinaryData)).toEqual(Buffer.from('in memory'));
+		expect(
+			await readBinaryObject(ctx(stored), { mimeType: 'image/png', data: Buffer.from('in memory').toString('base64') } as IBinaryData),
+		).toEqual(Buffer.from('in memory'));
 		expect(await readBinaryObject(ctx(stored), { mimeType: 'image/png' } as IBinaryData)).toEqual(Buffer.alloc(0));
 	});
 });

@@ -17,9 +17,19 @@ describe('encodeJsonWithBlobs', () => {
 			];
 			const input = { model: 'm', prompt: 'héllo "quoted" \u2028', images, aspectRatio: '1:1' };
 			const expectedNative = Buffer.from(JSON.stringify(buildNativeRequest(input)));
-			expect(encodeJsonWithBlobs((tag) => buildNativeRequest(input, tag), images.map((i) => i.data)).equals(expectedNative)).toBe(true);
+			expect(
+				encodeJsonWithBlobs(
+					(tag) => buildNativeRequest(input, tag),
+					images.map((i) => i.data),
+				).equals(expectedNative),
+			).toBe(true);
 			const expectedChat = Buffer.from(JSON.stringify(buildChatRequest(input)));
-			expect(encodeJsonWithBlobs((tag) => buildChatRequest(input, tag), images.map((i) => i.data)).equals(expectedChat)).toBe(true);
+			expect(
+				encodeJsonWithBlobs(
+					(tag) => buildChatRequest(input, tag),
+					images.map((i) => i.data),
+				).equals(expectedChat),
+			).toBe(true);
 		}
 	});
 
@@ -30,7 +40,9 @@ describe('encodeJsonWithBlobs', () => {
 			const expected = Buffer.from(JSON.stringify(buildNativeRequest(input)));
 			expect(encodeJsonWithBlobs((tag) => buildNativeRequest(input, tag), [images[0].data]).equals(expected)).toBe(true);
 			const textOnly = { model: 'm', prompt, images: [] };
-			expect(encodeJsonWithBlobs((tag) => buildNativeRequest(textOnly, tag), []).toString()).toBe(JSON.stringify(buildNativeRequest(textOnly)));
+			expect(encodeJsonWithBlobs((tag) => buildNativeRequest(textOnly, tag), []).toString()).toBe(
+				JSON.stringify(buildNativeRequest(textOnly)),
+			);
 		}
 	});
 });
@@ -58,7 +70,10 @@ describe('JsonReader', () => {
 		const route = (place: { key?: string; parentKey?: string }) => {
 			const bytes: Buffer[] = [];
 			return {
-				sink: { write: (b: Buffer, s: number, e: number) => bytes.push(Buffer.from(b.subarray(s, e))), end: () => seen.push([place.key, place.parentKey, Buffer.concat(bytes).toString()]) },
+				sink: {
+					write: (b: Buffer, s: number, e: number) => bytes.push(Buffer.from(b.subarray(s, e))),
+					end: () => seen.push([place.key, place.parentKey, Buffer.concat(bytes).toString()]),
+				},
 				placeholder: 'P',
 			};
 		};
@@ -195,9 +210,12 @@ describe('ImageBudget', () => {
 
 	it('says which limit an answer passed', () => {
 		expect(describeLimit('images').message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer");
-		expect(describeLimit('imageBytes').message).toBe("CometAPI's answer holds more than 256 MB of images, the most this node reads from one answer");
+		expect(describeLimit('imageBytes').message).toBe(
+			"CometAPI's answer holds more than 256 MB of images, the most this node reads from one answer",
+		);
 		expect(describeLimit('json').message).toBe("CometAPI's answer holds more than 16 MB besides its images, the most this node reads");
-		for (const kind of ['images', 'imageBytes', 'json'] as const) expect(describeLimit(kind).description).toMatch(/^A real answer of the image API stays far below this/);
+		for (const kind of ['images', 'imageBytes', 'json'] as const)
+			expect(describeLimit(kind).description).toMatch(/^A real answer of the image API stays far below this/);
 	});
 
 	it('text past the limit is cut with a note; text within it, unless cut already, is left alone', () => {
@@ -273,7 +291,10 @@ describe('Base64Decoder memory: an image exists once', () => {
 		expect(padded(`${' '.repeat(70_000)}A`).notBase64).toBe(true);
 		expect(padded(`${' '.repeat(70_000)}==\r\n`)).toEqual({ data: Buffer.from('A'), notBase64: false });
 		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${'A'.repeat(70_000)}`, 3).notBase64).toBe(true);
-		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${' '.repeat(70_000)}`, 3)).toEqual({ data: Buffer.from('A'), notBase64: false });
+		expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${' '.repeat(70_000)}`, 3)).toEqual({
+			data: Buffer.from('A'),
+			notBase64: false,
+		});
 		expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==\r\n', 2)).toEqual({ data: Buffer.from('A'), notBase64: false });
 		expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==QQ==', 8).notBase64).toBe(true);
 	});
@@ -285,7 +306,10 @@ describe('JsonBlobReader', () => {
 			candidates: [
 				{
 					content: {
-						parts: [{ text: 'data: "not an image" \\"' }, ...images.map((b) => ({ inlineData: { mimeType: 'image/png', data: b.toString('base64') } }))],
+						parts: [
+							{ text: 'data: "not an image" \\"' },
+							...images.map((b) => ({ inlineData: { mimeType: 'image/png', data: b.toString('base64') } })),
+						],
 					},
 					finishReason: 'STOP',
 				},
@@ -352,7 +376,9 @@ describe('JsonBlobReader', () => {
 		reader.push(Buffer.from(text));
 		expect((reader.end() as any).data).toBe('not an image');
 		expect([...reader.notBase64]).toEqual([0]);
-		expect(parseNativeResponse(reader.end(), reader.blobs, reader.notBase64).undecodableImages).toEqual([{ labelledMimeType: 'image/png', problem: 'its data is not base64' }]);
+		expect(parseNativeResponse(reader.end(), reader.blobs, reader.notBase64).undecodableImages).toEqual([
+			{ labelledMimeType: 'image/png', problem: 'its data is not base64' },
+		]);
 	});
 
 	it('throws on a cut-off body', () => {

@@ -29,7 +29,13 @@ describe('buildChatRequest', () => {
 			stream: true,
 			messages: [
 				{ role: 'system', content: 'be nice' },
-				{ role: 'user', content: [{ type: 'text', text: 'a cat' }, { type: 'image_url', image_url: { url: dataUrl(img) } }] },
+				{
+					role: 'user',
+					content: [
+						{ type: 'text', text: 'a cat' },
+						{ type: 'image_url', image_url: { url: dataUrl(img) } },
+					],
+				},
 			],
 			temperature: 0.5,
 			top_p: 0.9,
@@ -64,7 +70,11 @@ describe('ChatAnswer', () => {
 	});
 	it('reads a non-streamed answer and images arrays', () => {
 		const a = new ChatAnswer();
-		a.add({ choices: [{ message: { content: 'Done.', images: [{ type: 'image_url', image_url: { url: dataUrl(final) } }] }, finish_reason: 'stop' }] });
+		a.add({
+			choices: [
+				{ message: { content: 'Done.', images: [{ type: 'image_url', image_url: { url: dataUrl(final) } }] }, finish_reason: 'stop' },
+			],
+		});
 		expect(a.result().images[0].data.equals(final)).toBe(true);
 		const b = new ChatAnswer();
 		b.add({ choices: [{ delta: { images: [{ image_url: { url: dataUrl(draft) } }] } }] });
@@ -89,7 +99,9 @@ describe('ChatAnswer', () => {
 	});
 	it('without any words, drafts cannot be told apart: the last image is the result', () => {
 		const a = new ChatAnswer();
-		a.add({ choices: [{ delta: { content: `![d](${dataUrl(draft)})![d](${dataUrl(draft)})![f](${dataUrl(final)})` }, finish_reason: 'stop' }] });
+		a.add({
+			choices: [{ delta: { content: `![d](${dataUrl(draft)})![d](${dataUrl(draft)})![f](${dataUrl(final)})` }, finish_reason: 'stop' }],
+		});
 		const r = a.result();
 		expect(r.images).toHaveLength(1);
 		expect(r.images[0].mimeType).toBe('image/jpeg');
@@ -109,7 +121,11 @@ describe('ChatAnswer', () => {
 	});
 	it('an undecodable image is reported as such', () => {
 		const a = new ChatAnswer();
-		a.add({ choices: [{ delta: { content: `![x](data:image/png;base64,${Buffer.from('<html>hi</html>').toString('base64')})` }, finish_reason: 'stop' }] });
+		a.add({
+			choices: [
+				{ delta: { content: `![x](data:image/png;base64,${Buffer.from('<html>hi</html>').toString('base64')})` }, finish_reason: 'stop' },
+			],
+		});
 		expect(a.result().undecodableImages).toEqual([{ labelledMimeType: 'image/png', problem: 'its bytes are text (HTML, XML or SVG)' }]);
 	});
 });
@@ -145,7 +161,12 @@ function readCut(make: () => AnswerReader, text: string | Buffer, cuts: number[]
 
 describe('streamed readers split at every byte', () => {
 	const img = Buffer.concat([pngHeader(20, 10), Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) % 256))]);
-	const chunk = (delta: object, extra: object = {}) => ({ id: 'c', model: 'm', choices: [{ index: 0, delta, finish_reason: null }], ...extra });
+	const chunk = (delta: object, extra: object = {}) => ({
+		id: 'c',
+		model: 'm',
+		choices: [{ index: 0, delta, finish_reason: null }],
+		...extra,
+	});
 	const chatStream = [
 		': PING',
 		'',
@@ -189,7 +210,11 @@ describe('streamed readers split at every byte', () => {
 			}
 		}
 		// every byte its own chunk
-		const bytes = readCut(make, stream, Array.from({ length: length - 1 }, (_, i) => i + 1));
+		const bytes = readCut(
+			make,
+			stream,
+			Array.from({ length: length - 1 }, (_, i) => i + 1),
+		);
 		expect('result' in bytes && bytes.result.images[0].data.equals(img)).toBe(true);
 	});
 
@@ -214,7 +239,9 @@ describe('streamed readers split at every byte', () => {
 	});
 
 	it('a stream cut off, an error event, and a non-streamed chat answer', () => {
-		expect(readCut(() => new ChatStreamReader(), chatStream.slice(0, chatStream.indexOf('data: [DONE]') - 30), [])).toEqual({ unreadable: '' });
+		expect(readCut(() => new ChatStreamReader(), chatStream.slice(0, chatStream.indexOf('data: [DONE]') - 30), [])).toEqual({
+			unreadable: '',
+		});
 		expect(readCut(() => new ChatStreamReader(), 'data: {"error":{"message":"upstream error","code":"500"}}\n\n', [])).toEqual({
 			errorEvent: { error: { message: 'upstream error', code: '500' } },
 		});
@@ -238,7 +265,11 @@ describe('SseReader', () => {
 		return out;
 	};
 	it('splits LF and CRLF events and skips comments and other fields', () => {
-		expect(events([': PING\n\ndata: {"a":1}\n\nevent: x\nid: 3\ndata: {"b":2}\r\n\r\n: PING\r\n\r\ndata: [DONE]\n\n'])).toEqual(['{"a":1}', '{"b":2}', '[DONE]']);
+		expect(events([': PING\n\ndata: {"a":1}\n\nevent: x\nid: 3\ndata: {"b":2}\r\n\r\n: PING\r\n\r\ndata: [DONE]\n\n'])).toEqual([
+			'{"a":1}',
+			'{"b":2}',
+			'[DONE]',
+		]);
 	});
 	it('joins multi-line data, keeps a CR that is data, and flushes a last event without its blank line', () => {
 		expect(events(['data: line1\ndata:line2\n\ndata: a\rb\n\n', 'data: last'])).toEqual(['line1\nline2', 'a\rb', 'last']);
@@ -277,7 +308,14 @@ describe('chat answers, the rest', () => {
 
 	it('content given as a list of parts: text parts are text, image_url parts are images', () => {
 		const a = new ChatAnswer();
-		a.add({ choices: [{ message: { content: [{ type: 'text', text: 'Here:' }, { type: 'image_url', image_url: { url: dataUrl(png) } }, 'and a string'] } }], finish_reason: 'stop' });
+		a.add({
+			choices: [
+				{
+					message: { content: [{ type: 'text', text: 'Here:' }, { type: 'image_url', image_url: { url: dataUrl(png) } }, 'and a string'] },
+				},
+			],
+			finish_reason: 'stop',
+		});
 		const r = a.result();
 		expect(r.text).toBe('Here:and a string');
 		expect(r.images.map((i) => i.data)).toEqual([png]);
@@ -295,11 +333,28 @@ describe('chat answers, the rest', () => {
 		a.add(null);
 		a.add('text');
 		a.add({ id: 'c1', model: 'm1', choices: [{ finish_reason: 'length' }] });
-		a.add({ id: 'c2', model: 'm2', choices: [{}, { finishReason: 'stop' }], usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 } });
+		a.add({
+			id: 'c2',
+			model: 'm2',
+			choices: [{}, { finishReason: 'stop' }],
+			usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 },
+		});
 		a.add({ choices: [] });
-		expect(a.result()).toMatchObject({ finishReason: 'STOP', modelVersion: 'm2', responseId: 'c2', usage: { promptTokens: 1, outputTokens: 2, totalTokens: 3 } });
+		expect(a.result()).toMatchObject({
+			finishReason: 'STOP',
+			modelVersion: 'm2',
+			responseId: 'c2',
+			usage: { promptTokens: 1, outputTokens: 2, totalTokens: 3 },
+		});
 		const none = new ChatAnswer().result();
-		expect(none).toEqual({ images: [], text: '', draftImagesSkipped: 0, finishReason: undefined, modelVersion: undefined, responseId: undefined });
+		expect(none).toEqual({
+			images: [],
+			text: '',
+			draftImagesSkipped: 0,
+			finishReason: undefined,
+			modelVersion: undefined,
+			responseId: undefined,
+		});
 	});
 
 	it('escapes decode to the same text as JSON.parse, a lone high surrogate included', () => {
@@ -332,7 +387,13 @@ describe('chat answers, the rest', () => {
 	});
 
 	it('a data URL whose type is not an image, or that is not one at all, stays text', () => {
-		for (const content of ['data:text/plain;base64,QUJD', 'data:image/png;utf8,<svg/>', `data:${'a'.repeat(80)};base64,QUJD`, 'data:image/png base64,QUJD', 'DATA:IMAGE;base64,QUJD']) {
+		for (const content of [
+			'data:text/plain;base64,QUJD',
+			'data:image/png;utf8,<svg/>',
+			`data:${'a'.repeat(80)};base64,QUJD`,
+			'data:image/png base64,QUJD',
+			'DATA:IMAGE;base64,QUJD',
+		]) {
 			const a = new ChatAnswer();
 			a.add({ choices: [{ delta: { content } }] });
 			expect([content, a.result().text, a.result().images.length]).toEqual([content, content, 0]);
@@ -349,7 +410,9 @@ describe('chat answers, the rest', () => {
 			return reader.end();
 		};
 		expect(read('{"error":{"message":"quota","code":"429"}}')).toEqual({ errorEvent: { error: { message: 'quota', code: '429' } } });
-		expect(read('{"error":null,"choices":[{"message":{"content":"hi"},"finish_reason":"stop"}]}')).toMatchObject({ result: { text: 'hi' } });
+		expect(read('{"error":null,"choices":[{"message":{"content":"hi"},"finish_reason":"stop"}]}')).toMatchObject({
+			result: { text: 'hi' },
+		});
 		expect(read('"just a string"')).toEqual({ unreadable: '"just a string"' });
 		expect(read('{"choices":[{"message":{"content":"hi')).toEqual({ unreadable: '{"choices":[{"message":{"content":"hi' });
 		expect(read('<html>gateway page</html>')).toEqual({ unreadable: '<html>gateway page</html>' });
@@ -359,10 +422,13 @@ describe('chat answers, the rest', () => {
 	});
 });
 
-
 describe('readerFor', () => {
 	const big = Buffer.concat([pngHeader(2048, 2048), Buffer.alloc(1536 * 1024, 9)]);
-	const body = Buffer.from(JSON.stringify({ candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: big.toString('base64') } }] }, finishReason: 'STOP' }] }));
+	const body = Buffer.from(
+		JSON.stringify({
+			candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: big.toString('base64') } }] }, finishReason: 'STOP' }],
+		}),
+	);
 	const readBody = (headers: Record<string, unknown>) => {
 		const reader = readerFor({ chat: false, streaming: false }, headers);
 		for (let at = 0; at < body.length; at += 65536) reader.push(body.subarray(at, at + 65536));
@@ -375,7 +441,9 @@ describe('readerFor', () => {
 	it('the chat route: a stream, unless the gateway answered with one JSON object', () => {
 		expect(readerFor({ chat: true, streaming: false }, { 'content-type': 'text/event-stream' })).toBeInstanceOf(ChatStreamReader);
 		expect(readerFor({ chat: true, streaming: false }, {})).toBeInstanceOf(ChatStreamReader);
-		expect(readerFor({ chat: true, streaming: true }, { 'content-type': 'Application/JSON; charset=utf-8' })).toBeInstanceOf(ChatBodyReader);
+		expect(readerFor({ chat: true, streaming: true }, { 'content-type': 'Application/JSON; charset=utf-8' })).toBeInstanceOf(
+			ChatBodyReader,
+		);
 		expect(readerFor({ chat: false, streaming: true }, { 'content-type': 'application/json' })).toBeInstanceOf(NativeStreamReader);
 		expect(readerFor({ chat: false, streaming: false }, { 'content-type': 'text/event-stream' })).toBeInstanceOf(NativeBodyReader);
 	});

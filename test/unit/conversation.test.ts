@@ -140,7 +140,10 @@ describe('planHistory', () => {
 describe('historyContents', () => {
 	it('writes turns as Gemini contents with every signature on its own part, and the summary first', () => {
 		const c = read(conversationOf(2));
-		const contents = historyContents({ turns: c.turns, earlierPrompts: ['older prompt'] }, (part, i) => ({ mimeType: part.mimeType, data: `<${part.image}#${i}>` }));
+		const contents = historyContents({ turns: c.turns, earlierPrompts: ['older prompt'] }, (part, i) => ({
+			mimeType: part.mimeType,
+			data: `<${part.image}#${i}>`,
+		}));
 		expect(contents).toEqual([
 			{ role: 'user', parts: [{ text: summaryText(['older prompt']) }, { text: 'prompt 1' }] },
 			{
@@ -230,7 +233,7 @@ describe('extendConversation', () => {
 		expect(conversation.turns[3].parts[1]).toMatchObject({ image: 'turn4_image1', thoughtSignature: 'sig-image-2' });
 	});
 
-	it('keeps every image of a multi-image answer, this item\'s in the output field', () => {
+	it("keeps every image of a multi-image answer, this item's in the output field", () => {
 		const { conversation, binaries } = extendConversation({
 			model: 'm',
 			history: [],
@@ -247,7 +250,7 @@ describe('extendConversation', () => {
 		expect(conversation.turns[1].parts.map((p) => ('image' in p ? p.image : p.text))).toEqual(['t', 'turn2_image1', 'image']);
 	});
 
-	it('never lets a history field take the output field\'s name', () => {
+	it("never lets a history field take the output field's name", () => {
 		const { binaries } = extendConversation({
 			model: 'm',
 			history: [],
@@ -263,7 +266,10 @@ describe('extendConversation', () => {
 
 describe('answerParts', () => {
 	it('uses the parts the native route reported', () => {
-		const parts = [{ text: 'a', thoughtSignature: 's' }, { image: 0, thoughtSignature: 't' }];
+		const parts = [
+			{ text: 'a', thoughtSignature: 's' },
+			{ image: 0, thoughtSignature: 't' },
+		];
 		expect(answerParts({ text: 'a', images: [], parts })).toBe(parts);
 	});
 

@@ -75,7 +75,23 @@ describe('the version 1 contract with saved workflows', () => {
 			['topP', 'number', 0.95],
 		]);
 		expect(values(option('apiFormat'))).toEqual(['geminiNative', 'openAiChat']);
-		expect(values(option('aspectRatio'))).toEqual(['', '1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '1:4', '4:1', '1:8', '8:1']);
+		expect(values(option('aspectRatio'))).toEqual([
+			'',
+			'1:1',
+			'2:3',
+			'3:2',
+			'3:4',
+			'4:3',
+			'4:5',
+			'5:4',
+			'9:16',
+			'16:9',
+			'21:9',
+			'1:4',
+			'4:1',
+			'1:8',
+			'8:1',
+		]);
 		expect(values(option('imageSize'))).toEqual(['', '512', '1K', '2K', '4K']);
 		expect(values(option('responseModalities'))).toEqual(['TEXT_IMAGE', 'IMAGE']);
 		const safety = (option('safetySettings')?.options as Array<{ name: string; values: INodeProperties[] }>)[0];
@@ -85,9 +101,20 @@ describe('the version 1 contract with saved workflows', () => {
 				'category',
 				'options',
 				'HARM_CATEGORY_HARASSMENT',
-				['HARM_CATEGORY_CIVIC_INTEGRITY', 'HARM_CATEGORY_DANGEROUS_CONTENT', 'HARM_CATEGORY_HARASSMENT', 'HARM_CATEGORY_HATE_SPEECH', 'HARM_CATEGORY_SEXUALLY_EXPLICIT'],
+				[
+					'HARM_CATEGORY_CIVIC_INTEGRITY',
+					'HARM_CATEGORY_DANGEROUS_CONTENT',
+					'HARM_CATEGORY_HARASSMENT',
+					'HARM_CATEGORY_HATE_SPEECH',
+					'HARM_CATEGORY_SEXUALLY_EXPLICIT',
+				],
 			],
-			['threshold', 'options', 'BLOCK_MEDIUM_AND_ABOVE', ['BLOCK_LOW_AND_ABOVE', 'BLOCK_MEDIUM_AND_ABOVE', 'BLOCK_NONE', 'BLOCK_ONLY_HIGH', 'OFF']],
+			[
+				'threshold',
+				'options',
+				'BLOCK_MEDIUM_AND_ABOVE',
+				['BLOCK_LOW_AND_ABOVE', 'BLOCK_MEDIUM_AND_ABOVE', 'BLOCK_NONE', 'BLOCK_ONLY_HIGH', 'OFF'],
+			],
 		]);
 		expect(option('imageUrls')?.displayOptions?.show).toEqual({ '/operation': ['imageToImage'] });
 		expect(option('streaming')?.displayOptions?.hide).toEqual({ apiFormat: ['openAiChat'] });

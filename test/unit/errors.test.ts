@@ -52,7 +52,12 @@ describe('describeHttpFailure', () => {
 		expect(g.retryable).toBe(false);
 	});
 	it('429: retryable, with the delay the API asked for', () => {
-		const f = describeHttpFailure(429, { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota', details: [{ retryDelay: '2s' }] } }, {}, ctx);
+		const f = describeHttpFailure(
+			429,
+			{ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota', details: [{ retryDelay: '2s' }] } },
+			{},
+			ctx,
+		);
 		expect(f).toMatchObject({ retryable: true, retryAfterMs: 2000, status: 429 });
 		expect(describeHttpFailure(429, '', { 'retry-after': '7' }, ctx).retryAfterMs).toBe(7000);
 	});
@@ -101,7 +106,9 @@ describe('explainMissingImage', () => {
 			'The prompt was blocked before any image was made (PROHIBITED_CONTENT).',
 		);
 		expect(explainMissingImage(parseNativeResponse({ candidates: [{ finishReason: 'NO_IMAGE' }] })).reason).toBe('noImage');
-		const text = explainMissingImage(parseNativeResponse({ candidates: [{ content: { parts: [{ text: 'I cannot draw.' }] }, finishReason: 'STOP' }] }));
+		const text = explainMissingImage(
+			parseNativeResponse({ candidates: [{ content: { parts: [{ text: 'I cannot draw.' }] }, finishReason: 'STOP' }] }),
+		);
 		expect(text.reason).toBe('textOnly');
 		expect(text.message).toContain('"I cannot draw."');
 		expect(explainMissingImage(parseNativeResponse({})).reason).toBe('empty');
@@ -126,15 +133,27 @@ describe('redaction and short URLs', () => {
 	const key = ' Zq8x/Lm2+PvR7tK4wN9bYc3H ';
 	it('the key in any form it may come back in, and any cut of it', () => {
 		const k = key.trim();
-		for (const text of [k, `Bearer ${k}`, encodeURIComponent(k), JSON.stringify(k), `token=${k.slice(0, -1)}`, `${k.slice(0, 9)}`, `x ${k.slice(0, 12)}… more`]) {
+		for (const text of [
+			k,
+			`Bearer ${k}`,
+			encodeURIComponent(k),
+			JSON.stringify(k),
+			`token=${k.slice(0, -1)}`,
+			`${k.slice(0, 9)}`,
+			`x ${k.slice(0, 12)}… more`,
+		]) {
 			const out = redactSecrets(text, key);
 			expect(out).not.toContain(k.slice(0, 6));
 		}
 		expect(redactSecrets('nothing secret here', key)).toBe('nothing secret here');
 	});
 	it('credentials in URLs, secrets in query strings, auth headers, key-shaped strings', () => {
-		expect(redactSecrets('at https://user:pa55@proxy.example.com/v1 and wss://u@h/x')).toBe('at https://***@proxy.example.com/v1 and wss://***@h/x');
-		expect(redactSecrets('GET /x?key=AIzaQQ&sig=abc&X-Amz-Signature=f00&keep=1#frag')).toBe('GET /x?key=***&sig=***&X-Amz-Signature=***&keep=1#frag');
+		expect(redactSecrets('at https://user:pa55@proxy.example.com/v1 and wss://u@h/x')).toBe(
+			'at https://***@proxy.example.com/v1 and wss://***@h/x',
+		);
+		expect(redactSecrets('GET /x?key=AIzaQQ&sig=abc&X-Amz-Signature=f00&keep=1#frag')).toBe(
+			'GET /x?key=***&sig=***&X-Amz-Signature=***&keep=1#frag',
+		);
 		expect(redactSecrets('Authorization: Bearer abc.def-ghi, Basic dXNlcjpwYXNz')).toBe('Authorization: Bearer ***, Basic ***');
 		expect(redactSecrets('key sk-abcdefghijkl and AIzaSyABCDEFGH')).toBe('key sk-*** and AIza***');
 	});
@@ -145,7 +164,12 @@ describe('redaction and short URLs', () => {
 		}
 	});
 	it('base URLs in messages lose their credentials and query', () => {
-		const f = describeHttpFailure(404, '<html></html>', { 'content-type': 'text/html' }, { baseUrl: 'https://me:pw@gw.example.com/base?key=QQQ' });
+		const f = describeHttpFailure(
+			404,
+			'<html></html>',
+			{ 'content-type': 'text/html' },
+			{ baseUrl: 'https://me:pw@gw.example.com/base?key=QQQ' },
+		);
 		expect(f.description).toContain('https://***@gw.example.com/base?…');
 		expect(f.description).not.toMatch(/pw|QQQ/);
 		const n = describeNetworkFailure('ECONNREFUSED', 'connect ECONNREFUSED', { baseUrl: 'http://u:secretpw@127.0.0.1:1' });
@@ -157,8 +181,13 @@ describe('redaction and short URLs', () => {
 		expect(shortUrl(`https://example.com/${'p'.repeat(500)}`)).toHaveLength(101);
 	});
 	it('timeouts say which kind they were, and are retried', () => {
-		expect(describeTimeout('idle', 1500, 15000)).toMatchObject({ message: 'CometAPI stopped sending in the middle of its answer: no data for 1.5 s', retryable: true });
-		expect(describeTimeout('total', 300_000, 3_000_000).message).toBe("CometAPI's answer took longer than 3000 s in all, the most one attempt may take (10 × Timeout)");
+		expect(describeTimeout('idle', 1500, 15000)).toMatchObject({
+			message: 'CometAPI stopped sending in the middle of its answer: no data for 1.5 s',
+			retryable: true,
+		});
+		expect(describeTimeout('total', 300_000, 3_000_000).message).toBe(
+			"CometAPI's answer took longer than 3000 s in all, the most one attempt may take (10 × Timeout)",
+		);
 	});
 });
 
@@ -210,7 +239,7 @@ describe('reading error bodies', () => {
 		expect(page.description).toBe('The service had a temporary problem: try again in a moment.');
 	});
 
-	it('reads Retry-After as seconds or a date (never negative), or Google\'s retryDelay', () => {
+	it("reads Retry-After as seconds or a date (never negative), or Google's retryDelay", () => {
 		const now = Date.parse('2026-11-21T10:00:00Z');
 		expect(retryAfterMs({ 'Retry-After': '1.5' }, undefined)).toBe(1500);
 		expect(retryAfterMs({ 'retry-after': 'Sat, 21 Nov 2026 09:59:00 GMT' }, undefined, now)).toBe(0);
@@ -220,9 +249,17 @@ describe('reading error bodies', () => {
 		expect(retryAfterMs(undefined, { error: { details: 'none' } })).toBeUndefined();
 	});
 
-	it('an error event inside a 200 keeps its status (a number or CometAPI\'s string), else counts as a 500', () => {
-		expect(describeErrorEvent({ error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED' } })).toMatchObject({ status: 429, retryable: true, code: 'RESOURCE_EXHAUSTED' });
-		expect(describeErrorEvent({ error: { code: '400', message: 'bad' } })).toMatchObject({ status: 400, retryable: false, message: 'CometAPI answered 400 Bad Request: bad' });
+	it("an error event inside a 200 keeps its status (a number or CometAPI's string), else counts as a 500", () => {
+		expect(describeErrorEvent({ error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED' } })).toMatchObject({
+			status: 429,
+			retryable: true,
+			code: 'RESOURCE_EXHAUSTED',
+		});
+		expect(describeErrorEvent({ error: { code: '400', message: 'bad' } })).toMatchObject({
+			status: 400,
+			retryable: false,
+			message: 'CometAPI answered 400 Bad Request: bad',
+		});
 		for (const code of [undefined, 'model_not_found', '', 200, 399, 600, 'Infinity']) {
 			expect(describeErrorEvent({ error: { code, message: 'x' } }).status).toBe(500);
 		}
@@ -259,7 +296,9 @@ describe('network failures', () => {
 			expect(f.retryable).toBe(true);
 		}
 		expect(describeNetworkFailure('ETIMEDOUT', 'x', ctx).message).toMatch(/no answer within the timeout$/);
-		expect(describeNetworkFailure('ENOTFOUND', 'x', ctx).description).toMatch(/^Check the Base URL in the CometAPI credential and that this n8n can reach it/);
+		expect(describeNetworkFailure('ENOTFOUND', 'x', ctx).description).toMatch(
+			/^Check the Base URL in the CometAPI credential and that this n8n can reach it/,
+		);
 		expect(describeNetworkFailure('ECONNRESET', 'x', ctx).description).toBe('Check the network connection and try again.');
 	});
 
@@ -272,14 +311,26 @@ describe('network failures', () => {
 	});
 
 	it('durations read as people write them', () => {
-		expect([500, 1000, 1500, 9999, 10_000, 12_345, 300_000].map(seconds)).toEqual(['0.5 s', '1 s', '1.5 s', '10 s', '10 s', '12 s', '300 s']);
+		expect([500, 1000, 1500, 9999, 10_000, 12_345, 300_000].map(seconds)).toEqual([
+			'0.5 s',
+			'1 s',
+			'1.5 s',
+			'10 s',
+			'10 s',
+			'12 s',
+			'300 s',
+		]);
 	});
 
 	it('an unreadable body that is a web page points at the Base URL, without the key', () => {
-		const f = describeUnreadableBody('<!doctype html><p>hi</p>', undefined, { baseUrl: 'https://gw.example.com', secret: 'sk-secret-value' });
+		const f = describeUnreadableBody('<!doctype html><p>hi</p>', undefined, {
+			baseUrl: 'https://gw.example.com',
+			secret: 'sk-secret-value',
+		});
 		expect(f).toEqual({
 			message: "CometAPI answered with an HTML page instead of the API's JSON",
-			description: 'Check the Base URL in the CometAPI credential (now https://gw.example.com): it should be the API\'s address, such as https://api.cometapi.com, without a path.',
+			description:
+				"Check the Base URL in the CometAPI credential (now https://gw.example.com): it should be the API's address, such as https://api.cometapi.com, without a path.",
 			retryable: false,
 		});
 		expect(looksLikeHtml('  <HEAD>')).toBe(true);
@@ -297,8 +348,19 @@ describe('explaining a missing image, each reason', () => {
 			description: 'Rephrase the prompt or change the input images: the safety filter rejected the request itself.',
 		});
 	});
-	it.each(['IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'CONTENT_FILTER', 'content_filter'])('%s is a safety refusal', (finish) => {
-		expect(explainMissingImage(result({ finishReason: finish })).message).toBe(`The model refused to make the image (${finish.toUpperCase()}).`);
+	it.each([
+		'IMAGE_SAFETY',
+		'IMAGE_PROHIBITED_CONTENT',
+		'SAFETY',
+		'PROHIBITED_CONTENT',
+		'BLOCKLIST',
+		'SPII',
+		'CONTENT_FILTER',
+		'content_filter',
+	])('%s is a safety refusal', (finish) => {
+		expect(explainMissingImage(result({ finishReason: finish })).message).toBe(
+			`The model refused to make the image (${finish.toUpperCase()}).`,
+		);
 	});
 	it.each(['RECITATION', 'IMAGE_RECITATION'])('%s says the image would copy existing content', (finish) => {
 		expect(explainMissingImage(result({ finishReason: finish, finishMessage: ' Too close. ', text: 'a b' }))).toEqual({
@@ -312,7 +374,9 @@ describe('explaining a missing image, each reason', () => {
 	});
 	it('MAX_TOKENS, with and without input images', () => {
 		expect(explainMissingImage(result({ finishReason: 'MAX_TOKENS' })).description).toBe('Try a shorter prompt or a smaller image size.');
-		expect(explainMissingImage(result({ finishReason: 'MAX_TOKENS' }), true).description).toBe('Try a shorter prompt or a smaller image size, or fewer input images.');
+		expect(explainMissingImage(result({ finishReason: 'MAX_TOKENS' }), true).description).toBe(
+			'Try a shorter prompt or a smaller image size, or fewer input images.',
+		);
 	});
 	it('long text is quoted on one line, cut at 300 characters', () => {
 		const text = `${'word '.repeat(100)}\n\nend`;
@@ -320,10 +384,14 @@ describe('explaining a missing image, each reason', () => {
 		expect(message).toBe(`The model answered with text only, no image. The model said: "${'word '.repeat(60).slice(0, 300)}…"`);
 	});
 	it('an image that could not be read, labelled or not', () => {
-		expect(explainMissingImage(result({ undecodableImages: [{ problem: 'its data is not base64' }] })).message).toBe('The answer held an image that could not be read: its data is not base64.');
+		expect(explainMissingImage(result({ undecodableImages: [{ problem: 'its data is not base64' }] })).message).toBe(
+			'The answer held an image that could not be read: its data is not base64.',
+		);
 	});
 	it('nothing at all, with and without a finish reason', () => {
-		expect(explainMissingImage(result({ finishReason: 'stop', finishMessage: 'Done.' })).message).toBe('The model returned no image and no text (finish reason STOP). Done.');
+		expect(explainMissingImage(result({ finishReason: 'stop', finishMessage: 'Done.' })).message).toBe(
+			'The model returned no image and no text (finish reason STOP). Done.',
+		);
 		expect(explainMissingImage(result({})).message).toBe('The model returned no image and no text.');
 	});
 });
@@ -379,7 +447,9 @@ describe('redaction, every form', () => {
 		'x-goog-credential',
 	])('a %s= in a query string', (name) => {
 		for (const sep of ['?', '&', ';']) {
-			expect(redactSecrets(`see https://h.example/p${sep}${name}=s3cr3t-v4lue&next=1`)).toBe(`see https://h.example/p${sep}${name}=***&next=1`);
+			expect(redactSecrets(`see https://h.example/p${sep}${name}=s3cr3t-v4lue&next=1`)).toBe(
+				`see https://h.example/p${sep}${name}=***&next=1`,
+			);
 		}
 	});
 
@@ -395,7 +465,8 @@ describe('redaction, every form', () => {
 		expect(redactSecrets('sk-short xsk-abcdefgh')).toBe('sk-short xsk-abcdefgh');
 		expect(redactSecrets('bearer a.b.c; BASIC dXNlcg==)')).toBe('bearer ***; BASIC ***)');
 		expect(redactSecrets('Bearer')).toBe('Bearer');
-		for (const scheme of ['http', 'https', 'ws', 'wss', 'ftp', 'HTTPS']) expect(redactSecrets(`${scheme}://me:pw@host/x`)).toBe(`${scheme}://***@host/x`);
+		for (const scheme of ['http', 'https', 'ws', 'wss', 'ftp', 'HTTPS'])
+			expect(redactSecrets(`${scheme}://me:pw@host/x`)).toBe(`${scheme}://***@host/x`);
 		expect(redactSecrets('mailto://me@host')).toBe('mailto://me@host');
 		expect(redactSecrets('https://host/a@b')).toBe('https://host/a@b');
 	});

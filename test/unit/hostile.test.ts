@@ -77,7 +77,8 @@ describe('JSON escapes decoded right whatever the chunking', () => {
 			}
 			const { json, result } = read;
 			if (!result.images[0]?.data.equals(small) || result.text !== expectedText) throw new Error(`wrong decode when cut at byte ${cut}`);
-			if (JSON.stringify((json as any).metadata) !== JSON.stringify(expected.metadata)) throw new Error(`metadata wrong when cut at byte ${cut}`);
+			if (JSON.stringify((json as any).metadata) !== JSON.stringify(expected.metadata))
+				throw new Error(`metadata wrong when cut at byte ${cut}`);
 		}
 	});
 

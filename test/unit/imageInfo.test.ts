@@ -30,8 +30,14 @@ describe('sniffImage', () => {
 		const sof2 = Buffer.from(sof);
 		sof2[1] = 0xc2;
 		expect(sniffImage(Buffer.concat([Buffer.from([0xff, 0xd8]), dht, sof2]))).toMatchObject({ width: 300, height: 200 });
-		expect(sniffImage(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.alloc(14)]))).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
-		expect(sniffImage(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from('not a marker at all')]))).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
+		expect(sniffImage(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.alloc(14)]))).toEqual({
+			mimeType: 'image/jpeg',
+			extension: 'jpg',
+		});
+		expect(sniffImage(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from('not a marker at all')]))).toEqual({
+			mimeType: 'image/jpeg',
+			extension: 'jpg',
+		});
 	});
 	it('reads WEBP sizes from lossy (VP8) and lossless (VP8L) headers', () => {
 		const riff = (chunk: string, body: number[]) => {
@@ -64,8 +70,10 @@ describe('sniffImage', () => {
 		expect(sniffImage(huge)?.width).toBe(0x80000001);
 	});
 	it('knows every HEIC and HEIF brand it lists, and no other ISO media file', () => {
-		for (const brand of ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx']) expect(sniffImage(heicHeader(brand))).toEqual({ mimeType: 'image/heic', extension: 'heic' });
-		for (const brand of ['mif1', 'msf1', 'mif2']) expect(sniffImage(heicHeader(brand))).toEqual({ mimeType: 'image/heif', extension: 'heif' });
+		for (const brand of ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx'])
+			expect(sniffImage(heicHeader(brand))).toEqual({ mimeType: 'image/heic', extension: 'heic' });
+		for (const brand of ['mif1', 'msf1', 'mif2'])
+			expect(sniffImage(heicHeader(brand))).toEqual({ mimeType: 'image/heif', extension: 'heif' });
 		expect(sniffImage(heicHeader('isom'))).toBeUndefined();
 	});
 });

@@ -62,9 +62,13 @@ describe('input image checks, the rest', () => {
 	});
 	it('URLs are named as URLs, with their secrets left out', () => {
 		const check = checkInputImage(Buffer.from('<html>not an image</html>'), 'text/html', 'https://example.com/a.png?sig=SECRET');
-		expect(!check.ok && check.problem).toBe('The image at https://example.com/a.png?… is text (HTML, XML or SVG) (labelled text/html), which Gemini does not accept');
+		expect(!check.ok && check.problem).toBe(
+			'The image at https://example.com/a.png?… is text (HTML, XML or SVG) (labelled text/html), which Gemini does not accept',
+		);
 		const data = checkInputImage(Buffer.from('GIF89a......'), undefined, 'data:image/gif;base64,R0lGOD');
-		expect(!data.ok && data.problem).toMatch(/^The image at data:image\/gif;base64,… \(28 characters\) is a GIF image, which Gemini does not accept$/);
+		expect(!data.ok && data.problem).toMatch(
+			/^The image at data:image\/gif;base64,… \(28 characters\) is a GIF image, which Gemini does not accept$/,
+		);
 		const empty = checkInputImage(Buffer.alloc(0), undefined, 'DATA:image/png;base64,');
 		expect(!empty.ok && empty.problem).toMatch(/^The image at DATA:/);
 	});
@@ -76,4 +80,3 @@ describe('input image checks, the rest', () => {
 		expect(checkInputImage(Buffer.from('xxxxnopeabcdefgh'), 'image/heic', 'x').ok).toBe(false);
 	});
 });
-

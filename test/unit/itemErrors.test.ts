@@ -4,7 +4,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem, isModelNotFound, nameItem } from '../../nodes/GeminiImage/actions/itemErrors';
 
-const node: INode = { id: '1', name: 'Gemini Image', type: 'n8n-nodes-cometapi.geminiImage', typeVersion: 2, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: '1',
+	name: 'Gemini Image',
+	type: 'n8n-nodes-cometapi.geminiImage',
+	typeVersion: 2,
+	position: [0, 0],
+	parameters: {},
+};
 const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
 
 describe('nameItem', () => {
@@ -38,7 +45,10 @@ describe('asNodeError', () => {
 describe('errorItem', () => {
 	it('holds the message and, when there is one, the description', () => {
 		const withDescription = Object.assign(new Error('failed [item 1]'), { description: 'Try again.' });
-		expect(errorItem(withDescription, 1)).toEqual({ json: { error: 'failed [item 1]', description: 'Try again.' }, pairedItem: { item: 1 } });
+		expect(errorItem(withDescription, 1)).toEqual({
+			json: { error: 'failed [item 1]', description: 'Try again.' },
+			pairedItem: { item: 1 },
+		});
 		for (const description of ['', undefined, null, 42, { text: 'x' }]) {
 			expect(errorItem(Object.assign(new Error('m'), { description }), 0)).toEqual({ json: { error: 'm' }, pairedItem: { item: 0 } });
 		}
@@ -48,7 +58,9 @@ describe('errorItem', () => {
 describe('isModelNotFound', () => {
 	it("is CometAPI's model_not_found on an API error, by its code or its words", () => {
 		expect(isModelNotFound(new NodeApiError(node, { message: 'x', apiCode: 'model_not_found' }))).toBe(true);
-		expect(isModelNotFound(new NodeApiError(node, { message: 'x' }, { message: 'CometAPI answered 503: model_not_found: no channel' }))).toBe(true);
+		expect(
+			isModelNotFound(new NodeApiError(node, { message: 'x' }, { message: 'CometAPI answered 503: model_not_found: no channel' })),
+		).toBe(true);
 		expect(isModelNotFound(new NodeApiError(node, { message: 'x', apiCode: 'invalid_request' }))).toBe(false);
 		expect(isModelNotFound(new NodeOperationError(node, 'model_not_found'))).toBe(false);
 		expect(isModelNotFound(new Error('model_not_found'))).toBe(false);

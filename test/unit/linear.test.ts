@@ -69,7 +69,8 @@ describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {
 		for (const [name, text] of adversarial) {
 			const took = time(() => read(text));
 			// Same reader, same size, same run: a linear reader stays within a small factor of the baseline.
-			if (took > Math.max(baseline * 25, 1000)) throw new Error(`${name}: ${took.toFixed(0)} ms against ${baseline.toFixed(0)} ms for plain text`);
+			if (took > Math.max(baseline * 25, 1000))
+				throw new Error(`${name}: ${took.toFixed(0)} ms against ${baseline.toFixed(0)} ms for plain text`);
 		}
 	});
 });
@@ -102,9 +103,19 @@ describe('linear parsing on the streamed routes: 1 MB of adversarial text', () =
 		['native', () => new NativeStreamReader()],
 	] as Array<['chat' | 'native', () => AnswerReader]>)('%s stream', (route, make) => {
 		const baseline = time(make, bodies(fill('The quick brown fox jumps over the lazy dog. '))[route]);
-		for (const unit of ['![', '](', '![a](', 'data:image/png;base64', '![x](data:image/png;base64,QUJD', '![ ](data: ![x]( data:ima ](![', ': PING\n', '\\"\\\\']) {
+		for (const unit of [
+			'![',
+			'](',
+			'![a](',
+			'data:image/png;base64',
+			'![x](data:image/png;base64,QUJD',
+			'![ ](data: ![x]( data:ima ](![',
+			': PING\n',
+			'\\"\\\\',
+		]) {
 			const took = time(make, bodies(fill(unit))[route]);
-			if (took > Math.max(baseline * 25, 1000)) throw new Error(`${JSON.stringify(unit)}: ${took.toFixed(0)} ms against ${baseline.toFixed(0)} ms`);
+			if (took > Math.max(baseline * 25, 1000))
+				throw new Error(`${JSON.stringify(unit)}: ${took.toFixed(0)} ms against ${baseline.toFixed(0)} ms`);
 		}
 	});
 });

@@ -11,15 +11,21 @@ describe('unsupportedOptions', () => {
 		expect(modelFamily('gemini-9-ultra-image')).toBe('unknown');
 	});
 	it('explains options the model rejects', () => {
-		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', imageSize: '2K' })[0]).toMatch(/Image Size "2K" is not available on gemini-2.5-flash-image/);
+		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', imageSize: '2K' })[0]).toMatch(
+			/Image Size "2K" is not available on gemini-2.5-flash-image/,
+		);
 		expect(unsupportedOptions({ model: 'gemini-3-pro-image-preview', imageSize: '512' })[0]).toMatch(/3.1 Flash/);
 		expect(unsupportedOptions({ model: 'gemini-3-pro-image', aspectRatio: '8:1' })[0]).toMatch(/Aspect Ratio 8:1/);
 		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', googleSearch: true })[0]).toMatch(/Google Search/);
-		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '512' })[0]).toMatch(/Image Size 512 needs a Gemini 3.1 Flash Image model; gemini-nano-banana-2.1 takes 1K, 2K or 4K/);
+		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '512' })[0]).toMatch(
+			/Image Size 512 needs a Gemini 3.1 Flash Image model; gemini-nano-banana-2.1 takes 1K, 2K or 4K/,
+		);
 		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', imageSize: '2K' })[0]).toMatch(/makes 1K images only/);
 	});
 	it('lets supported combinations and unknown models through', () => {
-		expect(unsupportedOptions({ model: 'gemini-3.1-flash-image-preview', imageSize: '512', aspectRatio: '1:8', googleSearch: true })).toEqual([]);
+		expect(
+			unsupportedOptions({ model: 'gemini-3.1-flash-image-preview', imageSize: '512', aspectRatio: '1:8', googleSearch: true }),
+		).toEqual([]);
 		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', aspectRatio: '16:9' })).toEqual([]);
 		expect(unsupportedOptions({ model: 'next-year-image-model', imageSize: '512' })).toEqual([]);
 		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '4K', aspectRatio: '8:1' })).toEqual([]);
@@ -81,7 +87,8 @@ describe('model families and what they refuse, exactly', () => {
 			expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', aspectRatio: ratio })).toHaveLength(1);
 			expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', aspectRatio: ratio })).toEqual([]);
 		}
-		for (const ratio of ['1:1', '21:9', '9:16']) expect(unsupportedOptions({ model: 'gemini-3-pro-image', aspectRatio: ratio })).toEqual([]);
+		for (const ratio of ['1:1', '21:9', '9:16'])
+			expect(unsupportedOptions({ model: 'gemini-3-pro-image', aspectRatio: ratio })).toEqual([]);
 		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image' })).toEqual([]);
 		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image' })).toEqual([]);
 		expect(unsupportedOptions({ model: 'gemini-3-pro-image', imageSize: '2K', googleSearch: true })).toEqual([]);
@@ -90,8 +97,16 @@ describe('model families and what they refuse, exactly', () => {
 	});
 
 	it('URL lists: commas inside a data URL stay, commas before a new URL split, trailing commas go', () => {
-		expect(parseUrlList('https://a.com/x.png,\r\n\r\nhttps://b.com/y,z.png,, data:image/png;base64,QQ==')).toEqual(['https://a.com/x.png', 'https://b.com/y,z.png', 'data:image/png;base64,QQ==']);
-		expect(parseUrlList('HTTPS://A.COM/1.png,HTTP://B.COM/2.png,DATA:image/png;base64,QQ==')).toEqual(['HTTPS://A.COM/1.png', 'HTTP://B.COM/2.png', 'DATA:image/png;base64,QQ==']);
+		expect(parseUrlList('https://a.com/x.png,\r\n\r\nhttps://b.com/y,z.png,, data:image/png;base64,QQ==')).toEqual([
+			'https://a.com/x.png',
+			'https://b.com/y,z.png',
+			'data:image/png;base64,QQ==',
+		]);
+		expect(parseUrlList('HTTPS://A.COM/1.png,HTTP://B.COM/2.png,DATA:image/png;base64,QQ==')).toEqual([
+			'HTTPS://A.COM/1.png',
+			'HTTP://B.COM/2.png',
+			'DATA:image/png;base64,QQ==',
+		]);
 		expect(parseUrlList(undefined)).toEqual([]);
 		expect(parseUrlList(' ,\n, ')).toEqual([]);
 	});

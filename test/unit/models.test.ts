@@ -1,4 +1,12 @@
-import { DEFAULT_MODEL, imageModels, isGeminiImageModel, modelLabel, productName, readModelList, retiredOn } from '../../nodes/GeminiImage/api/models/imageModels';
+import {
+	DEFAULT_MODEL,
+	imageModels,
+	isGeminiImageModel,
+	modelLabel,
+	productName,
+	readModelList,
+	retiredOn,
+} from '../../nodes/GeminiImage/api/models/imageModels';
 import { runPool } from '../../nodes/GeminiImage/helpers/pool';
 
 describe('Gemini image models in an account list', () => {
@@ -43,10 +51,14 @@ describe('Gemini image models in an account list', () => {
 
 	it('filters by id or product name, case-insensitively', () => {
 		expect(imageModels(body, 'PRO').map((m) => m.id)).toEqual(['gemini-3-pro-image']);
-		expect(imageModels(body, 'nano banana 2').map((m) => m.id)).toEqual(['gemini-nano-banana-2.1', 'gemini-3.1-flash-lite-image', 'gemini-3.1-flash-image']);
+		expect(imageModels(body, 'nano banana 2').map((m) => m.id)).toEqual([
+			'gemini-nano-banana-2.1',
+			'gemini-3.1-flash-lite-image',
+			'gemini-3.1-flash-image',
+		]);
 	});
 
-	it('recognises image models by pattern, so next year\'s names are listed too', () => {
+	it("recognises image models by pattern, so next year's names are listed too", () => {
 		expect(isGeminiImageModel('gemini-4-ultra-image')).toBe(true);
 		expect(isGeminiImageModel('gemini-nano-banana-3')).toBe(true);
 		expect(isGeminiImageModel('gpt-image-1')).toBe(false);
@@ -85,10 +97,15 @@ describe('runPool', () => {
 	});
 	it('starts nothing new once stop() is true', async () => {
 		const started: number[] = [];
-		await runPool(10, 2, async (i) => {
-			started.push(i);
-			await new Promise((r) => setImmediate(r));
-		}, () => started.length >= 3);
+		await runPool(
+			10,
+			2,
+			async (i) => {
+				started.push(i);
+				await new Promise((r) => setImmediate(r));
+			},
+			() => started.length >= 3,
+		);
 		expect(started.length).toBeLessThanOrEqual(4);
 	});
 });
@@ -121,16 +138,16 @@ describe('model names, the rest', () => {
 	});
 
 	it('image models by pattern: "gemini" and "image" anywhere, or a Nano Banana name, any case', () => {
-		for (const id of ['GEMINI-X-IMAGE', 'image-by-gemini', 'nanobanana-pro', 'Nano-Banana', 'x-nano-banana']) expect([id, isGeminiImageModel(id)]).toEqual([id, true]);
-		for (const id of ['gemini-pro', 'imagen-4', 'nano_banana', 'banana-nano', 'gemin-image']) expect([id, isGeminiImageModel(id)]).toEqual([id, false]);
+		for (const id of ['GEMINI-X-IMAGE', 'image-by-gemini', 'nanobanana-pro', 'Nano-Banana', 'x-nano-banana'])
+			expect([id, isGeminiImageModel(id)]).toEqual([id, true]);
+		for (const id of ['gemini-pro', 'imagen-4', 'nano_banana', 'banana-nano', 'gemin-image'])
+			expect([id, isGeminiImageModel(id)]).toEqual([id, false]);
 	});
 
 	it('reads ids from objects or bare strings, once each, with their dates when they are numbers', () => {
-		expect(readModelList({ data: ['a', { id: 'b', created: 5 }, { id: 'a' }, { id: ' ' }, { id: 'c', created: Infinity }, { id: 3 }, null] })).toEqual([
-			{ id: 'a' },
-			{ id: 'b', created: 5 },
-			{ id: 'c' },
-		]);
+		expect(
+			readModelList({ data: ['a', { id: 'b', created: 5 }, { id: 'a' }, { id: ' ' }, { id: 'c', created: Infinity }, { id: 3 }, null] }),
+		).toEqual([{ id: 'a' }, { id: 'b', created: 5 }, { id: 'c' }]);
 		expect(readModelList([{ id: 'x' }])).toEqual([{ id: 'x' }]);
 		expect(readModelList('nope')).toEqual([]);
 		expect(readModelList(null)).toEqual([]);
@@ -146,7 +163,13 @@ describe('model names, the rest', () => {
 				{ id: 'gemini-image-10' },
 			],
 		};
-		expect(imageModels(list).map((m) => m.id)).toEqual(['gemini-b-image', 'gemini-a-image', 'gemini-image-10', 'gemini-image-2', 'gemini-2.5-flash-image']);
+		expect(imageModels(list).map((m) => m.id)).toEqual([
+			'gemini-b-image',
+			'gemini-a-image',
+			'gemini-image-10',
+			'gemini-image-2',
+			'gemini-2.5-flash-image',
+		]);
 		expect(imageModels(list, '  A-IMAGE ').map((m) => m.id)).toEqual(['gemini-a-image']);
 		expect(imageModels(list, '   ').length).toBe(5);
 		expect(imageModels(list, 'retired').map((m) => m.id)).toEqual(['gemini-2.5-flash-image']);

@@ -86,7 +86,13 @@ describe('parseNativeResponse', () => {
 		const r = parseNativeResponse({
 			candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: b64(jpeg) } }] }, finishReason: 'STOP' }],
 		});
-		expect(r.images[0]).toMatchObject({ mimeType: 'image/jpeg', extension: 'jpg', width: 1344, height: 768, labelledMimeType: 'image/png' });
+		expect(r.images[0]).toMatchObject({
+			mimeType: 'image/jpeg',
+			extension: 'jpg',
+			width: 1344,
+			height: 768,
+			labelledMimeType: 'image/png',
+		});
 	});
 
 	it('skips thought drafts and keeps the final image and text', () => {
@@ -133,7 +139,10 @@ describe('parseNativeResponse', () => {
 	});
 
 	it.each([
-		['parts: null with IMAGE_SAFETY', { candidates: [{ content: { role: 'model', parts: null }, finishReason: 'IMAGE_SAFETY', finishMessage: 'No.' }] }],
+		[
+			'parts: null with IMAGE_SAFETY',
+			{ candidates: [{ content: { role: 'model', parts: null }, finishReason: 'IMAGE_SAFETY', finishMessage: 'No.' }] },
+		],
 		['no candidates, blockReason', { promptFeedback: { blockReason: 'PROHIBITED_CONTENT' } }],
 		['content without parts', { candidates: [{ content: { role: 'model' }, finishReason: 'STOP' }] }],
 		['empty image data', { candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: '' } }] } }] }],
@@ -200,7 +209,9 @@ describe('native requests and answers, the rest', () => {
 	});
 
 	it('inline data that is no string, an unknown blob reference, or not base64 is no image', () => {
-		const r = parseNativeResponse({ candidates: [{ content: { parts: [part(123), part('\u0000blob:0'), part('not base64!'), part(b64(png))] } }] });
+		const r = parseNativeResponse({
+			candidates: [{ content: { parts: [part(123), part('\u0000blob:0'), part('not base64!'), part(b64(png))] } }],
+		});
 		expect(r.images.map((i) => i.data)).toEqual([png]);
 		expect(r.undecodableImages).toEqual([
 			{ labelledMimeType: 'image/png', problem: 'it is empty (0 bytes)' },
@@ -208,7 +219,11 @@ describe('native requests and answers, the rest', () => {
 			{ labelledMimeType: 'image/png', problem: 'its data is not base64' },
 		]);
 		// decoded while reading: the reference stands for the blob, and a blob that was not base64 says so
-		const read = parseNativeResponse({ candidates: [{ content: { parts: [part('\u0000blob:0'), part('\u0000blob:1'), part('\u0000blob:7')] } }] }, [png, png], new Set([1]));
+		const read = parseNativeResponse(
+			{ candidates: [{ content: { parts: [part('\u0000blob:0'), part('\u0000blob:1'), part('\u0000blob:7')] } }] },
+			[png, png],
+			new Set([1]),
+		);
 		expect(read.images.map((i) => i.data)).toEqual([png]);
 		expect(read.undecodableImages?.map((u) => u.problem)).toEqual(['its data is not base64', 'its data is not base64']);
 		expect(readInlineImage('', 'image/png', [], new Set())).toEqual({ problem: 'it is empty (0 bytes)' });
@@ -225,7 +240,9 @@ describe('native requests and answers, the rest', () => {
 
 	it('thought text stays out, blank text is dropped, parts of one answer join by line, events of a stream as they are', () => {
 		const r = parseNativeResponse({
-			candidates: [{ content: { parts: [{ text: 'one' }, { text: 'hidden', thought: true }, { text: '  ' }, null, 'junk', { text: 'two' }] } }],
+			candidates: [
+				{ content: { parts: [{ text: 'one' }, { text: 'hidden', thought: true }, { text: '  ' }, null, 'junk', { text: 'two' }] } },
+			],
 		});
 		expect(r.text).toBe('one\ntwo');
 		const result = emptyResult();

@@ -64,7 +64,10 @@ describe('file names and numbering', () => {
 	});
 
 	it("numbers an item's images across its requests, keeping each file's extension", () => {
-		const item = (extension: string): INodeExecutionData => ({ json: { imageIndex: 0, imageCount: 1 }, binary: { pic: { data: '', mimeType: 'x', fileExtension: extension, fileName: 'old' } } });
+		const item = (extension: string): INodeExecutionData => ({
+			json: { imageIndex: 0, imageCount: 1 },
+			binary: { pic: { data: '', mimeType: 'x', fileExtension: extension, fileName: 'old' } },
+		});
 		const items = numberItemImages([item('png'), item('jpg'), item('webp')], 2, 'pic');
 		expect(items.map((i) => [i.json.imageIndex, i.json.imageCount, i.binary!.pic.fileName])).toEqual([
 			[0, 3, 'gemini-image-2-1.png'],

@@ -49,7 +49,12 @@ function read(reader: AnswerReader, chunks: Buffer[]): ReadOutcome {
 const cutsArb = fc.array(fc.nat(), { maxLength: 12 });
 /** Small real images: a PNG or a JPEG header and some bytes of their own. */
 const imageArb = fc
-	.tuple(fc.constantFrom('png', 'jpeg'), fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 4096 }), fc.uint8Array({ maxLength: 64 }))
+	.tuple(
+		fc.constantFrom('png', 'jpeg'),
+		fc.integer({ min: 1, max: 4096 }),
+		fc.integer({ min: 1, max: 4096 }),
+		fc.uint8Array({ maxLength: 64 }),
+	)
 	.map(([kind, w, h, tail]) => Buffer.concat([kind === 'png' ? pngHeader(w, h) : jpegHeader(w, h), Buffer.from(tail)]));
 
 /** Every image of a result is a real image: some bytes, a known format. */
@@ -75,11 +80,18 @@ describe('native answers', () => {
 		fc.constant({ kind: 'empty' as const }),
 	);
 	// Google writes camelCase, CometAPI's docs snake_case; anything else is not a key the reader knows.
-	const keyArb = (camel: string, snake: string) => fc.constantFrom(camel, camel, snake, camel.toUpperCase(), `${camel[0].toUpperCase()}${camel.slice(1)}`);
+	const keyArb = (camel: string, snake: string) =>
+		fc.constantFrom(camel, camel, snake, camel.toUpperCase(), `${camel[0].toUpperCase()}${camel.slice(1)}`);
 	const known = (key: string, camel: string, snake: string) => key === camel || key === snake;
 	const partArb = fc.oneof(
 		fc.record({ kind: fc.constant('text' as const), text: fc.string({ maxLength: 40 }), thought: fc.boolean() }),
-		fc.record({ kind: fc.constant('inline' as const), key: keyArb('inlineData', 'inline_data'), data: dataArb, thought: fc.boolean(), mime: fc.constantFrom('image/png', 'image/jpeg', 'text/html', '') }),
+		fc.record({
+			kind: fc.constant('inline' as const),
+			key: keyArb('inlineData', 'inline_data'),
+			data: dataArb,
+			thought: fc.boolean(),
+			mime: fc.constantFrom('image/png', 'image/jpeg', 'text/html', ''),
+		}),
 		fc.record({ kind: fc.constant('junk' as const), value: fc.jsonValue({ maxDepth: 2 }) }),
 	);
 	const answerArb = fc.record({
@@ -159,10 +171,21 @@ function streams(image: Buffer, text: string, crlf: boolean) {
 	const native = [
 		`: PING${nl}${nl}`,
 		event({ candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0 }] }),
-		event({ candidates: [{ content: { role: 'model', parts: [{ inlineData: { mimeType: 'image/png', data: image.toString('base64') } }] }, index: 0 }] }),
-		event({ candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { totalTokenCount: 9 } }),
+		event({
+			candidates: [
+				{ content: { role: 'model', parts: [{ inlineData: { mimeType: 'image/png', data: image.toString('base64') } }] }, index: 0 },
+			],
+		}),
+		event({
+			candidates: [{ content: { role: 'model', parts: [{ text: '' }] }, finishReason: 'STOP', index: 0 }],
+			usageMetadata: { totalTokenCount: 9 },
+		}),
 	].join('');
-	const chunk = (delta: object, finish: string | null = null) => ({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
+	const chunk = (delta: object, finish: string | null = null) => ({
+		id: 'c',
+		object: 'chat.completion.chunk',
+		choices: [{ index: 0, delta, finish_reason: finish }],
+	});
 	const chat = [
 		`: PING${nl}${nl}`,
 		event(chunk({ role: 'assistant', content: `${text}\n\n` })),
@@ -179,7 +202,11 @@ const routes: Array<['native' | 'chat', () => AnswerReader]> = [
 ];
 
 describe.each(routes)('%s streams', (route, make) => {
-	const streamArb = fc.record({ image: imageArb, text: fc.string({ minLength: 1, maxLength: 30 }).filter((t) => t.trim().length > 0 && !t.includes('data:')), crlf: fc.boolean() });
+	const streamArb = fc.record({
+		image: imageArb,
+		text: fc.string({ minLength: 1, maxLength: 30 }).filter((t) => t.trim().length > 0 && !t.includes('data:')),
+		crlf: fc.boolean(),
+	});
 
 	it('read in any pieces: the same image as read whole', () => {
 		fc.assert(
@@ -212,10 +239,14 @@ describe.each(routes)('%s streams', (route, make) => {
 
 	it('field names in other casing ("Data:", "DATA:") are not data: nothing is taken for an answer', () => {
 		fc.assert(
-			fc.property(streamArb, fc.mixedCase(fc.constant('data')).filter((f) => f !== 'data'), ({ image, text, crlf }, field) => {
-				const body = Buffer.from(streams(image, text, crlf)[route].replace(/^data:/gm, `${field}:`));
-				expect(read(make(), [body])).toEqual({ unreadable: '' });
-			}),
+			fc.property(
+				streamArb,
+				fc.mixedCase(fc.constant('data')).filter((f) => f !== 'data'),
+				({ image, text, crlf }, field) => {
+					const body = Buffer.from(streams(image, text, crlf)[route].replace(/^data:/gm, `${field}:`));
+					expect(read(make(), [body])).toEqual({ unreadable: '' });
+				},
+			),
 			runs(50),
 		);
 	});
@@ -238,7 +269,13 @@ describe.each(routes)('%s streams', (route, make) => {
 		const eventArb = fc.oneof(
 			fc.jsonValue({ maxDepth: 3 }).map((v) => `data: ${JSON.stringify(v)}\n\n`),
 			fc.string({ unit: 'binary', maxLength: 80 }),
-			fc.constantFrom('data: [DONE]\n\n', ': PING\r\n\r\n', 'data: {"error":{"code":429}}\n\n', 'event: x\nid: 1\n\n', 'data: {"choices":[{"delta":{"content":"![x](data:image/png;base64,AAA"}}]}\n\n'),
+			fc.constantFrom(
+				'data: [DONE]\n\n',
+				': PING\r\n\r\n',
+				'data: {"error":{"code":429}}\n\n',
+				'event: x\nid: 1\n\n',
+				'data: {"choices":[{"delta":{"content":"![x](data:image/png;base64,AAA"}}]}\n\n',
+			),
 		);
 		fc.assert(
 			fc.property(fc.array(eventArb, { maxLength: 8 }), cutsArb, (events, cuts) => {
@@ -254,14 +291,41 @@ describe.each(routes)('%s streams', (route, make) => {
 
 describe('chat content', () => {
 	// Text around the images with markdown and data-URL fragments, as a confused gateway or model may send.
-	const noiseArb = fc.array(fc.constantFrom('Here ', 'is ', '![', '](', ')', 'data:', 'DATA:image/png;base64,', 'image/', ';base64,', 'QUJD', ' ', '\n', '![a](data:text/plain;base64,QUJD)', '!', '[', ']'), { maxLength: 8 }).map((p) => p.join(''));
+	const noiseArb = fc
+		.array(
+			fc.constantFrom(
+				'Here ',
+				'is ',
+				'![',
+				'](',
+				')',
+				'data:',
+				'DATA:image/png;base64,',
+				'image/',
+				';base64,',
+				'QUJD',
+				' ',
+				'\n',
+				'![a](data:text/plain;base64,QUJD)',
+				'!',
+				'[',
+				']',
+			),
+			{ maxLength: 8 },
+		)
+		.map((p) => p.join(''));
 	const contentArb = fc.array(fc.tuple(noiseArb, imageArb, fc.constantFrom('![image](', '![](', '', ' ')), { minLength: 1, maxLength: 3 });
 
 	it('gives real images only, the last one always among them, whatever text surrounds them', () => {
 		fc.assert(
 			fc.property(contentArb, noiseArb, fc.boolean(), (parts, tail, mixedCase) => {
 				const content =
-					parts.map(([noise, image, open]) => `${noise} ${open}${mixedCase ? 'Data:Image/PNG;Base64,' : 'data:image/png;base64,'}${image.toString('base64')}${open.startsWith('!') ? ')' : ' '}`).join('') + tail;
+					parts
+						.map(
+							([noise, image, open]) =>
+								`${noise} ${open}${mixedCase ? 'Data:Image/PNG;Base64,' : 'data:image/png;base64,'}${image.toString('base64')}${open.startsWith('!') ? ')' : ' '}`,
+						)
+						.join('') + tail;
 				const reader = new ChatBodyReader();
 				const body = Buffer.from(JSON.stringify({ choices: [{ message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
 				const outcome = read(reader, [body]);
@@ -288,17 +352,24 @@ describe('base64 decoding', () => {
 
 	it('gives back the bytes, whatever the line breaks, the alphabet (standard or URL-safe) and the pieces', () => {
 		fc.assert(
-			fc.property(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom('base64', 'base64url'), fc.array(fc.nat(), { maxLength: 8 }), cutsArb, fc.boolean(), (bytes, alphabet, breaks, cuts, bounded) => {
-				const data = Buffer.from(bytes);
-				let text = data.toString(alphabet as BufferEncoding);
-				for (const at of breaks) {
-					const i = at % (text.length + 1);
-					text = `${text.slice(0, i)}\r\n${text.slice(i)}`;
-				}
-				const out = decode(text, cuts, bounded ? data.length : undefined);
-				expect(out.notBase64).toBe(false);
-				expect(out.data.equals(data)).toBe(true);
-			}),
+			fc.property(
+				fc.uint8Array({ maxLength: 3000 }),
+				fc.constantFrom('base64', 'base64url'),
+				fc.array(fc.nat(), { maxLength: 8 }),
+				cutsArb,
+				fc.boolean(),
+				(bytes, alphabet, breaks, cuts, bounded) => {
+					const data = Buffer.from(bytes);
+					let text = data.toString(alphabet as BufferEncoding);
+					for (const at of breaks) {
+						const i = at % (text.length + 1);
+						text = `${text.slice(0, i)}\r\n${text.slice(i)}`;
+					}
+					const out = decode(text, cuts, bounded ? data.length : undefined);
+					expect(out.notBase64).toBe(false);
+					expect(out.data.equals(data)).toBe(true);
+				},
+			),
 			runs(200),
 		);
 	});
@@ -320,7 +391,10 @@ describe('base64 decoding', () => {
 
 describe('requests', () => {
 	const inputArb = fc.record({
-		prompt: fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('\u0000blob0:0', '\\u0000blob0:1', '\u0000blob:0', '"}]}')),
+		prompt: fc.oneof(
+			fc.string({ unit: 'binary', maxLength: 40 }),
+			fc.constantFrom('\u0000blob0:0', '\\u0000blob0:1', '\u0000blob:0', '"}]}'),
+		),
 		images: fc.array(fc.uint8Array({ maxLength: 5000 }), { maxLength: 3 }),
 		systemInstruction: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
 	});
@@ -328,21 +402,27 @@ describe('requests', () => {
 	it.each([
 		['native', buildNativeRequest],
 		['chat', buildChatRequest],
-	] as const)('%s: the body written with images slice by slice is the JSON of the request, byte for byte, whatever the prompt holds', (_route, build) => {
-		fc.assert(
-			fc.property(inputArb, ({ prompt, images, systemInstruction }) => {
-				const input: GenerationInput = {
-					model: 'gemini-3.1-flash-image',
-					prompt,
-					systemInstruction,
-					images: images.map((b, i) => ({ data: Buffer.from(b), mimeType: 'image/png', source: `f${i}` })),
-				};
-				const body = encodeJsonWithBlobs((tag) => build(input, tag), input.images.map((i) => i.data));
-				expect(body.toString('utf8')).toBe(JSON.stringify(build(input)));
-			}),
-			runs(150),
-		);
-	});
+	] as const)(
+		'%s: the body written with images slice by slice is the JSON of the request, byte for byte, whatever the prompt holds',
+		(_route, build) => {
+			fc.assert(
+				fc.property(inputArb, ({ prompt, images, systemInstruction }) => {
+					const input: GenerationInput = {
+						model: 'gemini-3.1-flash-image',
+						prompt,
+						systemInstruction,
+						images: images.map((b, i) => ({ data: Buffer.from(b), mimeType: 'image/png', source: `f${i}` })),
+					};
+					const body = encodeJsonWithBlobs(
+						(tag) => build(input, tag),
+						input.images.map((i) => i.data),
+					);
+					expect(body.toString('utf8')).toBe(JSON.stringify(build(input)));
+				}),
+				runs(150),
+			);
+		},
+	);
 });
 
 describe('errors', () => {
@@ -350,47 +430,77 @@ describe('errors', () => {
 	const bodyArb = fc.oneof(
 		fc.string({ unit: 'binary', maxLength: 3000 }),
 		fc.jsonValue({ maxDepth: 3 }),
-		fc.record({ error: fc.record({ message: fc.string({ maxLength: 2000 }), code: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()), status: fc.string({ maxLength: 20 }) }, { requiredKeys: [] }) }),
+		fc.record({
+			error: fc.record(
+				{
+					message: fc.string({ maxLength: 2000 }),
+					code: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()),
+					status: fc.string({ maxLength: 20 }),
+				},
+				{ requiredKeys: [] },
+			),
+		}),
 	);
 	const withSecret = (body: unknown, at: number): unknown => {
 		if (typeof body === 'string') return `${body.slice(0, at % (body.length + 1))}${SECRET}${body.slice(at % (body.length + 1))}`;
-		if (body && typeof body === 'object' && 'error' in body) return { error: { ...(body as { error: object }).error, message: `bad key ${SECRET}` } };
+		if (body && typeof body === 'object' && 'error' in body)
+			return { error: { ...(body as { error: object }).error, message: `bad key ${SECRET}` } };
 		return body;
 	};
 
 	it('any status and body: one line that names the status, a fix, a retry verdict, never the key, never unbounded', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: 100, max: 599 }), bodyArb, fc.nat(), fc.option(fc.string({ maxLength: 30 }), { nil: undefined }), (status, body, at, retryAfter) => {
-				const failure = describeHttpFailure(status, withSecret(body, at), { 'retry-after': retryAfter, 'content-type': 'application/json' }, { secret: SECRET, model: 'm' });
-				expect(failure.message.startsWith(`CometAPI answered ${status}`)).toBe(true);
-				expect(failure.message.length).toBeLessThan(1300);
-				expect(failure.description.length).toBeGreaterThan(10);
-				expect(`${failure.message} ${failure.description} ${failure.code ?? ''}`).not.toContain(SECRET.slice(0, 10));
-				expect(typeof failure.retryable).toBe('boolean');
-				if (failure.retryAfterMs !== undefined) expect(failure.retryAfterMs).toBeGreaterThanOrEqual(0);
-			}),
+			fc.property(
+				fc.integer({ min: 100, max: 599 }),
+				bodyArb,
+				fc.nat(),
+				fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+				(status, body, at, retryAfter) => {
+					const failure = describeHttpFailure(
+						status,
+						withSecret(body, at),
+						{ 'retry-after': retryAfter, 'content-type': 'application/json' },
+						{ secret: SECRET, model: 'm' },
+					);
+					expect(failure.message.startsWith(`CometAPI answered ${status}`)).toBe(true);
+					expect(failure.message.length).toBeLessThan(1300);
+					expect(failure.description.length).toBeGreaterThan(10);
+					expect(`${failure.message} ${failure.description} ${failure.code ?? ''}`).not.toContain(SECRET.slice(0, 10));
+					expect(typeof failure.retryable).toBe('boolean');
+					if (failure.retryAfterMs !== undefined) expect(failure.retryAfterMs).toBeGreaterThanOrEqual(0);
+				},
+			),
 			runs(300),
 		);
 	});
 
 	it('any network error: a message that names no raw code and no key', () => {
 		fc.assert(
-			fc.property(fc.option(fc.constantFrom('ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'ERR_CANCELED', 'EWHATEVER'), { nil: undefined }), fc.string({ maxLength: 400 }), (code, raw) => {
-				const failure = describeNetworkFailure(code, `${raw} ${SECRET}`, { secret: SECRET, baseUrl: 'https://api.cometapi.com' });
-				expect(failure.message).toMatch(/^Could not reach CometAPI at https:\/\/api\.cometapi\.com: /);
-				expect(failure.message).not.toContain(SECRET.slice(0, 10));
-				if (code === 'ERR_CANCELED') expect(failure.retryable).toBe(false);
-			}),
+			fc.property(
+				fc.option(fc.constantFrom('ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'ERR_CANCELED', 'EWHATEVER'), { nil: undefined }),
+				fc.string({ maxLength: 400 }),
+				(code, raw) => {
+					const failure = describeNetworkFailure(code, `${raw} ${SECRET}`, { secret: SECRET, baseUrl: 'https://api.cometapi.com' });
+					expect(failure.message).toMatch(/^Could not reach CometAPI at https:\/\/api\.cometapi\.com: /);
+					expect(failure.message).not.toContain(SECRET.slice(0, 10));
+					if (code === 'ERR_CANCELED') expect(failure.retryable).toBe(false);
+				},
+			),
 			runs(200),
 		);
 	});
 
 	it('the key, cut anywhere after its first characters, is masked in any text', () => {
 		fc.assert(
-			fc.property(fc.string({ maxLength: 200 }), fc.string({ maxLength: 200 }), fc.integer({ min: 6, max: SECRET.length }), (before, after, keep) => {
-				const out = redactSecrets(`${before}${SECRET.slice(0, keep)}${after}`, SECRET);
-				expect(out).not.toContain(SECRET.slice(0, 6));
-			}),
+			fc.property(
+				fc.string({ maxLength: 200 }),
+				fc.string({ maxLength: 200 }),
+				fc.integer({ min: 6, max: SECRET.length }),
+				(before, after, keep) => {
+					const out = redactSecrets(`${before}${SECRET.slice(0, keep)}${after}`, SECRET);
+					expect(out).not.toContain(SECRET.slice(0, 6));
+				},
+			),
 			runs(200),
 		);
 	});
@@ -400,19 +510,29 @@ describe('small pure helpers', () => {
 	it('retry delays stay within the step, honour Retry-After up to its ceiling', () => {
 		const policy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
 		fc.assert(
-			fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: undefined }), (retry, random, after) => {
-				const delay = retryDelayMs(retry, policy, after, () => random);
-				const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-				expect(delay).toBeGreaterThanOrEqual(Math.min(step / 2, after ?? Infinity));
-				expect(delay).toBeLessThanOrEqual(Math.max(step, Math.min(after ?? 0, policy.maxRetryAfterMs)));
-				if (after !== undefined) expect(delay).toBeGreaterThanOrEqual(Math.min(after, policy.maxRetryAfterMs));
-			}),
+			fc.property(
+				fc.integer({ min: 1, max: 40 }),
+				fc.double({ min: 0, max: 0.999999, noNaN: true }),
+				fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: undefined }),
+				(retry, random, after) => {
+					const delay = retryDelayMs(retry, policy, after, () => random);
+					const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+					expect(delay).toBeGreaterThanOrEqual(Math.min(step / 2, after ?? Infinity));
+					expect(delay).toBeLessThanOrEqual(Math.max(step, Math.min(after ?? 0, policy.maxRetryAfterMs)));
+					if (after !== undefined) expect(delay).toBeGreaterThanOrEqual(Math.min(after, policy.maxRetryAfterMs));
+				},
+			),
 			runs(300),
 		);
 	});
 
 	it('a Base URL, however typed, becomes one the paths can follow; normalising twice changes nothing', () => {
-		const urlArb = fc.oneof(fc.webUrl(), fc.string({ maxLength: 40 }), fc.webUrl().map((u) => `  ${u}/v1/ `), fc.domain().map((d) => `${d}/v1beta`));
+		const urlArb = fc.oneof(
+			fc.webUrl(),
+			fc.string({ maxLength: 40 }),
+			fc.webUrl().map((u) => `  ${u}/v1/ `),
+			fc.domain().map((d) => `${d}/v1beta`),
+		);
 		fc.assert(
 			fc.property(urlArb, (raw) => {
 				const url = normalizeBaseUrl(raw);
@@ -425,18 +545,27 @@ describe('small pure helpers', () => {
 		);
 	});
 
-	it("any model list: Gemini image models only, each once", () => {
-		const entryArb = fc.oneof(
-			fc.constantFrom('gemini-3.1-flash-image', 'gemini-nano-banana-2.1', 'gpt-4o', 'gemini-2.5-pro', 'GEMINI-3-PRO-IMAGE', 'imagen-4'),
-			fc.string({ maxLength: 20 }),
-			fc.jsonValue({ maxDepth: 1 }),
-		).map((id) => (typeof id === 'string' ? { id, created: 1 } : id));
+	it('any model list: Gemini image models only, each once', () => {
+		const entryArb = fc
+			.oneof(
+				fc.constantFrom('gemini-3.1-flash-image', 'gemini-nano-banana-2.1', 'gpt-4o', 'gemini-2.5-pro', 'GEMINI-3-PRO-IMAGE', 'imagen-4'),
+				fc.string({ maxLength: 20 }),
+				fc.jsonValue({ maxDepth: 1 }),
+			)
+			.map((id) => (typeof id === 'string' ? { id, created: 1 } : id));
 		fc.assert(
-			fc.property(fc.oneof(fc.array(entryArb).map((data) => ({ data })), fc.jsonValue()), fc.option(fc.string({ maxLength: 5 }), { nil: undefined }), (body, filter) => {
-				const models = imageModels(body, filter);
-				expect(new Set(models.map((m) => m.id)).size).toBe(models.length);
-				for (const m of models) expect(isGeminiImageModel(m.id)).toBe(true);
-			}),
+			fc.property(
+				fc.oneof(
+					fc.array(entryArb).map((data) => ({ data })),
+					fc.jsonValue(),
+				),
+				fc.option(fc.string({ maxLength: 5 }), { nil: undefined }),
+				(body, filter) => {
+					const models = imageModels(body, filter);
+					expect(new Set(models.map((m) => m.id)).size).toBe(models.length);
+					for (const m of models) expect(isGeminiImageModel(m.id)).toBe(true);
+				},
+			),
 			runs(200),
 		);
 	});

@@ -5,7 +5,7 @@ import { storedSize } from '../../nodes/GeminiImage/actions/operations/refineIma
 const binary = (fields: Partial<IBinaryData> & { bytes?: number }) => ({ mimeType: 'image/png', data: '', ...fields }) as IBinaryData;
 
 describe('storedSize: the size of a conversation image without reading it', () => {
-	it('takes n8n 2.x\'s byte count', () => {
+	it("takes n8n 2.x's byte count", () => {
 		expect(storedSize(binary({ id: 'filesystem-v2:x', data: 'filesystem-v2', bytes: 2_096_164, fileSize: '2.1 MB' }))).toBe(2_096_164);
 	});
 

@@ -43,7 +43,10 @@ describe('toolJson', () => {
 
 describe('toolSummary', () => {
 	it('numbers images of a batch, leaves out what is unknown, and cuts long model texts', () => {
-		const s = toolSummary({ ...info, width: null, height: null, text: 'x'.repeat(500), imageIndex: 1, imageCount: 3 }, { reason: 'memory' });
+		const s = toolSummary(
+			{ ...info, width: null, height: null, text: 'x'.repeat(500), imageIndex: 1, imageCount: 3 },
+			{ reason: 'memory' },
+		);
 		expect(s).toMatch(/^Made a PNG image \(image 2 of 3\), 1\.4 MB, with gemini-3-pro-image\./);
 		expect(s).toContain(`"${'x'.repeat(300)}..."`);
 		expect(toolSummary({ ...info, text: '  ' }, { url })).not.toContain('The model said');

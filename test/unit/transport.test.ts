@@ -42,16 +42,35 @@ describe('destroyBody', () => {
 		// with a reason but nobody listening, the reason goes to destroy() only (an 'error' with no listener would throw)
 		const calls: string[] = [];
 		const reason = new Error('stalled');
-		destroyBody({ destroy: (e?: Error) => calls.push(`destroy ${e?.message}`), emit: () => calls.push('emit') && true, listenerCount: () => 0 }, reason);
+		destroyBody(
+			{ destroy: (e?: Error) => calls.push(`destroy ${e?.message}`), emit: () => calls.push('emit') && true, listenerCount: () => 0 },
+			reason,
+		);
 		destroyBody({ destroy: (e?: Error) => calls.push(`destroy ${e?.message}`), emit: () => calls.push('emit') && true }, reason);
-		destroyBody({ destroy: (e?: Error) => calls.push(`destroy ${e?.message}`), emit: (event: string) => calls.push(`emit ${event}`) && true, listenerCount: (event: string) => (event === 'error' ? 1 : 0) }, reason);
+		destroyBody(
+			{
+				destroy: (e?: Error) => calls.push(`destroy ${e?.message}`),
+				emit: (event: string) => calls.push(`emit ${event}`) && true,
+				listenerCount: (event: string) => (event === 'error' ? 1 : 0),
+			},
+			reason,
+		);
 		expect(calls).toEqual(['destroy stalled', 'destroy stalled', 'emit error', 'destroy stalled']);
 		// already ended: not destroyed again
 		let again = 0;
 		destroyBody({ destroyed: true, destroy: () => again++ });
 		expect(again).toBe(0);
 		// a stream that throws when ended further
-		expect(() => destroyBody({ destroy: () => { throw new Error('gone'); } }, new Error('x'))).not.toThrow();
+		expect(() =>
+			destroyBody(
+				{
+					destroy: () => {
+						throw new Error('gone');
+					},
+				},
+				new Error('x'),
+			),
+		).not.toThrow();
 	});
 });
 
@@ -110,13 +129,19 @@ describe('waitUnlessCancelled', () => {
 
 describe('describeThrown', () => {
 	it('finds the network code in the error, its cause, or where n8n keeps it', () => {
-		expect(describeThrown({ code: 'ECONNRESET', message: 'socket hang up' }, {}).message).toBe('Could not reach CometAPI at the base URL: the connection was reset');
-		expect(describeThrown({ message: 'wrapped', cause: { cause: { code: 'ECONNREFUSED' } } }, {}).message).toMatch(/the connection was refused$/);
+		expect(describeThrown({ code: 'ECONNRESET', message: 'socket hang up' }, {}).message).toBe(
+			'Could not reach CometAPI at the base URL: the connection was reset',
+		);
+		expect(describeThrown({ message: 'wrapped', cause: { cause: { code: 'ECONNREFUSED' } } }, {}).message).toMatch(
+			/the connection was refused$/,
+		);
 		expect(describeThrown({ message: 'n8n', httpCode: 'ETIMEDOUT' }, {}, 2000).message).toMatch(/no answer within 2 s$/);
 		// an HTTP status kept as httpCode is not a network code
 		expect(describeThrown({ message: 'odd failure', httpCode: '500' }, {}).message).toMatch(/: odd failure$/);
 		// the cause's message is the one that says what happened
-		expect(describeThrown({ message: 'Request failed', cause: { message: 'getaddrinfo EAI_AGAIN api.cometapi.com' } }, {}).message).toMatch(/: getaddrinfo EAI_AGAIN api\.cometapi\.com$/);
+		expect(describeThrown({ message: 'Request failed', cause: { message: 'getaddrinfo EAI_AGAIN api.cometapi.com' } }, {}).message).toMatch(
+			/: getaddrinfo EAI_AGAIN api\.cometapi\.com$/,
+		);
 		expect(describeThrown('plain text', {}).message).toMatch(/: plain text$/);
 	});
 

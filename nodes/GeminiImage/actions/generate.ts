@@ -49,10 +49,17 @@ export async function generateImages(
 	);
 	const path = chat ? CHAT_PATH : nativePath(input.model, settings.streaming);
 
-	const result = await withRetries(ctx, { policy: settings.retry, itemIndex, failureContext: context }, async () =>
-		await attemptRequest(ctx, connection, { method: 'POST', path, body, timeoutMs: settings.timeoutMs }, context, async (answer) =>
-			await readAnswer(route, answer, context),
-		),
+	const result = await withRetries(
+		ctx,
+		{ policy: settings.retry, itemIndex, failureContext: context },
+		async () =>
+			await attemptRequest(
+				ctx,
+				connection,
+				{ method: 'POST', path, body, timeoutMs: settings.timeoutMs },
+				context,
+				async (answer) => await readAnswer(route, answer, context),
+			),
 	);
 
 	if (result.images.length === 0) {

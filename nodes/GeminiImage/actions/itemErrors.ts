@@ -17,7 +17,10 @@ export function nameItem<T extends Error>(error: T, itemIndex: number): T {
 
 /** Anything unexpected (a storage error, a bug) still reaches the user as a node error naming the item. */
 export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
-	const nodeError = error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	const nodeError =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	return nameItem(nodeError, itemIndex);
 }
 

@@ -56,7 +56,9 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 	if (aspectRatio) generation.aspectRatio = oneOf(ctx, itemIndex, 'Aspect Ratio', aspectRatio, aspectRatio, ASPECT_RATIOS);
 
 	// Users type "2k" in expressions; the API only takes an uppercase K.
-	const imageSize = String(options.imageSize ?? '').trim().toUpperCase();
+	const imageSize = String(options.imageSize ?? '')
+		.trim()
+		.toUpperCase();
 	if (imageSize) generation.imageSize = oneOf(ctx, itemIndex, 'Image Size', imageSize, options.imageSize, IMAGE_SIZES);
 
 	if (options.responseModalities !== undefined) {
@@ -83,7 +85,8 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 	if (problems.length) {
 		throw new NodeOperationError(ctx.getNode(), `${problems[0]} [item ${itemIndex}]`, {
 			itemIndex,
-			description: 'The model would reject the request, so nothing was sent. If the model has gained the feature since, use its new name by ID.',
+			description:
+				'The model would reject the request, so nothing was sent. If the model has gained the feature since, use its new name by ID.',
 		});
 	}
 

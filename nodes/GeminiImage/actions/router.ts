@@ -65,11 +65,15 @@ function checkOperation(ctx: IExecuteFunctions): Operation {
 	}
 	if (operation in operations) return operation as Operation;
 	// n8n offers "Custom API Call" on some versions' Operation lists; this node has no such operation.
-	throw new NodeOperationError(ctx.getNode(), `The operation "${operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation}" is not available in this node [item 0]`, {
-		itemIndex: 0,
-		description:
-			'Pick Text to Image or Image to Image. For other CometAPI endpoints, use an HTTP Request node with the CometAPI credential (Authentication: Predefined Credential Type).',
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`The operation "${operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation}" is not available in this node [item 0]`,
+		{
+			itemIndex: 0,
+			description:
+				'Pick Text to Image or Image to Image. For other CometAPI endpoints, use an HTTP Request node with the CometAPI credential (Authentication: Predefined Credential Type).',
+		},
+	);
 }
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -9,8 +9,7 @@ export interface ImageInfo {
 	height?: number;
 }
 
-const ascii = (buf: Uint8Array, start: number, end: number) =>
-	String.fromCharCode(...Array.from(buf.subarray(start, end)));
+const ascii = (buf: Uint8Array, start: number, end: number) => String.fromCharCode(...Array.from(buf.subarray(start, end)));
 
 const u16be = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
 const u16le = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
@@ -62,12 +61,9 @@ const HEIF_BRANDS = new Set(['mif1', 'msf1', 'mif2']);
 export function sniffImage(buf: Uint8Array): ImageInfo | undefined {
 	if (!buf || buf.length < 12) return undefined;
 	if (buf[0] === 0x89 && ascii(buf, 1, 4) === 'PNG') return { mimeType: 'image/png', extension: 'png', ...pngSize(buf) };
-	if (buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff)
-		return { mimeType: 'image/jpeg', extension: 'jpg', ...jpegSize(buf) };
-	if (ascii(buf, 0, 4) === 'RIFF' && ascii(buf, 8, 12) === 'WEBP')
-		return { mimeType: 'image/webp', extension: 'webp', ...webpSize(buf) };
-	if (ascii(buf, 0, 4) === 'GIF8')
-		return { mimeType: 'image/gif', extension: 'gif', width: u16le(buf, 6), height: u16le(buf, 8) };
+	if (buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return { mimeType: 'image/jpeg', extension: 'jpg', ...jpegSize(buf) };
+	if (ascii(buf, 0, 4) === 'RIFF' && ascii(buf, 8, 12) === 'WEBP') return { mimeType: 'image/webp', extension: 'webp', ...webpSize(buf) };
+	if (ascii(buf, 0, 4) === 'GIF8') return { mimeType: 'image/gif', extension: 'gif', width: u16le(buf, 6), height: u16le(buf, 8) };
 	if (ascii(buf, 4, 8) === 'ftyp') {
 		const brand = ascii(buf, 8, 12);
 		if (HEIC_BRANDS.has(brand)) return { mimeType: 'image/heic', extension: 'heic' };

@@ -38,7 +38,8 @@ export function describeBytes(bytes: Uint8Array): string {
 }
 
 /** A binary field name, or a URL for images given by URL. */
-const describeSource = (source: string) => (/^(https?|data):/i.test(source) ? `The image at ${shortUrl(source)}` : `Binary field "${source}"`);
+const describeSource = (source: string) =>
+	/^(https?|data):/i.test(source) ? `The image at ${shortUrl(source)}` : `Binary field "${source}"`;
 
 export type InputImageCheck = { ok: true; mimeType: string } | { ok: false; problem: string; fix: string };
 

@@ -41,11 +41,7 @@ export interface RetryContext {
  * Runs `attempt` until it yields a value, fails for good, or the retries run out. Whether a failure is
  * worth another try is the failure's own verdict (see api/errors/).
  */
-export async function withRetries<T>(
-	ctx: IExecuteFunctions,
-	retry: RetryContext,
-	attempt: () => Promise<Attempt<T>>,
-): Promise<T> {
+export async function withRetries<T>(ctx: IExecuteFunctions, retry: RetryContext, attempt: () => Promise<Attempt<T>>): Promise<T> {
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	for (let attemptNo = 1; ; attemptNo++) {
 		const outcome = await attempt();
@@ -81,7 +77,12 @@ function toNodeError(
 	// Not under `code`: NodeApiError would take a network code there for an HTTP code and swap our message
 	// for its generic one ("The connection was aborted...").
 	if (failure.code) extra.apiCode = failure.code;
-	return apiError(ctx, { message, description, httpCode: failure.status ? String(failure.status) : undefined, itemIndex: retry.itemIndex }, retry.failureContext.secret, extra);
+	return apiError(
+		ctx,
+		{ message, description, httpCode: failure.status ? String(failure.status) : undefined, itemIndex: retry.itemIndex },
+		retry.failureContext.secret,
+		extra,
+	);
 }
 
 /**

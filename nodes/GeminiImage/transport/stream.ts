@@ -3,8 +3,7 @@ import type { Watchdog } from './watchdog';
 
 type ByteStream = AsyncIterable<Buffer | string>;
 
-const isStream = (body: unknown): body is ByteStream =>
-	!!body && typeof (body as ByteStream)[Symbol.asyncIterator] === 'function';
+const isStream = (body: unknown): body is ByteStream => !!body && typeof (body as ByteStream)[Symbol.asyncIterator] === 'function';
 
 interface Destroyable {
 	destroy?: (error?: Error) => void;

@@ -18,7 +18,8 @@ export function isBinaryObject(value: unknown): value is IBinaryData {
 }
 
 /** File details without the file: what `$binary` gives in expressions (n8n leaves the data out there). */
-const isBinaryMetadata = (value: unknown): value is Partial<IBinaryData> => typeof value === 'object' && value !== null && 'mimeType' in value;
+const isBinaryMetadata = (value: unknown): value is Partial<IBinaryData> =>
+	typeof value === 'object' && value !== null && 'mimeType' in value;
 
 const sameFile = (a: Partial<IBinaryData>, b: Partial<IBinaryData>) =>
 	a.mimeType === b.mimeType && a.fileName === b.fileName && String(a.fileSize) === String(b.fileSize);
@@ -51,8 +52,12 @@ export function resolveInputFields(
 			const name = Object.keys(binary).find((key) => sameFile(binary[key], entry));
 			if (name) addName(name);
 			else invalid.push(JSON.stringify(entry).slice(0, 80));
-		}
-		else if (typeof entry === 'string') entry.split(',').map((s) => s.trim()).filter(Boolean).forEach(addName);
+		} else if (typeof entry === 'string')
+			entry
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+				.forEach(addName);
 		else if (typeof entry === 'number') addName(String(entry));
 		else if (entry !== undefined && entry !== null) invalid.push(JSON.stringify(entry).slice(0, 80));
 	};

@@ -27,7 +27,11 @@ function tooLarge(ctx: IExecuteFunctions, plan: ItemPlan, what: string): NodeOpe
 async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan, room: number): Promise<Buffer> {
 	const limit = formatBytes(plan.settings.maxInputBytes);
 	const overLimit = (announced?: number) =>
-		tooLarge(ctx, plan, `more than ${limit} with the image at ${shortUrl(url)}${announced ? ` (its size is ${formatBytes(announced)})` : ''}`);
+		tooLarge(
+			ctx,
+			plan,
+			`more than ${limit} with the image at ${shortUrl(url)}${announced ? ` (its size is ${formatBytes(announced)})` : ''}`,
+		);
 	const fail = (why: string) =>
 		new NodeOperationError(ctx.getNode(), `Could not download the input image ${shortUrl(url)}: ${why} [item ${plan.itemIndex}]`, {
 			itemIndex: plan.itemIndex,

@@ -56,10 +56,15 @@ function itemOfNode(ctx: IExecuteFunctions, name: string, itemIndex: number): IN
 		why = `: ${(error as Error).message}`;
 	}
 	if (item) return item;
-	throw new NodeOperationError(ctx.getNode(), `Conversation From Node: no item of the node "${name}" leads to this item${why} [item ${itemIndex}]`, {
-		itemIndex,
-		description: 'Check the node name, that the node ran before this one, and that the nodes in between keep their items linked (n8n item pairing).',
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Conversation From Node: no item of the node "${name}" leads to this item${why} [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description:
+				'Check the node name, that the node ran before this one, and that the nodes in between keep their items linked (n8n item pairing).',
+		},
+	);
 }
 
 export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
@@ -112,7 +117,8 @@ function planFromLink(ctx: IExecuteFunctions, itemIndex: number, fail: Fail): It
 			'Let the AI model fill Image URLs (the default) with the imageUrl an earlier call returned, or set a link there.',
 		);
 	}
-	if (urls.length > LIMITS.maxInputImages) throw fail(`Too many image links: ${urls.length}, at most ${LIMITS.maxInputImages}`, 'Give fewer links.');
+	if (urls.length > LIMITS.maxInputImages)
+		throw fail(`Too many image links: ${urls.length}, at most ${LIMITS.maxInputImages}`, 'Give fewer links.');
 	item.settings.imageUrls = urls;
 	item.input.history = { turns: FROM_LINK, earlierPrompts: [] };
 	return item;

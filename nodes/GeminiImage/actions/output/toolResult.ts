@@ -52,7 +52,7 @@ export function toolSummary(info: ToolImageInfo, link: ImageLink): string {
 	parts.push(
 		'url' in link
 			? `To show it, put this markdown in your answer: ![image](${link.url}) The link is valid for ${LINK_EXPIRES_IN}.`
-			: 'There is no link to show it (see noLinkReason); tell the user the image is in the workflow\'s output.',
+			: "There is no link to show it (see noLinkReason); tell the user the image is in the workflow's output.",
 	);
 	return parts.join(' ');
 }

@@ -16,7 +16,12 @@ import { signedImageLink } from '../toolRun';
  * earlier images come from the input item's binary fields (no bytes are copied: n8n's binary references are
  * reused), the other images of a multi-image answer from the sibling items.
  */
-export function addConversation(items: INodeExecutionData[], result: GenerationResult, plan: ItemPlan, inputItem: INodeExecutionData | undefined): void {
+export function addConversation(
+	items: INodeExecutionData[],
+	result: GenerationResult,
+	plan: ItemPlan,
+	inputItem: INodeExecutionData | undefined,
+): void {
 	const outputField = plan.settings.binaryPropertyOutput;
 	const stored = items.map((item) => item.binary?.[outputField]);
 	const answer = answerParts(result);
@@ -49,7 +54,8 @@ export function addImageLinks(ctx: IExecuteFunctions, items: INodeExecutionData[
 		if (!binary) continue;
 		const link = signedImageLink(ctx, binary);
 		item.json.imageUrl = 'url' in link ? link.url : null;
-		if (!('url' in link)) item.json.noLinkReason = link.detail ? `${NO_LINK_REASONS[link.reason]}: ${link.detail}` : NO_LINK_REASONS[link.reason];
+		if (!('url' in link))
+			item.json.noLinkReason = link.detail ? `${NO_LINK_REASONS[link.reason]}: ${link.detail}` : NO_LINK_REASONS[link.reason];
 	}
 }
 

@@ -103,7 +103,8 @@ export const responseModalities: INodeProperties = {
 	name: 'responseModalities',
 	type: 'options',
 	default: 'TEXT_IMAGE',
-	description: 'Whether the model may also answer with text next to the image. Image and Text is also what the model does when this option is not added.',
+	description:
+		'Whether the model may also answer with text next to the image. Image and Text is also what the model does when this option is not added.',
 	options: [
 		{ name: 'Image and Text', value: 'TEXT_IMAGE' },
 		{ name: 'Image Only', value: 'IMAGE' },
@@ -159,7 +160,8 @@ export const seed: INodeProperties = {
 	name: 'seed',
 	type: 'number',
 	default: 0,
-	description: 'A fixed number makes results more repeatable for the same prompt (not guaranteed). Sent only when this option is added; 0 is a seed like any other.',
+	description:
+		'A fixed number makes results more repeatable for the same prompt (not guaranteed). Sent only when this option is added; 0 is a seed like any other.',
 };
 
 export const systemInstruction: INodeProperties = {
@@ -187,5 +189,6 @@ export const topP: INodeProperties = {
 	type: 'number',
 	default: 0.95,
 	typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-	description: "Nucleus sampling: the model picks from the most likely choices whose probabilities add up to this. 0.95 is the model's own default.",
+	description:
+		"Nucleus sampling: the model picks from the most likely choices whose probabilities add up to this. 0.95 is the model's own default.",
 };

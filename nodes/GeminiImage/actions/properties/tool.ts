@@ -18,7 +18,8 @@ export const toolPrompt = inTool({
 	name: 'prompt',
 	type: 'string',
 	typeOptions: { rows: 2 },
-	default: "={{ $fromAI('prompt', 'What the image should show, in detail; for Refine Image and Image to Image, what to change', 'string') }}",
+	default:
+		"={{ $fromAI('prompt', 'What the image should show, in detail; for Refine Image and Image to Image, what to change', 'string') }}",
 	required: true,
 	description: 'What the image should show. By default the AI model writes it.',
 });

@@ -91,7 +91,10 @@ export class ChatContent {
 
 	/** The text without the images, blank lines squeezed. */
 	textContent(): string {
-		return this.text.toString().replace(/\n{3,}/g, '\n\n').trim();
+		return this.text
+			.toString()
+			.replace(/\n{3,}/g, '\n\n')
+			.trim();
 	}
 
 	write(bytes: Buffer, start: number, end: number): void {

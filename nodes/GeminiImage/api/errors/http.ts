@@ -97,7 +97,7 @@ export function readErrorEnvelope(body: unknown): Envelope {
 function fixFor(status: number, code: string | undefined, ctx: FailureContext): string {
 	if (status === 401) return 'Check the API key in the CometAPI credential: it is missing, mistyped or revoked.';
 	if (status === 402) return 'The CometAPI account is out of credit: top it up in the CometAPI dashboard.';
-	if (status === 403) return 'This key may not use this model: check the key\'s model permissions in the CometAPI dashboard.';
+	if (status === 403) return "This key may not use this model: check the key's model permissions in the CometAPI dashboard.";
 	if (status === 404 || (status >= 300 && status < 400))
 		return `Check the Base URL in the CometAPI credential (now ${displayUrl(ctx.baseUrl)}): it should be the API's address, such as https://api.cometapi.com, without a path.`;
 	if (status === 413) return 'The request is too large: send fewer or smaller input images (compress or resize them first).';
@@ -124,7 +124,7 @@ export function describeHttpFailure(
 	const { message: apiMessage, code } = readErrorEnvelope(body);
 	const statusText = STATUS_TEXT[status] ?? '';
 	let message = `CometAPI answered ${status}${statusText ? ` ${statusText}` : ''}`;
-	if (html) message += ': an HTML page instead of the API\'s JSON';
+	if (html) message += ": an HTML page instead of the API's JSON";
 	else if (apiMessage) message += `: ${cutText(apiMessage, 1000, ctx.secret)}`;
 	else if (typeof body === 'string' && body.trim()) message += `: ${cutText(body.trim(), 200, ctx.secret)}`;
 
@@ -160,13 +160,13 @@ export function describeErrorEvent(event: unknown, ctx: FailureContext = {}): Ap
 export function describeUnreadableBody(body: unknown, contentType: string | undefined, ctx: FailureContext = {}): ApiFailure {
 	if (looksLikeHtml(body, contentType)) {
 		return {
-			message: 'CometAPI answered with an HTML page instead of the API\'s JSON',
+			message: "CometAPI answered with an HTML page instead of the API's JSON",
 			description: redactSecrets(fixFor(404, undefined, ctx), ctx.secret),
 			retryable: false,
 		};
 	}
 	return {
-		message: 'CometAPI\'s answer could not be read: the JSON was incomplete or malformed',
+		message: "CometAPI's answer could not be read: the JSON was incomplete or malformed",
 		description: 'The connection was probably cut while the answer was on its way: try again.',
 		retryable: true,
 	};

@@ -42,12 +42,21 @@ export function networkProblem(code: string | undefined, rawMessage: string, tim
 	return hint?.text ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
 }
 
-export function describeNetworkFailure(code: string | undefined, rawMessage: string, ctx: FailureContext = {}, timeoutMs?: number): ApiFailure {
+export function describeNetworkFailure(
+	code: string | undefined,
+	rawMessage: string,
+	ctx: FailureContext = {},
+	timeoutMs?: number,
+): ApiFailure {
 	const hint = code ? NETWORK_HINTS[code] : undefined;
 	const isTimeout = isTimeoutError(code, rawMessage);
-	const message = redactSecrets(`Could not reach CometAPI at ${displayUrl(ctx.baseUrl)}: ${cutText(networkProblem(code, rawMessage, timeoutMs), 300)}`, ctx.secret);
+	const message = redactSecrets(
+		`Could not reach CometAPI at ${displayUrl(ctx.baseUrl)}: ${cutText(networkProblem(code, rawMessage, timeoutMs), 300)}`,
+		ctx.secret,
+	);
 	let description = 'Check the network connection and try again.';
-	if (isTimeout) description = 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.';
+	if (isTimeout)
+		description = 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.';
 	else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')
 		description = 'Check the Base URL in the CometAPI credential and that this n8n can reach it (proxy, firewall).';
 	const retryable = hint?.retryable ?? (isTimeout || /socket hang up|reset|closed|aborted/i.test(rawMessage));

@@ -4,15 +4,7 @@
  */
 import type { GenerationResult } from '../types';
 
-const SAFETY = new Set([
-	'IMAGE_SAFETY',
-	'IMAGE_PROHIBITED_CONTENT',
-	'SAFETY',
-	'PROHIBITED_CONTENT',
-	'BLOCKLIST',
-	'SPII',
-	'CONTENT_FILTER',
-]);
+const SAFETY = new Set(['IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'CONTENT_FILTER']);
 const RECITATION = new Set(['RECITATION', 'IMAGE_RECITATION']);
 
 export interface NoImageExplanation {

@@ -28,10 +28,14 @@ export function unsupportedOptions(input: Pick<GenerationInput, 'model' | 'aspec
 	const problems: string[] = [];
 	const size = input.imageSize;
 	if (family === 'flash25' && size) {
-		problems.push(`Image Size "${size}" is not available on ${input.model}, which makes one size only (about 1K): remove Image Size, or use a Gemini 3 image model`);
+		problems.push(
+			`Image Size "${size}" is not available on ${input.model}, which makes one size only (about 1K): remove Image Size, or use a Gemini 3 image model`,
+		);
 	}
 	if (family === 'flashLite31' && size && size !== '1K') {
-		problems.push(`Image Size "${size}" is not available on ${input.model}, which makes 1K images only: choose 1K or Model Default, or use gemini-3.1-flash-image`);
+		problems.push(
+			`Image Size "${size}" is not available on ${input.model}, which makes 1K images only: choose 1K or Model Default, or use gemini-3.1-flash-image`,
+		);
 	}
 	if ((family === 'pro3' || family === 'nanoBanana21') && size === '512') {
 		problems.push(`Image Size 512 needs a ${SIZE_512_MODELS} model; ${input.model} takes 1K, 2K or 4K`);

@@ -19,7 +19,10 @@ export function buildNativeRequest(input: GenerationInput, encode: ImageEncoder 
 	// A conversation's earlier turns come first, with their images (the first ones of input.images).
 	const history = input.history;
 	const contents = history
-		? historyContents(history, (part, index) => ({ mimeType: input.images[index]?.mimeType ?? part.mimeType, data: encode(input.images[index], index) }))
+		? historyContents(history, (part, index) => ({
+				mimeType: input.images[index]?.mimeType ?? part.mimeType,
+				data: encode(input.images[index], index),
+			}))
 		: [];
 	const historyImages = history ? history.turns.flatMap((turn) => turn.parts.filter(isImagePart)).length : 0;
 	const parts: Json[] = [{ text: input.prompt }];

@@ -37,12 +37,21 @@ export function describeLimit(kind: LimitKind): { message: string; description: 
 	const description =
 		'A real answer of the image API stays far below this: the gateway (or a proxy in front of it) sent something else. Check the Base URL, and try again later.';
 	if (kind === 'images') {
-		return { message: `CometAPI's answer holds more than ${ANSWER_LIMITS.maxImages} images, the most this node reads from one answer`, description };
+		return {
+			message: `CometAPI's answer holds more than ${ANSWER_LIMITS.maxImages} images, the most this node reads from one answer`,
+			description,
+		};
 	}
 	if (kind === 'imageBytes') {
-		return { message: `CometAPI's answer holds more than ${MB(ANSWER_LIMITS.maxImageBytes)} of images, the most this node reads from one answer`, description };
+		return {
+			message: `CometAPI's answer holds more than ${MB(ANSWER_LIMITS.maxImageBytes)} of images, the most this node reads from one answer`,
+			description,
+		};
 	}
-	return { message: `CometAPI's answer holds more than ${MB(ANSWER_LIMITS.maxJsonBytes)} besides its images, the most this node reads`, description };
+	return {
+		message: `CometAPI's answer holds more than ${MB(ANSWER_LIMITS.maxJsonBytes)} besides its images, the most this node reads`,
+		description,
+	};
 }
 
 /** The output text, cut at the limit with a note that says so. */

@@ -40,7 +40,10 @@ export function encodeJsonWithBlobs(build: (tagger: BlobTagger) => unknown, blob
 			pieces[i] = pieces[i].slice(digits.length);
 		}
 		if (new Set(order).size !== blobs.length || order.some((n) => !(n < blobs.length))) continue;
-		return assemble(pieces, order.map((n) => blobs[n]));
+		return assemble(
+			pieces,
+			order.map((n) => blobs[n]),
+		);
 	}
 }
 
