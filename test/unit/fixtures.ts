@@ -51,3 +51,12 @@ export function heicHeader(brand = 'heic'): Buffer {
 	b.write(brand, 8, 'ascii');
 	return b;
 }
+
+/** An image as a data URL, the way the chat route sends and answers images. */
+export const dataUrl = (b: Buffer, mime = 'image/png') => `data:${mime};base64,${b.toString('base64')}`;
+
+/** What error messages may name (model, Base URL) and the key they must never show. */
+export const failureContext = { model: 'gemini-2.5-flash-image', baseUrl: 'https://api.cometapi.com', secret: 'sk-live-1234567890abcdef' };
+
+/** fast-check settings: one seed, so every run of the property tests tries the same cases. */
+export const propertyRuns = (numRuns: number) => ({ seed: 20261201, numRuns });

@@ -1,0 +1,170 @@
+/** helpers/redact.ts and api/baseUrl.ts: what messages may show of keys, secrets and URLs, and the Base URL as typed. */
+import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
+import { describeNetworkFailure } from '../../nodes/GeminiImage/api/errors/network';
+import { cutText, displayUrl, redactSecrets, shortUrl } from '../../nodes/GeminiImage/helpers/redact';
+import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
+
+describe('normalizeBaseUrl', () => {
+	it.each([
+		['https://api.cometapi.com', 'https://api.cometapi.com'],
+		['https://api.cometapi.com/', 'https://api.cometapi.com'],
+		['https://api.cometapi.com/v1/', 'https://api.cometapi.com'],
+		['https://gw.example.com/proxy/v1beta', 'https://gw.example.com/proxy'],
+		['  http://127.0.0.1:8787//  ', 'http://127.0.0.1:8787'],
+		['api.cometapi.com', 'https://api.cometapi.com'],
+		['', 'https://api.cometapi.com'],
+	])('%s -> %s', (raw, expected) => {
+		expect(normalizeBaseUrl(raw)).toBe(expected);
+	});
+});
+
+describe('redaction and short URLs', () => {
+	const key = ' Zq8x/Lm2+PvR7tK4wN9bYc3H ';
+	it('the key in any form it may come back in, and any cut of it', () => {
+		const k = key.trim();
+		for (const text of [
+			k,
+			`Bearer ${k}`,
+			encodeURIComponent(k),
+			JSON.stringify(k),
+			`token=${k.slice(0, -1)}`,
+			`${k.slice(0, 9)}`,
+			`x ${k.slice(0, 12)}… more`,
+		]) {
+			const out = redactSecrets(text, key);
+			expect(out).not.toContain(k.slice(0, 6));
+		}
+		expect(redactSecrets('nothing secret here', key)).toBe('nothing secret here');
+	});
+	it('credentials in URLs, secrets in query strings, auth headers, key-shaped strings', () => {
+		expect(redactSecrets('at https://user:pa55@proxy.example.com/v1 and wss://u@h/x')).toBe(
+			'at https://***@proxy.example.com/v1 and wss://***@h/x',
+		);
+		expect(redactSecrets('GET /x?key=AIzaQQ&sig=abc&X-Amz-Signature=f00&keep=1#frag')).toBe(
+			'GET /x?key=***&sig=***&X-Amz-Signature=***&keep=1#frag',
+		);
+		expect(redactSecrets('Authorization: Bearer abc.def-ghi, Basic dXNlcjpwYXNz')).toBe('Authorization: Bearer ***, Basic ***');
+		expect(redactSecrets('key sk-abcdefghijkl and AIzaSyABCDEFGH')).toBe('key sk-*** and AIza***');
+	});
+	it('an error body is redacted before it is cut at 200 characters', () => {
+		for (let at = 150; at < 200; at++) {
+			const f = describeHttpFailure(401, `${'x'.repeat(at)}${key.trim()} rest`, {}, { secret: key });
+			expect(f.message).not.toContain(key.trim().slice(0, 6));
+		}
+	});
+	it('base URLs in messages lose their credentials and query', () => {
+		const f = describeHttpFailure(
+			404,
+			'<html></html>',
+			{ 'content-type': 'text/html' },
+			{ baseUrl: 'https://me:pw@gw.example.com/base?key=QQQ' },
+		);
+		expect(f.description).toContain('https://***@gw.example.com/base?…');
+		expect(f.description).not.toMatch(/pw|QQQ/);
+		const n = describeNetworkFailure('ECONNREFUSED', 'connect ECONNREFUSED', { baseUrl: 'http://u:secretpw@127.0.0.1:1' });
+		expect(n.message).toBe('Could not reach CometAPI at http://***@127.0.0.1:1: the connection was refused');
+	});
+	it('shortUrl', () => {
+		expect(shortUrl(`data:image/png;base64,${'A'.repeat(40_000_000)}`)).toBe('data:image/png;base64,… (40,000,022 characters)');
+		expect(shortUrl('https://bucket.s3.amazonaws.com/a/b.png?X-Amz-Signature=abc')).toBe('https://bucket.s3.amazonaws.com/a/b.png?…');
+		expect(shortUrl(`https://example.com/${'p'.repeat(500)}`)).toHaveLength(101);
+	});
+});
+
+describe('URLs in messages', () => {
+	it('data: URLs as their start and length, with or without a comma', () => {
+		expect(shortUrl(`data:image/png${'x'.repeat(100)}`)).toBe(`data:image/png${'x'.repeat(26)}… (114 characters)`);
+		expect(shortUrl('data:image/png;base64,QUJD')).toBe('data:image/png;base64,… (26 characters)');
+		expect(shortUrl(`data:${'a'.repeat(100)},QUJD`)).toBe(`data:${'a'.repeat(55)}… (110 characters)`);
+	});
+	it('others without credentials, query or fragment', () => {
+		expect(shortUrl('https://u:p@host.example/a?x=1#f')).toBe('https://***@host.example/a?…');
+		expect(shortUrl('https://host.example/a#frag')).toBe('https://host.example/a?…');
+		expect(shortUrl('https://host.example/p@th')).toBe('https://host.example/p@th');
+		expect(shortUrl('host.example/no-scheme')).toBe('host.example/no-scheme');
+		expect(shortUrl(`https://host.example/${'p'.repeat(30)}`, 25)).toBe('https://host.example/pppp…');
+		expect(displayUrl(undefined)).toBe('the base URL');
+		expect(cutText('short', 10)).toBe('short');
+	});
+	it('a Base URL that is not text falls back to the default', () => {
+		expect(normalizeBaseUrl(undefined)).toBe('https://api.cometapi.com');
+		expect(normalizeBaseUrl(42)).toBe('https://api.cometapi.com');
+		expect(normalizeBaseUrl('HTTP://gw.example.com/V1')).toBe('HTTP://gw.example.com');
+	});
+});
+
+describe('redaction, every form', () => {
+	it.each([
+		'key',
+		'api_key',
+		'api-key',
+		'apikey',
+		'APIKEY',
+		'token',
+		'access_token',
+		'access-token',
+		'refresh_token',
+		'auth',
+		'authorization',
+		'sig',
+		'signature',
+		'secret',
+		'client_secret',
+		'client-secret',
+		'password',
+		'passwd',
+		'pwd',
+		'code',
+		'X-Amz-Signature',
+		'x-amz-credential',
+		'x-amz-security-token',
+		'X-Goog-Signature',
+		'x-goog-credential',
+	])('a %s= in a query string', (name) => {
+		for (const sep of ['?', '&', ';']) {
+			expect(redactSecrets(`see https://h.example/p${sep}${name}=s3cr3t-v4lue&next=1`)).toBe(
+				`see https://h.example/p${sep}${name}=***&next=1`,
+			);
+		}
+	});
+
+	it('query values end at &, #, whitespace, quotes and angle brackets; other names are kept', () => {
+		for (const end of ['&', '#', ' ', '"', "'", '<', '>']) expect(redactSecrets(`?token=abc${end}rest`)).toBe(`?token=***${end}rest`);
+		expect(redactSecrets('?token=')).toBe('?token=***');
+		expect(redactSecrets('?mykey=1&keyring=2&monkey=3')).toBe('?mykey=1&keyring=2&monkey=3');
+		expect(redactSecrets('token=abc without a separator')).toBe('token=abc without a separator');
+	});
+
+	it('key-shaped strings, auth headers and URL user info, in any case where the standard allows it', () => {
+		expect(redactSecrets('sk-abc123_-XYZ and AIzaSy0123456789')).toBe('sk-*** and AIza***');
+		expect(redactSecrets('sk-short xsk-abcdefgh')).toBe('sk-short xsk-abcdefgh');
+		expect(redactSecrets('bearer a.b.c; BASIC dXNlcg==)')).toBe('bearer ***; BASIC ***)');
+		expect(redactSecrets('Bearer')).toBe('Bearer');
+		for (const scheme of ['http', 'https', 'ws', 'wss', 'ftp', 'HTTPS'])
+			expect(redactSecrets(`${scheme}://me:pw@host/x`)).toBe(`${scheme}://***@host/x`);
+		expect(redactSecrets('mailto://me@host')).toBe('mailto://me@host');
+		expect(redactSecrets('https://host/a@b')).toBe('https://host/a@b');
+	});
+
+	it('the key as it is, trimmed, URL-encoded and JSON-escaped; short keys by their exact forms only', () => {
+		const key = ' ab/c+d"e\\f ';
+		for (const form of ['ab/c+d"e\\f', encodeURIComponent('ab/c+d"e\\f'), JSON.stringify('ab/c+d"e\\f').slice(1, -1)]) {
+			expect(redactSecrets(`<${form}>`, key)).toBe('<***>');
+		}
+		// a four-character key is masked where it stands whole; cut pieces of it are not guessed at
+		expect(redactSecrets('x q9Z! y q9Z z', 'q9Z!')).toBe('x *** y q9Z z');
+		expect(redactSecrets('abc', 'abc')).toBe('abc');
+		// from six characters of its start on, a cut key is still the key
+		const long = 'Zq8xLm2PvR7t';
+		expect(redactSecrets('Zq8xLm… Zq8xL', long)).toBe('***… Zq8xL');
+		expect(redactSecrets('Zq8xLm2PvR7tZq8xLm2', long)).toBe('******');
+		expect(redactSecrets('Zq8xLmXX', 'Zq8xLm2')).toBe('***XX');
+		expect(redactSecrets('Zq8xLm', 'Zq8xLm')).toBe('***');
+	});
+
+	it('cuts after redacting, with a mark', () => {
+		expect(cutText(`abc sk-${'z'.repeat(20)} def`, 12)).toBe('abc sk-*** d…');
+		expect(cutText('x'.repeat(5), 5)).toBe('xxxxx');
+		expect(cutText('x'.repeat(6), 5, 'yyy')).toBe('xxxxx…');
+	});
+});
