@@ -145,7 +145,7 @@ describe('Base64Decoder', () => {
 	};
 
 	it('decodes base64 wrapped at 76 characters with CRLF (MIME style) that ends in padding, in one piece or many', () => {
-		// (found by properties.test.ts: a line break before the padding once marked such an image "not base64")
+		// (found by properties-readers.test.ts: a line break before the padding once marked such an image "not base64")
 		for (let n = 110; n < 130; n++) {
 			const data = Buffer.alloc(n, 0x41);
 			const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\r\n');
