@@ -131,6 +131,14 @@ describe('model picker', () => {
 		await expect(runListSearch('searchModels', undefined, { apiKey: 'sk-bad', baseUrl: t.emu.url })).rejects.toThrow(/401/);
 	});
 
+	it('a wrong Base URL: the error names it (without its credentials) and says what to fix', async () => {
+		const baseUrl = t.emu.url.replace('http://', 'http://me:hunter2pass@');
+		const error = await runListSearch('searchModels', undefined, { apiKey: API_KEY, baseUrl: `${baseUrl}/site` }).catch((e) => e);
+		expect(error.message).toMatch(/404/);
+		expect(error.description).toContain(`(now ${t.emu.url.replace('http://', 'http://***@')}/site)`);
+		expect(`${error.message} ${error.description}`).not.toContain('hunter2pass');
+	});
+
 	it('is the same list for a version 2 node', async () => {
 		const { results } = await runListSearch('searchModels', 'banana 2', { apiKey: API_KEY, baseUrl: t.emu.url }, { typeVersion: 2 });
 		expect(results.map((r) => r.value)).toEqual(['gemini-nano-banana-2.1', 'gemini-3.1-flash-lite-image', 'gemini-3.1-flash-image']);

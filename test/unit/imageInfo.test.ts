@@ -76,4 +76,76 @@ describe('sniffImage', () => {
 			expect(sniffImage(heicHeader(brand))).toEqual({ mimeType: 'image/heif', extension: 'heif' });
 		expect(sniffImage(heicHeader('isom'))).toBeUndefined();
 	});
+
+	it('reads a JPEG frame size when its bytes are all there, and not a byte sooner', () => {
+		const jpeg = jpegHeader(300, 200); // the frame (SOF0) starts at byte 20, its width ends at byte 29
+		expect(sniffImage(jpeg.subarray(0, 29))).toEqual({ mimeType: 'image/jpeg', extension: 'jpg', width: 300, height: 200 });
+		expect(sniffImage(jpeg.subarray(0, 28))).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
+	});
+
+	it('takes a JPEG size from every frame marker C0 to CF but DHT, JPG and DAC, and steps over standalone markers', () => {
+		const soi = Buffer.from([0xff, 0xd8]);
+		const sof = jpegHeader(300, 200).subarray(20); // SOF0, then EOI
+		const segment = (marker: number) => {
+			const s = Buffer.from(sof);
+			s[1] = marker;
+			return s;
+		};
+		for (let marker = 0xc0; marker <= 0xcf; marker++) {
+			const info = sniffImage(Buffer.concat([soi, segment(marker)]));
+			if ([0xc4, 0xc8, 0xcc].includes(marker)) expect(info).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
+			else expect(info).toEqual({ mimeType: 'image/jpeg', extension: 'jpg', width: 300, height: 200 });
+		}
+		for (const marker of [0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0x01]) {
+			expect(sniffImage(Buffer.concat([soi, Buffer.from([0xff, marker]), sof]))).toMatchObject({ width: 300, height: 200 });
+		}
+	});
+
+	it('stops reading a JPEG at a byte that starts no marker: no size is guessed from what follows', () => {
+		const sof = Buffer.from(jpegHeader(300, 200).subarray(20));
+		sof[0] = 0x00;
+		const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00]), sof]);
+		expect(sniffImage(jpeg)).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
+	});
+
+	it('reads a lossless WEBP size from its first 25 bytes', () => {
+		const b = Buffer.alloc(25);
+		b.write('RIFF', 0, 'ascii');
+		b.write('WEBP', 8, 'ascii');
+		b.write('VP8L', 12, 'ascii');
+		b.writeUInt32LE((64 - 1) | ((32 - 1) << 14), 21);
+		expect(sniffImage(b)).toEqual({ mimeType: 'image/webp', extension: 'webp', width: 64, height: 32 });
+	});
+
+	it('recognises nothing in fewer than 12 bytes, even the start of a real image', () => {
+		expect(sniffImage(pngHeader(1, 1).subarray(0, 11))).toBeUndefined();
+		expect(sniffImage(gifHeader(1, 1).subarray(0, 11))).toBeUndefined();
+		expect(sniffImage(pngHeader(1, 1).subarray(0, 12))).toEqual({ mimeType: 'image/png', extension: 'png' });
+	});
+
+	it('needs every byte of a signature: one right byte in the wrong place is not an image', () => {
+		const pad = (head: number[] | string) => {
+			const b = Buffer.alloc(16);
+			(typeof head === 'string' ? Buffer.from(head, 'latin1') : Buffer.from(head)).copy(b);
+			return b;
+		};
+		for (const head of [
+			[0x89, 0x50, 0x4e, 0x58],
+			[0x00, 0x50, 0x4e, 0x47],
+			[0x00, 0xd8, 0xff],
+			[0xff, 0x00, 0xff],
+			[0xff, 0xd8, 0x00],
+			[0x00, 0x00, 0xff],
+		])
+			expect(sniffImage(pad(head))).toBeUndefined();
+		// WAV and AVI files are RIFF too
+		expect(sniffImage(pad('RIFF\x24\x00\x00\x00WAVEfmt '))).toBeUndefined();
+		expect(sniffImage(pad('RIFX\x24\x00\x00\x00WEBPVP8X'))).toBeUndefined();
+		// a HEIC brand counts only in an ftyp box
+		expect(sniffImage(pad('\x00\x00\x00\x18freeheic'))).toBeUndefined();
+	});
+
+	it('names the GIF extension', () => {
+		expect(sniffImage(gifHeader(3, 4))).toEqual({ mimeType: 'image/gif', extension: 'gif', width: 3, height: 4 });
+	});
 });

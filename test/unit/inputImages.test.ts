@@ -51,6 +51,10 @@ describe('describeBytes', () => {
 		[Buffer.from('  <!DOCTYPE html><html>'), 'text (HTML, XML or SVG)'],
 		[Buffer.from('just some words here'), 'not an image format we recognise'],
 		[Buffer.from('II*'), 'not an image format we recognise'],
+		// the signatures count at the start only
+		[Buffer.from('xxII*\u0000 later on'), 'not an image format we recognise'],
+		[Buffer.from('xxMM\u0000* later on'), 'not an image format we recognise'],
+		[Buffer.from('a <b> and more'), 'not an image format we recognise'],
 	])('%#: %s', (bytes, expected) => {
 		expect(describeBytes(bytes)).toBe(expected);
 	});
@@ -71,6 +75,10 @@ describe('input image checks, the rest', () => {
 		);
 		const empty = checkInputImage(Buffer.alloc(0), undefined, 'DATA:image/png;base64,');
 		expect(!empty.ok && empty.problem).toMatch(/^The image at DATA:/);
+		expect(empty).toMatchObject({ fix: 'Check the node or URL that produced it.' });
+		// a binary field whose name merely holds "http:" is still a field
+		const field = checkInputImage(Buffer.alloc(0), undefined, 'from-http://old');
+		expect(!field.ok && field.problem).toBe('Binary field "from-http://old" is empty (0 bytes)');
 	});
 	it('WEBP is accepted; an unknown ISO media file only when labelled HEIC or HEIF', () => {
 		expect(checkInputImage(webpVp8xHeader(2, 2), undefined, 'x')).toEqual({ ok: true, mimeType: 'image/webp' });

@@ -23,7 +23,8 @@ function pngSize(b: Uint8Array) {
 
 function jpegSize(b: Uint8Array) {
 	let o = 2;
-	while (o + 9 < b.length) {
+	// o + 8 is the last byte read here (a frame's width)
+	while (o + 9 <= b.length) {
 		if (b[o] !== 0xff) return {};
 		const marker = b[o + 1];
 		if (marker === 0xff) {

@@ -30,7 +30,8 @@ function maskFragments(text: string, secret: string): string {
 	let from = 0;
 	for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, at)) {
 		let end = at + MIN_FRAGMENT;
-		while (end < text.length && end - at < key.length && text[end] === key[end - at]) end++;
+		// past the text's end text[end] is undefined, which no character of the key equals
+		while (end - at < key.length && text[end] === key[end - at]) end++;
 		out += text.slice(from, at) + MASK;
 		from = at = end;
 	}
@@ -75,14 +76,15 @@ export function shortUrl(url: string, max = 100): string {
 		return `${head}… (${text.length.toLocaleString('en-US')} characters)`;
 	}
 	let out = text;
+	// The authority (user info and host) follows the scheme, or starts the text when it has none (a URL
+	// typed without one still shows in the "only http(s) and data: URLs" error).
 	const scheme = out.indexOf('://');
-	if (scheme !== -1) {
-		const authorityEnd = [out.indexOf('/', scheme + 3), out.indexOf('?', scheme + 3), out.indexOf('#', scheme + 3)]
-			.filter((i) => i !== -1)
-			.reduce((a, b) => Math.min(a, b), out.length);
-		const at = out.lastIndexOf('@', authorityEnd);
-		if (at > scheme) out = `${out.slice(0, scheme + 3)}${MASK}@${out.slice(at + 1)}`;
-	}
+	const host = scheme === -1 ? 0 : scheme + 3;
+	const authorityEnd = [out.indexOf('/', host), out.indexOf('?', host), out.indexOf('#', host)]
+		.filter((i) => i !== -1)
+		.reduce((a, b) => Math.min(a, b), out.length);
+	const userInfo = out.slice(host, authorityEnd).lastIndexOf('@');
+	if (userInfo !== -1) out = `${out.slice(0, host)}${MASK}${out.slice(host + userInfo)}`;
 	const query = out.search(/[?#]/);
 	if (query !== -1) out = `${out.slice(0, query)}?…`;
 	return out.length > max ? `${out.slice(0, max)}…` : out;
