@@ -111,6 +111,7 @@ describe('redaction, every form', () => {
 		'secret',
 		'client_secret',
 		'client-secret',
+		'clientsecret',
 		'password',
 		'passwd',
 		'pwd',
