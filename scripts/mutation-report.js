@@ -98,6 +98,7 @@ function main() {
 					.map((r) => r.finishedAt)
 					.sort()
 					.pop(),
+				commits: [...new Set(runs.map((r) => r.commit ?? '?'))].join(', '),
 			}
 		: undefined;
 	const reasons = reasonIndex();
@@ -150,7 +151,7 @@ function main() {
 	);
 	if (run) {
 		lines.push(
-			`Last run: ${run.finishedAt.slice(0, 10)}, ${minutes(run.seconds)} on ${run.cpus} cores for the parts ${done.join(', ')} (Stryker ${report.framework?.version ?? ''}, concurrency ${report.config?.concurrency ?? '?'}, under \`nice\`).`,
+			`Last run: ${run.finishedAt.slice(0, 10)}, ${minutes(run.seconds)} on ${run.cpus} cores for the parts ${done.join(', ')}, at commit ${run.commits} (Stryker ${report.framework?.version ?? ''}, concurrency ${report.config?.concurrency ?? '?'}, under \`nice\`).`,
 			'',
 		);
 	}

@@ -93,9 +93,10 @@ function runPart(name, extra) {
 	fs.rmSync(config, { force: true });
 	if (status !== 0) return status;
 	const seconds = Math.round((Date.now() - started) / 1000);
+	const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
 	fs.writeFileSync(
 		path.join(PARTS_DIR, `${name}.run.json`),
-		`${JSON.stringify({ seconds, cpus: os.cpus().length, finishedAt: new Date().toISOString() })}\n`,
+		`${JSON.stringify({ seconds, cpus: os.cpus().length, commit, finishedAt: new Date().toISOString() })}\n`,
 	);
 	console.log(`mutation: part ${name} done in ${seconds} s`);
 	return 0;
