@@ -103,8 +103,9 @@ function main() {
 		: undefined;
 	const reasons = reasonIndex();
 	const files = Object.entries(report.files).map(([file, data]) => [
+		// relative to the project the run was made in (a clone or a worktree elsewhere is the same project)
 		path
-			.relative(ROOT, path.resolve(report.projectRoot ?? ROOT, file))
+			.relative(report.projectRoot ?? ROOT, path.resolve(report.projectRoot ?? ROOT, file))
 			.split(path.sep)
 			.join('/'),
 		data,
