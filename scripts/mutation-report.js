@@ -13,8 +13,9 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
 const TARGET = 90;
-const PARTS_DIR = path.join(ROOT, 'reports', 'mutation', 'parts');
-const PART_NAMES = ['small', 'api', 'transport', 'actions']; // as in scripts/mutation.js
+const { PARTS, PARTS_DIR } = require('./mutation');
+
+const PART_NAMES = Object.keys(PARTS);
 const REASONS = path.join(ROOT, 'test', 'mutation', 'survivors.json');
 const OUT = path.join(ROOT, 'docs', 'MUTATION.md');
 

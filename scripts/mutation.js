@@ -146,4 +146,6 @@ function main() {
 	process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')]));
 }
 
-main();
+if (require.main === module) main();
+
+module.exports = { PARTS, PARTS_DIR };
