@@ -24,6 +24,11 @@ export const LIMITS = {
 	maxSystemInstructionChars: 32_000,
 	/** A prompt an AI model writes for the tool: a description of one image, never a document. */
 	maxToolPromptChars: 8_000,
+	/**
+	 * Include Input Fields copies the input item's JSON into each output item; past this nesting the copy
+	 * (and n8n's own JSON handling after the node) runs out of stack. Real items nest a few levels.
+	 */
+	maxInputJsonDepth: 1000,
 	/** Model IDs are short (gemini-3.1-flash-image); the ID goes into the request's path. */
 	maxModelIdChars: 200,
 };

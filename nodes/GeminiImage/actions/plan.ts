@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { GenerationInput } from '../api/types';
+import { nestsDeeperThan } from '../helpers/jsonDepth';
 import { quote } from '../helpers/redact';
 import type { InputRef } from './input/binaryInput';
 import type { ItemSettings } from './options';
@@ -61,5 +62,17 @@ export function planCommon(ctx: IExecuteFunctions, itemIndex: number, defaultMod
 	}
 	checkPromptLength(ctx, itemIndex, prompt);
 	const { generation, settings } = readOptions(ctx, itemIndex, model);
+	// Checked before any request: the copy is made after the image is paid for.
+	if (settings.includeInputFields && nestsDeeperThan(ctx.getInputData()[itemIndex]?.json, LIMITS.maxInputJsonDepth)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The input item's JSON nests deeper than ${LIMITS.maxInputJsonDepth.toLocaleString('en-US')} levels, too deep to copy into the output [item ${itemIndex}]`,
+			{
+				itemIndex,
+				description:
+					'Nothing was sent. Turn off Include Input Fields in the options, or remove the deeply nested field before this node (e.g. with an Edit Fields node).',
+			},
+		);
+	}
 	return { itemIndex, input: { ...generation, model, prompt, images: [] }, inputs: [], settings };
 }
