@@ -49,9 +49,9 @@ describe('outputJson', () => {
 			imageCount: 2,
 			usage: { promptTokens: 1, totalTokens: 3 },
 			responseId: 'r',
-			groundingSources: [{ uri: 'https://a', title: 'a' }],
-			searchQueries: ['q'],
 		});
+		// the grounding is on the answer's first image item only
+		expect(outputJson(result, 'm', 0)).toMatchObject({ imageIndex: 0, groundingSources: [{ uri: 'https://a', title: 'a' }], searchQueries: ['q'] });
 		expect(Object.keys(outputJson(result, 'm', 1).usage as object)).toEqual(['promptTokens', 'totalTokens']);
 	});
 });

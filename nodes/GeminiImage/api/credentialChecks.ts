@@ -26,7 +26,7 @@ export function apiKeyProblem(apiKey: unknown): CredentialProblem | undefined {
 	let at = 0;
 	while (at < key.length && HEADER_VALUE.test(key[at])) at++;
 	const char = key[at];
-	const code = char.codePointAt(0) ?? 0;
+	const code = key.codePointAt(at) ?? 0;
 	const name =
 		CHARACTER_NAMES[char] ??
 		(code < 0x20 || code === 0x7f ? 'a control character' : `a character outside Latin-1 (U+${code.toString(16).toUpperCase().padStart(4, '0')})`);
