@@ -65,7 +65,9 @@ describe('text limits, checked before any request', () => {
 	});
 
 	it('a System Instruction over the limit is refused', async () => {
-		const result = await t.run({ parameters: textToImage('a cat', { systemInstruction: 's'.repeat(LIMITS.maxSystemInstructionChars + 1) }) });
+		const result = await t.run({
+			parameters: textToImage('a cat', { systemInstruction: 's'.repeat(LIMITS.maxSystemInstructionChars + 1) }),
+		});
 		expect(result.error?.message).toBe('System Instruction is too long: 32,001 characters, at most 32,000 [item 0]');
 		expect(generations()).toHaveLength(0);
 	});
@@ -213,7 +215,9 @@ describe('answers: linear to read, not copied onto every image', () => {
 			const [first, ...later] = result.items.map((i) => i.json);
 			expect(first).toMatchObject({ text, groundingSources: [{ uri: 'https://example.com/a', title: 'A' }], searchQueries: ['q'] });
 			for (const json of later) {
-				expect(json.text).toBe(`${'w'.repeat(ANSWER_LIMITS.laterImageTextChars)} … [cut: the whole text is on this answer's first image item]`);
+				expect(json.text).toBe(
+					`${'w'.repeat(ANSWER_LIMITS.laterImageTextChars)} … [cut: the whole text is on this answer's first image item]`,
+				);
 				expect(json.groundingSources).toBeUndefined();
 				expect(json.searchQueries).toBeUndefined();
 			}
@@ -241,9 +245,9 @@ describe("the node's own [item N] and the key, whatever the gateway says", () =>
 	it('a key echoed in the status text, the body and a header is nowhere in what the node or the Test says', async () => {
 		answer = (_req, res) => {
 			res.statusMessage = `Denied ${API_KEY}`;
-			res.writeHead(418, { 'content-type': 'application/json', 'x-echo': API_KEY }).end(
-				JSON.stringify({ error: { message: `key ${API_KEY} is not allowed`, code: API_KEY }, message: API_KEY }),
-			);
+			res
+				.writeHead(418, { 'content-type': 'application/json', 'x-echo': API_KEY })
+				.end(JSON.stringify({ error: { message: `key ${API_KEY} is not allowed`, code: API_KEY }, message: API_KEY }));
 		};
 		const result = await viaGateway({ parameters: textToImage('x', { maxRetries: 0 }) });
 		expect(result.error).toBeDefined();

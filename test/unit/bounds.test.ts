@@ -28,7 +28,12 @@ describe('nestsDeeperThan', () => {
 		expect(nestsDeeperThan(nested(100_000), 1000)).toBe(true);
 		expect(nestsDeeperThan(nested(1000), 1000)).toBe(false);
 		expect(nestsDeeperThan(nested(1001), 1000)).toBe(true);
-		expect(nestsDeeperThan(nested(1001, (v) => [v]), 1000)).toBe(true);
+		expect(
+			nestsDeeperThan(
+				nested(1001, (v) => [v]),
+				1000,
+			),
+		).toBe(true);
 		expect(nestsDeeperThan({ wide: Array.from({ length: 10_000 }, (_, i) => ({ i })) }, 3)).toBe(false);
 		expect(nestsDeeperThan('text', 0)).toBe(false);
 		expect(nestsDeeperThan(null, 0)).toBe(false);

@@ -162,7 +162,10 @@ describe('what the editor shows', () => {
 	});
 
 	it('the credential sends the key as a Bearer header and refuses what no request should carry', async () => {
-		const sent = await credential.authenticate({ apiKey: 'sk-abc', baseUrl: 'https://api.cometapi.com' }, { url: '/v1/models', headers: { a: 'b' } });
+		const sent = await credential.authenticate(
+			{ apiKey: 'sk-abc', baseUrl: 'https://api.cometapi.com' },
+			{ url: '/v1/models', headers: { a: 'b' } },
+		);
 		expect(sent).toEqual({ url: '/v1/models', headers: { a: 'b', Authorization: 'Bearer sk-abc' } });
 		await expect(credential.authenticate({ apiKey: 'sk-abc', baseUrl: 'https://u:p@api.cometapi.com' }, { url: '/' })).rejects.toThrow(
 			/^The Base URL in the CometAPI credential holds a user name or password \(user:pass@\), which would replace the API key\. Remove/,

@@ -51,7 +51,11 @@ describe('outputJson', () => {
 			responseId: 'r',
 		});
 		// the grounding is on the answer's first image item only
-		expect(outputJson(result, 'm', 0)).toMatchObject({ imageIndex: 0, groundingSources: [{ uri: 'https://a', title: 'a' }], searchQueries: ['q'] });
+		expect(outputJson(result, 'm', 0)).toMatchObject({
+			imageIndex: 0,
+			groundingSources: [{ uri: 'https://a', title: 'a' }],
+			searchQueries: ['q'],
+		});
 		expect(Object.keys(outputJson(result, 'm', 1).usage as object)).toEqual(['promptTokens', 'totalTokens']);
 	});
 });

@@ -30,12 +30,16 @@ function checkPromptLength(ctx: IExecuteFunctions, itemIndex: number, prompt: st
 	const tool = nodeVersion(ctx) >= 2 && isToolRun(ctx);
 	const max = tool ? LIMITS.maxToolPromptChars : LIMITS.maxPromptChars;
 	if (prompt.length <= max) return;
-	throw new NodeOperationError(ctx.getNode(), `${tooLong(tool ? 'The prompt the AI model wrote' : 'Prompt', prompt.length, max)} [item ${itemIndex}]`, {
-		itemIndex,
-		description: tool
-			? 'Nothing was sent. Ask the AI model (in its system message) for a shorter description of the image, or set Prompt in the tool to a fixed text.'
-			: 'Nothing was sent. Shorten the prompt: describe the image in a few sentences. If an expression builds it, check that it does not pull in a whole document.',
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`${tooLong(tool ? 'The prompt the AI model wrote' : 'Prompt', prompt.length, max)} [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description: tool
+				? 'Nothing was sent. Ask the AI model (in its system message) for a shorter description of the image, or set Prompt in the tool to a fixed text.'
+				: 'Nothing was sent. Shorten the prompt: describe the image in a few sentences. If an expression builds it, check that it does not pull in a whole document.',
+		},
+	);
 }
 
 /** `defaultModel`: the model to use when the Model parameter is empty (Refine Image: the conversation's). */

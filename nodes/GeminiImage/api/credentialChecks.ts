@@ -29,7 +29,9 @@ export function apiKeyProblem(apiKey: unknown): CredentialProblem | undefined {
 	const code = key.codePointAt(at) ?? 0;
 	const name =
 		CHARACTER_NAMES[char] ??
-		(code < 0x20 || code === 0x7f ? 'a control character' : `a character outside Latin-1 (U+${code.toString(16).toUpperCase().padStart(4, '0')})`);
+		(code < 0x20 || code === 0x7f
+			? 'a control character'
+			: `a character outside Latin-1 (U+${code.toString(16).toUpperCase().padStart(4, '0')})`);
 	return {
 		message: `The API key in the CometAPI credential holds ${name} at position ${at + 1} of ${key.length}, which an HTTP header cannot carry`,
 		fix: 'Paste the key again from the CometAPI dashboard, without spaces or line breaks around it.',
