@@ -1,10 +1,13 @@
 import type {
-	IAuthenticateGeneric,
 	IAuthenticateRuleResponseCode,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { credentialProblem } from '../nodes/GeminiImage/api/credentialChecks';
 
 const BASE_URL_FIX =
 	"Check the Base URL in this credential: it should be the API's address, such as https://api.cometapi.com, without a path.";
@@ -17,7 +20,35 @@ const MESSAGES = {
 	notFound: `CometAPI answered 404 Not Found. ${BASE_URL_FIX}`,
 	redirect: (status: number) => `CometAPI answered ${status} (a redirect to another page). ${BASE_URL_FIX}`,
 	htmlPage: `CometAPI answered with an HTML page instead of the API's JSON. ${BASE_URL_FIX}`,
+	other: (status: number) =>
+		`CometAPI answered ${status}. ${status >= 500 ? 'The gateway may be down: try again in a moment, and check the Base URL.' : BASE_URL_FIX}`,
 };
+
+const RULE_STATUSES: Record<number, string> = {
+	401: MESSAGES.unauthorized,
+	402: MESSAGES.noCredit,
+	403: MESSAGES.forbidden,
+	404: MESSAGES.notFound,
+	301: MESSAGES.redirect(301),
+	302: MESSAGES.redirect(302),
+	307: MESSAGES.redirect(307),
+	308: MESSAGES.redirect(308),
+};
+
+/**
+ * One rule for every status from 300 to 599, ours first: without a rule n8n shows the answer's own status
+ * text, which a gateway writes (and may fill with the key it was sent).
+ */
+function statusRules(): Array<{ type: 'responseCode'; properties: { value: number; message: string } }> {
+	const rules = Object.entries(RULE_STATUSES).map(([status, message]) => ({
+		type: 'responseCode' as const,
+		properties: { value: Number(status), message },
+	}));
+	for (let status = 300; status < 600; status++) {
+		if (!(status in RULE_STATUSES)) rules.push({ type: 'responseCode', properties: { value: status, message: MESSAGES.other(status) } });
+	}
+	return rules;
+}
 
 export class CometApi implements ICredentialType {
 	name = 'cometApi';
@@ -48,14 +79,16 @@ export class CometApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * The key as `Authorization: Bearer <key>`, for the node, the Test button and the HTTP Request node alike.
+	 * A function rather than the generic form, so that a Base URL with user:pass@ (which would silently
+	 * replace the key with Basic auth) and a key no header can carry are refused before anything is sent.
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const problem = credentialProblem(credentials);
+		if (problem) throw new Error(`${problem.message}. ${problem.fix}`);
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey)}` } };
+	}
 
 	// The model list is free: a wrong key gets 401 here without spending credit. The rules give the same
 	// plain words as the node's own errors (nodes/GeminiImage/api/errors.ts) instead of n8n's bare status text.
@@ -74,14 +107,7 @@ export class CometApi implements ICredentialType {
 		// n8n's type allows one kind of rule per list, but its credential tester reads each rule by its own
 		// type (credentials-tester.service, n8n 1.x and 2.x): status rules on errors, body rules on success.
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: MESSAGES.unauthorized } },
-			{ type: 'responseCode', properties: { value: 402, message: MESSAGES.noCredit } },
-			{ type: 'responseCode', properties: { value: 403, message: MESSAGES.forbidden } },
-			{ type: 'responseCode', properties: { value: 404, message: MESSAGES.notFound } },
-			{ type: 'responseCode', properties: { value: 301, message: MESSAGES.redirect(301) } },
-			{ type: 'responseCode', properties: { value: 302, message: MESSAGES.redirect(302) } },
-			{ type: 'responseCode', properties: { value: 307, message: MESSAGES.redirect(307) } },
-			{ type: 'responseCode', properties: { value: 308, message: MESSAGES.redirect(308) } },
+			...statusRules(),
 			// A 200 whose body has no model list: a website's HTML page (n8n then holds the text, not an object).
 			{ type: 'responseSuccessBody', properties: { key: 'data', value: undefined, message: MESSAGES.htmlPage } },
 		] as unknown as IAuthenticateRuleResponseCode[],

@@ -94,10 +94,23 @@ export interface RunResult {
 	credentialRequests: string[];
 }
 
+/**
+ * The test's JSON, copied so that tests do not share objects. n8n hands a node its items as they are, not
+ * copied: an item too deep for structuredClone (a test of deeply nested JSON) is handed on as it is, too.
+ */
+function cloneJson<T>(json: T): T {
+	try {
+		return structuredClone(json);
+	} catch (error) {
+		if ((error as Error)?.name === 'RangeError') return json;
+		throw error;
+	}
+}
+
 async function storeInputItems(items: InputItem[], executionId: string, workflowId: string): Promise<INodeExecutionData[]> {
 	const stored: INodeExecutionData[] = [];
 	for (const [index, item] of items.entries()) {
-		const out: INodeExecutionData = { json: structuredClone((item.json ?? {}) as INodeExecutionData['json']) };
+		const out: INodeExecutionData = { json: cloneJson((item.json ?? {}) as INodeExecutionData['json']) };
 		if (item.binary) {
 			out.binary = {};
 			for (const [name, binary] of Object.entries(item.binary)) {

@@ -151,7 +151,27 @@ describe('what the editor shows', () => {
 		expect(description).toMatchSnapshot();
 	});
 
-	it('the credential (fields, authentication, the Test request and its messages)', () => {
-		expect({ ...credential }).toMatchSnapshot();
+	it('the credential (fields, the Test request and its messages)', () => {
+		// The statuses without words of their own share one generated message each (a rule for every status
+		// from 300 to 599): the snapshot holds the first of them, the count says the rest are there.
+		const rules = credential.test.rules as unknown as Array<{ properties: { value: number; message: string } }>;
+		const generic = rules.filter((r) => /^CometAPI answered \d+\. (Check the Base URL|The gateway may be down)/.test(r.properties.message));
+		expect(generic).toHaveLength(300 - 8);
+		const shown = rules.filter((r) => !generic.includes(r) || r === generic[0] || r.properties.value === 500);
+		expect({ ...credential, test: { ...credential.test, rules: shown } }).toMatchSnapshot();
+	});
+
+	it('the credential sends the key as a Bearer header and refuses what no request should carry', async () => {
+		const sent = await credential.authenticate(
+			{ apiKey: 'sk-abc', baseUrl: 'https://api.cometapi.com' },
+			{ url: '/v1/models', headers: { a: 'b' } },
+		);
+		expect(sent).toEqual({ url: '/v1/models', headers: { a: 'b', Authorization: 'Bearer sk-abc' } });
+		await expect(credential.authenticate({ apiKey: 'sk-abc', baseUrl: 'https://u:p@api.cometapi.com' }, { url: '/' })).rejects.toThrow(
+			/^The Base URL in the CometAPI credential holds a user name or password \(user:pass@\), which would replace the API key\. Remove/,
+		);
+		await expect(credential.authenticate({ apiKey: 'sk-abc\n', baseUrl: '' }, { url: '/' })).rejects.toThrow(
+			/^The API key in the CometAPI credential holds a line break at position 7 of 7, which an HTTP header cannot carry\. Paste/,
+		);
 	});
 });

@@ -49,6 +49,10 @@ describe('outputJson', () => {
 			imageCount: 2,
 			usage: { promptTokens: 1, totalTokens: 3 },
 			responseId: 'r',
+		});
+		// the grounding is on the answer's first image item only
+		expect(outputJson(result, 'm', 0)).toMatchObject({
+			imageIndex: 0,
 			groundingSources: [{ uri: 'https://a', title: 'a' }],
 			searchQueries: ['q'],
 		});

@@ -9,9 +9,14 @@ import { loadImageModels } from '../methods/modelList';
 
 export type NodeError = NodeApiError | NodeOperationError;
 
-/** Adds "[item N]" to the message unless it is there already (the API's and refusals' errors lack it). */
+/**
+ * Adds "[item N]" to the message unless it ends with this very item's tag already (the node's own errors
+ * carry it; the API's and refusals' lack it). Any other tag at the end is someone else's words: a gateway
+ * message ending in "[item 7]" still gets the real item's number.
+ */
 export function nameItem<T extends Error>(error: T, itemIndex: number): T {
-	if (!/\[item \d+\]\s*$/.test(error.message)) error.message = `${error.message} [item ${itemIndex}]`;
+	const tag = `[item ${itemIndex}]`;
+	if (!error.message.trimEnd().endsWith(tag)) error.message = `${error.message} ${tag}`;
 	return error;
 }
 

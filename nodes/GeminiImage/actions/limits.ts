@@ -14,7 +14,29 @@ export const LIMITS = {
 	defaultConcurrency: 8,
 	maxConcurrency: 16,
 	maxNumberOfImages: 8,
+	/**
+	 * Text, in characters, checked before any request. A token is about 4 characters, and the smallest input
+	 * window of the Gemini image models is 32,768 tokens (gemini-2.5-flash-image; Gemini 3 image models take
+	 * more): a prompt and a system instruction at their limits (about 8,000 tokens each) still leave room for
+	 * 14 input images. Real prompts are a few hundred characters.
+	 */
+	maxPromptChars: 32_000,
+	maxSystemInstructionChars: 32_000,
+	/** A prompt an AI model writes for the tool: a description of one image, never a document. */
+	maxToolPromptChars: 8_000,
+	/**
+	 * Include Input Fields copies the input item's JSON into each output item; past this nesting the copy
+	 * (and n8n's own JSON handling after the node) runs out of stack. Real items nest a few levels.
+	 */
+	maxInputJsonDepth: 1000,
+	/** Model IDs are short (gemini-3.1-flash-image); the ID goes into the request's path. */
+	maxModelIdChars: 200,
 };
+
+/** "Prompt is too long" and its kin: the size found, the limit, and what to do. */
+export function tooLong(label: string, length: number, max: number): string {
+	return `${label} is too long: ${length.toLocaleString('en-US')} characters, at most ${max.toLocaleString('en-US')}`;
+}
 
 /** What a tool may be asked for at most per call: each image is a paid request. */
 export const MAX_TOOL_IMAGES = 4;

@@ -6,7 +6,8 @@ import { unsupportedOptions } from '../api/models/supportedOptions';
 import type { RetryPolicy } from '../api/retry';
 import { DEFAULT_RETRY_POLICY } from '../api/retry';
 import type { GenerationInput } from '../api/types';
-import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
+import { quote } from '../helpers/redact';
+import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS, tooLong } from './limits';
 import { nodeVersion, parseUrlList, readOptionValues, readToolChoices } from './parameters';
 import { isToolRun } from './toolRun';
 
@@ -36,10 +37,10 @@ export interface ReadOptions {
 
 const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
 
-/** `value` if the list has it; else an error that names the item and shows the value as it was typed. */
+/** `value` if the list has it; else an error that names the item and shows (the start of) the value as it was typed. */
 function oneOf(ctx: IExecuteFunctions, itemIndex: number, label: string, value: string, typed: unknown, allowed: string[]): string {
 	if (allowed.includes(value)) return value;
-	throw new NodeOperationError(ctx.getNode(), `${label} "${String(typed)}" is not supported [item ${itemIndex}]`, {
+	throw new NodeOperationError(ctx.getNode(), `${label} ${quote(typed)} is not supported [item ${itemIndex}]`, {
 		itemIndex,
 		description: `Use one of ${allowed.join(', ')}, or leave it empty for the model's default.`,
 	});
@@ -65,12 +66,19 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 		generation.responseModalities = options.responseModalities === 'IMAGE' ? ['IMAGE'] : ['TEXT', 'IMAGE'];
 	}
 	const systemInstruction = String(options.systemInstruction ?? '').trim();
+	if (systemInstruction.length > LIMITS.maxSystemInstructionChars) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${tooLong('System Instruction', systemInstruction.length, LIMITS.maxSystemInstructionChars)} [item ${itemIndex}]`,
+			{ itemIndex, description: 'Nothing was sent. Shorten the System Instruction option to the rules the model should follow.' },
+		);
+	}
 	if (systemInstruction) generation.systemInstruction = systemInstruction;
 	for (const key of ['temperature', 'topP', 'seed'] as const) {
 		if (options[key] === undefined || options[key] === '' || options[key] === null) continue;
 		const value = Number(options[key]);
 		if (!Number.isFinite(value)) {
-			throw new NodeOperationError(ctx.getNode(), `Option ${key} must be a number, got "${String(options[key])}" [item ${itemIndex}]`, {
+			throw new NodeOperationError(ctx.getNode(), `Option ${key} must be a number, got ${quote(options[key])} [item ${itemIndex}]`, {
 				itemIndex,
 				description: 'Check the expression that sets it.',
 			});

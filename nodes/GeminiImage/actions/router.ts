@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { InputImage } from '../api/types';
 import { runPool } from '../helpers/pool';
+import { quote } from '../helpers/redact';
 import { getConnection } from '../transport';
 import { addConversation, addImageLinks, asToolItems } from './output/version2';
 import { generateImages } from './generate';
@@ -67,7 +68,7 @@ function checkOperation(ctx: IExecuteFunctions): Operation {
 	// n8n offers "Custom API Call" on some versions' Operation lists; this node has no such operation.
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`The operation "${operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation}" is not available in this node [item 0]`,
+		`The operation ${quote(operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation)} is not available in this node [item 0]`,
 		{
 			itemIndex: 0,
 			description:

@@ -2,7 +2,7 @@
  * Checks on input images, pure so they can be tested without n8n. Each returns the problem in words a
  * user can act on (the caller adds the item number), or nothing when all is well.
  */
-import { shortUrl } from './redact';
+import { quote, shortUrl } from './redact';
 import { GEMINI_INPUT_MIME_TYPES, sniffImage } from './imageInfo';
 
 export function parseBinaryFieldNames(value: unknown): string[] {
@@ -39,7 +39,7 @@ export function describeBytes(bytes: Uint8Array): string {
 
 /** A binary field name, or a URL for images given by URL. */
 const describeSource = (source: string) =>
-	/^(https?|data):/i.test(source) ? `The image at ${shortUrl(source)}` : `Binary field "${source}"`;
+	/^(https?|data):/i.test(source) ? `The image at ${shortUrl(source)}` : `Binary field ${quote(source)}`;
 
 export type InputImageCheck = { ok: true; mimeType: string } | { ok: false; problem: string; fix: string };
 

@@ -58,6 +58,14 @@ export function cutText(text: string, max: number, secret?: string): string {
 	return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
+/** How many characters of a value a message quotes (a 1 MB value must not make a 1 MB message). */
+export const QUOTE_MAX = 60;
+
+/** A value someone typed or sent, as a message quotes it: redacted, cut to `max` characters, in quotes. */
+export function quote(value: unknown, max = QUOTE_MAX): string {
+	return `"${cutText(String(value), max)}"`;
+}
+
 /** A base URL as shown in messages: without credentials, query or fragment. */
 export function displayUrl(url: string | undefined): string {
 	if (!url) return 'the base URL';

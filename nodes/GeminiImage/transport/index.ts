@@ -3,9 +3,10 @@
  * the credential's header), one timeout per attempt, and retries with backoff for the failures worth it.
  */
 import type { IExecuteFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../api/baseUrl';
+import { credentialProblem } from '../api/credentialChecks';
 import type { ApiFailure, FailureContext } from '../api/errors/failure';
 import { describeHttpFailure } from '../api/errors/http';
 import { redactSecrets } from '../helpers/redact';
@@ -26,8 +27,14 @@ export interface Connection {
 	secret: string;
 }
 
+/**
+ * The credential's Base URL and key, checked before any request (the credential's `authenticate` checks the
+ * same): user:pass@ in the Base URL and a key that no header can carry are refused in words, not sent.
+ */
 export async function getConnection(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const problem = credentialProblem(credentials);
+	if (problem) throw new NodeOperationError(ctx.getNode(), `${problem.message} [item 0]`, { itemIndex: 0, description: problem.fix });
 	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), secret: String(credentials.apiKey ?? '') };
 }
 

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { shortUrl } from '../../helpers/redact';
+import { quote, shortUrl } from '../../helpers/redact';
 import type { InputImage } from '../../api/types';
 import { checkInputImage, formatBytes } from '../../helpers/inputImages';
 import { downloadImage } from '../../transport/download';
@@ -74,7 +74,7 @@ export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): P
 		}
 		total += data.length;
 		// Only a binary field can pass the limit here: URLs stop at it while they are read.
-		if (total > max) throw tooLarge(ctx, plan, `${formatBytes(total)} so far with "${source.name}", the limit is ${formatBytes(max)}`);
+		if (total > max) throw tooLarge(ctx, plan, `${formatBytes(total)} so far with ${quote(source.name)}, the limit is ${formatBytes(max)}`);
 		images.push({ data, mimeType: check.mimeType, source: source.name });
 	}
 	return images;

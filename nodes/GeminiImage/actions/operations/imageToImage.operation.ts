@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { cutText, quote } from '../../helpers/redact';
 import { resolveInputFields } from '../input/binaryInput';
 import { LIMITS } from '../limits';
 import { nodeVersion, readInputSources, readToolImageUrls } from '../parameters';
@@ -38,9 +39,9 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 	if (missing.length) {
 		const name = missing[0];
 		throw fail(
-			`The item has no binary field "${name}" (named in ${sources.fieldsLabel})`,
+			`The item has no binary field ${quote(name)} (named in ${sources.fieldsLabel})`,
 			available.length
-				? `The item's binary fields are: ${available.join(', ')}. Put one of those names in ${sources.fieldsLabel}.`
+				? `The item's binary fields are: ${cutText(available.join(', '), 300)}. Put one of those names in ${sources.fieldsLabel}.`
 				: 'The item has no binary data at all: put a node that loads an image (HTTP Request, Read/Write Files from Disk, Google Drive...) before this one, or use Text to Image.',
 		);
 	}

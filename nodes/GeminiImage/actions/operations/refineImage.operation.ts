@@ -11,6 +11,7 @@ import type { ConversationTurn } from '../../api/conversation/format';
 import { checkFamily, readConversation } from '../../api/conversation/read';
 import { planHistory } from '../../api/conversation/history';
 import { DEFAULT_MODEL } from '../../api/models/imageModels';
+import { cutText, quote } from '../../helpers/redact';
 import { LIMITS } from '../limits';
 import { readOptionValues, readToolImageUrls } from '../parameters';
 import type { ItemPlan } from '../plan';
@@ -53,12 +54,12 @@ function itemOfNode(ctx: IExecuteFunctions, name: string, itemIndex: number): IN
 	try {
 		item = (ctx.getWorkflowDataProxy(itemIndex).$(name) as { item?: INodeExecutionData }).item;
 	} catch (error) {
-		why = `: ${(error as Error).message}`;
+		why = `: ${cutText((error as Error).message, 200)}`;
 	}
 	if (item) return item;
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`Conversation From Node: no item of the node "${name}" leads to this item${why} [item ${itemIndex}]`,
+		`Conversation From Node: no item of the node ${quote(name)} leads to this item${why} [item ${itemIndex}]`,
 		{
 			itemIndex,
 			description:

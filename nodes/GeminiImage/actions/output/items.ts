@@ -2,15 +2,27 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { deepCopy } from 'n8n-workflow';
 
+import { ANSWER_LIMITS } from '../../api/stream/answerLimits';
 import type { GenerationResult } from '../../api/types';
 
-/** The JSON of each output item: what the model said and what the image is. Pure, for tests. */
+/** An answer's text on its later image items: whole when short, else its start and where the rest is. */
+export function laterItemText(text: string): string {
+	const max = ANSWER_LIMITS.laterImageTextChars;
+	return text.length <= max ? text : `${text.slice(0, max)} … [cut: the whole text is on this answer's first image item]`;
+}
+
+/**
+ * The JSON of each output item: what the model said and what the image is. Pure, for tests. The answer's
+ * text and grounding are whole on its first image item only: copied onto each of up to 32 images they
+ * multiplied the output (32 × 100,000 characters of text, 32 × the grounding).
+ */
 export function outputJson(result: GenerationResult, model: string, imageIndex: number): IDataObject {
 	const image = result.images[imageIndex];
+	const first = imageIndex === 0;
 	const json: IDataObject = {
 		model,
 		modelVersion: result.modelVersion ?? null,
-		text: result.text,
+		text: first ? result.text : laterItemText(result.text),
 		finishReason: result.finishReason ?? null,
 		mimeType: image.mimeType,
 		fileSize: image.data.length,
@@ -24,8 +36,8 @@ export function outputJson(result: GenerationResult, model: string, imageIndex: 
 		json.usage = Object.fromEntries(Object.entries(result.usage).filter(([, v]) => v !== undefined)) as IDataObject;
 	}
 	if (result.responseId) json.responseId = result.responseId;
-	if (result.groundingSources?.length) json.groundingSources = result.groundingSources as unknown as IDataObject[];
-	if (result.searchQueries?.length) json.searchQueries = result.searchQueries;
+	if (first && result.groundingSources?.length) json.groundingSources = result.groundingSources as unknown as IDataObject[];
+	if (first && result.searchQueries?.length) json.searchQueries = result.searchQueries;
 	return json;
 }
 

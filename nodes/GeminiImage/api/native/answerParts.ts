@@ -23,9 +23,11 @@ export function addTextPart(result: GenerationResult, text: string, signature: s
 	const parts = result.parts ?? [];
 	const last = parts[parts.length - 1];
 	if (parts.length > 0 && parts.length === streamedBefore && last && 'text' in last && !last.thoughtSignature) {
-		last.text = (last.text + text).slice(0, ANSWER_LIMITS.maxTextChars);
+		// Sliced only past the limit: slicing a joined string copies it, every event (quadratic in the text).
+		const joined = last.text + text;
+		last.text = joined.length > ANSWER_LIMITS.maxTextChars ? joined.slice(0, ANSWER_LIMITS.maxTextChars) : joined;
 		if (signature) last.thoughtSignature = signature;
 		return;
 	}
-	add(result, { text: text.slice(0, ANSWER_LIMITS.maxTextChars) }, signature);
+	add(result, { text: text.length > ANSWER_LIMITS.maxTextChars ? text.slice(0, ANSWER_LIMITS.maxTextChars) : text }, signature);
 }

@@ -7,7 +7,7 @@ import type { ImageRead } from '../readImage';
 import { readImage } from '../readImage';
 import { blobIndex } from '../stream/blobs';
 import { ANSWER_LIMITS } from '../stream/answerLimits';
-import type { GenerationResult, GroundingSource } from '../types';
+import type { GenerationResult } from '../types';
 import { addImagePart, addTextPart } from './answerParts';
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -23,6 +23,25 @@ export function readInlineImage(value: unknown, labelledMimeType: string | undef
 	const blob = blobIndex(text);
 	if (blob !== undefined && blobs[blob]) return readImage(blobs[blob], labelledMimeType, notBase64.has(blob));
 	return readImage(Buffer.from(text, 'base64'), labelledMimeType, !BASE64_TEXT.test(text));
+}
+
+/**
+ * Grounding of one response object, added in place: a stream may repeat it on every event, so nothing is
+ * copied per event (linear in the answer), and the lists stop at their limits.
+ */
+function addGrounding(result: GenerationResult, grounding: unknown): void {
+	for (const chunk of asArray(field(grounding, 'groundingChunks'))) {
+		const web = field(chunk, 'web');
+		if (!web) continue;
+		const sources = (result.groundingSources ??= []);
+		if (sources.length >= ANSWER_LIMITS.maxGroundingSources) break;
+		sources.push({ title: field<string>(web, 'title'), uri: field<string>(web, 'uri') });
+	}
+	for (const query of asArray(field(grounding, 'webSearchQueries'))) {
+		const queries = (result.searchQueries ??= []);
+		if (queries.length >= ANSWER_LIMITS.maxSearchQueries) break;
+		queries.push(String(query));
+	}
 }
 
 export function emptyResult(): GenerationResult {
@@ -69,15 +88,7 @@ export function mergeNativeResponse(
 		result.finishReason = field<string>(candidate, 'finishReason') ?? result.finishReason;
 		result.finishMessage = field<string>(candidate, 'finishMessage') ?? result.finishMessage;
 		const grounding = field(candidate, 'groundingMetadata');
-		if (grounding) {
-			const sources: GroundingSource[] = asArray(field(grounding, 'groundingChunks'))
-				.map((chunk) => field(chunk, 'web'))
-				.filter(Boolean)
-				.map((web) => ({ title: field<string>(web, 'title'), uri: field<string>(web, 'uri') }));
-			if (sources.length) result.groundingSources = [...(result.groundingSources ?? []), ...sources];
-			const queries = asArray(field(grounding, 'webSearchQueries')).map(String);
-			if (queries.length) result.searchQueries = [...(result.searchQueries ?? []), ...queries];
-		}
+		if (grounding) addGrounding(result, grounding);
 	}
 	// Streamed events carry pieces of one text: they join as they are; parts of one answer join by line.
 	if (!result.textCut) result.text += texts.join('\n');

@@ -15,6 +15,11 @@ export const ANSWER_LIMITS = {
 	maxImages: 32,
 	/** Decoded image bytes in one answer, drafts included. */
 	maxImageBytes: 256 * 1024 * 1024,
+	/** Grounding sources and search queries kept from one answer (a real one has a handful). */
+	maxGroundingSources: 100,
+	maxSearchQueries: 100,
+	/** The answer's text on its later image items, in characters (the first holds it whole; see actions/output/items.ts). */
+	laterImageTextChars: 1000,
 	/** An error answer's body: enough for any error envelope. */
 	maxErrorBodyBytes: 64 * 1024,
 };
