@@ -1,28 +1,127 @@
 /**
- * Downloads an input image from a third-party URL with n8n's plain HTTP helper (proxy settings; never the
- * CometAPI credential: the key must not travel to other hosts). Streamed and bounded: reading stops as
- * soon as the item's size limit is passed, a stall or a drip is ended by the watchdog, and the execution's
- * cancellation (Stop, n8n's timeout) ends it at any point.
+ * Downloads an input image from a third-party URL with n8n's plain HTTP helper (proxy settings, and n8n's own
+ * SSRF protection where the instance turns it on; never the CometAPI credential: the key must not travel to
+ * other hosts). Streamed and bounded: reading stops as soon as the item's size limit is passed, a stall or a
+ * drip is ended by the watchdog, and the execution's cancellation (Stop, n8n's timeout) ends it at any point.
+ *
+ * Redirects are followed here, one hop at a time, so that each hop is checked: at most MAX_REDIRECTS, only
+ * to http(s), never from https down to http. With `publicOnly`, a hop's literal address is checked before
+ * connecting and the address the answer actually came from before a byte of it is read (node code cannot
+ * resolve names itself); whatever goes wrong before that check has passed ends in the one `refused` result,
+ * so that nothing tells what answers inside a network.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { networkProblem, seconds } from '../api/errors/network';
 import { TOTAL_TIMEOUT_FACTOR } from '../api/stream/answerLimits';
+import type { AllowList } from '../helpers/addresses';
+import { addressAllowed, nameAllowed, parseIp } from '../helpers/addresses';
 import { cutText } from '../helpers/redact';
 import { networkCode, rawMessage } from './attempt';
 import { chunksOf, destroyBody } from './stream';
 import { Watchdog } from './watchdog';
 
-export type Download = { data: Buffer } | { tooLarge: { announced?: number } } | { problem: string };
+export const MAX_REDIRECTS = 5;
+
+/** `refused`: 'address' when the node's own rule refused, 'n8n' when n8n's SSRF protection did. */
+export type Download = { data: Buffer } | { tooLarge: { announced?: number } } | { problem: string } | { refused: 'address' | 'n8n' };
+
+export interface UrlGuard {
+	/** Refuse every address that is not public (see helpers/addresses.ts), unless `allow` names it. */
+	publicOnly: boolean;
+	allow: AllowList;
+	/** n8n's own signed binary links (`<REST URL>/binary-data/signed?`): always fetched, they serve only what n8n signed. */
+	ownLinkPrefix?: string;
+}
 
 interface Response {
 	statusCode: number;
 	headers?: Record<string, unknown>;
 	body: unknown;
+	/** Where the answer came from, when the helper lets us see its socket. */
+	remoteAddress?: string;
+}
+
+interface SocketHolder {
+	socket?: { remoteAddress?: unknown } | null;
+	req?: SocketHolder;
+}
+
+/** Every status, so that n8n 2.x hands the answer back as an error that still carries its request (and socket). */
+const ALL_STATUSES = Array.from({ length: 500 }, (_, i) => i + 100);
+
+function remoteAddressOf(...holders: unknown[]): string | undefined {
+	for (const holder of holders as Array<SocketHolder | undefined>) {
+		for (const socket of [holder?.socket, holder?.req?.socket]) {
+			const address = socket?.remoteAddress;
+			if (typeof address === 'string' && address) return address;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * One hop. n8n 1.x returns the plain response stream, whose socket tells the address. n8n 2.x wraps streamed
+ * bodies (axios 1.16 and later) so the socket is out of reach, but it honours `ignoreHttpStatusErrors` as
+ * `{ ignore, except }` (2.16 and later): listing every status makes it throw the answer as an error that keeps
+ * axios's request, and with it the socket. Either way the body is still unread.
+ */
+async function requestHop(ctx: IExecuteFunctions, url: string, signal: AbortSignal): Promise<Response> {
+	const options = {
+		method: 'GET',
+		url,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: { ignore: true, except: ALL_STATUSES },
+		disableFollowRedirect: true,
+		// An encoded body would come through a decompression stream without a socket to check.
+		headers: { 'accept-encoding': 'identity' },
+		abortSignal: signal,
+	} as unknown as IHttpRequestOptions;
+	try {
+		const response = (await ctx.helpers.httpRequest(options)) as Response;
+		return { ...response, remoteAddress: remoteAddressOf(response.body) };
+	} catch (error) {
+		const answer = (error as { response?: { status?: unknown; headers?: unknown; data?: unknown; request?: unknown } }).response;
+		if (!answer || typeof answer.status !== 'number') throw error;
+		return {
+			statusCode: answer.status,
+			headers: answer.headers as Record<string, unknown>,
+			body: answer.data,
+			remoteAddress: remoteAddressOf(answer.request, answer.data),
+		};
+	}
+}
+
+/** n8n's SSRF protection (2.12 and later) refused the target or a redirect. */
+function isN8nSsrfRefusal(error: unknown): boolean {
+	let current = error as { name?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (current.name === 'SsrfBlockedIpError' || current.name === 'SsrfBlockedHostnameError') return true;
+		current = current.cause as typeof current;
+	}
+	return false;
+}
+
+/** The URL may be requested: http(s) and, with publicOnly, not a literal address that is not allowed. */
+function hopAllowed(url: URL, guard: UrlGuard): boolean {
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+	if (!guard.publicOnly || nameAllowed(url.hostname, guard.allow) || isOwnLink(url, guard)) return true;
+	return !parseIp(url.hostname) || addressAllowed(url.hostname, guard.allow);
+}
+
+function isOwnLink(url: URL, guard: UrlGuard): boolean {
+	return !!guard.ownLinkPrefix && url.href.startsWith(`${guard.ownLinkPrefix}?`);
+}
+
+/** After connecting: the address the answer came from is one we may read. Unknown counts as not allowed. */
+function answerAllowed(url: URL, remoteAddress: string | undefined, guard: UrlGuard): boolean {
+	if (!guard.publicOnly || nameAllowed(url.hostname, guard.allow) || isOwnLink(url, guard)) return true;
+	return remoteAddress !== undefined && addressAllowed(remoteAddress, guard.allow);
 }
 
 /** `room`: how many bytes the item may still take; more ends the download with `tooLarge`. */
-export async function downloadImage(ctx: IExecuteFunctions, url: string, room: number, timeoutMs: number): Promise<Download> {
+export async function downloadImage(ctx: IExecuteFunctions, url: string, room: number, timeoutMs: number, guard: UrlGuard): Promise<Download> {
 	const totalMs = timeoutMs * TOTAL_TIMEOUT_FACTOR;
 	const controller = new AbortController();
 	const cancel = ctx.getExecutionCancelSignal?.();
@@ -34,16 +133,27 @@ export async function downloadImage(ctx: IExecuteFunctions, url: string, room: n
 	watchdog.touch();
 	watchdog.onExpire(() => controller.abort());
 	let body: unknown;
+	// Until an answer's address has passed the check, a failure says no more than a refusal would.
+	let checked = !guard.publicOnly;
 	try {
-		const response = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			abortSignal: controller.signal,
-		})) as Response;
-		body = response.body;
+		let current = new URL(url);
+		let response: Response;
+		for (let hop = 0; ; hop++) {
+			if (!hopAllowed(current, guard)) return { refused: 'address' };
+			checked = !guard.publicOnly;
+			response = await requestHop(ctx, current.href, controller.signal);
+			body = response.body;
+			if (!answerAllowed(current, response.remoteAddress, guard)) return { refused: 'address' };
+			checked = true;
+			const location = response.headers?.location;
+			if (response.statusCode < 300 || response.statusCode >= 400 || typeof location !== 'string') break;
+			if (hop >= MAX_REDIRECTS) return { problem: `it redirected more than ${MAX_REDIRECTS} times` };
+			const next = new URL(location, current);
+			if (next.protocol !== 'http:' && next.protocol !== 'https:') return { problem: 'it redirected to a link that is not http(s)' };
+			if (current.protocol === 'https:' && next.protocol === 'http:') return { problem: 'it redirected from https to plain http' };
+			destroyBody(body);
+			current = next;
+		}
 		if (response.statusCode < 200 || response.statusCode >= 300) return { problem: `the server answered ${response.statusCode}` };
 		const announced = Number(response.headers?.['content-length']);
 		if (Number.isFinite(announced) && announced > room) return { tooLarge: { announced } };
@@ -59,6 +169,8 @@ export async function downloadImage(ctx: IExecuteFunctions, url: string, room: n
 		if (watchdog.expired) return { problem: expiredProblem(watchdog, timeoutMs, totalMs) };
 		return { data: Buffer.concat(parts, length) };
 	} catch (error) {
+		if (isN8nSsrfRefusal(error)) return { refused: guard.publicOnly ? 'address' : 'n8n' };
+		if (!checked) return { refused: 'address' };
 		if (cancel?.aborted) return { problem: 'the execution was cancelled' };
 		if (watchdog.expired || watchdog.quiet) return { problem: expiredProblem(watchdog, timeoutMs, totalMs) };
 		return { problem: cutText(networkProblem(networkCode(error), rawMessage(error)), 300) };
