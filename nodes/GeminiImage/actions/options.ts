@@ -133,7 +133,11 @@ function readUrlAccess(ctx: IExecuteFunctions, itemIndex: number, options: IData
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Allowed Private Hosts has "${cutText(invalid[0], 80)}", which is neither a host name nor an address range [item ${itemIndex}]`,
-			{ itemIndex, description: 'List host names (*.example.com for its subdomains), IP addresses or ranges such as 192.168.1.0/24, separated by commas.' },
+			{
+				itemIndex,
+				description:
+					'List host names (*.example.com for its subdomains), IP addresses or ranges such as 192.168.1.0/24, separated by commas.',
+			},
 		);
 	}
 	return { publicOnly: tool || options.imageUrlAccess !== 'any', allow };

@@ -121,7 +121,13 @@ function answerAllowed(url: URL, remoteAddress: string | undefined, guard: UrlGu
 }
 
 /** `room`: how many bytes the item may still take; more ends the download with `tooLarge`. */
-export async function downloadImage(ctx: IExecuteFunctions, url: string, room: number, timeoutMs: number, guard: UrlGuard): Promise<Download> {
+export async function downloadImage(
+	ctx: IExecuteFunctions,
+	url: string,
+	room: number,
+	timeoutMs: number,
+	guard: UrlGuard,
+): Promise<Download> {
 	const totalMs = timeoutMs * TOTAL_TIMEOUT_FACTOR;
 	const controller = new AbortController();
 	const cancel = ctx.getExecutionCancelSignal?.();

@@ -43,11 +43,15 @@ function urlGuard(ctx: IExecuteFunctions, plan: ItemPlan): UrlGuard {
 function refused(ctx: IExecuteFunctions, url: string, plan: ItemPlan, by: 'address' | 'n8n'): NodeOperationError {
 	const { itemIndex } = plan;
 	if (by === 'n8n') {
-		return new NodeOperationError(ctx.getNode(), `Did not download the input image ${shortUrl(url)}: n8n's SSRF protection refused its address [item ${itemIndex}]`, {
-			itemIndex,
-			description:
-				'This n8n instance refuses requests to private and reserved addresses (N8N_SSRF_PROTECTION_ENABLED). Use a public link, or ask its administrator to allow the host (N8N_SSRF_ALLOWED_HOSTNAMES, N8N_SSRF_ALLOWED_IP_RANGES).',
-		});
+		return new NodeOperationError(
+			ctx.getNode(),
+			`Did not download the input image ${shortUrl(url)}: n8n's SSRF protection refused its address [item ${itemIndex}]`,
+			{
+				itemIndex,
+				description:
+					'This n8n instance refuses requests to private and reserved addresses (N8N_SSRF_PROTECTION_ENABLED). Use a public link, or ask its administrator to allow the host (N8N_SSRF_ALLOWED_HOSTNAMES, N8N_SSRF_ALLOWED_IP_RANGES).',
+			},
+		);
 	}
 	return new NodeOperationError(
 		ctx.getNode(),

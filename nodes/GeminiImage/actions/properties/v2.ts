@@ -109,15 +109,6 @@ export const v2Properties: INodeProperties[] = [
 		placeholder: 'Add Setting',
 		default: {},
 		description: 'How the node talks to CometAPI and fetches image URLs. The defaults suit most workflows.',
-		options: [
-			r.allowedPrivateHosts,
-			r.apiFormat,
-			r.concurrency,
-			r.imageUrlAccess,
-			r.maxInputMb,
-			r.maxRetries,
-			r.streaming,
-			r.timeout,
-		],
+		options: [r.allowedPrivateHosts, r.apiFormat, r.concurrency, r.imageUrlAccess, r.maxInputMb, r.maxRetries, r.streaming, r.timeout],
 	}),
 ];
