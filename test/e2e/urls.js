@@ -168,6 +168,7 @@ async function checkOwnRule(ctx, baseUrl, servers) {
 		const words = (text) => (REFUSED.exec(text) || [''])[0].replace(/image \S+:/, 'image URL:');
 		H.eq(words(named.toolResult), words(literal.toolResult), 'the refusal, its URL left out');
 		H.assert(outside.hits.length <= 1, `requests the localhost target got: ${outside.hits.length}`);
+		console.log(`    localhost target: ${outside.hits.length} request (checked on the connected address, its answer unread)`);
 		H.eq(named.images.length, 0, 'image requests to the gateway');
 	});
 	await H.test(`the tool fetches ${INSIDE}, which its Allowed Private Hosts names`, async () => {

@@ -96,7 +96,12 @@ describe('what the agent gets', () => {
 
 describe('images come by link', () => {
 	it('Image to Image downloads the links (without the CometAPI key) and sends them with the prompt', async () => {
-		const result = await tool('imageToImage', { prompt: 'make it a postcard', imageUrls: imageUrl }, { binaryMode: 'filesystem' }, LOOPBACK_ALLOWED);
+		const result = await tool(
+			'imageToImage',
+			{ prompt: 'make it a postcard', imageUrls: imageUrl },
+			{ binaryMode: 'filesystem' },
+			LOOPBACK_ALLOWED,
+		);
 		expect(result.error).toBeUndefined();
 		const [req] = generations();
 		expect(req.body.contents).toHaveLength(1);

@@ -121,9 +121,12 @@ describe('version 2: input images', () => {
 	});
 
 	it('from data fields and image URLs: fields first', async () => {
-		const result = await run2(i2i({ inputImages: 'both', binaryPropertyNames: 'b', imageUrls: `${base}/cat.png`, requestSettings: LOOPBACK_ALLOWED }), {
-			items: [item],
-		});
+		const result = await run2(
+			i2i({ inputImages: 'both', binaryPropertyNames: 'b', imageUrls: `${base}/cat.png`, requestSettings: LOOPBACK_ALLOWED }),
+			{
+				items: [item],
+			},
+		);
 		expect(result.error).toBeUndefined();
 		expect(received()).toEqual([sha256(b), sha256(png([1, 2, 3]))]);
 	});

@@ -66,7 +66,7 @@ function remoteAddressOf(...holders: unknown[]): string | undefined {
  * `{ ignore, except }` (2.16 and later): listing every status makes it throw the answer as an error that keeps
  * axios's request, and with it the socket. Either way the body is still unread.
  */
-async function requestHop(ctx: IExecuteFunctions, url: string, signal: AbortSignal): Promise<Response> {
+async function requestHop(ctx: IExecuteFunctions, url: string, signal: AbortSignal): Promise<Response | { failed: unknown }> {
 	const options = {
 		method: 'GET',
 		url,
@@ -83,7 +83,7 @@ async function requestHop(ctx: IExecuteFunctions, url: string, signal: AbortSign
 		return { ...response, remoteAddress: remoteAddressOf(response.body) };
 	} catch (error) {
 		const answer = (error as { response?: { status?: unknown; headers?: unknown; data?: unknown; request?: unknown } }).response;
-		if (!answer || typeof answer.status !== 'number') throw error;
+		if (!answer || typeof answer.status !== 'number') return { failed: error };
 		return {
 			statusCode: answer.status,
 			headers: answer.headers as Record<string, unknown>,
@@ -141,13 +141,22 @@ export async function downloadImage(
 	let body: unknown;
 	// Until an answer's address has passed the check, a failure says no more than a refusal would.
 	let checked = !guard.publicOnly;
+	const failure = (error: unknown): Download => {
+		if (isN8nSsrfRefusal(error)) return { refused: guard.publicOnly ? 'address' : 'n8n' };
+		if (!checked) return { refused: 'address' };
+		if (cancel?.aborted) return { problem: 'the execution was cancelled' };
+		if (watchdog.expired || watchdog.quiet) return { problem: expiredProblem(watchdog, timeoutMs, totalMs) };
+		return { problem: cutText(networkProblem(networkCode(error), rawMessage(error)), 300) };
+	};
 	try {
 		let current = new URL(url);
 		let response: Response;
 		for (let hop = 0; ; hop++) {
 			if (!hopAllowed(current, guard)) return { refused: 'address' };
 			checked = !guard.publicOnly;
-			response = await requestHop(ctx, current.href, controller.signal);
+			const hopResult = await requestHop(ctx, current.href, controller.signal);
+			if ('failed' in hopResult) return failure(hopResult.failed);
+			response = hopResult;
 			body = response.body;
 			if (!answerAllowed(current, response.remoteAddress, guard)) return { refused: 'address' };
 			checked = true;
@@ -175,11 +184,7 @@ export async function downloadImage(
 		if (watchdog.expired) return { problem: expiredProblem(watchdog, timeoutMs, totalMs) };
 		return { data: Buffer.concat(parts, length) };
 	} catch (error) {
-		if (isN8nSsrfRefusal(error)) return { refused: guard.publicOnly ? 'address' : 'n8n' };
-		if (!checked) return { refused: 'address' };
-		if (cancel?.aborted) return { problem: 'the execution was cancelled' };
-		if (watchdog.expired || watchdog.quiet) return { problem: expiredProblem(watchdog, timeoutMs, totalMs) };
-		return { problem: cutText(networkProblem(networkCode(error), rawMessage(error)), 300) };
+		return failure(error);
 	} finally {
 		watchdog.stop();
 		cancel?.removeEventListener('abort', onCancel);
