@@ -40,6 +40,8 @@ interface Response {
 	body: unknown;
 	/** Where the answer came from, when the helper lets us see its socket. */
 	remoteAddress?: string;
+	/** Ends the connection under the body (n8n 2.x's wrapped body cannot end it while a read waits). */
+	close?: () => void;
 }
 
 interface SocketHolder {
@@ -84,11 +86,13 @@ async function requestHop(ctx: IExecuteFunctions, url: string, signal: AbortSign
 	} catch (error) {
 		const answer = (error as { response?: { status?: unknown; headers?: unknown; data?: unknown; request?: unknown } }).response;
 		if (!answer || typeof answer.status !== 'number') return { failed: error };
+		const request = answer.request as { destroy?: (error?: Error) => void } | undefined;
 		return {
 			statusCode: answer.status,
 			headers: answer.headers as Record<string, unknown>,
 			body: answer.data,
 			remoteAddress: remoteAddressOf(answer.request, answer.data),
+			close: () => request?.destroy?.(),
 		};
 	}
 }
@@ -131,14 +135,24 @@ export async function downloadImage(
 	const totalMs = timeoutMs * TOTAL_TIMEOUT_FACTOR;
 	const controller = new AbortController();
 	const cancel = ctx.getExecutionCancelSignal?.();
-	const onCancel = () => controller.abort();
+	let body: unknown;
+	let close: (() => void) | undefined;
+	// The body and its connection too: n8n 2.x hands the answer over as a settled error, after which aborting
+	// the request no longer ends its stream.
+	const end = (reason?: Error) => {
+		destroyBody(body, reason);
+		close?.();
+	};
+	const onCancel = () => {
+		controller.abort();
+		end(new Error('the execution was cancelled'));
+	};
 	if (cancel?.aborted) return { problem: 'the execution was cancelled' };
 	cancel?.addEventListener('abort', onCancel, { once: true });
 	// Our own signal reaches the request at every stage: the watchdog's idle timer runs from the start.
 	const watchdog = new Watchdog(timeoutMs, totalMs);
 	watchdog.touch();
 	watchdog.onExpire(() => controller.abort());
-	let body: unknown;
 	// Until an answer's address has passed the check, a failure says no more than a refusal would.
 	let checked = !guard.publicOnly;
 	const failure = (error: unknown): Download => {
@@ -158,6 +172,7 @@ export async function downloadImage(
 			if ('failed' in hopResult) return failure(hopResult.failed);
 			response = hopResult;
 			body = response.body;
+			close = response.close;
 			if (!answerAllowed(current, response.remoteAddress, guard)) return { refused: 'address' };
 			checked = true;
 			const location = response.headers?.location;
@@ -166,14 +181,14 @@ export async function downloadImage(
 			const next = new URL(location, current);
 			if (next.protocol !== 'http:' && next.protocol !== 'https:') return { problem: 'it redirected to a link that is not http(s)' };
 			if (current.protocol === 'https:' && next.protocol === 'http:') return { problem: 'it redirected from https to plain http' };
-			destroyBody(body);
+			end();
 			current = next;
 		}
 		if (response.statusCode < 200 || response.statusCode >= 300) return { problem: `the server answered ${response.statusCode}` };
 		const announced = Number(response.headers?.['content-length']);
 		if (Number.isFinite(announced) && announced > room) return { tooLarge: { announced } };
 		watchdog.touch();
-		watchdog.onExpire(() => destroyBody(body, new Error('download timed out')));
+		watchdog.onExpire(() => end(new Error('download timed out')));
 		const parts: Buffer[] = [];
 		let length = 0;
 		for await (const chunk of chunksOf(body, watchdog)) {
@@ -188,7 +203,7 @@ export async function downloadImage(
 	} finally {
 		watchdog.stop();
 		cancel?.removeEventListener('abort', onCancel);
-		destroyBody(body);
+		end();
 	}
 }
 
