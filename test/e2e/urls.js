@@ -130,11 +130,28 @@ const urlOf = (server, p = '/photo.png', host = server.address().address) => `ht
 const REFUSED = /Did not download the input image \S+: it is not a public address, or it could not be reached to check/;
 const N8N_REFUSED = /Did not download the input image \S+: n8n's SSRF protection refused its address/;
 
-/** One agent turn: the message (with emulator directives); what the tool answered the agent, and the reply. */
+/** The error that ended the agent workflow's last execution. */
+async function lastError(rest) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: IDS.agent }));
+	const list = await rest.call('GET', `/executions?filter=${filter}&limit=1`, undefined, { expect: 200 });
+	const body = list.json.data || list.json;
+	const [latest] = body.results || body;
+	const ex = await rest.waitForExecution(latest.id, { timeoutMs: 30000 });
+	const error = ex.data.resultData.error || {};
+	return `${error.message || ''} ${error.description || ''}`;
+}
+
+/**
+ * One agent turn: the message (with emulator directives); what the tool answered the agent, and the reply.
+ * n8n 2.x hands a tool's error to the model; n8n 1.x's agent fails the execution with it: then that error counts.
+ */
 async function askAgent(ctx, baseUrl, message) {
-	const { emu } = ctx;
+	const { emu, rest } = ctx;
 	emu.reset();
 	const res = await L.callWebhook(`${baseUrl}/webhook/${PATHS.agent}`, { body: { message } });
+	if (res.status === 500 && ctx.rt.line === '1') {
+		return { toolResult: await lastError(rest), link: null, images: emu.requests.filter((r) => r.route === 'native') };
+	}
 	H.eq(res.status, 200, `agent webhook (${JSON.stringify(res.json).slice(0, 300)})`);
 	const turns = emu.requests.filter((r) => r.route === 'agent');
 	H.eq(turns.length, 2, 'chat model requests (tool call, then reply)');
@@ -218,7 +235,7 @@ async function checkN8nGuard(ctx, baseUrl, servers) {
 			H.eq(outside.hits.length, 1, 'requests the allowed first hop got');
 			H.eq(inside.hits.length, 0, `requests ${INSIDE} got`);
 			const sent = ctx.emu.requests.filter((r) => r.route === 'native' && /e2e url:/.test(JSON.stringify(r.body || {})));
-		H.eq(sent.length, 0, `image requests to the gateway (${JSON.stringify(sent.map((r) => [r.path, r.asked && r.asked.promptText]))})`);
+			H.eq(sent.length, 0, `image requests to the gateway (${JSON.stringify(sent.map((r) => [r.path, r.asked && r.asked.promptText]))})`);
 		},
 	);
 	await H.test(`N8N_SSRF_PROTECTION_ENABLED=true: the tool's own allowance for ${INSIDE} does not override n8n`, async () => {
@@ -240,6 +257,7 @@ async function withN8n(ctx, label, extraEnv, fn) {
 		const rest = new L.RestClient(n8n.url, rt);
 		await rest.setupOwnerOrLogin();
 		for (const id of Object.values(IDS)) await rest.activateWorkflow(id);
+		ctx.rest = rest;
 		await fn(n8n.url);
 	} finally {
 		await n8n.stop();
