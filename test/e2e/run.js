@@ -12,7 +12,7 @@
 //   node test/e2e/run.js --n8n=1               one line (or N8N_LINE=1|2)
 //   node test/e2e/run.js --only stop,bulk      only these parts: filesystem, default, database, rest, faults
 //                                              (= retries, final-errors, timeout, stop, rate-limit, bulk),
-//                                              conversation, agent (conversation.js), queue
+//                                              conversation, agent (conversation.js), urls (urls.js), queue
 //
 // Env: E2E_SKIP_QUEUE=1 skips queue mode (no redis-server and not root). User folders:
 // ~/.cache/n8n-nodes-cometapi/homes/<clone>/e2e-n8n<line>; logs: .e2e/logs/<line>/. The checks are node:test
@@ -35,6 +35,7 @@ const { runServer } = require('./server');
 const { runQueue } = require('./queue');
 const { SCENARIOS, faultWorkflows } = require('./faults');
 const C = require('./conversation');
+const U = require('./urls');
 
 const WORK = path.join(L.REPO_ROOT, '.e2e');
 const MODES = ['filesystem', 'default', 'database'];
@@ -45,7 +46,7 @@ const LINES = opts.n8n || process.env.N8N_LINE ? [L.runtime.selectLine(opts.n8n)
 const onlyArg = opts.only ?? process.env.E2E_ONLY;
 const only = onlyArg ? new Set(onlyArg.split(',').flatMap((s) => (s.trim() === 'faults' ? FAULT_KEYS : [s.trim()]))) : null;
 const wants = (name) => !only || only.has(name);
-const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, ...C.PARTS, 'queue'];
+const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, ...C.PARTS, ...U.PARTS, 'queue'];
 for (const key of only || []) {
 	if (KNOWN.includes(key)) continue;
 	console.error(`--only: unknown part "${key}" (parts: ${KNOWN.join(', ')}; faults = all fault workflows)`);
@@ -117,7 +118,7 @@ async function setUpLine(line, shared) {
 		const faults = faultWorkflows();
 		const faultWfs = Object.values(faults).filter((w) => w && w.nodes);
 		t = Date.now();
-		await L.importWorkflows(env, [mainWf, hookWf, ...shared.examples, ...faultWfs, ...C.workflows()]);
+		await L.importWorkflows(env, [mainWf, hookWf, ...shared.examples, ...faultWfs, ...C.workflows(), ...U.workflows()]);
 		H.time('n8n import:workflow', Date.now() - t);
 		Object.assign(ctx, { mainId: mainWf.id, webhookId: hookWf.id, faults });
 	});
@@ -143,6 +144,7 @@ async function runLine(line, shared) {
 			runServer(ctx, wants),
 		);
 	}
+	if (U.PARTS.some(wants)) await H.phase('image URLs: which addresses the node fetches (urls.js)', () => U.runUrls(ctx));
 	if (wants('queue') && process.env.E2E_SKIP_QUEUE !== '1') {
 		await H.phase('queue mode: redis + n8n worker + n8n start (webhook)', () => runQueue(ctx));
 	} else {
@@ -174,6 +176,7 @@ async function main() {
 			H.assert(!shared.pack.files.some((f) => /^(test|scripts|examples)\//.test(f)), 'test/scripts/examples in the tarball');
 		});
 		shared.inputs = makeInputs();
+		shared.urlPhoto = images.solidPng(24, 24, [90, 30, 160]).buffer;
 		shared.imageServer = await startImageServer(shared.inputs.served);
 		shared.imagesUrl = `http://127.0.0.1:${shared.imageServer.address().port}`;
 		shared.emu = await startEmulator({ port: 0, apiKey });

@@ -14,6 +14,8 @@ const PRO = 'gemini-3-pro-image';
 const model = { __rl: true, mode: 'id', value: PRO };
 const tool = (operation: string, args: Record<string, unknown>, extra: object = {}, parameters: object = {}) =>
 	t.run({ typeVersion: 2, tool: true, parameters: { operation, model, ...parameters }, items: [{ json: args }], ...extra });
+// The test's image server is on loopback, which a tool run refuses unless it is allowed on purpose.
+const LOOPBACK_ALLOWED = { requestSettings: { allowedPrivateHosts: '127.0.0.1' } };
 const generations = () => t.emu.requests.filter((r: any) => r.route === 'native' || r.route === 'chat');
 const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
 
@@ -94,7 +96,12 @@ describe('what the agent gets', () => {
 
 describe('images come by link', () => {
 	it('Image to Image downloads the links (without the CometAPI key) and sends them with the prompt', async () => {
-		const result = await tool('imageToImage', { prompt: 'make it a postcard', imageUrls: imageUrl }, { binaryMode: 'filesystem' });
+		const result = await tool(
+			'imageToImage',
+			{ prompt: 'make it a postcard', imageUrls: imageUrl },
+			{ binaryMode: 'filesystem' },
+			LOOPBACK_ALLOWED,
+		);
 		expect(result.error).toBeUndefined();
 		const [req] = generations();
 		expect(req.body.contents).toHaveLength(1);
@@ -106,7 +113,12 @@ describe('images come by link', () => {
 
 	it("Refine Image sends the linked image as the model's last answer, then the new prompt; more links go with it", async () => {
 		const logo = images.solidPng(16, 16, [0, 0, 255]);
-		const result = await tool('refineImage', { prompt: 'now at night', imageUrls: `${imageUrl}, data:image/png;base64,${logo.base64}` });
+		const result = await tool(
+			'refineImage',
+			{ prompt: 'now at night', imageUrls: `${imageUrl}, data:image/png;base64,${logo.base64}` },
+			{},
+			LOOPBACK_ALLOWED,
+		);
 		expect(result.error).toBeUndefined();
 		const [req] = generations();
 		expect(req.body.contents.map((c: any) => c.role)).toEqual(['user', 'model', 'user']);

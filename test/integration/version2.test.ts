@@ -11,6 +11,8 @@ import { images, sha256, useEmulator } from './setup';
 const t = useEmulator();
 const png = (rgb = [10, 20, 30]) => images.solidPng(16, 12, rgb).buffer as Buffer;
 const run2 = (parameters: Record<string, unknown>, extra: object = {}) => t.run({ typeVersion: 2, parameters, ...extra });
+// The test's image server is on loopback, which version 2 refuses by default unless it is allowed on purpose.
+const LOOPBACK_ALLOWED = { allowedPrivateHosts: '127.0.0.1' };
 const generations = () => t.emu.requests.filter((r: any) => r.route !== 'models');
 
 describe('version 2: text to image', () => {
@@ -111,13 +113,20 @@ describe('version 2: input images', () => {
 	});
 
 	it('from image URLs only: the data field name is not needed', async () => {
-		const result = await run2(i2i({ inputImages: 'url', binaryPropertyNames: 'nothing-here', imageUrls: `${base}/cat.png` }));
+		const result = await run2(
+			i2i({ inputImages: 'url', binaryPropertyNames: 'nothing-here', imageUrls: `${base}/cat.png`, requestSettings: LOOPBACK_ALLOWED }),
+		);
 		expect(result.error).toBeUndefined();
 		expect(received()).toEqual([sha256(png([1, 2, 3]))]);
 	});
 
 	it('from data fields and image URLs: fields first', async () => {
-		const result = await run2(i2i({ inputImages: 'both', binaryPropertyNames: 'b', imageUrls: `${base}/cat.png` }), { items: [item] });
+		const result = await run2(
+			i2i({ inputImages: 'both', binaryPropertyNames: 'b', imageUrls: `${base}/cat.png`, requestSettings: LOOPBACK_ALLOWED }),
+			{
+				items: [item],
+			},
+		);
 		expect(result.error).toBeUndefined();
 		expect(received()).toEqual([sha256(b), sha256(png([1, 2, 3]))]);
 	});

@@ -6,6 +6,8 @@ import { unsupportedOptions } from '../api/models/supportedOptions';
 import type { RetryPolicy } from '../api/retry';
 import { DEFAULT_RETRY_POLICY } from '../api/retry';
 import type { GenerationInput } from '../api/types';
+import type { AllowList } from '../helpers/addresses';
+import { NOTHING_ALLOWED, parseAllowList } from '../helpers/addresses';
 import { quote } from '../helpers/redact';
 import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS, tooLong } from './limits';
 import { nodeVersion, parseUrlList, readOptionValues, readToolChoices } from './parameters';
@@ -20,6 +22,8 @@ export interface ItemSettings {
 	streaming: boolean;
 	numberOfImages: number;
 	imageUrls: string[];
+	/** Which addresses image URLs may reach: public ones only in a tool run and by default in version 2. */
+	urlAccess: { publicOnly: boolean; allow: AllowList };
 	binaryPropertyOutput: string;
 	/** Version 2: output items keep the input item's fields (default); version 1 never did. Never in a tool run. */
 	includeInputFields: boolean;
@@ -103,6 +107,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 	const timeoutSeconds = Number(options.timeout ?? LIMITS.defaultTimeoutSeconds);
 	const maxRetries = Number(options.maxRetries ?? LIMITS.defaultMaxRetries);
 
+	const urlAccess = readUrlAccess(ctx, itemIndex, options, version2);
 	const numberOfImages = clamp(Math.floor(Number(options.numberOfImages ?? 1)) || 1, 1, LIMITS.maxNumberOfImages);
 	return {
 		generation,
@@ -111,6 +116,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 			streaming: options.streaming === true,
 			numberOfImages,
 			imageUrls: parseUrlList(options.imageUrls),
+			urlAccess,
 			binaryPropertyOutput,
 			includeInputFields: version2 && !tool && options.includeInputFields !== false,
 			imageLink: tool || (version2 && options.imageLink === true),
@@ -119,6 +125,29 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 			retry: { ...DEFAULT_RETRY_POLICY, maxRetries: clamp(Math.floor(maxRetries) || 0, 0, 10) },
 		},
 	};
+}
+
+/**
+ * An AI model (and whoever writes in front of it) chooses a tool's URLs, so a tool run of any version fetches
+ * public addresses only; a version 2 node does by default, as its URLs often come from item JSON that a
+ * webhook caller wrote. Version 1 outside a tool fetches any address, as it always did.
+ */
+function readUrlAccess(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject, version2: boolean): ItemSettings['urlAccess'] {
+	const tool = isToolRun(ctx);
+	if (!version2) return { publicOnly: tool, allow: NOTHING_ALLOWED };
+	const { allow, invalid } = parseAllowList(String(options.allowedPrivateHosts ?? ''));
+	if (invalid.length) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Allowed Private Hosts has ${quote(invalid[0])}, which is neither a host name nor an address range [item ${itemIndex}]`,
+			{
+				itemIndex,
+				description:
+					'List host names (*.example.com for its subdomains), IP addresses or ranges such as 192.168.1.0/24, separated by commas.',
+			},
+		);
+	}
+	return { publicOnly: tool || options.imageUrlAccess !== 'any', allow };
 }
 
 /** Concurrency is one value for the whole run (read from the first item). */

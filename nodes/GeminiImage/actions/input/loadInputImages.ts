@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { quote, shortUrl } from '../../helpers/redact';
 import type { InputImage } from '../../api/types';
 import { checkInputImage, formatBytes } from '../../helpers/inputImages';
+import type { UrlGuard } from '../../transport/download';
 import { downloadImage } from '../../transport/download';
 import { readBinaryObject } from './binaryInput';
 import type { ItemPlan } from '../plan';
@@ -21,6 +22,46 @@ function tooLarge(ctx: IExecuteFunctions, plan: ItemPlan, what: string): NodeOpe
 		itemIndex: plan.itemIndex,
 		description: TOO_LARGE_FIX,
 	});
+}
+
+/** The item's rule for image URLs, and n8n's own signed links, which the node may always fetch. */
+function urlGuard(ctx: IExecuteFunctions, plan: ItemPlan): UrlGuard {
+	let ownLinkPrefix: string | undefined;
+	try {
+		const rest = ctx.getRestApiUrl?.();
+		if (rest) ownLinkPrefix = `${rest.replace(/\/+$/, '')}/binary-data/signed`;
+	} catch {
+		// an n8n without a REST URL signs no links
+	}
+	return { ...plan.settings.urlAccess, ownLinkPrefix };
+}
+
+/**
+ * One message for every refused target, whatever it did (answered, refused the connection, stayed silent):
+ * an agent probing a network learns nothing from it.
+ */
+function refused(ctx: IExecuteFunctions, url: string, plan: ItemPlan, by: 'address' | 'n8n'): NodeOperationError {
+	const { itemIndex } = plan;
+	if (by === 'n8n') {
+		return new NodeOperationError(
+			ctx.getNode(),
+			`Did not download the input image ${shortUrl(url)}: n8n's SSRF protection refused its address [item ${itemIndex}]`,
+			{
+				itemIndex,
+				description:
+					'This n8n instance refuses requests to private and reserved addresses (N8N_SSRF_PROTECTION_ENABLED). Use a public link, or ask its administrator to allow the host (N8N_SSRF_ALLOWED_HOSTNAMES, N8N_SSRF_ALLOWED_IP_RANGES).',
+			},
+		);
+	}
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Did not download the input image ${shortUrl(url)}: it is not a public address, or it could not be reached to check [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description:
+				'As an AI Agent tool, and with Image URL Access set to Public Addresses Only, the node fetches only public addresses: loopback, private, link-local and other reserved addresses are refused, also behind a host name or a redirect, and so is an address it cannot reach or check. Use a public link, or list the host in Request Settings > Allowed Private Hosts to fetch it on purpose.',
+		},
+	);
 }
 
 /** An image URL's bytes, at most `room` of them (the rest of the item's size limit). */
@@ -43,7 +84,8 @@ async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan, roo
 		return Buffer.from(url.slice(comma + 1), 'base64');
 	}
 	if (!/^https?:\/\//i.test(url)) throw fail('only http(s) and data: URLs are supported');
-	const result = await downloadImage(ctx, url, room, plan.settings.timeoutMs);
+	const result = await downloadImage(ctx, url, room, plan.settings.timeoutMs, urlGuard(ctx, plan));
+	if ('refused' in result) throw refused(ctx, url, plan, result.refused);
 	if ('tooLarge' in result) throw overLimit(result.tooLarge.announced);
 	if ('problem' in result) throw fail(result.problem);
 	return result.data;

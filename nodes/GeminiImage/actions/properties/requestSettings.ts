@@ -7,6 +7,20 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { LIMITS } from '../limits';
 
+/** Image URLs are only read by the operations that take input images. */
+const withImages = { show: { '/operation': ['imageToImage', 'refineImage'] } };
+
+export const allowedPrivateHosts: INodeProperties = {
+	displayName: 'Allowed Private Hosts',
+	name: 'allowedPrivateHosts',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. nas.local, *.corp.example, 192.168.1.0/24',
+	description:
+		'Hosts that image URLs may reach although they are not public, e.g. a NAS or an internal bucket: host names (*. for subdomains), IP addresses or ranges, separated by commas. Applies as an AI Agent tool too.',
+	displayOptions: withImages,
+};
+
 export const apiFormat: INodeProperties = {
 	displayName: 'API Format',
 	name: 'apiFormat',
@@ -27,6 +41,28 @@ export const concurrency: INodeProperties = {
 	default: 8,
 	typeOptions: { minValue: 1, maxValue: LIMITS.maxConcurrency },
 	description: `How many requests run at the same time (1 to ${LIMITS.maxConcurrency}, default ${LIMITS.defaultConcurrency}), across items and Number of Images. Output order stays the same. Lower it on small instances with large images: each request in flight holds its images in memory.`,
+};
+
+export const imageUrlAccess: INodeProperties = {
+	displayName: 'Image URL Access',
+	name: 'imageUrlAccess',
+	type: 'options',
+	default: 'publicOnly',
+	description:
+		'Which addresses image URLs may lead to. As an AI Agent tool always Public Addresses Only (plus Allowed Private Hosts). Default: Public Addresses Only.',
+	options: [
+		{
+			name: 'Public Addresses Only',
+			value: 'publicOnly',
+			description: 'Refuse loopback, private, link-local and other reserved addresses, also behind a host name or a redirect',
+		},
+		{
+			name: 'Any Address',
+			value: 'any',
+			description: 'Also fetch from your own network. Only for URLs you trust: whoever writes them can read internal services.',
+		},
+	],
+	displayOptions: withImages,
 };
 
 export const maxInputMb: INodeProperties = {

@@ -108,7 +108,7 @@ export const v2Properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Setting',
 		default: {},
-		description: 'How the node talks to CometAPI. The defaults suit most workflows.',
-		options: [r.apiFormat, r.concurrency, r.maxInputMb, r.maxRetries, r.streaming, r.timeout],
+		description: 'How the node talks to CometAPI and fetches image URLs. The defaults suit most workflows.',
+		options: [r.allowedPrivateHosts, r.apiFormat, r.concurrency, r.imageUrlAccess, r.maxInputMb, r.maxRetries, r.streaming, r.timeout],
 	}),
 ];

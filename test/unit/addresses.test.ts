@@ -1,0 +1,158 @@
+/** Which addresses an image URL may reach (helpers/addresses.ts), whatever their spelling. */
+import {
+	addressAllowed,
+	isPublicAddress,
+	nameAllowed,
+	NOTHING_ALLOWED,
+	parseAllowList,
+	parseIp,
+} from '../../nodes/GeminiImage/helpers/addresses';
+
+/** The host a URL names, as the node sees it: WHATWG URL rewrites numeric IPv4 spellings. */
+const hostOf = (spelling: string) => new URL(`http://${spelling}/x.png`).hostname;
+
+describe('refused: every spelling of a non-public address', () => {
+	it.each([
+		['127.0.0.1'],
+		['2130706433'], // decimal
+		['0177.0.0.1'], // octal
+		['0x7f.1'], // hex, short
+		['0x7f000001'],
+		['127.1'], // short
+		['127.255.255.254'],
+		['0'],
+		['0.0.0.0'],
+		['10.0.0.1'],
+		['012.0.0.1'], // octal 10
+		['167772161'], // 10.0.0.1
+		['172.16.0.1'],
+		['172.31.255.255'],
+		['192.168.1.1'],
+		['169.254.169.254'], // cloud metadata
+		['0xa9.0xfe.0xa9.0xfe'],
+		['100.64.0.1'], // carrier-grade NAT
+		['100.127.255.255'],
+		['192.0.0.8'],
+		['192.0.2.1'],
+		['198.18.0.1'],
+		['198.51.100.7'],
+		['203.0.113.9'],
+		['224.0.0.1'], // multicast
+		['239.255.255.250'],
+		['240.0.0.1'],
+		['255.255.255.255'], // broadcast
+		['[::1]'],
+		['[::]'],
+		['[0:0:0:0:0:0:0:1]'],
+		['[::ffff:127.0.0.1]'],
+		['[::ffff:7f00:1]'],
+		['[::ffff:10.0.0.1]'],
+		['[::ffff:169.254.169.254]'],
+		['[::127.0.0.1]'], // IPv4-compatible, deprecated
+		['[64:ff9b::a00:1]'], // NAT64 of 10.0.0.1
+		['[64:ff9b:1::1]'],
+		['[2002:7f00:1::]'], // 6to4 of 127.0.0.1
+		['[2001:db8::1]'],
+		['[2001::1]'], // Teredo
+		['[fc00::1]'],
+		['[fd12:3456::1]'], // unique local
+		['[fe80::1]'], // link-local
+		['[febf::1]'],
+		['[fec0::1]'],
+		['[ff02::1]'], // multicast
+		['[100::1]'],
+	])('%s', (spelling) => {
+		const host = hostOf(spelling);
+		expect(parseIp(host)).toBeDefined();
+		expect(isPublicAddress(host)).toBe(false);
+		expect(addressAllowed(host, NOTHING_ALLOWED)).toBe(false);
+	});
+
+	it.each([['::ffff:127.0.0.1'], ['fe80::1%eth0'], ['::1'], ['10.1.2.3']])('as a socket reports it: %s', (address) => {
+		expect(isPublicAddress(address)).toBe(false);
+	});
+});
+
+describe('passes: public addresses', () => {
+	it.each([
+		['8.8.8.8'],
+		['1.1.1.1'],
+		['93.184.216.34'],
+		['100.63.255.255'], // just below carrier-grade NAT
+		['100.128.0.0'], // just above
+		['172.15.255.255'],
+		['172.32.0.0'],
+		['192.169.0.1'],
+		['169.253.255.255'],
+		['11.0.0.1'],
+		['223.255.255.255'],
+		['134744072'], // 8.8.8.8 in decimal
+		['[2606:4700:4700::1111]'],
+		['[2a00:1450:4001::200e]'],
+		['[::ffff:8.8.8.8]'],
+		['[64:ff9b::808:808]'], // NAT64 of 8.8.8.8
+		['[2002:808:808::]'], // 6to4 of 8.8.8.8
+	])('%s', (spelling) => {
+		const host = hostOf(spelling);
+		expect(isPublicAddress(host)).toBe(true);
+		expect(addressAllowed(host, NOTHING_ALLOWED)).toBe(true);
+	});
+
+	it('host names are no addresses: they are checked where they lead', () => {
+		for (const name of ['localhost', 'example.com', 'nas.local', '1.2.3.4.example']) {
+			expect(parseIp(name)).toBeUndefined();
+			expect(isPublicAddress(name)).toBe(false);
+		}
+	});
+
+	it('text that only looks like an address is none', () => {
+		for (const text of ['1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '::1::', '1:2:3:4:5:6:7:8:9', 'fe80::g', ':::', '']) {
+			expect(parseIp(text)).toBeUndefined();
+		}
+	});
+});
+
+describe('what a user allows on purpose', () => {
+	const { allow, invalid } = parseAllowList('nas.local, *.corp.example\n192.168.1.0/24 10.9.9.9 fd00::/8, Bucket.Internal.');
+
+	it('reads names, wildcards, addresses and ranges', () => {
+		expect(invalid).toEqual([]);
+		expect(allow.names).toEqual(['nas.local', '*.corp.example', 'bucket.internal']);
+		expect(allow.ranges).toHaveLength(3);
+	});
+
+	it('names: exact, or any subdomain of a *. entry, in any case', () => {
+		expect(nameAllowed('nas.local', allow)).toBe(true);
+		expect(nameAllowed('NAS.local', allow)).toBe(true);
+		expect(nameAllowed('bucket.internal', allow)).toBe(true);
+		expect(nameAllowed('img.corp.example', allow)).toBe(true);
+		expect(nameAllowed('a.b.corp.example', allow)).toBe(true);
+		expect(nameAllowed('corp.example', allow)).toBe(false);
+		expect(nameAllowed('evilcorp.example', allow)).toBe(false);
+		expect(nameAllowed('nas.local.evil.com', allow)).toBe(false);
+		expect(nameAllowed('other.local', allow)).toBe(false);
+	});
+
+	it('ranges: the addresses in them, whatever the spelling; nothing else private', () => {
+		expect(addressAllowed('192.168.1.20', allow)).toBe(true);
+		expect(addressAllowed('::ffff:192.168.1.20', allow)).toBe(true);
+		expect(addressAllowed(hostOf('3232235796'), allow)).toBe(true); // 192.168.1.20
+		expect(addressAllowed('10.9.9.9', allow)).toBe(true);
+		expect(addressAllowed('fd00::5', allow)).toBe(true);
+		expect(addressAllowed('192.168.2.1', allow)).toBe(false);
+		expect(addressAllowed('10.9.9.8', allow)).toBe(false);
+		expect(addressAllowed('127.0.0.1', allow)).toBe(false);
+		expect(addressAllowed('fe80::1', allow)).toBe(false);
+	});
+
+	it('names what it cannot read', () => {
+		expect(parseAllowList('nas.local, http://x, 10.0.0.0/33, a..b, 1.2.3.4/8/1, *.').invalid).toEqual([
+			'http://x',
+			'10.0.0.0/33',
+			'a..b',
+			'1.2.3.4/8/1',
+			'*.',
+		]);
+		expect(parseAllowList('').allow).toEqual({ names: [], ranges: [] });
+	});
+});
