@@ -73,7 +73,8 @@ export function readConversation(json: unknown): { conversation: Conversation } 
 			fix: 'Update the n8n-nodes-cometapi package on this n8n (in queue mode: on every worker too).',
 		};
 	}
-	if (version !== CONVERSATION_VERSION) return broken(`its version ${excerpt(version)} is not one this node writes (${CONVERSATION_VERSION})`);
+	if (version !== CONVERSATION_VERSION)
+		return broken(`its version ${excerpt(version)} is not one this node writes (${CONVERSATION_VERSION})`);
 	if (typeof raw.model !== 'string' || !raw.model.trim()) return broken('it names no model');
 	if (raw.model.length > CONVERSATION_LIMITS.maxNameChars) return broken(`its model name is ${raw.model.length} characters long`);
 	if (!Array.isArray(raw.turns) || raw.turns.length < 2) return broken('it has fewer than two turns');
@@ -93,14 +94,15 @@ export function readConversation(json: unknown): { conversation: Conversation } 
 		const value: unknown = raw.turns[t];
 		const role = isObject(value) ? value.role : undefined;
 		const expected = t % 2 === 0 ? 'user' : 'model';
-		if (role !== expected) return broken(`turn ${t + 1} should come from the ${expected}, not ${excerpt(role)}`);
+		if (role !== expected) return broken(`turn ${t + 1} should come from the ${expected}, not ${excerpt(JSON.stringify(role) ?? 'none')}`);
 		const rawParts: unknown[] = isObject(value) && Array.isArray(value.parts) ? value.parts : [];
 		if (!rawParts.length) return broken(`turn ${t + 1} has no parts`);
 		const parts: ConversationPart[] = [];
 		for (const rawPart of rawParts) {
 			const part = readPart(rawPart);
 			if (typeof part === 'string') return broken(`turn ${t + 1} has ${part}`);
-			if (expected === 'user' && isImagePart(part)) return broken(`turn ${t + 1}, a prompt, holds an image (the node keeps images in answers only)`);
+			if (expected === 'user' && isImagePart(part))
+				return broken(`turn ${t + 1}, a prompt, holds an image (the node keeps images in answers only)`);
 			parts.push(part);
 		}
 		turns.push({ role: expected, parts });
@@ -111,7 +113,9 @@ export function readConversation(json: unknown): { conversation: Conversation } 
 	const conversation: Conversation = { format: CONVERSATION_FORMAT, version: CONVERSATION_VERSION, model: raw.model, turns };
 	// Only the newest prompts are kept, each cut as the node cuts them: the summary stays short whatever the item says.
 	const earlier = Array.isArray(raw.earlierPrompts) ? raw.earlierPrompts.slice(-CONVERSATION_LIMITS.maxEarlierPrompts) : [];
-	const prompts = earlier.filter((p): p is string => typeof p === 'string').map((p) => p.slice(0, CONVERSATION_LIMITS.maxSummaryPromptChars));
+	const prompts = earlier
+		.filter((p): p is string => typeof p === 'string')
+		.map((p) => p.slice(0, CONVERSATION_LIMITS.maxSummaryPromptChars));
 	if (prompts.length) conversation.earlierPrompts = prompts;
 	return { conversation };
 }
