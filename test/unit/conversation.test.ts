@@ -127,7 +127,12 @@ describe('planHistory', () => {
 	it('counts the images of the new turn and the image limit', () => {
 		const byCount = planHistory(read(conversationOf(5)), sizes(0.1), { maxImages: 3, maxBytes: 20 * MB }, { images: 1 });
 		expect(byCount).toMatchObject({ droppedTurns: 6, imageFields: ['turn8_image1', 'data'] });
-		const byNewBytes = planHistory(read(conversationOf(3)), sizes(5), { maxImages: 14, maxBytes: 20 * MB }, { images: 1, imageBytes: 9 * MB });
+		const byNewBytes = planHistory(
+			read(conversationOf(3)),
+			sizes(5),
+			{ maxImages: 14, maxBytes: 20 * MB },
+			{ images: 1, imageBytes: 9 * MB },
+		);
 		expect(byNewBytes).toMatchObject({ droppedTurns: 2 });
 	});
 

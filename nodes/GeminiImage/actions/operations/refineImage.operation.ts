@@ -10,6 +10,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ConversationTurn } from '../../api/conversation/format';
 import { checkFamily, checkImageFields, readConversation } from '../../api/conversation/read';
 import { planHistory, utf8Bytes } from '../../api/conversation/history';
+import { cutText } from '../../helpers/redact';
+import { assertExecutionFiles } from '../input/binaryInput';
 import { DEFAULT_MODEL } from '../../api/models/imageModels';
 import { LIMITS } from '../limits';
 import { readOptionValues, readToolImageUrls } from '../parameters';
@@ -97,6 +99,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 	// The history's images are read like Image to Image's inputs, in turn order: the item's binary fields,
 	// or the binary objects of the other node's item.
 	item.inputs = history.imageFields.map((name) => (fromNode ? { name, binary: input.binary?.[name] } : { name }));
+	if (fromNode) assertExecutionFiles(ctx, itemIndex, item.inputs, `Conversation From Node ("${cutText(fromNode, 60)}")`);
 	if (fromNode) item.conversationItem = input;
 	item.input.history = { turns: history.turns, earlierPrompts: history.earlierPrompts };
 	item.droppedTurns = history.droppedTurns;
