@@ -7,8 +7,8 @@ const { CREDENTIALS } = require('./workflows');
 
 const GEMINI = 'n8n-nodes-cometapi.geminiImage';
 const MODEL = { __rl: true, mode: 'id', value: 'gemini-3-pro-image' };
-const IDS = { store: 'e2eTrustStore001', steal: 'e2eTrustSteal001', refine: 'e2eTrustRefine01' };
-const PATHS = { store: 'e2e-trust-store', steal: 'e2e-trust-steal', refine: 'e2e-trust-refine' };
+const IDS = { store: 'e2eTrustStore001', steal: 'e2eTrustSteal001', refine: 'e2eTrustRefine01', long: 'e2eTrustLong0001' };
+const PATHS = { store: 'e2e-trust-store', steal: 'e2e-trust-steal', refine: 'e2e-trust-refine', long: 'e2e-trust-long' };
 
 let seq = 0;
 function node(name, type, typeVersion, position, parameters, extra = {}) {
@@ -26,9 +26,15 @@ const webhook = (path, hookId) =>
 	);
 const gemini = (name, position, parameters) =>
 	node(name, GEMINI, 2, position, { model: MODEL, ...parameters }, { credentials: CREDENTIALS });
-/** Edit Fields in JSON mode: the item's JSON becomes what the expression gives (binary files kept). */
+/** Edit Fields in JSON mode: the item's JSON becomes what the expression gives (3.3: binary files kept). */
 const setJson = (name, position, expression) =>
-	node(name, 'n8n-nodes-base.set', 3.4, position, { mode: 'raw', jsonOutput: `={{ ${expression} }}`, options: { includeBinary: true } });
+	node(name, 'n8n-nodes-base.set', 3.3, position, { mode: 'raw', jsonOutput: `={{ ${expression} }}`, options: { includeBinary: true } });
+/** Rename Keys: body.conversation becomes conversation, with no expression (n8n's engine gives up on megabytes). */
+const lift = (name, position) =>
+	node(name, 'n8n-nodes-base.renameKeys', 1, position, {
+		keys: { key: [{ currentKey: 'body.conversation', newKey: 'conversation' }] },
+		additionalOptions: {},
+	});
 
 function chain(names) {
 	const connections = {};
@@ -72,6 +78,12 @@ function workflows() {
 				[250, 0],
 				"{ conversation: typeof $json.body.conversation === 'string' ? JSON.parse($json.body.conversation) : $json.body.conversation }",
 			),
+			gemini('Refine', [500, 0], { operation: 'refineImage', prompt: 'x' }),
+		]),
+		// A long conversation posted as JSON.
+		workflow(IDS.long, 'e2e trust: refine a long conversation', [
+			webhook(PATHS.long, 't4'),
+			lift('Conversation', [250, 0]),
 			gemini('Refine', [500, 0], { operation: 'refineImage', prompt: 'x' }),
 		]),
 	];

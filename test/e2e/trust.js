@@ -107,7 +107,7 @@ async function checkLongConversation(ctx, rest, baseUrl) {
 	const body = { conversation: { format: 'gemini-image-conversation', version: 1, model: 'gemini-3-pro-image', turns } };
 	console.log(`    posting ${(JSON.stringify(body).length / 1024 / 1024).toFixed(1)} MB of JSON (40,000 turns)`);
 	let done = false;
-	const posted = L.callWebhook(`${baseUrl}/webhook/${PATHS.refine}`, { body }).finally(() => (done = true));
+	const posted = L.callWebhook(`${baseUrl}/webhook/${PATHS.long}`, { body }).finally(() => (done = true));
 	const latencies = [];
 	for (let i = 0; i < 600 && !done; i++) {
 		const started = Date.now();
@@ -118,7 +118,7 @@ async function checkLongConversation(ctx, rest, baseUrl) {
 	}
 	const res = await posted;
 	H.assert(res.status >= 400, `the webhook answered ${res.status}`);
-	const message = await nodeErrorOf(rest, IDS.refine, 'Refine');
+	const message = await nodeErrorOf(rest, IDS.long, 'Refine');
 	H.assert(/too long: 40000 turns, at most 100 \[item 0\]/.test(message), `the node's error: ${message}`);
 	H.eq(generations(emu).length, 0, 'requests sent');
 	const worst = Math.max(0, ...latencies);
