@@ -123,7 +123,8 @@ async function checkLongConversation(ctx, rest, baseUrl) {
 	H.eq(generations(emu).length, 0, 'requests sent');
 	const worst = Math.max(0, ...latencies);
 	console.log(`    /healthz answered ${latencies.length} times while the webhook ran, slowest ${worst} ms`);
-	H.assert(worst < 2000, `/healthz took ${worst} ms while the conversation was read`);
+	// n8n's own parsing and storing of 2 MB takes up to about 1.5 s on 1.x here; reading the conversation once took over a minute
+	H.assert(worst < 4000, `/healthz took ${worst} ms while the conversation was read`);
 }
 
 /** Its own `n8n start` in filesystem mode (both lines), so that the files have ids to steal. */
