@@ -6,13 +6,15 @@
 // checked right after the install; the run stops if not). Per line:
 //   binary data modes   the main workflow by `n8n execute` in each mode (modes.js)
 //   regular mode        one `n8n start`: credential test, model list, examples, fault workflows (server.js, faults.js)
+//   trust               one `n8n start` in filesystem mode: foreign file ids, private fields, long conversations (trust.js)
 //   queue mode          redis + `n8n worker` + `n8n start`: a webhook workflow runs on the worker (queue.js)
 //
 //   npm run test:e2e                           (builds first) both lines, 2.x first
 //   node test/e2e/run.js --n8n=1               one line (or N8N_LINE=1|2)
 //   node test/e2e/run.js --only stop,bulk      only these parts: filesystem, default, database, rest, faults
 //                                              (= retries, final-errors, timeout, stop, rate-limit, bulk),
-//                                              conversation, agent (conversation.js), urls (urls.js), queue
+//                                              conversation, agent (conversation.js), urls (urls.js), trust (trust.js),
+//                                              queue
 //
 // Env: E2E_SKIP_QUEUE=1 skips queue mode (no redis-server and not root). User folders:
 // ~/.cache/n8n-nodes-cometapi/homes/<clone>/e2e-n8n<line>; logs: .e2e/logs/<line>/. The checks are node:test
@@ -36,6 +38,7 @@ const { runQueue } = require('./queue');
 const { SCENARIOS, faultWorkflows } = require('./faults');
 const C = require('./conversation');
 const U = require('./urls');
+const T = require('./trust');
 
 const WORK = path.join(L.REPO_ROOT, '.e2e');
 const MODES = ['filesystem', 'default', 'database'];
@@ -46,7 +49,7 @@ const LINES = opts.n8n || process.env.N8N_LINE ? [L.runtime.selectLine(opts.n8n)
 const onlyArg = opts.only ?? process.env.E2E_ONLY;
 const only = onlyArg ? new Set(onlyArg.split(',').flatMap((s) => (s.trim() === 'faults' ? FAULT_KEYS : [s.trim()]))) : null;
 const wants = (name) => !only || only.has(name);
-const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, ...C.PARTS, ...U.PARTS, 'queue'];
+const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, ...C.PARTS, ...U.PARTS, ...T.PARTS, 'queue'];
 for (const key of only || []) {
 	if (KNOWN.includes(key)) continue;
 	console.error(`--only: unknown part "${key}" (parts: ${KNOWN.join(', ')}; faults = all fault workflows)`);
@@ -118,7 +121,7 @@ async function setUpLine(line, shared) {
 		const faults = faultWorkflows();
 		const faultWfs = Object.values(faults).filter((w) => w && w.nodes);
 		t = Date.now();
-		await L.importWorkflows(env, [mainWf, hookWf, ...shared.examples, ...faultWfs, ...C.workflows(), ...U.workflows()]);
+		await L.importWorkflows(env, [mainWf, hookWf, ...shared.examples, ...faultWfs, ...C.workflows(), ...U.workflows(), ...T.workflows()]);
 		H.time('n8n import:workflow', Date.now() - t);
 		Object.assign(ctx, { mainId: mainWf.id, webhookId: hookWf.id, faults });
 	});
@@ -145,6 +148,9 @@ async function runLine(line, shared) {
 		);
 	}
 	if (U.PARTS.some(wants)) await H.phase('image URLs: which addresses the node fetches (urls.js)', () => U.runUrls(ctx));
+	if (T.PARTS.some(wants)) {
+		await H.phase('trust: foreign files, private fields, long conversations (n8n start, filesystem mode)', () => T.runTrust(ctx));
+	}
 	if (wants('queue') && process.env.E2E_SKIP_QUEUE !== '1') {
 		await H.phase('queue mode: redis + n8n worker + n8n start (webhook)', () => runQueue(ctx));
 	} else {

@@ -24,9 +24,11 @@ export type { BinaryMode, TestCredentials } from './runtime';
 export { binaryDataService, disposeHarness, NODE_TYPE } from './runtime';
 
 export interface InputBinary {
-	data: Buffer;
+	data?: Buffer;
 	mimeType?: string;
 	fileName?: string;
+	/** A binary object as another execution stored it, put on the item as it is (as Execute Workflow hands items on). */
+	stored?: IBinaryData;
 }
 
 export interface InputItem {
@@ -60,6 +62,8 @@ export interface RunOptions {
 	 * the tool's arguments are the input item's JSON, where $fromAI() reads them.
 	 */
 	tool?: boolean;
+	/** The workflow's id (default 'harness-workflow'): files are stored under it. */
+	workflowId?: string;
 }
 
 export interface OutputBinary {
@@ -114,6 +118,10 @@ async function storeInputItems(items: InputItem[], executionId: string, workflow
 		if (item.binary) {
 			out.binary = {};
 			for (const [name, binary] of Object.entries(item.binary)) {
+				if (binary?.stored) {
+					out.binary[name] = structuredClone(binary.stored);
+					continue;
+				}
 				// A test mistake, not a node error: say so plainly (n8n-core would fail with "stream.on is not a function").
 				const data: unknown = binary?.data;
 				// Checked without instanceof: jest's sandbox and node core modules live in different realms.
@@ -243,7 +251,7 @@ export async function prepareExecution(opts: RunOptions, workflowId = 'harness-w
 }
 
 export async function runNode(opts: RunOptions): Promise<RunResult> {
-	const run = await prepareExecution(opts);
+	const run = await prepareExecution(opts, opts.workflowId);
 	try {
 		const base = () => ({ hints: run.hints, inputItems: run.inputItems, credentialRequests: run.credentialRequests });
 

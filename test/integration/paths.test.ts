@@ -55,9 +55,10 @@ describe('items that fail before any request', () => {
 });
 
 describe('errors nobody planned for', () => {
-	// A binary object that points at stored data that is not there: n8n's storage throws its own error.
+	// A binary object of this execution that points at stored data that is not there: n8n's storage throws its
+	// own error when the image is loaded. (One of another execution is refused before: trust.test.ts.)
 	const missing =
-		'={{ { "mimeType": "image/png", "fileName": "gone.png", "id": "filesystem-v2:workflows/1/executions/1/binary_data/nope" } }}';
+		'={{ { "mimeType": "image/png", "fileName": "gone.png", "id": "filesystem-v2:workflows/" + $workflow.id + "/executions/" + $execution.id + "/binary_data/0b9e5d1c-3a4b-4c5d-8e9f-0a1b2c3d4e5f" } }}';
 
 	it('are node errors that name their item (in the message and where n8n looks for it)', async () => {
 		const result = await t.run({

@@ -4,7 +4,12 @@
  */
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { isBinaryObject, readBinaryObject, resolveInputFields } from '../../nodes/GeminiImage/actions/input/binaryInput';
+import {
+	belongsToExecution,
+	isBinaryObject,
+	readBinaryObject,
+	resolveInputFields,
+} from '../../nodes/GeminiImage/actions/input/binaryInput';
 
 const file = (fileName: string | undefined, extra: object = {}): IBinaryData =>
 	({ mimeType: 'image/png', fileName, fileSize: '12', data: 'QUJD', ...extra }) as IBinaryData;
@@ -40,8 +45,8 @@ describe('resolveInputFields', () => {
 		expect(resolveInputFields(7, item)).toEqual({ refs: [{ name: '7' }], missing: [], invalid: [] });
 	});
 
-	it("a name missing from the item's binary may be a binary object in its JSON (n8n 2's combined mode)", () => {
-		expect(resolveInputFields('embedded', item).refs).toEqual([{ name: 'embedded', binary: item.json.embedded }]);
+	it("a name missing from the item's binary may be a binary object in its JSON, marked as such (read only if it is this execution's)", () => {
+		expect(resolveInputFields('embedded', item).refs).toEqual([{ name: 'embedded', binary: item.json.embedded, fromJson: true }]);
 		expect(resolveInputFields('notAFile', item)).toEqual({ refs: [], missing: ['notAFile'], invalid: [] });
 	});
 
@@ -116,5 +121,47 @@ describe('readBinaryObject', () => {
 			await readBinaryObject(ctx(stored), { mimeType: 'image/png', data: Buffer.from('in memory').toString('base64') } as IBinaryData),
 		).toEqual(Buffer.from('in memory'));
 		expect(await readBinaryObject(ctx(stored), { mimeType: 'image/png' } as IBinaryData)).toEqual(Buffer.alloc(0));
+	});
+});
+
+describe('belongsToExecution: which binary objects from expressions or JSON may be read', () => {
+	const files = (known: string[] = []) => ({ workflowId: 'wf1', executionId: '42', knownIds: () => new Set(known) });
+	const object = (id: unknown) => ({ mimeType: 'image/png', id }) as unknown as IBinaryData;
+	const uuid = '0b9e5d1c-3a4b-4c5d-8e9f-0a1b2c3d4e5f';
+
+	it.each([
+		['inline data, no id', { mimeType: 'image/png', data: 'QUJD' } as IBinaryData, true],
+		['filesystem id of this workflow and execution', object(`filesystem-v2:workflows/wf1/executions/42/binary_data/${uuid}`), true],
+		['s3 id of this workflow and execution', object(`s3:workflows/wf1/executions/42/binary_data/${uuid}`), true],
+		['another execution', object(`filesystem-v2:workflows/wf1/executions/41/binary_data/${uuid}`), false],
+		['another workflow', object(`filesystem-v2:workflows/other/executions/42/binary_data/${uuid}`), false],
+		[
+			'a path that leaves the folder',
+			object(`filesystem-v2:workflows/wf1/executions/42/binary_data/../../../x/binary_data/${uuid}`),
+			false,
+		],
+		['a file not under an execution', object(`filesystem-v2:chat-hub/sessions/1/binary_data/${uuid}`), false],
+		['a database id on no item', object(`database:${uuid}`), false],
+		['an id that is not text', object({ id: 1 }), false],
+	])('%s: %s', (_what, binary, expected) => {
+		expect(belongsToExecution(binary, files())).toBe(expected);
+	});
+
+	it('ids that do not name their execution pass when an item of this execution has them, and only those', () => {
+		const known = files([`database:${uuid}`, `filesystem-v2:workflows/parent/executions/7/binary_data/${uuid}`]);
+		expect(belongsToExecution(object(`database:${uuid}`), known)).toBe(true);
+		expect(belongsToExecution(object(`filesystem-v2:workflows/parent/executions/7/binary_data/${uuid}`), known)).toBe(true);
+		expect(belongsToExecution(object(`database:${uuid.replace('0b', '0c')}`), known)).toBe(false);
+	});
+
+	it('looks at the items only when the id does not name this execution', () => {
+		const knownIds = jest.fn(() => new Set<string>());
+		belongsToExecution(object(`filesystem-v2:workflows/wf1/executions/42/binary_data/${uuid}`), {
+			workflowId: 'wf1',
+			executionId: '42',
+			knownIds,
+		});
+		belongsToExecution({ mimeType: 'image/png', data: 'QUJD' } as IBinaryData, { workflowId: 'wf1', executionId: '42', knownIds });
+		expect(knownIds).not.toHaveBeenCalled();
 	});
 });

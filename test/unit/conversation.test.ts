@@ -1,5 +1,5 @@
 import type { Conversation, ConversationTurn } from '../../nodes/GeminiImage/api/conversation/format';
-import { checkFamily, conversationFamily, readConversation } from '../../nodes/GeminiImage/api/conversation/read';
+import { checkFamily, checkImageFields, conversationFamily, readConversation } from '../../nodes/GeminiImage/api/conversation/read';
 import { historyContents, planHistory, summaryText } from '../../nodes/GeminiImage/api/conversation/history';
 import { answerParts, extendConversation } from '../../nodes/GeminiImage/api/conversation/extend';
 
@@ -24,8 +24,15 @@ function conversationOf(pairs: number, model = 'gemini-3-pro-image'): { json: Re
 	return { json: { model, conversation: { format: 'gemini-image-conversation', version: 1, model, turns } }, binary };
 }
 
+/** Reads a conversation and checks its image fields, as Refine Image does. */
+function readChecked(json: unknown, binary: Record<string, unknown> | undefined, outputField = 'data') {
+	const r = readConversation(json);
+	if (!('conversation' in r)) return r;
+	return checkImageFields(r.conversation, binary, outputField) ?? r;
+}
+
 const read = (item: { json: unknown; binary: Record<string, unknown> }) => {
-	const r = readConversation(item.json, item.binary);
+	const r = readChecked(item.json, item.binary);
 	if (!('conversation' in r)) throw new Error(r.problem);
 	return r.conversation;
 };
@@ -40,11 +47,11 @@ describe('readConversation', () => {
 
 	it('says when the item is not a Gemini Image output', () => {
 		for (const json of [{}, { text: 'hello' }, null, 'x']) {
-			const r = readConversation(json, {});
+			const r = readConversation(json);
 			expect(r).toMatchObject({ problem: expect.stringContaining('not an output of a Gemini Image node') });
 			expect((r as { fix: string }).fix).toMatch(/Connect Refine Image/);
 		}
-		expect(readConversation({ conversation: { format: 'chat-log', turns: [] } }, {})).toMatchObject({
+		expect(readConversation({ conversation: { format: 'chat-log', turns: [] } })).toMatchObject({
 			problem: expect.stringContaining('was not made by a Gemini Image node'),
 		});
 	});
@@ -52,10 +59,10 @@ describe('readConversation', () => {
 	it('names a missing image field and lists the ones there are', () => {
 		const item = conversationOf(2);
 		delete item.binary.turn2_image1;
-		const r = readConversation(item.json, item.binary);
+		const r = readChecked(item.json, item.binary);
 		expect(r).toMatchObject({ problem: expect.stringContaining('"turn2_image1" is missing') });
 		expect((r as { fix: string }).fix).toContain('binary fields are: data');
-		expect(readConversation(item.json, undefined)).toMatchObject({ fix: expect.stringContaining('are: none') });
+		expect(readChecked(item.json, undefined)).toMatchObject({ fix: expect.stringContaining('are: none') });
 	});
 
 	it('refuses damaged conversations with the reason', () => {
@@ -72,7 +79,7 @@ describe('readConversation', () => {
 		for (const [damage, why] of cases) {
 			const copy = JSON.parse(JSON.stringify(conv)) as Conversation;
 			damage(copy);
-			const r = readConversation({ conversation: copy }, item.binary);
+			const r = readChecked({ conversation: copy }, item.binary);
 			expect(r).toMatchObject({ problem: expect.stringMatching(why) });
 		}
 	});
@@ -80,7 +87,7 @@ describe('readConversation', () => {
 	it('refuses a conversation of a newer format', () => {
 		const item = conversationOf(1);
 		(item.json.conversation as { version: number }).version = 2;
-		expect(readConversation(item.json, item.binary)).toMatchObject({ problem: expect.stringContaining('newer version') });
+		expect(readConversation(item.json)).toMatchObject({ problem: expect.stringContaining('newer version') });
 	});
 });
 
@@ -118,9 +125,14 @@ describe('planHistory', () => {
 	});
 
 	it('counts the images of the new turn and the image limit', () => {
-		const byCount = planHistory(read(conversationOf(5)), sizes(0.1), { maxImages: 3, maxBytes: 20 * MB }, 1, 0);
+		const byCount = planHistory(read(conversationOf(5)), sizes(0.1), { maxImages: 3, maxBytes: 20 * MB }, { images: 1 });
 		expect(byCount).toMatchObject({ droppedTurns: 6, imageFields: ['turn8_image1', 'data'] });
-		const byNewBytes = planHistory(read(conversationOf(3)), sizes(5), { maxImages: 14, maxBytes: 20 * MB }, 1, 9 * MB);
+		const byNewBytes = planHistory(
+			read(conversationOf(3)),
+			sizes(5),
+			{ maxImages: 14, maxBytes: 20 * MB },
+			{ images: 1, imageBytes: 9 * MB },
+		);
 		expect(byNewBytes).toMatchObject({ droppedTurns: 2 });
 	});
 
@@ -228,7 +240,7 @@ describe('extendConversation', () => {
 		]);
 		expect(conversation.earlierPrompts).toEqual(['older']);
 		const binary = Object.fromEntries(binaries.map((b) => [b.field, {}]));
-		const again = readConversation({ conversation: JSON.parse(JSON.stringify(conversation)) }, binary);
+		const again = readChecked({ conversation: JSON.parse(JSON.stringify(conversation)) }, binary);
 		expect(again).toEqual({ conversation });
 		expect(conversation.turns[3].parts[1]).toMatchObject({ image: 'turn4_image1', thoughtSignature: 'sig-image-2' });
 	});

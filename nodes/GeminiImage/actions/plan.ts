@@ -21,6 +21,8 @@ export interface ItemPlan {
 	settings: ItemSettings;
 	/** Refine Image: how many of the oldest turns were left out to stay within the limits (for a hint). */
 	droppedTurns?: number;
+	/** Refine Image: bytes of the text sent with the images (conversation, prompt), counted in Max Input Size. */
+	textBytes?: number;
 	/** Refine Image: the item holding the conversation, when it is another node's (Conversation From Node). */
 	conversationItem?: INodeExecutionData;
 }

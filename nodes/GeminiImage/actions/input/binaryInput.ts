@@ -4,12 +4,17 @@
  * list of either, or a whole `binary` object.
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { cutText } from '../../helpers/redact';
 
 export interface InputRef {
 	/** The field name, or a name for a binary object given by expression (for messages). */
 	name: string;
 	/** Set when the image is a binary object from an expression, not a field of this item. */
 	binary?: IBinaryData;
+	/** The binary object was found in the item's JSON under this name (the field itself is missing). */
+	fromJson?: boolean;
 }
 
 /** The same test n8n-workflow's isBinaryValue makes (not exported by every supported n8n). */
@@ -28,7 +33,8 @@ const objectName = (binary: IBinaryData, n: number) => `${binary.fileName ?? `bi
 
 /**
  * The input images an Input Data Field Name(s) value asks for, in order, and the names that are not on the
- * item. A name missing from the item's binary may be a binary object in its JSON (n8n 2's combined mode).
+ * item. A name missing from the item's binary may be a binary object in its JSON (a Code node's output, say): it
+ * is read only if it is this execution's file (belongsToExecution).
  */
 export function resolveInputFields(
 	value: unknown,
@@ -42,7 +48,7 @@ export function resolveInputFields(
 	const json = (item?.json ?? {}) as IDataObject;
 	const addName = (name: string) => {
 		if (binary[name]) refs.push({ name });
-		else if (isBinaryObject(json[name])) refs.push({ name, binary: json[name] as unknown as IBinaryData });
+		else if (isBinaryObject(json[name])) refs.push({ name, binary: json[name] as unknown as IBinaryData, fromJson: true });
 		else missing.push(name);
 	};
 	const add = (entry: unknown) => {
@@ -79,4 +85,113 @@ export function resolveInputFields(
 export async function readBinaryObject(ctx: IExecuteFunctions, binary: IBinaryData): Promise<Buffer> {
 	if (binary.id) return await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(binary.id));
 	return Buffer.from(binary.data ?? '', 'base64');
+}
+
+/**
+ * The stored files of this execution, to tell them from files of other executions and workflows. A binary
+ * object's id names where n8n keeps the file: in filesystem and S3 modes the workflow and execution
+ * (`filesystem-v2:workflows/<workflow>/executions/<execution>/binary_data/<uuid>`), in database mode and in old
+ * n8n (`database:<uuid>`, `filesystem:<uuid>`) nothing.
+ */
+export interface ExecutionFiles {
+	workflowId: string;
+	executionId: string;
+	/** Ids of the binary fields of this execution's items: the input items and every run of every node before this one. */
+	knownIds: () => Set<string>;
+}
+
+/** Ids that name their workflow and execution; the file part a uuid, so that no `..` can leave the folder. */
+const EXECUTION_FILE_ID = /^(?:filesystem-v2|s3):workflows\/([^/]+)\/executions\/([^/]+)\/binary_data\/[0-9A-Fa-f-]{1,64}$/;
+
+/**
+ * Whether a binary object that is not one of the item's own fields may be read: one with its data inline
+ * (no id) is data, not a reference; a stored one must be this execution's, either by an id that names this
+ * workflow and this execution, or by being, id for id, on an item of this execution. An id found anywhere
+ * else (item JSON written by a webhook caller, an id copied from a signed link) names someone else's file.
+ */
+export function belongsToExecution(binary: IBinaryData, files: ExecutionFiles): boolean {
+	const id: unknown = binary.id;
+	if (!id) return true;
+	if (typeof id !== 'string') return false;
+	const named = EXECUTION_FILE_ID.exec(id);
+	if (named && named[1] === files.workflowId && named[2] === files.executionId) return true;
+	return files.knownIds().has(id);
+}
+
+/** Most runs of one node looked at (a loop that ran more often is looked at up to here), and outputs per run. */
+const MAX_RUNS = 10000;
+const MAX_OUTPUTS = 64;
+
+function collectIds(ctx: IExecuteFunctions): Set<string> {
+	const ids = new Set<string>();
+	const add = (items: unknown) => {
+		if (!Array.isArray(items)) return;
+		for (const item of items as Array<INodeExecutionData | null>) {
+			for (const binary of Object.values(item?.binary ?? {})) if (typeof binary?.id === 'string') ids.add(binary.id);
+		}
+	};
+	add(ctx.getInputData());
+	// Public API only: the nodes before this one, and their output items run by run, as expressions see them.
+	let proxy: ReturnType<IExecuteFunctions['getWorkflowDataProxy']>;
+	try {
+		proxy = ctx.getWorkflowDataProxy(0);
+	} catch {
+		return ids;
+	}
+	for (const parent of ctx.getParentNodes(ctx.getNode().name)) {
+		let lastRun = -1;
+		try {
+			lastRun = Number((proxy.$node as Record<string, { runIndex?: unknown }>)[parent.name]?.runIndex ?? -1);
+		} catch {
+			continue;
+		}
+		const node = proxy.$(parent.name) as { all: (output: number, run: number) => unknown };
+		for (let run = 0; run <= Math.min(lastRun, MAX_RUNS - 1); run++) {
+			for (let output = 0; output < MAX_OUTPUTS; output++) {
+				try {
+					add(node.all(output, run));
+				} catch {
+					break; // no such output
+				}
+			}
+		}
+	}
+	return ids;
+}
+
+const filesOf = new WeakMap<IExecuteFunctions, ExecutionFiles>();
+
+/** This execution's files, looked up once per run of the node and only when an id needs it. */
+export function executionFiles(ctx: IExecuteFunctions): ExecutionFiles {
+	let files = filesOf.get(ctx);
+	if (!files) {
+		let known: Set<string> | undefined;
+		files = {
+			workflowId: String(ctx.getWorkflow().id ?? ''),
+			executionId: String(ctx.getExecutionId() ?? ''),
+			knownIds: () => (known ??= collectIds(ctx)),
+		};
+		filesOf.set(ctx, files);
+	}
+	return files;
+}
+
+/**
+ * Refuses, before anything is read, a binary object that belongs to another execution or workflow.
+ * `label`: where the object came from, as the user set it (for the message).
+ */
+export function assertExecutionFiles(ctx: IExecuteFunctions, itemIndex: number, refs: InputRef[], label: string): void {
+	for (const ref of refs) {
+		if (!ref.binary || belongsToExecution(ref.binary, executionFiles(ctx))) continue;
+		const name = cutText(ref.name, 60);
+		const message = ref.fromJson
+			? `The item has no binary field "${name}", and the file its JSON names there is not one of this execution's files: it was not read`
+			: `${label} gave the file ${name}, which is not one of this execution's files: it was not read`;
+		throw new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, {
+			itemIndex,
+			description:
+				"The node reads only this execution's files: the item's own binary fields, and binary files an expression takes from this execution's nodes, e.g. {{ $('Load Image').item.binary.data }}. " +
+				'A file id in item JSON (posted to a webhook, say) or from another workflow is never read: load the image in this workflow instead (HTTP Request, Read/Write Files from Disk...).',
+		});
+	}
 }

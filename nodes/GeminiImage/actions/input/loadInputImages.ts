@@ -93,7 +93,9 @@ async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan, roo
 
 export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): Promise<InputImage[]> {
 	const { itemIndex } = plan;
-	const max = plan.settings.maxInputBytes;
+	// Refine Image: the conversation's text and the prompt take their share of Max Input Size first.
+	const text = plan.textBytes ?? 0;
+	const max = plan.settings.maxInputBytes - text;
 	const binary = ctx.getInputData()[itemIndex].binary ?? {};
 	const sources: Array<{ name: string; load: (room: number) => Promise<Buffer>; label?: string }> = [
 		...plan.inputs.map(({ name, binary: object }) => ({
@@ -116,7 +118,10 @@ export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): P
 		}
 		total += data.length;
 		// Only a binary field can pass the limit here: URLs stop at it while they are read.
-		if (total > max) throw tooLarge(ctx, plan, `${formatBytes(total)} so far with ${quote(source.name)}, the limit is ${formatBytes(max)}`);
+		if (total > max) {
+			const share = text ? ` (Max Input Size less ${formatBytes(text)} of text sent with them)` : '';
+			throw tooLarge(ctx, plan, `${formatBytes(total)} so far with ${quote(source.name)}, the limit is ${formatBytes(max)}${share}`);
+		}
 		images.push({ data, mimeType: check.mimeType, source: source.name });
 	}
 	return images;

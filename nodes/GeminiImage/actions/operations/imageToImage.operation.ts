@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cutText, quote } from '../../helpers/redact';
-import { resolveInputFields } from '../input/binaryInput';
+import { assertExecutionFiles, resolveInputFields } from '../input/binaryInput';
 import { LIMITS } from '../limits';
 import { nodeVersion, readInputSources, readToolImageUrls } from '../parameters';
 import type { ItemPlan } from '../plan';
@@ -59,6 +59,8 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 			'Gemini 3 image models take up to 14 images per request (Gemini 2.5 Flash Image works best with up to 3).',
 		);
 	}
+	// Binary objects from an expression or the item's JSON: only this execution's files are read.
+	assertExecutionFiles(ctx, itemIndex, refs, sources.fieldsLabel);
 	item.inputs = refs;
 	item.settings.imageUrls = urls;
 	return item;

@@ -8,8 +8,9 @@ import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConversationTurn } from '../../api/conversation/format';
-import { checkFamily, readConversation } from '../../api/conversation/read';
-import { planHistory } from '../../api/conversation/history';
+import { checkFamily, checkImageFields, readConversation } from '../../api/conversation/read';
+import { planHistory, utf8Bytes } from '../../api/conversation/history';
+import { assertExecutionFiles } from '../input/binaryInput';
 import { DEFAULT_MODEL } from '../../api/models/imageModels';
 import { cutText, quote } from '../../helpers/redact';
 import { LIMITS } from '../limits';
@@ -75,25 +76,34 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
 
 	const fromNode = String(readOptionValues(ctx, itemIndex).conversationNode ?? '').trim();
 	const input = fromNode ? itemOfNode(ctx, fromNode, itemIndex) : ctx.getInputData()[itemIndex];
-	const read = readConversation(input?.json, input?.binary);
+	const read = readConversation(input?.json);
 	if ('problem' in read) throw fail(read.problem, read.fix);
 	// An empty Model is the conversation's own.
 	const item = planCommon(ctx, itemIndex, read.conversation.model);
 	checkRoute(item, fail);
 	const wrongModel = checkFamily(read.conversation, item.input.model);
 	if (wrongModel) throw fail(wrongModel.problem, wrongModel.fix);
+	// Only the fields the node writes: a conversation naming any other binary field of the item sends nothing.
+	const fields = checkImageFields(read.conversation, input?.binary, item.settings.binaryPropertyOutput);
+	if (fields) throw fail(fields.problem, fields.fix);
 	item.settings.imageUrls = [];
-	const history = planHistory(read.conversation, (field) => storedSize(input?.binary?.[field]), {
-		maxImages: LIMITS.maxInputImages,
-		maxBytes: item.settings.maxInputBytes,
-	});
+	// The new prompt and the system instruction count against Max Input Size with the conversation.
+	const newText = utf8Bytes(item.input.prompt) + utf8Bytes(item.input.systemInstruction ?? '');
+	const history = planHistory(
+		read.conversation,
+		(field) => storedSize(input?.binary?.[field]),
+		{ maxImages: LIMITS.maxInputImages, maxBytes: item.settings.maxInputBytes },
+		{ textBytes: newText },
+	);
 	if ('problem' in history) throw fail(history.problem, history.fix);
 	// The history's images are read like Image to Image's inputs, in turn order: the item's binary fields,
 	// or the binary objects of the other node's item.
 	item.inputs = history.imageFields.map((name) => (fromNode ? { name, binary: input.binary?.[name] } : { name }));
+	if (fromNode) assertExecutionFiles(ctx, itemIndex, item.inputs, `Conversation From Node ("${cutText(fromNode, 60)}")`);
 	if (fromNode) item.conversationItem = input;
 	item.input.history = { turns: history.turns, earlierPrompts: history.earlierPrompts };
 	item.droppedTurns = history.droppedTurns;
+	item.textBytes = history.textBytes + newText;
 	return item;
 }
 

@@ -9,6 +9,22 @@
 export const CONVERSATION_FORMAT = 'gemini-image-conversation';
 export const CONVERSATION_VERSION = 1;
 
+/**
+ * What a carried conversation may hold. The node itself never writes more than 30 turns (a request holds at
+ * most 14 earlier images, one per answer, and each refinement adds 2 turns), so these refuse only
+ * conversations written by someone else, after a scan that is linear in their size.
+ */
+export const CONVERSATION_LIMITS = {
+	maxTurns: 100,
+	/** Parts of all turns together. */
+	maxParts: 2000,
+	/** Prompts of dropped turns kept for the summary, and how much of each. */
+	maxEarlierPrompts: 20,
+	maxSummaryPromptChars: 300,
+	/** A model id or an image's MIME type longer than this is not one the node wrote. */
+	maxNameChars: 200,
+};
+
 export interface TextPart {
 	text: string;
 	thoughtSignature?: string;
