@@ -131,12 +131,18 @@ describe('model picker', () => {
 		await expect(runListSearch('searchModels', undefined, { apiKey: 'sk-bad', baseUrl: t.emu.url })).rejects.toThrow(/401/);
 	});
 
-	it('a wrong Base URL: the error names it (without its credentials) and says what to fix', async () => {
+	it('a wrong Base URL: the error names it and says what to fix', async () => {
+		const error = await runListSearch('searchModels', undefined, { apiKey: API_KEY, baseUrl: `${t.emu.url}/site` }).catch((e) => e);
+		expect(error.message).toMatch(/404/);
+		expect(error.description).toContain(`(now ${t.emu.url}/site)`);
+	});
+
+	it('a Base URL with a user name and password is refused before any request, without showing them', async () => {
 		const baseUrl = t.emu.url.replace('http://', 'http://me:hunter2pass@');
 		const error = await runListSearch('searchModels', undefined, { apiKey: API_KEY, baseUrl: `${baseUrl}/site` }).catch((e) => e);
-		expect(error.message).toMatch(/404/);
-		expect(error.description).toContain(`(now ${t.emu.url.replace('http://', 'http://***@')}/site)`);
+		expect(error.message).toMatch(/^The Base URL in the CometAPI credential holds a user name or password/);
 		expect(`${error.message} ${error.description}`).not.toContain('hunter2pass');
+		expect(t.emu.requests).toHaveLength(0);
 	});
 
 	it('is the same list for a version 2 node', async () => {
