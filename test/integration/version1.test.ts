@@ -50,6 +50,16 @@ describe('a version 1 node', () => {
 		expect(sha256(item.binary!.data.data)).toBe(req.imagesSent[0].sha256);
 	});
 
+	it('Text to Image never downloads the image URLs an earlier Image to Image left in its Options', async () => {
+		// A saved workflow may keep them from an earlier operation. n8n drops an option its operation does not show
+		// before the node reads it, and the node no longer reads image URLs outside Image to Image either.
+		const parameters = { ...SAVED_V1_TEXT_TO_IMAGE, options: { aspectRatio: '16:9', imageUrls: `${t.emu.url}/files/image.png?size=2000` } };
+		const result = await t.run({ typeVersion: 1, parameters });
+		expect(result.error).toBeUndefined();
+		expect(t.emu.files).toHaveLength(0);
+		expect(t.emu.requests[0].body.contents).toEqual([{ role: 'user', parts: [{ text: SAVED_V1_TEXT_TO_IMAGE.prompt }] }]);
+	});
+
 	it("with the model left out uses version 1's default, gemini-2.5-flash-image", async () => {
 		const { model: _omitted, ...parameters } = SAVED_V1_TEXT_TO_IMAGE;
 		const result = await t.run({ typeVersion: 1, parameters });

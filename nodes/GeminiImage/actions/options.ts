@@ -10,11 +10,10 @@ import type { AllowList } from '../helpers/addresses';
 import { NOTHING_ALLOWED, parseAllowList } from '../helpers/addresses';
 import { quote } from '../helpers/redact';
 import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS, tooLong } from './limits';
-import { nodeVersion, parseUrlList, readOptionValues, readToolChoices } from './parameters';
+import { nodeVersion, readOptionValues, readToolChoices } from './parameters';
 import { isToolRun } from './toolRun';
 
 export { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from './limits';
-export { parseUrlList } from './parameters';
 
 /** What the options decide for one item, besides the generation fields. */
 export interface ItemSettings {
@@ -115,7 +114,9 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 			apiFormat: options.apiFormat === 'openAiChat' ? 'openAiChat' : 'geminiNative',
 			streaming: options.streaming === true,
 			numberOfImages,
-			imageUrls: parseUrlList(options.imageUrls),
+			// Only Image to Image reads image URLs (its plan sets them): a version 1 Text to Image whose Options still
+			// hold some from an earlier operation must not download and send them.
+			imageUrls: [],
 			urlAccess,
 			binaryPropertyOutput,
 			includeInputFields: version2 && !tool && options.includeInputFields !== false,
