@@ -201,13 +201,14 @@ describe('native streaming', () => {
 	});
 
 	it('keeps a slow generation alive: the timeout counts from the last data (PINGs), not from the start', async () => {
-		// 1.8 s of work, a PING every 200 ms, a Timeout of 0.8 s
-		const slow = '[emu:latency=1800] [emu:ping=200]';
-		const streamed = await t.run({ parameters: textToImage(`slow streamed ${slow}`, { streaming: true, timeout: 0.8, maxRetries: 0 }) });
+		// 5 s of work, a PING every 200 ms, a Timeout of 2 s: a busy machine may delay a PING by a second and the
+		// stream still lives, while the plain request, which gets nothing for 5 s, ends at 2 s.
+		const slow = '[emu:latency=5000] [emu:ping=200]';
+		const streamed = await t.run({ parameters: textToImage(`slow streamed ${slow}`, { streaming: true, timeout: 2, maxRetries: 0 }) });
 		expect(streamed.error).toBeUndefined();
-		const plain = await t.run({ parameters: textToImage(`slow plain ${slow}`, { timeout: 0.8, maxRetries: 0 }) });
-		expect(plain.error?.message).toMatch(/: no answer within 0\.8 s \[item 0\]$/);
-	});
+		const plain = await t.run({ parameters: textToImage(`slow plain ${slow}`, { timeout: 2, maxRetries: 0 }) });
+		expect(plain.error?.message).toMatch(/: no answer within 2 s \[item 0\]$/);
+	}, 30_000);
 
 	it('skips drafts when streamed too', async () => {
 		const result = await t.run({
