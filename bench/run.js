@@ -222,7 +222,9 @@ function writeDoc(results) {
 	fs.mkdirSync(path.dirname(DOC), { recursive: true });
 	const notesFile = path.join(__dirname, 'notes.md');
 	const notes = fs.existsSync(notesFile) ? fs.readFileSync(notesFile, 'utf8') : '';
-	fs.writeFileSync(DOC, renderMarkdown(results, notes));
+	const readingFile = path.join(__dirname, 'reading.md'); // bench/reading.js
+	const reading = fs.existsSync(readingFile) ? fs.readFileSync(readingFile, 'utf8') : '';
+	fs.writeFileSync(DOC, renderMarkdown(results, notes, reading));
 	log(`written: ${path.relative(ROOT, DOC)} (raw numbers: ${path.relative(ROOT, RESULTS)})`);
 }
 

@@ -307,8 +307,11 @@ function partHeader(part) {
 	return `_Measured ${when(part.date)} UTC in ${part.seconds} s${part.commit ? ` at commit ${part.commit}` : ''}; load average ${part.loadBefore.join(' / ')} before, ${part.loadAfter.join(' / ')} after._`;
 }
 
-/** notes: hand-written text (bench/notes.md) kept across regenerations, e.g. why a target is missed. */
-function renderMarkdown(results, notes) {
+/**
+ * notes: hand-written text (bench/notes.md) kept across regenerations, e.g. why a target is missed;
+ * reading: the section bench/reading.js wrote (bench/reading.md), kept the same way.
+ */
+function renderMarkdown(results, notes, reading = '') {
 	const p = results.parts;
 	const m = results.machine;
 	const v = verdicts(results);
@@ -346,6 +349,7 @@ function renderMarkdown(results, notes) {
 		targets: v.length,
 		missed,
 		notes: notes ? notes.trim() : '',
+		reading: reading.trim(),
 		overhead: !!p.overhead,
 		throughput: !!p.throughput,
 		memory: !!p.memory,

@@ -10,19 +10,58 @@
 // who: 'node' (the node in n8n-core, binaryMode 'filesystem' | 'default') or 'plain' (axios, for reference).
 // route (node only): 'native' (generateContent), 'stream' (streamGenerateContent?alt=sse), 'chat' (the
 // OpenAI-compatible chat route, streamed).
+// reader (bench/reading.js only): 'streaming' (the node's readers), 'buffered' or 'buffered-sliced'
+// (bench/lib/bufferedReader.js put in their place in the compiled node); either way heapUsed + external is sampled after every chunk the
+// reader gets and after its end(), besides every 10 ms.
 
 const fs = require('node:fs');
+const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const H = require('../lib/harness');
 const { runPlain } = require('../lib/plainClient');
-const { childMain, gc, MB } = require('../lib/util');
+const { BUILD, childMain, gc, MB } = require('../lib/util');
 
 const images = require('../../emulator/images');
 
 const ROUTE_OPTIONS = { native: {}, stream: { streaming: true }, chat: { apiFormat: 'openAiChat' } };
 
-childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route = 'native' }) => {
+const heap = () => {
+	const m = process.memoryUsage();
+	return m.heapUsed + m.external; // external includes arrayBuffers (Buffers)
+};
+let heapPeak = 0;
+const sampleHeap = () => {
+	const h = heap();
+	if (h > heapPeak) heapPeak = h;
+};
+
+/** Swaps api/readerFor.ts's readerFor in the compiled node for the buffered one, and samples around it. */
+function useReader(kind) {
+	const mod = require(path.join(BUILD, 'nodes', 'GeminiImage', 'api', 'readerFor.js'));
+	const { BufferedReader } = require('../lib/bufferedReader');
+	const original = mod.readerFor;
+	mod.readerFor = (route, headers) => {
+		const reader = kind === 'streaming' ? original(route, headers) : new BufferedReader(route, headers, kind === 'buffered-sliced');
+		return {
+			push(chunk) {
+				reader.push(chunk);
+				sampleHeap();
+			},
+			get stopped() {
+				return reader.stopped;
+			},
+			end() {
+				const outcome = reader.end();
+				sampleHeap();
+				return outcome;
+			},
+		};
+	};
+}
+
+childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route = 'native', reader }) => {
+	if (reader) useReader(reader);
 	const credentials = { apiKey, baseUrl };
 	const input = direction === 'input';
 	const prompt = (tag, bytes) => `bench memory ${tag}${!input && bytes ? ` [emu:size=${bytes}]` : ''}`;
@@ -87,11 +126,14 @@ childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route
 		/* not Linux or not allowed: maxRSS then covers the whole process life */
 	}
 	const baseline = process.memoryUsage().rss;
+	const heapBaseline = heap();
+	heapPeak = heapBaseline;
 	const maxRssBefore = process.resourceUsage().maxRSS * 1024;
 	let sampled = baseline;
 	const timer = setInterval(() => {
 		const rss = process.memoryUsage.rss();
 		if (rss > sampled) sampled = rss;
+		if (reader) sampleHeap();
 	}, 10);
 	const t0 = performance.now();
 	let outBytes;
@@ -113,6 +155,7 @@ childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route
 	clearInterval(timer);
 	const after = process.memoryUsage.rss();
 	if (after > sampled) sampled = after;
+	if (reader) sampleHeap();
 	const maxRss = process.resourceUsage().maxRSS * 1024;
 	const peakExtra = maxRss - baseline;
 	H.dispose();
@@ -133,5 +176,8 @@ childMain(async ({ baseUrl, apiKey, who, binaryMode, direction, sizeBytes, route
 		peakMultiple: peakExtra / sizeBytes,
 		sampledMultiple: (sampled - baseline) / sizeBytes,
 		sizeMb: sizeBytes / MB,
+		reader,
+		heapBaseline,
+		heapPeakExtra: reader ? heapPeak - heapBaseline : undefined,
 	};
 });
