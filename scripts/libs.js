@@ -246,7 +246,9 @@ if (require.main === module) {
 				console.log(`✘ ${r.label}: ${r.diffs.length} differences between its library set and the whole n8n:`);
 				for (const d of r.diffs.slice(0, 50)) console.log(`  ${d}`);
 			} else {
-				console.log(`✔ ${r.label}: all ${r.packages} packages reached from n8n-core, n8n-workflow and @n8n/di have the same version in the library set (${pins}; Node ${r.node})`);
+				console.log(
+					`✔ ${r.label}: all ${r.packages} packages reached from n8n-core, n8n-workflow and @n8n/di have the same version in the library set (${pins}; Node ${r.node})`,
+				);
 			}
 		}
 		process.exit(failed ? 1 : 0);

@@ -141,9 +141,7 @@ function run(cmd, args, opts, logFile) {
 		fs.closeSync(fd);
 	}
 	if (res.status !== 0) {
-		throw new Error(
-			`${cmd} ${args.join(' ')} failed with exit code ${res.status}; last lines of ${logFile}:\n${tailOf(logFile)}`,
-		);
+		throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${res.status}; last lines of ${logFile}:\n${tailOf(logFile)}`);
 	}
 	return Math.round((Date.now() - started) / 1000);
 }
@@ -235,22 +233,22 @@ function writePackageJson(dir, pkg) {
 const NPM_FLAGS = ['--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
 
 /** A library set: `npm ci` from its committed lockfile, so every version is the one the whole n8n resolves. */
-function installLibSet(p, logFile) {
+function installLibSet(p, io) {
 	const spec = LINES[p.line];
-	log(`installing ${p.label}${spec.node ? ` and Node ${spec.node}` : ''} into ${p.dir} (npm ci; about a minute)`);
+	io.say(`installing ${p.label}${spec.node ? ` and Node ${spec.node}` : ''} into ${p.dir} (npm ci; about a minute)`);
 	for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(lockDir(spec.of), f), path.join(p.dir, f));
-	const t1 = run('npm', ['ci', ...NPM_FLAGS], { cwd: p.dir, env: npmEnv() }, logFile);
-	log(`${p.label} installed in ${t1} s`);
+	const t1 = run('npm', ['ci', ...NPM_FLAGS], { cwd: p.dir, env: npmEnv() }, io.logFile);
+	io.say(`${p.label} installed in ${t1} s`);
 	return { t1, lock: lockHash(p.line) };
 }
 
 /** The floor's libraries, by version (n8n 1.85.3's own install is not kept anywhere to cut a lockfile from). */
-function installFloor(p, logFile) {
+function installFloor(p, io) {
 	const spec = LINES[p.line];
-	log(`installing ${p.label} into ${p.dir} (seconds)`);
+	io.say(`installing ${p.label} into ${p.dir} (seconds)`);
 	writePackageJson(p.dir, { name: `cometapi-runtime-${p.line}`, dependencies: { ...spec.libs } });
-	const t1 = run('npm', ['install', ...NPM_FLAGS], { cwd: p.dir, env: npmEnv() }, logFile);
-	log(`${p.label} installed in ${t1} s`);
+	const t1 = run('npm', ['install', ...NPM_FLAGS], { cwd: p.dir, env: npmEnv() }, io.logFile);
+	io.say(`${p.label} installed in ${t1} s`);
 	return { t1 };
 }
 
@@ -268,50 +266,56 @@ const versionIn = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.js
  * network, so the two overlap: sqlite3 (and Node 24) go first into a side folder and compile there while npm
  * installs n8n; the compiled driver is then copied into n8n's own sqlite3 (same version, checked).
  */
-function installWhole(p, logFile) {
+function installWhole(p, io) {
 	const spec = LINES[p.line];
 	const env = npmEnv();
 	const started = Date.now();
-	log(`installing ${p.label}${spec.node ? ` with Node ${spec.node}` : ''} into ${p.dir}`);
-	log('first run only: about 3 minutes for about 2,400 packages (3 GB), sqlite3 compiling meanwhile');
+	io.say(`installing ${p.label}${spec.node ? ` with Node ${spec.node}` : ''} into ${p.dir}`);
+	io.say('first run only: about 3 minutes for about 2,400 packages (3 GB), sqlite3 compiling meanwhile');
 
 	const side = path.join(p.dir, '.sqlite3-build');
 	fs.mkdirSync(side, { recursive: true });
 	const sideDeps = { sqlite3: spec.sqlite3 };
 	if (spec.node) sideDeps[NODE_PKG] = `^${spec.node}`;
 	writePackageJson(side, { name: 'cometapi-sqlite3-build', dependencies: sideDeps });
-	run('npm', ['install', ...NPM_FLAGS], { cwd: side, env }, logFile);
+	run('npm', ['install', ...NPM_FLAGS], { cwd: side, env }, io.logFile);
 	const sideNode = spec.node ? path.join(side, 'node_modules', NODE_PKG) : null;
 	const nodeVersion = sideNode ? versionIn(sideNode) : null;
 	// node-gyp must build against the headers of the Node that runs n8n.
 	const buildEnv = sideNode
 		? { ...env, npm_config_nodedir: sideNode, PATH: `${path.join(sideNode, 'bin')}${path.delimiter}${process.env.PATH}` }
 		: env;
-	const build = startBackground('npm', ['rebuild', 'sqlite3', '--foreground-scripts', '--loglevel=error'], { cwd: side, env: buildEnv }, logFile);
+	const build = startBackground(
+		'npm',
+		['rebuild', 'sqlite3', '--foreground-scripts', '--loglevel=error'],
+		{ cwd: side, env: buildEnv },
+		io.logFile,
+	);
 
 	const dependencies = { n8n: spec.n8n };
 	if (spec.node) dependencies[NODE_PKG] = nodeVersion; // the Node sqlite3 is compiled for
 	writePackageJson(p.dir, { name: `cometapi-runtime-${p.line}`, dependencies, overrides: spec.overrides || {} });
 	let t1;
 	try {
-		t1 = run('npm', ['install', ...NPM_FLAGS], { cwd: p.dir, env }, logFile);
+		t1 = run('npm', ['install', ...NPM_FLAGS], { cwd: p.dir, env }, io.logFile);
 	} catch (e) {
 		build.kill();
 		throw e;
 	}
-	log(`packages installed in ${t1} s; ${build.done() ? 'sqlite3 already compiled' : 'waiting for sqlite3 to compile'}`);
+	io.say(`packages installed in ${t1} s${build.done() ? '' : '; waiting for sqlite3 to compile'}`);
 	const t2 = build.wait();
+	io.say(`sqlite3 compiled in ${t2} s`);
 	const own = sqlite3Dir(p.modules);
 	const built = path.join(side, 'node_modules', 'sqlite3');
 	if (versionIn(own) === versionIn(built)) {
 		fs.cpSync(path.join(built, 'build'), path.join(own, 'build'), { recursive: true });
 	} else {
 		// n8n moved to another sqlite3 than spec.sqlite3: compile its own (slower, still right)
-		log(`n8n ships sqlite3 ${versionIn(own)}, not ${versionIn(built)}: compiling that one (update sqlite3 in runtime.js)`);
-		run('npm', ['rebuild', 'sqlite3', '--foreground-scripts', '--loglevel=error'], { cwd: p.dir, env: buildEnv }, logFile);
+		io.say(`n8n ships sqlite3 ${versionIn(own)}, not ${versionIn(built)}: compiling that one (update sqlite3 in runtime.js)`);
+		run('npm', ['rebuild', 'sqlite3', '--foreground-scripts', '--loglevel=error'], { cwd: p.dir, env: buildEnv }, io.logFile);
 	}
 	fs.rmSync(side, { recursive: true, force: true });
-	log(`${p.label} installed in ${Math.round((Date.now() - started) / 1000)} s (npm ${t1} s, sqlite3 compiled in ${t2} s alongside)`);
+	io.say(`${p.label} installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	return { t1, t2 };
 }
 
@@ -332,30 +336,35 @@ function startBackground(cmd, args, opts, logFile) {
 		wait() {
 			while (!done()) sleepSync(500);
 			const code = Number(fs.readFileSync(status, 'utf8').trim());
-			if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${code}; last lines of ${logFile}:\n${tailOf(logFile)}`);
+			if (code !== 0)
+				throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${code}; last lines of ${logFile}:\n${tailOf(logFile)}`);
 			return Math.round((Date.now() - started) / 1000);
 		},
 	};
 }
 
-function install(p) {
+/**
+ * opts.logFile: where npm's and the compiler's output goes (appended; default logs/install-<folder>.log in the
+ * cache, printed); opts.say: progress lines (default: stderr, `[n8n-runtime] …`).
+ */
+function install(p, opts = {}) {
 	const spec = LINES[p.line];
-	const logFile = installLogPath(p);
-	fs.mkdirSync(path.dirname(logFile), { recursive: true });
-	fs.writeFileSync(logFile, `${new Date().toISOString()} installing ${p.label} into ${p.dir}\n`);
-	log(`full log: ${logFile}`);
+	const io = { logFile: opts.logFile || installLogPath(p), say: opts.say || log };
+	fs.mkdirSync(path.dirname(io.logFile), { recursive: true });
+	fs.appendFileSync(io.logFile, `${new Date().toISOString()} installing ${p.label} into ${p.dir}\n`);
+	if (!opts.logFile) log(`npm's output goes to ${io.logFile}`);
 	fs.rmSync(p.dir, { recursive: true, force: true });
 	fs.mkdirSync(p.dir, { recursive: true });
-	const times = spec.of ? installLibSet(p, logFile) : spec.libs ? installFloor(p, logFile) : installWhole(p, logFile);
+	const times = spec.of ? installLibSet(p, io) : spec.libs ? installFloor(p, io) : installWhole(p, io);
 	fs.writeFileSync(p.marker, JSON.stringify({ version: p.version, installedAt: new Date().toISOString(), ...times }));
 	return p;
 }
 
-/** Installs a line if the cache does not hold a complete install yet; returns its paths. */
-function ensureRuntime(line = DEFAULT_LINE) {
+/** Installs a line if the cache does not hold a complete install yet (opts: see install); returns its paths. */
+function ensureRuntime(line = DEFAULT_LINE, opts = {}) {
 	const p = paths(line);
 	if (isComplete(p)) return p;
-	return withInstallLock(p, () => install(p));
+	return withInstallLock(p, () => install(p, opts));
 }
 
 function isInstalled(line) {
