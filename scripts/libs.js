@@ -99,11 +99,14 @@ function lock(line) {
 		const hard = closure(full.packages, roots, 'node_modules/n8n', true).keep;
 		const extra = [...keep].filter((p) => !hard.has(p));
 		if (!extra.length) break;
-		for (const p of extra) {
-			const name = p.slice('node_modules/'.length);
-			if (p.lastIndexOf('/node_modules/') >= 0 || roots.includes(name)) throw new Error(`${p}: only an optional peer needs it`);
-			roots.push(name);
-		}
+		// top-level ones first: what sits below them comes along once they are asked for
+		const top = extra.filter((p) => p.lastIndexOf('/node_modules/') < 0);
+		if (!top.length) throw new Error(`only an optional peer needs ${extra.join(', ')}, and not from the top level`);
+		// ask for those no other of them brings along (openai, not its node-fetch)
+		const names = top.map((p) => p.slice('node_modules/'.length));
+		const below = new Set(names.flatMap((n) => [...closure(full.packages, [n], '', true).keep].filter((p) => p !== `node_modules/${n}`)));
+		const asked = top.filter((p) => !below.has(p));
+		roots.push(...(asked.length ? asked : top).map((p) => p.slice('node_modules/'.length)));
 	}
 
 	const dependencies = {};
@@ -121,11 +124,17 @@ function lock(line) {
 	const packages = { '': { name: pkg.name, dependencies } };
 	for (const p of [...keep].sort()) {
 		const { resolved, ...entry } = full.packages[p];
-		// registry tarballs are found by name and version, from whatever registry the machine uses
-		if (resolved && !/^https:\/\/registry\.npmjs\.org\//.test(resolved)) entry.resolved = resolved;
-		delete entry.dev;
-		delete entry.peer;
-		packages[p] = entry;
+		// The tarball's address spares npm ci a metadata request per package; npm swaps registry.npmjs.org for
+		// the registry a machine is configured with (replace-registry-host). Machines set to omit it
+		// (omit-lockfile-registry-resolved) wrote none: it is the registry's standard address.
+		const name = entry.name || p.slice(p.lastIndexOf('node_modules/') + 13); // an alias (npm:…) names the real one
+		packages[p] = {
+			version: entry.version,
+			resolved: resolved || `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`,
+			...entry,
+		};
+		delete packages[p].dev;
+		delete packages[p].peer;
 	}
 	const out = runtime.lockDir(line);
 	fs.mkdirSync(out, { recursive: true });
