@@ -400,5 +400,30 @@ if (require.main === module) {
 	// machine's cache; `libs` is every library set (what `npm test` needs)
 	const { positionals } = require('node:util').parseArgs({ allowPositionals: true });
 	const lines = (positionals.length ? positionals : Object.keys(LINES)).flatMap((l) => (l === 'libs' ? LIB_SETS : [l]));
-	for (const line of lines) log(`ready: ${ensureRuntime(line).dir}`);
+	for (const line of lines) if (!LINES[line]) throw new Error(`unknown runtime "${line}": ${Object.keys(LINES).join(', ')} or libs`);
+	// Library sets missing go in parallel (npm mostly waits for the network), each in a process of its own;
+	// whole n8n installs one after the other (each compiles sqlite3).
+	const sets = lines.filter((l) => (LINES[l].of || LINES[l].libs) && !isInstalled(l));
+	const children =
+		sets.length > 1
+			? sets.map(
+					(l) =>
+						new Promise((resolve, reject) =>
+							spawn(process.execPath, [__filename, l], { stdio: 'inherit' }).once('exit', (code) =>
+								code === 0 ? resolve() : reject(new Error(`installing ${l} failed`)),
+							),
+						),
+				)
+			: [];
+	Promise.all(children)
+		.then(() => {
+			for (const line of lines) {
+				const p = ensureRuntime(line);
+				if (!children.length || !sets.includes(line)) log(`ready: ${p.dir}`);
+			}
+		})
+		.catch((e) => {
+			process.stderr.write(`${e.message}\n`);
+			process.exit(1);
+		});
 }
