@@ -33,7 +33,7 @@ const SMOKE = !!opts.smoke || /^(1|true|yes)$/i.test(process.env.START_SMOKE || 
 const FRESH = !!opts.fresh;
 
 const say = (msg = '') => process.stdout.write(`${L.redact(msg)}\n`);
-// Everything the steps' tools print (npm, tsc, the compiler of sqlite3, n8n's imports) goes here, not to the terminal.
+// Everything the steps' tools print (npm, tsc, gulp, the compiler of sqlite3) goes here, not to the terminal.
 const LOG = path.join(HOME, 'start.log');
 const toLog = (msg) => fs.appendFileSync(LOG, `${L.redact(msg)}\n`);
 
@@ -52,7 +52,7 @@ async function step(what, fn) {
 	}
 }
 
-/** Runs a command to completion with its output in the log; throws with the log's last lines. */
+/** Runs a command to completion with its output in the log (main shows the log's tail when it fails). */
 function runLogged(cmd, args, opts = {}) {
 	toLog(`$ ${cmd} ${args.join(' ')}`);
 	const fd = fs.openSync(LOG, 'a');
