@@ -3,10 +3,11 @@
 // The library sets `npm test` runs on (n8n-core and n8n-workflow of n8n 2.41.1 and 1.123.81, and everything they
 // resolve to) must be exactly what each whole n8n ships. Two commands keep them so:
 //
-//   node scripts/libs.js lock 1|2     cut scripts/runtime-libs/n8n-<version>/package-lock.json out of the whole
-//                                     n8n's install (the lockfile npm wrote there): the packages reachable from
-//                                     n8n-core, n8n-workflow and @n8n/di (and Node 24's package), same paths, same
-//                                     versions, same integrity hashes. `npm ci` installs the set from it.
+//   node scripts/libs.js lock 1|2     copies the lockfile npm wrote when it installed the whole n8n to
+//                                     scripts/runtimes/n8n-<version>/ (later installs of that n8n use it with npm ci)
+//                                     and cuts libs/package-lock.json out of it: the packages reachable from n8n-core,
+//                                     n8n-workflow and @n8n/di (and Node 24's package), same paths, same versions,
+//                                     same integrity hashes. `npm ci` installs the library set from it.
 //   node scripts/libs.js check [1|2]  (npm run check:libs) walks both installed trees on disk from n8n-core and
 //                                     n8n-workflow as the whole n8n resolves them (from its own folder), resolving
 //                                     every dependency the way Node does, and fails on any package whose version
@@ -122,28 +123,34 @@ function lock(line) {
 		...(Object.keys(overrides).length ? { overrides } : {}),
 	};
 	const packages = { '': { name: pkg.name, dependencies } };
-	for (const p of [...keep].sort()) {
-		const { resolved, ...entry } = full.packages[p];
-		// The tarball's address spares npm ci a metadata request per package; npm swaps registry.npmjs.org for
-		// the registry a machine is configured with (replace-registry-host). Machines set to omit it
-		// (omit-lockfile-registry-resolved) wrote none: it is the registry's standard address.
-		const name = entry.name || p.slice(p.lastIndexOf('node_modules/') + 13); // an alias (npm:…) names the real one
-		packages[p] = {
-			version: entry.version,
-			resolved: resolved || `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`,
-			...entry,
-		};
-		delete packages[p].dev;
-		delete packages[p].peer;
-	}
+	for (const p of [...keep].sort()) packages[p] = withTarball(p, full.packages[p]);
 	const out = runtime.lockDir(line);
-	fs.mkdirSync(out, { recursive: true });
-	fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-	fs.writeFileSync(
-		path.join(out, 'package-lock.json'),
-		`${JSON.stringify({ name: pkg.name, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`,
-	);
+	const write = (dir, pj, lockPackages) => {
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pj, null, 2)}\n`);
+		const lockfile = { name: pj.name, lockfileVersion: 3, requires: true, packages: lockPackages };
+		fs.writeFileSync(path.join(dir, 'package-lock.json'), `${JSON.stringify(lockfile, null, 2)}\n`);
+	};
+	// the whole n8n's own, as installed (npm ci of it gives the same tree, without npm's resolution)
+	const wholePackages = Object.fromEntries(Object.entries(full.packages).map(([p, e]) => [p, p ? withTarball(p, e) : e]));
+	write(out, readJson(path.join(whole.dir, 'package.json')), wholePackages);
+	write(path.join(out, 'libs'), pkg, packages);
 	console.log(`${path.relative(process.cwd(), out)}: ${keep.size} of ${Object.keys(full.packages).length - 1} packages of ${whole.label}`);
+}
+
+/**
+ * A lockfile entry with its tarball's address, which spares npm ci a metadata request per package; npm swaps
+ * registry.npmjs.org for the registry a machine is configured with (replace-registry-host). Machines set to omit
+ * it (omit-lockfile-registry-resolved) wrote none: it is the registry's standard address.
+ */
+function withTarball(p, entry) {
+	if (entry.link) return entry;
+	const name = entry.name || p.slice(p.lastIndexOf('node_modules/') + 13); // an alias (npm:…) names the real one
+	const out = { version: entry.version, resolved: `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz` };
+	Object.assign(out, entry);
+	delete out.dev;
+	delete out.peer;
+	return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------

