@@ -5,6 +5,8 @@
 // points at the CometAPI emulator (a sandbox started here: no key, no network); with it, at the real API.
 //
 //   npm start                      build, then start n8n 2.x (Ctrl-C stops n8n and the sandbox)
+//                                  one line per step on the terminal; npm's, tsc's and the compiler's output go to
+//                                  start.log in the user folder (its path is printed; its tail too, when a step fails)
 //   npm start -- --n8n=1           the same in n8n 1.x (1.123 LTS); or N8N_LINE=1 npm start
 //   npm start -- --smoke           (or START_SMOKE=1) boot, run the example once through n8n, print, exit 0/1
 //   npm start -- --fresh           start from an empty user folder (kept between runs otherwise)
@@ -14,6 +16,7 @@
 // The user folder lives in the runtime cache (~/.cache/n8n-nodes-cometapi/homes/<clone>/start-n8n<line>), outside the
 // repository, so the installed package loads n8n's own n8n-workflow (checked at every start).
 
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
@@ -30,7 +33,45 @@ const SMOKE = !!opts.smoke || /^(1|true|yes)$/i.test(process.env.START_SMOKE || 
 const FRESH = !!opts.fresh;
 
 const say = (msg = '') => process.stdout.write(`${L.redact(msg)}\n`);
-const step = (msg) => say(`• ${msg}`);
+// Everything the steps' tools print (npm, tsc, gulp, the compiler of sqlite3) goes here, not to the terminal.
+const LOG = path.join(HOME, 'start.log');
+const toLog = (msg) => fs.appendFileSync(LOG, `${L.redact(msg)}\n`);
+
+/** One line per step: what, then how long it took (`• Building the package… 6.2 s`); its details go to the log. */
+async function step(what, fn) {
+	const started = Date.now();
+	process.stdout.write(`• ${L.redact(what)}… `);
+	toLog(`\n== ${what}`);
+	try {
+		const note = await fn();
+		say(`${L.seconds(Date.now() - started)}${note ? `: ${note}` : ''}`);
+		return note;
+	} catch (e) {
+		say('failed');
+		throw e;
+	}
+}
+
+/** Runs a command to completion with its output in the log (main shows the log's tail when it fails). */
+function runLogged(cmd, args, opts = {}) {
+	toLog(`$ ${cmd} ${args.join(' ')}`);
+	const fd = fs.openSync(LOG, 'a');
+	let res;
+	try {
+		res = spawnSync(cmd, args, { cwd: L.REPO_ROOT, ...opts, stdio: ['ignore', fd, fd] });
+	} finally {
+		fs.closeSync(fd);
+	}
+	if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${res.status}`);
+}
+
+function logTail(lines = 30) {
+	try {
+		return fs.readFileSync(LOG, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+	} catch {
+		return '';
+	}
+}
 
 function readState() {
 	try {
@@ -62,32 +103,41 @@ async function main() {
 		if (backend) await backend.close();
 	});
 
-	// 1. n8n itself (first run: installs into a machine-wide cache, with progress)
-	step('n8n runtime: checking the cache (the first run installs n8n, about 8 minutes)');
-	const rt = L.runtime.ensureRuntime(LINE);
-	const info = L.runtime.installInfo(LINE);
-	say(
-		`  ${rt.label} on Node ${rt.nodeDir ? 'from ' + path.relative(rt.dir, rt.nodeBin) : process.version} in ${rt.dir}${info ? ` (installed ${info.installedAt.slice(0, 10)})` : ''}`,
-	);
-
-	// 2. the package, packed and installed like n8n's installer does
 	if (FRESH) fs.rmSync(HOME, { recursive: true, force: true });
+	fs.mkdirSync(HOME, { recursive: true });
+	fs.writeFileSync(LOG, `${new Date().toISOString()} npm start${SMOKE ? ' --smoke' : ''} (${LINE === '1' ? 'n8n 1.x' : 'n8n 2.x'})\n`);
+	say(`npm start: n8n with ${L.PACKAGE_NAME}; the tools' output goes to ${LOG}`);
+
+	// 1. the package, compiled
+	await step('Building the package (tsc, icons)', () => runLogged('npm', ['run', 'build']));
+
+	// 2. n8n itself (first run: installs into a machine-wide cache)
+	const rt = L.runtime.paths(LINE);
+	if (L.runtime.isInstalled(LINE)) say(`• ${rt.label}${rt.nodeDir ? ' and its Node 24' : ''}: installed in ${rt.dir}`);
+	else {
+		await step(`Installing ${rt.label}${rt.nodeDir ? ' and Node 24' : ''} into ${rt.dir} (first run only, about 6 minutes)`, () => {
+			L.runtime.ensureRuntime(LINE, { logFile: LOG, say: toLog });
+		});
+	}
+
+	// 3. the package, packed and installed like n8n's installer does
 	L.makeUserFolder(HOME, { fresh: false });
 	fs.writeFileSync(path.join(HOME, '.gitignore'), '*\n');
-	const pack = L.packPackage(path.join(HOME, 'pack'));
-	const inst = L.installPackage(path.join(HOME), pack.file);
-	fs.rmSync(pack.file, { force: true });
-	step(`installed ${L.PACKAGE_NAME}@${inst.version} (npm pack, ${pack.files.length} files) into ${inst.pkgDir}`);
-	const resolution = L.checkResolution(inst.pkgDir, rt);
-	step(`the package loads n8n-workflow ${resolution.version} from ${rt.label} (${resolution.resolved})`);
+	await step(`Installing ${L.PACKAGE_NAME} into ${path.join(HOME, '.n8n', 'nodes')} (npm pack, as n8n's installer does)`, () => {
+		const pack = L.packPackage(path.join(HOME, 'pack'));
+		const inst = L.installPackage(path.join(HOME), pack.file);
+		fs.rmSync(pack.file, { force: true });
+		const resolution = L.checkResolution(inst.pkgDir, rt);
+		return `${inst.version}, ${pack.files.length} files; it loads ${rt.label}'s own n8n-workflow ${resolution.version}`;
+	});
 
-	// 3. which CometAPI
+	// 4. which CometAPI
 	const { logLine } = require('../emulator/cli');
 	let echoSandbox = false;
 	backend = await S.startBackend({ onRequest: (rec) => echoSandbox && say(`[sandbox] ${logLine(rec)}`) });
-	step(`CometAPI: ${backend.label}`);
+	say(`• CometAPI: ${backend.label}`);
 
-	// 4. credential and examples: imported when they changed since the last run (each import boots n8n once)
+	// 5. credential and examples: imported when they changed since the last run (each import boots n8n once)
 	let port = Number(process.env.N8N_PORT || 5678);
 	if (await L.portInUse(port)) {
 		if (!SMOKE) {
@@ -103,36 +153,43 @@ async function main() {
 	const examples = Object.keys(S.EXAMPLES).map(S.readExample);
 	const examplesHash = L.sha256(JSON.stringify(examples));
 	if (state.credential !== credHash) {
-		step(`importing the credentials ${credentials.map((c) => `"${c.name}"`).join(', ')} (n8n import:credentials)`);
-		await L.importCredentials(env, credentials);
+		await step(`Importing ${credentials.length} credentials (n8n import:credentials, about 15 s)`, () =>
+			L.importCredentials(env, credentials).then(() => credentials.map((c) => `"${c.name}"`).join(', ')),
+		);
 		state.credential = credHash;
 		fs.writeFileSync(STATE_FILE, JSON.stringify(state));
 	}
 	if (state.examples !== examplesHash) {
-		step(`importing the example workflows (n8n import:workflow): ${examples.map((w) => `"${w.name}"`).join(', ')}`);
-		await L.importWorkflows(env, examples);
+		await step(`Importing ${examples.length} example workflows (n8n import:workflow, about 15 s)`, () =>
+			L.importWorkflows(env, examples).then(() => ''),
+		);
 		state.examples = examplesHash;
 		fs.writeFileSync(STATE_FILE, JSON.stringify(state));
 	}
 	const sample = S.ensureSampleInput(HOME);
-	if (sample) step(`sample input image for the Image to Image example: ${sample}`);
+	if (sample) toLog(`sample input image for the Image to Image example: ${sample}`);
 
-	// 5. n8n start
-	step(`starting ${rt.label} on http://127.0.0.1:${port} (log: ${path.join(HOME, 'n8n.log')})`);
+	// 6. n8n start
 	let ready = false;
-	const n8n = L.startN8n({
-		env,
-		logFile: path.join(HOME, 'n8n.log'),
-		echo: (line) => ready && !SMOKE && line.trim() && say(`[n8n] ${line}`),
-	});
-	const bootMs = await n8n.waitReady();
-	const rest = new L.RestClient(n8n.url, rt);
-	const owner = await rest.setupOwnerOrLogin().catch((e) => {
-		say(`  (could not log in as the sandbox owner: ${e.message.split('\n')[0]}; was the password changed in the editor?)`);
-		return null;
+	let n8n;
+	let rest;
+	await step(`Starting ${rt.label} on http://127.0.0.1:${port} (its log: ${path.join(HOME, 'n8n.log')})`, async () => {
+		n8n = L.startN8n({
+			env,
+			logFile: path.join(HOME, 'n8n.log'),
+			echo: (line) => ready && !SMOKE && line.trim() && say(`[n8n] ${line}`),
+		});
+		await n8n.waitReady();
+		rest = new L.RestClient(n8n.url, rt);
+		const owner = await rest.setupOwnerOrLogin().catch((e) => {
+			toLog(`could not log in as the sandbox owner: ${e.message}`);
+			return null;
+		});
+		if (owner === null) return 'could not log in as the sandbox owner (was the password changed in the editor?)';
+		return owner === 'created' ? 'owner account set up' : '';
 	});
 	ready = true;
-	step(`n8n ready in ${L.seconds(bootMs)} (${L.seconds(Date.now() - t0)} in all)${owner === 'created' ? '; owner account set up' : ''}`);
+	say(`• Ready in ${L.seconds(Date.now() - t0)} in all`);
 
 	if (SMOKE) {
 		const ok = await smoke(rest, backend, examples.filter(S.hasManualTrigger));
@@ -208,6 +265,8 @@ async function smoke(rest, backend, examples) {
 }
 
 main().catch(async (e) => {
+	const tail = logTail();
+	if (tail) process.stderr.write(`\nLast lines of ${LOG}:\n${tail}\n`);
 	process.stderr.write(`\nnpm start failed: ${L.redact(e && e.stack ? e.stack : e)}\n`);
 	await L.stopAll();
 	process.exit(1);

@@ -1,9 +1,9 @@
 /**
- * The load guard: the packed package, loaded by each installed n8n's own n8n-core loader with its own
- * n8n-workflow (the 1.x and 2.x runtimes, and the libraries of the oldest n8n the README claims). Fails when
- * the node or the credential does not load, or when the code uses an n8n-workflow value that n8n lacks, as
- * `sleepWithAbort` once did in every n8n from 2.34 on. Needs `npm run build` and the runtimes
- * (`node scripts/lib/runtime.js`); `npm test` does both.
+ * The load guard: the packed package, loaded by each n8n line's own n8n-core loader with its own n8n-workflow
+ * (the library sets of n8n 1.x and 2.x, the versions each whole n8n ships, and the libraries of the oldest n8n
+ * the README claims). Fails when the node or the credential does not load, or when the code uses an
+ * n8n-workflow value that n8n lacks, as `sleepWithAbort` once did in every n8n from 2.34 on. Needs
+ * `npm run build` and the library sets (`node scripts/lib/runtime.js libs`); `npm test` does both.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -14,7 +14,7 @@ const { packPackage } = require('../../scripts/lib/pack');
 const runtime = require('../../scripts/lib/runtime');
 
 const GUARD = path.join(__dirname, 'load-in-n8n.js');
-const LINES = ['1', '2', 'floor'];
+const LINES = [runtime.libsOf('1'), runtime.libsOf('2'), 'floor'];
 
 let work;
 let pkgDir;
@@ -129,8 +129,9 @@ describe.each(LINES)('n8n line %s', (line) => {
 });
 
 test('the guard itself fails on an export that n8n 2.x removed (sleepWithAbort)', () => {
-	const rt = runtime.paths('2');
-	if (!runtime.isInstalled('2')) throw new Error(`${rt.label} is not installed: run \`node scripts/lib/runtime.js 2\``);
+	const line = runtime.libsOf('2');
+	const rt = runtime.paths(line);
+	if (!runtime.isInstalled(line)) throw new Error(`${rt.label} is not installed: run \`node scripts/lib/runtime.js ${line}\``);
 	const broken = path.join(work, 'broken', 'node_modules', 'n8n-nodes-cometapi');
 	fs.cpSync(pkgDir, broken, { recursive: true });
 	const transport = path.join(broken, 'dist', 'nodes', 'GeminiImage', 'transport', 'wait.js');
