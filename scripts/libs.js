@@ -3,8 +3,9 @@
 // The library sets `npm test` runs on (n8n-core and n8n-workflow of n8n 2.41.1 and 1.123.81, and everything they
 // resolve to) must be exactly what each whole n8n ships. Two commands keep them so:
 //
-//   node scripts/libs.js lock 1|2     cuts scripts/runtimes/n8n-<version>/libs/package-lock.json out of the lockfile
-//                                     npm wrote when it installed the whole n8n: the packages reachable from n8n-core,
+//   node scripts/libs.js lock 1|2     copies the lockfile npm wrote when it installed the whole n8n to
+//                                     scripts/runtimes/n8n-<version>/ (later installs of that n8n use it with npm ci)
+//                                     and cuts libs/package-lock.json out of it: the packages reachable from n8n-core,
 //                                     n8n-workflow and @n8n/di (and Node 24's package), same paths, same versions,
 //                                     same integrity hashes. `npm ci` installs the library set from it.
 //   node scripts/libs.js check [1|2]  (npm run check:libs) walks both installed trees on disk from n8n-core and
@@ -130,6 +131,9 @@ function lock(line) {
 		const lockfile = { name: pj.name, lockfileVersion: 3, requires: true, packages: lockPackages };
 		fs.writeFileSync(path.join(dir, 'package-lock.json'), `${JSON.stringify(lockfile, null, 2)}\n`);
 	};
+	// the whole n8n's own, as installed (npm ci of it gives the same tree, without npm's resolution)
+	const wholePackages = Object.fromEntries(Object.entries(full.packages).map(([p, e]) => [p, p ? withTarball(p, e) : e]));
+	write(out, readJson(path.join(whole.dir, 'package.json')), wholePackages);
 	write(path.join(out, 'libs'), pkg, packages);
 	console.log(`${path.relative(process.cwd(), out)}: ${keep.size} of ${Object.keys(full.packages).length - 1} packages of ${whole.label}`);
 }

@@ -52,10 +52,8 @@ const DEFAULT_LINE = '2';
 /** What `node scripts/lib/runtime.js libs` installs: every library set `npm test` runs on. */
 const LIB_SETS = ['libs2', 'libs1', 'floor'];
 /**
- * The library sets' lockfiles (made by `node scripts/libs.js lock <line>`): scripts/runtimes/n8n-<version>/libs/.
- * The whole n8n is not installed from a lockfile: `npm ci` of its whole lockfile drops 133 nested packages that
- * `npm install` places (under langchain, @langchain/openai, @n8n/n8n-nodes-langchain…), so it would not be the
- * tree users get.
+ * The lockfiles (made by `node scripts/libs.js lock <line>`): scripts/runtimes/n8n-<version>/ holds the whole n8n's
+ * (npm ci skips npm's resolution, half the install time) and its libs/ the library set's, cut out of it.
  */
 const LOCKS_DIR = path.join(__dirname, '..', 'runtimes');
 
@@ -64,7 +62,7 @@ function libsOf(line) {
 	return `libs${line}`;
 }
 
-/** Folder of a line's lockfiles (libs/ holds its library set's package.json and package-lock.json). */
+/** Folder holding the committed package.json and package-lock.json of a whole line (libs/ below: its library set). */
 function lockDir(line) {
 	return path.join(LOCKS_DIR, `n8n-${LINES[line].n8n}`);
 }
@@ -276,12 +274,17 @@ function installWhole(p, io) {
 	const env = npmEnv();
 	const started = Date.now();
 	io.say(`installing ${p.label}${spec.node ? ` with Node ${spec.node}` : ''} into ${p.dir}`);
-	io.say('first run only: 3 to 7 minutes for about 2,400 packages (3 GB), sqlite3 compiling meanwhile');
+	io.say('first run only: about 3 minutes for about 2,400 packages (3 GB), sqlite3 compiling meanwhile');
+
+	// the committed lockfile when there is one: the versions CI and the library sets were checked with
+	const locked = fs.existsSync(path.join(lockDir(p.line), 'package-lock.json'));
+	const lock = locked ? JSON.parse(fs.readFileSync(path.join(lockDir(p.line), 'package-lock.json'), 'utf8')).packages : {};
+	const lockedVersion = (name) => lock[`node_modules/${name}`] && lock[`node_modules/${name}`].version;
 
 	const side = path.join(p.dir, '.sqlite3-build');
 	fs.mkdirSync(side, { recursive: true });
-	const sideDeps = { sqlite3: spec.sqlite3 };
-	if (spec.node) sideDeps[NODE_PKG] = `^${spec.node}`;
+	const sideDeps = { sqlite3: lockedVersion('sqlite3') || spec.sqlite3 };
+	if (spec.node) sideDeps[NODE_PKG] = lockedVersion(NODE_PKG) || `^${spec.node}`;
 	writePackageJson(side, { name: 'cometapi-sqlite3-build', dependencies: sideDeps });
 	run('npm', ['install', ...NPM_FLAGS], { cwd: side, env }, io.logFile);
 	const sideNode = spec.node ? path.join(side, 'node_modules', NODE_PKG) : null;
@@ -297,12 +300,16 @@ function installWhole(p, io) {
 		io.logFile,
 	);
 
-	const dependencies = { n8n: spec.n8n };
-	if (spec.node) dependencies[NODE_PKG] = nodeVersion; // the Node sqlite3 is compiled for
-	writePackageJson(p.dir, { name: `cometapi-runtime-${p.line}`, dependencies, overrides: spec.overrides || {} });
+	if (locked) {
+		for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(lockDir(p.line), f), path.join(p.dir, f));
+	} else {
+		const dependencies = { n8n: spec.n8n };
+		if (spec.node) dependencies[NODE_PKG] = nodeVersion; // the Node sqlite3 is compiled for
+		writePackageJson(p.dir, { name: `cometapi-runtime-${p.line}`, dependencies, overrides: spec.overrides || {} });
+	}
 	let t1;
 	try {
-		t1 = run('npm', ['install', ...NPM_FLAGS], { cwd: p.dir, env }, io.logFile);
+		t1 = run('npm', [locked ? 'ci' : 'install', ...NPM_FLAGS], { cwd: p.dir, env }, io.logFile);
 	} catch (e) {
 		build.kill();
 		throw e;
