@@ -115,7 +115,7 @@ async function main() {
 	const rt = L.runtime.paths(LINE);
 	if (L.runtime.isInstalled(LINE)) say(`• ${rt.label}${rt.nodeDir ? ' and its Node 24' : ''}: installed in ${rt.dir}`);
 	else {
-		await step(`Installing ${rt.label}${rt.nodeDir ? ' and Node 24' : ''} into ${rt.dir} (first run only, about 4 minutes)`, () => {
+		await step(`Installing ${rt.label}${rt.nodeDir ? ' and Node 24' : ''} into ${rt.dir} (first run only, about 3 minutes)`, () => {
 			L.runtime.ensureRuntime(LINE, { logFile: LOG, say: toLog });
 		});
 	}
