@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const L = require('../../scripts/lib');
-const { CREDENTIALS } = require('./workflows');
+const { CREDENTIALS, workflowNodes } = require('./workflows');
 
 const GEMINI = 'n8n-nodes-cometapi.geminiImage';
 const MODEL = 'gemini-3-pro-image'; // a thinking model: the emulator signs its answers
@@ -14,21 +14,7 @@ const OPENAI_CREDENTIAL = { id: 'e2eOpenAiCred001', name: 'Emulator as OpenAI', 
 const IDS = { conversation: 'e2eConversation1', loop: 'e2eReviewLoop001', agent3: 'e2eAgentToolV3xx', agent2: 'e2eAgentToolV22x' };
 const PATHS = { conversation: 'e2e-conversation', loop: 'e2e-review-loop', agent3: 'e2e-agent-v3', agent2: 'e2e-agent-v2' };
 
-let seq = 0;
-function node(name, type, typeVersion, position, parameters, extra = {}) {
-	seq++;
-	return { id: `e2e00000-0000-4000-9000-${String(seq).padStart(12, '0')}`, name, type, typeVersion, position, parameters, ...extra };
-}
-
-const webhook = (path, hookId) =>
-	node(
-		'Webhook',
-		'n8n-nodes-base.webhook',
-		2,
-		[0, 0],
-		{ httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
-		{ webhookId: `e2e00000-0000-4000-9000-0000000000${hookId}` },
-	);
+const { node, webhook, from } = workflowNodes('e2e00000');
 
 const gemini = (name, position, parameters, type = GEMINI) =>
 	node(name, type, 2, position, { model: { __rl: true, mode: 'id', value: MODEL }, ...parameters }, { credentials: CREDENTIALS });
@@ -54,7 +40,7 @@ function chain(names, connections = {}) {
 
 /** Webhook → Make → Refine → Refine → n8n's Crypto node on the latest image; answers with its item's JSON. */
 function conversationWorkflow() {
-	seq = 0;
+	from(0);
 	const names = ['Webhook', 'Make', 'Refine 1', 'Refine 2', 'Hash Latest'];
 	const nodes = [
 		webhook(PATHS.conversation, 'c1'),
@@ -86,7 +72,7 @@ function conversationWorkflow() {
  * Image. Two rounds of changes, then Done.
  */
 function loopWorkflow() {
-	seq = 300;
+	from(300);
 	const nodes = [
 		webhook(PATHS.loop, 'b1'),
 		gemini('Make', [250, 0], { operation: 'textToImage', prompt: '={{ $json.body.prompt }}' }),
@@ -143,7 +129,7 @@ function loopWorkflow() {
 
 /** Webhook → AI Agent (version `agentVersion`) with an OpenAI Chat Model on the emulator and this node as its tool. */
 function agentWorkflow(key, agentVersion) {
-	seq = key === 'agent3' ? 100 : 200;
+	from(key === 'agent3' ? 100 : 200);
 	const nodes = [
 		webhook(PATHS[key], key === 'agent3' ? 'a3' : 'a2'),
 		node('AI Agent', '@n8n/n8n-nodes-langchain.agent', agentVersion, [300, 0], {

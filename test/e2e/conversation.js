@@ -25,20 +25,11 @@ async function activateAll(rest) {
 const tagged = (emu, tag, route = 'native') => emu.requests.filter((r) => r.route === route && JSON.stringify(r.body || {}).includes(tag));
 
 /** The last execution of a workflow, with its run data, from the editor's REST API. */
-async function lastExecution(rest, workflowId) {
-	const list = await rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=1`, undefined, {
-		expect: 200,
-	});
-	const body = list.json.data || list.json;
-	const [latest] = body.results || body;
-	if (!latest) throw new Error(`no execution of workflow ${workflowId}`);
-	return await rest.waitForExecution(latest.id, { timeoutMs: 30000 });
-}
 
 /** Why the last execution of a workflow failed, for a message. */
 async function lastFailure(rest, workflowId) {
 	try {
-		const ex = await lastExecution(rest, workflowId);
+		const ex = await H.lastExecution(rest, workflowId, 30000);
 		const error = ex.data.resultData.error;
 		return error
 			? `${ex.data.resultData.lastNodeExecuted}: ${error.message} ${error.description || ''}`
@@ -91,7 +82,7 @@ async function checkConversation(ctx, rest, baseUrl, label, key = 'conversation'
 	H.eq(r3.conversation.turns[4].parts[0].text, 'add rain', 'the new prompt comes last');
 	// what n8n's Crypto node read back, and what n8n stored for each binary field of the last item
 	if (key === 'conversation') H.eq(res.json.shaLatest, sentImage(r3), 'the output image is the 3rd answer (Crypto node)');
-	const ex = await lastExecution(rest, IDS[key]);
+	const ex = await H.lastExecution(rest, IDS[key], 30000);
 	const [item] = key === 'conversation' ? L.nodeItems(ex, 'Refine 2') : L.nodeItems(ex, 'Refine', { run: 1 });
 	const out = item.json;
 	const stored = (field) => L.sha256(L.readStoredBinary(ctx.home, item.binary[field], ctx.rt).bytes);

@@ -46,6 +46,17 @@ function pairedIndex(item) {
 	return p ? p.item : null;
 }
 
+/** The newest execution of a workflow, once it has finished. */
+async function lastExecution(rest, workflowId, timeoutMs = 60000) {
+	const list = await rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=1`, undefined, {
+		expect: 200,
+	});
+	const body = list.json.data || list.json;
+	const [latest] = body.results || body;
+	if (!latest) throw new Error(`no execution of workflow ${workflowId}`);
+	return await rest.waitForExecution(latest.id, { timeoutMs });
+}
+
 module.exports = {
 	LOGS_ROOT,
 	Fatal: suite.Fatal,
@@ -59,4 +70,5 @@ module.exports = {
 	phase,
 	time,
 	pairedIndex,
+	lastExecution,
 };

@@ -3,27 +3,14 @@
 // expression, and two whose input a webhook caller writes: Image to Image reading the item's JSON, and
 // Refine Image reading a conversation (with a file upload beside it).
 
-const { CREDENTIALS } = require('./workflows');
+const { CREDENTIALS, workflowNodes } = require('./workflows');
 
 const GEMINI = 'n8n-nodes-cometapi.geminiImage';
 const MODEL = { __rl: true, mode: 'id', value: 'gemini-3-pro-image' };
 const IDS = { store: 'e2eTrustStore001', steal: 'e2eTrustSteal001', refine: 'e2eTrustRefine01', long: 'e2eTrustLong0001' };
 const PATHS = { store: 'e2e-trust-store', steal: 'e2e-trust-steal', refine: 'e2e-trust-refine', long: 'e2e-trust-long' };
 
-let seq = 0;
-function node(name, type, typeVersion, position, parameters, extra = {}) {
-	seq++;
-	return { id: `e2e7a000-0000-4000-9000-${String(seq).padStart(12, '0')}`, name, type, typeVersion, position, parameters, ...extra };
-}
-const webhook = (path, hookId) =>
-	node(
-		'Webhook',
-		'n8n-nodes-base.webhook',
-		2,
-		[0, 0],
-		{ httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
-		{ webhookId: `e2e7a000-0000-4000-9000-0000000000${hookId}` },
-	);
+const { node, webhook, from } = workflowNodes('e2e7a000');
 const gemini = (name, position, parameters) =>
 	node(name, GEMINI, 2, position, { model: MODEL, ...parameters }, { credentials: CREDENTIALS });
 /** Edit Fields in JSON mode: the item's JSON becomes what the expression gives (3.3: binary files kept). */
@@ -52,7 +39,7 @@ const workflow = (id, name, nodes) => ({
 });
 
 function workflows() {
-	seq = 0;
+	from(0);
 	return [
 		// Another workflow's execution stores an image; the edit reads it by n8n's own tooltip expression.
 		workflow(IDS.store, 'e2e trust: make and edit by expression', [

@@ -18,19 +18,10 @@ const PARTS = ['trust'];
 const generations = (emu) => emu.requests.filter((r) => ['native', 'stream', 'chat'].includes(r.route));
 
 /** The last execution of a workflow, with its run data. */
-async function lastExecution(rest, workflowId) {
-	const list = await rest.call('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=1`, undefined, {
-		expect: 200,
-	});
-	const body = list.json.data || list.json;
-	const [latest] = body.results || body;
-	if (!latest) throw new Error(`no execution of workflow ${workflowId}`);
-	return await rest.waitForExecution(latest.id, { timeoutMs: 60000 });
-}
 
 /** The error the node stopped with in the last execution of a workflow. */
 async function nodeErrorOf(rest, workflowId, nodeName) {
-	const ex = await lastExecution(rest, workflowId);
+	const ex = await H.lastExecution(rest, workflowId);
 	const error = L.nodeError(ex, nodeName) || ex.data.resultData.error;
 	H.assert(error, `the execution of ${workflowId} did not fail: ${ex.status}`);
 	return String(error.message);
@@ -50,7 +41,7 @@ async function checkForeignFile(ctx, rest, baseUrl) {
 		secretSha,
 		"n8n's tooltip expression {{ $('Make').item.binary.data }} reads the image",
 	);
-	const ex = await lastExecution(rest, IDS.store);
+	const ex = await H.lastExecution(rest, IDS.store);
 	const stored = L.nodeItems(ex, 'Make')[0].binary.data;
 	H.assert(/^filesystem(-v2)?:/.test(stored.id || ''), `the image is stored with an id: ${JSON.stringify(stored).slice(0, 200)}`);
 	console.log(`    another workflow's file: ${stored.id}`);
@@ -81,7 +72,7 @@ async function checkPrivateField(ctx, rest, baseUrl) {
 	form.append('secret', new Blob([ctx.inputs.file.buffer], { type: 'image/png' }), 'passport.png');
 	const res = await fetch(`${baseUrl}/webhook/${PATHS.refine}`, { method: 'POST', body: form, signal: AbortSignal.timeout(60000) });
 	H.assert(res.status >= 400, `the webhook answered ${res.status}`);
-	const ex = await lastExecution(rest, IDS.refine);
+	const ex = await H.lastExecution(rest, IDS.refine);
 	const item = L.nodeItems(ex, 'Conversation')[0];
 	H.assert(
 		item && item.binary && item.binary.secret,

@@ -18,7 +18,7 @@ const path = require('node:path');
 
 const L = require('../../scripts/lib');
 const H = require('./harness');
-const { CREDENTIALS } = require('./workflows');
+const { CREDENTIALS, workflowNodes } = require('./workflows');
 
 const GEMINI = 'n8n-nodes-cometapi.geminiImage';
 const MODEL = { __rl: true, mode: 'id', value: 'gemini-3-pro-image' };
@@ -27,26 +27,13 @@ const PATHS = { agent: 'e2e-url-agent', plain: 'e2e-url-plain' };
 const INSIDE = '127.0.0.2'; // the "internal" host; the emulator and n8n are on 127.0.0.1
 const PARTS = ['urls'];
 
-let seq = 900;
-function node(name, type, typeVersion, position, parameters, extra = {}) {
-	seq++;
-	return { id: `e2e00000-0000-4000-9000-${String(seq).padStart(12, '0')}`, name, type, typeVersion, position, parameters, ...extra };
-}
-const webhook = (p, hook) =>
-	node(
-		'Webhook',
-		'n8n-nodes-base.webhook',
-		2,
-		[0, 0],
-		{ httpMethod: 'POST', path: p, responseMode: 'lastNode', options: {} },
-		{ webhookId: `e2e00000-0000-4000-9000-0000000009${hook}` },
-	);
+const { node, webhook, from } = workflowNodes('e2e00000', { firstSeq: 900, hookBase: '0000000009' });
 const tool = (name, position, parameters) =>
 	node(name, `${GEMINI}Tool`, 2, position, { model: MODEL, ...parameters }, { credentials: CREDENTIALS });
 
 /** Webhook → AI Agent with three tools: Draw Image, Edit Image (127.0.0.2 allowed), Refine Image. */
 function agentWorkflow() {
-	seq = 900;
+	from(900);
 	const nodes = [
 		webhook(PATHS.agent, 'u1'),
 		node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3, [300, 0], {
@@ -86,7 +73,7 @@ function agentWorkflow() {
 
 /** Webhook → Gemini Image (version 2, Image URL Access: Any Address, the URL from the body); errors become the item. */
 function plainWorkflow() {
-	seq = 950;
+	from(950);
 	const edit = node(
 		'Edit',
 		GEMINI,

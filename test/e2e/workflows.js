@@ -34,6 +34,29 @@ function node(name, type, typeVersion, position, parameters, extra = {}) {
 	};
 }
 
+/**
+ * Node builders for one file's workflows: node ids `<prefix>-0000-4000-9000-<n>` counted from `firstSeq`, webhook
+ * ids `<prefix>-0000-4000-9000-<hookBase><hook>`; each file has its own prefix or range, so ids never collide.
+ * `from(n)` makes the next node number n + 1 (a workflow of its own range).
+ */
+function workflowNodes(prefix, { firstSeq = 0, hookBase = '0000000000' } = {}) {
+	let seq = firstSeq;
+	const build = (name, type, typeVersion, position, parameters, extra = {}) => {
+		seq++;
+		return { id: `${prefix}-0000-4000-9000-${String(seq).padStart(12, '0')}`, name, type, typeVersion, position, parameters, ...extra };
+	};
+	const webhook = (path, hookId) =>
+		build(
+			'Webhook',
+			'n8n-nodes-base.webhook',
+			2,
+			[0, 0],
+			{ httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			{ webhookId: `${prefix}-0000-4000-9000-${hookBase}${hookId}` },
+		);
+	return { node: build, webhook, from: (n) => (seq = n) };
+}
+
 function gemini(name, position, parameters, extra = {}) {
 	return node(name, GEMINI, 1, position, { model: MODEL, ...parameters }, { credentials: CREDENTIALS, ...extra });
 }
@@ -186,4 +209,4 @@ function webhookWorkflow() {
 	};
 }
 
-module.exports = { mainWorkflow, webhookWorkflow, PROMPTS, CREDENTIALS };
+module.exports = { mainWorkflow, webhookWorkflow, workflowNodes, PROMPTS, CREDENTIALS };
