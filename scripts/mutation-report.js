@@ -148,7 +148,7 @@ function main() {
 		'the JSON reports of its parts in `reports/mutation/parts/` (not committed). Each mutant is',
 		'a one-line change of `nodes/` or `credentials/`; a test must fail for it to count as detected. Surviving mutants',
 		'are listed with the reason they are kept (`test/mutation/survivors.json`): an equivalent mutant (no input can',
-		'tell it from the code), or defensive code no test can reach. See [Tests](../README.md#tests) in the README.',
+		'tell it from the code), or defensive code no test can reach. See [Tests](../CONTRIBUTING.md#tests) in CONTRIBUTING.md.',
 		'',
 	);
 	if (run) {
