@@ -12,6 +12,12 @@ import { ChatAnswer } from '../../nodes/GeminiImage/api/chat/answer';
 import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
 import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
+import { AnswerLimitError } from '../../nodes/GeminiImage/api/stream/answerLimits';
+
+/** A limit reached is a prompt answer too; any other throw is a failure, not a fast run. */
+const limitsOnly = (error: unknown) => {
+	if (!(error instanceof AnswerLimitError)) throw error;
+};
 
 describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {
 	const MB = 1024 * 1024;
@@ -26,15 +32,15 @@ describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {
 		['mixed', fill('![ ](data: ![x]( data:ima ](![')],
 	];
 
-	/** The best of three runs, in ms, whatever the reader throws (a limit is a prompt answer too). */
+	/** The best of three runs, in ms; a limit error counts as an answer, anything else fails the test. */
 	const time = (fn: () => void) => {
 		let best = Infinity;
 		for (let i = 0; i < 3; i++) {
 			const started = process.hrtime.bigint();
 			try {
 				fn();
-			} catch {
-				// a limit error is a prompt answer as well
+			} catch (error) {
+				limitsOnly(error);
 			}
 			best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
 		}
@@ -91,8 +97,8 @@ describe('linear parsing on the streamed routes: 1 MB of adversarial text', () =
 				const reader = make();
 				for (let at = 0; at < buf.length; at += 65536) reader.push(buf.subarray(at, at + 65536));
 				reader.end();
-			} catch {
-				// a limit reached is a prompt answer too
+			} catch (error) {
+				limitsOnly(error);
 			}
 			best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
 		}
