@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../nodes/GeminiImage/api/retry';
+import * as requestSettings from '../../nodes/GeminiImage/actions/properties/requestSettings';
 import { retryAfterMs } from '../../nodes/GeminiImage/api/errors/http';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 60000 };
@@ -37,7 +41,14 @@ describe('retryAfterMs', () => {
 
 describe('DEFAULT_RETRY_POLICY', () => {
 	it('is the policy the README and the Max Retries option describe', () => {
-		// 5 retries, 1 s doubling up to 30 s (Google's SDK: 1 s, doubling, capped at 60 s), Retry-After up to 2 minutes
-		expect(DEFAULT_RETRY_POLICY).toEqual({ maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 });
+		const { maxRetries, baseDelayMs, maxDelayMs, maxRetryAfterMs } = DEFAULT_RETRY_POLICY;
+		expect(requestSettings.maxRetries.default).toBe(maxRetries);
+		expect(requestSettings.maxRetries.description).toContain(`(default ${maxRetries})`);
+		const row = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')
+			.split('\n')
+			.find((line) => line.startsWith('| Max Retries |'));
+		expect(row).toContain(`| Max Retries | ${maxRetries} |`);
+		expect(row).toContain(`(${baseDelayMs / 1000} s doubling, capped at ${maxDelayMs / 1000} s)`);
+		expect(row).toContain(`(up to ${maxRetryAfterMs / 1000} s)`);
 	});
 });
