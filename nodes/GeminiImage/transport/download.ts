@@ -107,21 +107,21 @@ function isN8nSsrfRefusal(error: unknown): boolean {
 	return false;
 }
 
+/** URLs whose address is not checked: any without publicOnly, a host Allowed Private Hosts names, n8n's own signed links. */
+function unchecked(url: URL, guard: UrlGuard): boolean {
+	const ownLink = !!guard.ownLinkPrefix && url.href.startsWith(`${guard.ownLinkPrefix}?`);
+	return !guard.publicOnly || nameAllowed(url.hostname, guard.allow) || ownLink;
+}
+
 /** The URL may be requested: http(s) and, with publicOnly, not a literal address that is not allowed. */
 function hopAllowed(url: URL, guard: UrlGuard): boolean {
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-	if (!guard.publicOnly || nameAllowed(url.hostname, guard.allow) || isOwnLink(url, guard)) return true;
-	return !parseIp(url.hostname) || addressAllowed(url.hostname, guard.allow);
-}
-
-function isOwnLink(url: URL, guard: UrlGuard): boolean {
-	return !!guard.ownLinkPrefix && url.href.startsWith(`${guard.ownLinkPrefix}?`);
+	return unchecked(url, guard) || !parseIp(url.hostname) || addressAllowed(url.hostname, guard.allow);
 }
 
 /** After connecting: the address the answer came from is one we may read. Unknown counts as not allowed. */
 function answerAllowed(url: URL, remoteAddress: string | undefined, guard: UrlGuard): boolean {
-	if (!guard.publicOnly || nameAllowed(url.hostname, guard.allow) || isOwnLink(url, guard)) return true;
-	return remoteAddress !== undefined && addressAllowed(remoteAddress, guard.allow);
+	return unchecked(url, guard) || (remoteAddress !== undefined && addressAllowed(remoteAddress, guard.allow));
 }
 
 /** `room`: how many bytes the item may still take; more ends the download with `tooLarge`. */
