@@ -7,12 +7,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { credentialProblem } from '../nodes/GeminiImage/api/credentialChecks';
+import { credentialProblem } from '../nodes/GeminiImage/helpers/credentialChecks';
 
 const BASE_URL_FIX =
 	"Check the Base URL in this credential: it should be the API's address, such as https://api.cometapi.com, without a path.";
 
-/** The node's messages for the same answers (status first, then how to fix it). */
+/** The node's words for the same answers (see helpers/errors.ts). */
 const MESSAGES = {
 	unauthorized: 'CometAPI answered 401 Unauthorized. Check the API key in this credential: it is missing, mistyped or revoked.',
 	noCredit: 'CometAPI answered 402 Payment Required. The CometAPI account is out of credit: top it up in the CometAPI dashboard.',
@@ -80,9 +80,8 @@ export class CometApi implements ICredentialType {
 	];
 
 	/**
-	 * The key as `Authorization: Bearer <key>`, for the node, the Test button and the HTTP Request node alike.
-	 * A function rather than the generic form, so that a Base URL with user:pass@ (which would silently
-	 * replace the key with Basic auth) and a key no header can carry are refused before anything is sent.
+	 * `Authorization: Bearer <key>`, for the node, the Test button and the HTTP Request node. A function, not the
+	 * generic form, so that a Base URL with user:pass@ and a key no header can carry are refused before sending.
 	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const problem = credentialProblem(credentials);
@@ -90,12 +89,10 @@ export class CometApi implements ICredentialType {
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey)}` } };
 	}
 
-	// The model list is free: a wrong key gets 401 here without spending credit. The rules give the same
-	// plain words as the node's own errors (nodes/GeminiImage/api/errors.ts) instead of n8n's bare status text.
+	// The model list is free: a wrong key gets 401 here without spending credit.
 	test: ICredentialTestRequest = {
 		request: {
-			// The node's normalisation (api/baseUrl.ts): https:// when the scheme is missing, no trailing slash,
-			// no /v1 that OpenAI-style clients ask for.
+			// normalizeBaseUrl's rules (helpers/credentialChecks.ts).
 			baseURL:
 				'={{ String($credentials.baseUrl || "https://api.cometapi.com").trim().replace(/^(?!https?:\\/\\/)/i, "https://").replace(/\\/+$/, "").replace(/\\/v1(beta)?$/i, "") }}',
 			url: '/v1/models',

@@ -134,7 +134,7 @@ test('the guard itself fails on an export that n8n 2.x removed (sleepWithAbort)'
 	if (!runtime.isInstalled(line)) throw new Error(`${rt.label} is not installed: run \`node scripts/lib/runtime.js ${line}\``);
 	const broken = path.join(work, 'broken', 'node_modules', 'n8n-nodes-cometapi');
 	fs.cpSync(pkgDir, broken, { recursive: true });
-	const transport = path.join(broken, 'dist', 'nodes', 'GeminiImage', 'transport', 'wait.js');
+	const transport = path.join(broken, 'dist', 'nodes', 'GeminiImage', 'transport', 'index.js');
 	fs.appendFileSync(transport, '\nexports.old = () => (0, n8n_workflow_1.sleepWithAbort)(1);\n');
 	const out = guard(rt, broken);
 	expect(out.missing).toEqual(['sleepWithAbort']);

@@ -5,8 +5,8 @@
 import { Workflow } from 'n8n-workflow';
 
 import { CometApi } from '../../credentials/CometApi.credentials';
-import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
-import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
+import { normalizeBaseUrl } from '../../nodes/GeminiImage/helpers/credentialChecks';
+import { describeHttpFailure } from '../../nodes/GeminiImage/helpers/errors';
 import { makeNode, NODE_NAME, nodeTypes } from '../harness/runtime';
 
 const credential = new CometApi();

@@ -1,7 +1,7 @@
 /** Shared set-up of the integration tests: one emulator per test file, the node run through the harness. */
 import { createHash } from 'node:crypto';
 
-import { DEFAULT_RETRY_POLICY } from '../../nodes/GeminiImage/api/retry';
+import { DEFAULT_RETRY_POLICY } from '../../nodes/GeminiImage/transport';
 import { disposeHarness, runNode } from '../harness/runNode';
 import type { RunOptions, RunResult } from '../harness/runNode';
 

@@ -1,9 +1,8 @@
-/** The pure parts of the node's bounds: quoting, nesting, credential checks, item tags, answer text and grounding. */
+/** The pure parts of the node's bounds: quoting, nesting, item tags, answer text and grounding. */
 import { NodeOperationError } from 'n8n-workflow';
 
 import { nameItem } from '../../nodes/GeminiImage/actions/itemErrors';
 import { laterItemText } from '../../nodes/GeminiImage/actions/output/items';
-import { apiKeyProblem, baseUrlProblem, credentialProblem } from '../../nodes/GeminiImage/api/credentialChecks';
 import { emptyResult, mergeNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/answerLimits';
 import { nestsDeeperThan } from '../../nodes/GeminiImage/helpers/jsonDepth';
@@ -42,34 +41,6 @@ describe('nestsDeeperThan', () => {
 		const circular: Record<string, unknown> = {};
 		circular.self = circular;
 		expect(nestsDeeperThan(circular, 10)).toBe(false);
-	});
-});
-
-describe('credential checks', () => {
-	it.each(['https://api.cometapi.com', 'api.cometapi.com/v1', 'http://127.0.0.1:8787/path@x', 'https://host/?q=a@b', '', undefined])(
-		'Base URL %j is fine',
-		(url) => expect(baseUrlProblem(url)).toBeUndefined(),
-	);
-	it.each(['https://user:pass@api.cometapi.com', 'http://user@127.0.0.1', 'user:pass@api.cometapi.com', ' HTTPS://a:b@c/v1 '])(
-		'Base URL %j is refused, without quoting it',
-		(url) => {
-			const problem = baseUrlProblem(url)!;
-			expect(problem.message).toMatch(/user:pass@/);
-			expect(`${problem.message} ${problem.fix}`).not.toMatch(/pass@api|a:b@c|user@127/);
-		},
-	);
-	it('keys: printable and Latin-1 pass; line breaks, control and non-Latin-1 characters are named with their place', () => {
-		expect(apiKeyProblem('sk-AZaz09_-.~')).toBeUndefined();
-		expect(apiKeyProblem('sk-\u00e9')).toBeUndefined();
-		expect(apiKeyProblem('sk-x\r')?.message).toMatch(/holds a line break at position 5 of 5/);
-		expect(apiKeyProblem('\0')?.message).toMatch(/holds a null character at position 1 of 1/);
-		expect(apiKeyProblem('sk-\u007f')?.message).toMatch(/holds a control character at position 4 of 4/);
-		expect(apiKeyProblem('sk-\u{1F511}')?.message).toMatch(/outside Latin-1 \(U\+1F511\) at position 4 of 5/);
-		expect(apiKeyProblem('sk-secretpart\n')?.message).not.toContain('secretpart');
-	});
-	it('the Base URL is checked first', () => {
-		expect(credentialProblem({ baseUrl: 'https://a:b@c', apiKey: '\n' })?.message).toMatch(/^The Base URL/);
-		expect(credentialProblem({ baseUrl: 'https://c', apiKey: 'sk-ok' })).toBeUndefined();
 	});
 });
 

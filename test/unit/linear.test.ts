@@ -9,7 +9,7 @@ import { ChatStreamReader } from '../../nodes/GeminiImage/api/chat/readers';
 import { NativeStreamReader } from '../../nodes/GeminiImage/api/native/readers';
 import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
 import { ChatAnswer } from '../../nodes/GeminiImage/api/chat/answer';
-import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
+import { describeHttpFailure } from '../../nodes/GeminiImage/helpers/errors';
 import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import { AnswerLimitError } from '../../nodes/GeminiImage/api/stream/answerLimits';

@@ -1,22 +1,7 @@
 /** helpers/redact.ts and api/baseUrl.ts: what messages may show of keys, secrets and URLs, and the Base URL as typed. */
-import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
-import { describeNetworkFailure } from '../../nodes/GeminiImage/api/errors/network';
+import { describeHttpFailure, describeNetworkFailure } from '../../nodes/GeminiImage/helpers/errors';
 import { cutText, displayUrl, redactSecrets, shortUrl } from '../../nodes/GeminiImage/helpers/redact';
-import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
-
-describe('normalizeBaseUrl', () => {
-	it.each([
-		['https://api.cometapi.com', 'https://api.cometapi.com'],
-		['https://api.cometapi.com/', 'https://api.cometapi.com'],
-		['https://api.cometapi.com/v1/', 'https://api.cometapi.com'],
-		['https://gw.example.com/proxy/v1beta', 'https://gw.example.com/proxy'],
-		['  http://127.0.0.1:8787//  ', 'http://127.0.0.1:8787'],
-		['api.cometapi.com', 'https://api.cometapi.com'],
-		['', 'https://api.cometapi.com'],
-	])('%s -> %s', (raw, expected) => {
-		expect(normalizeBaseUrl(raw)).toBe(expected);
-	});
-});
+import { normalizeBaseUrl } from '../../nodes/GeminiImage/helpers/credentialChecks';
 
 describe('redaction and short URLs', () => {
 	const key = ' Zq8x/Lm2+PvR7tK4wN9bYc3H ';

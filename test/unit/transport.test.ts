@@ -1,13 +1,78 @@
 /**
- * The transport's pure parts, without n8n-core: ending a response stream, reading a body that is (or is not)
- * a stream, reading at most so many bytes, waiting that a cancel cuts short, and naming a thrown network
- * error wherever its code sits.
+ * transport/index.ts without n8n-core: retry delays and the default policy, ending a response stream, reading a
+ * body that is (or is not) a stream, reading at most so many bytes, waiting that a cancel cuts short, and naming
+ * a thrown network error wherever its code sits. (Requests themselves: test/integration, against the emulator.)
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 
-import { describeThrown } from '../../nodes/GeminiImage/transport/attempt';
-import { chunksOf, destroyBody, readCapped } from '../../nodes/GeminiImage/transport/stream';
-import { waitUnlessCancelled } from '../../nodes/GeminiImage/transport/wait';
+import fc from 'fast-check';
+
+import * as requestSettings from '../../nodes/GeminiImage/actions/properties/requestSettings';
+import {
+	chunksOf,
+	DEFAULT_RETRY_POLICY,
+	describeThrown,
+	destroyBody,
+	readCapped,
+	retryDelayMs,
+	waitUnlessCancelled,
+} from '../../nodes/GeminiImage/transport';
+import { propertyRuns as runs } from './fixtures';
+
+const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 60000 };
+
+describe('retryDelayMs', () => {
+	it('doubles each retry, with jitter in the upper half of the step', () => {
+		expect(retryDelayMs(1, policy, undefined, () => 0)).toBe(500);
+		expect(retryDelayMs(1, policy, undefined, () => 1)).toBe(1000);
+		expect(retryDelayMs(3, policy, undefined, () => 1)).toBe(4000);
+	});
+	it('caps the step', () => {
+		expect(retryDelayMs(10, policy, undefined, () => 1)).toBe(8000);
+	});
+	it('waits at least what the API asked, up to the cap for Retry-After', () => {
+		expect(retryDelayMs(1, policy, 5000, () => 0)).toBe(5000);
+		expect(retryDelayMs(1, policy, 600000, () => 0)).toBe(60000);
+		expect(retryDelayMs(4, policy, 100, () => 1)).toBe(8000);
+	});
+});
+
+describe('retryDelayMs, any retry (fast-check)', () => {
+	it('retry delays stay within the step, honour Retry-After up to its ceiling', () => {
+		const policy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 1, max: 40 }),
+				fc.double({ min: 0, max: 0.999999, noNaN: true }),
+				fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: undefined }),
+				(retry, random, after) => {
+					const delay = retryDelayMs(retry, policy, after, () => random);
+					const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+					expect(delay).toBeGreaterThanOrEqual(Math.min(step / 2, after ?? Infinity));
+					expect(delay).toBeLessThanOrEqual(Math.max(step, Math.min(after ?? 0, policy.maxRetryAfterMs)));
+					if (after !== undefined) expect(delay).toBeGreaterThanOrEqual(Math.min(after, policy.maxRetryAfterMs));
+				},
+			),
+			runs(300),
+		);
+	});
+});
+
+describe('DEFAULT_RETRY_POLICY', () => {
+	it('is the policy the README and the Max Retries option describe', () => {
+		const { maxRetries, baseDelayMs, maxDelayMs, maxRetryAfterMs } = DEFAULT_RETRY_POLICY;
+		expect(requestSettings.maxRetries.default).toBe(maxRetries);
+		expect(requestSettings.maxRetries.description).toContain(`(default ${maxRetries})`);
+		const row = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')
+			.split('\n')
+			.find((line) => line.startsWith('| Max Retries |'));
+		expect(row).toContain(`| Max Retries | ${maxRetries} |`);
+		expect(row).toContain(`(${baseDelayMs / 1000} s doubling, capped at ${maxDelayMs / 1000} s)`);
+		expect(row).toContain(`(up to ${maxRetryAfterMs / 1000} s)`);
+	});
+});
 
 async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer[]> {
 	const out: Buffer[] = [];
@@ -98,10 +163,10 @@ describe('readCapped', () => {
 		for (const part of parts) yield Buffer.from(part);
 	}
 	it('reads all of a body under the cap, and the first bytes of one over it', async () => {
-		expect(await readCapped(pieces('abc', 'def'), 6)).toEqual({ text: 'abcdef', cut: false });
-		expect(await readCapped(pieces('abc', 'defgh', 'never read'), 6)).toEqual({ text: 'abcdef', cut: true });
-		expect(await readCapped(pieces('abcdefgh'), 3)).toEqual({ text: 'abc', cut: true });
-		expect(await readCapped(pieces(), 3)).toEqual({ text: '', cut: false });
+		expect(await readCapped(pieces('abc', 'def'), 6)).toBe('abcdef');
+		expect(await readCapped(pieces('abc', 'defgh', 'never read'), 6)).toBe('abcdef');
+		expect(await readCapped(pieces('abcdefgh'), 3)).toBe('abc');
+		expect(await readCapped(pieces(), 3)).toBe('');
 	});
 });
 

@@ -1,5 +1,5 @@
 /** The values the options allow and the defaults they fall back to. */
-import { DEFAULT_RETRY_POLICY } from '../api/retry';
+import { DEFAULT_RETRY_POLICY } from '../transport';
 
 export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '1:4', '4:1', '1:8', '8:1'];
 /** The narrowest ratios, which only some models take (see api/models/supportedOptions.ts). */

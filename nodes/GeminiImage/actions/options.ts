@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { unsupportedOptions } from '../api/models/supportedOptions';
-import type { RetryPolicy } from '../api/retry';
-import { DEFAULT_RETRY_POLICY } from '../api/retry';
+import type { RetryPolicy } from '../transport';
+import { DEFAULT_RETRY_POLICY } from '../transport';
 import type { GenerationInput } from '../api/types';
 import type { AllowList } from '../helpers/addresses';
 import { NOTHING_ALLOWED, parseAllowList } from '../helpers/addresses';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseJsonBody } from '../api/errors/http';
+import { parseJsonBody } from '../helpers/errors';
 import type { ModelEntry } from '../api/models/imageModels';
 import { imageModels } from '../api/models/imageModels';
 import { failureOf, getConnection, sendOnce } from '../transport';

@@ -1,25 +1,20 @@
 /**
- * Downloads an input image from a third-party URL with n8n's plain HTTP helper (proxy settings, and n8n's own
- * SSRF protection where the instance turns it on; never the CometAPI credential: the key must not travel to
- * other hosts). Streamed and bounded: reading stops as soon as the item's size limit is passed, a stall or a
- * drip is ended by the watchdog, and the execution's cancellation (Stop, n8n's timeout) ends it at any point.
+ * Input images from third-party URLs, with n8n's plain HTTP helper (proxy settings, n8n's own SSRF protection
+ * where turned on; never the credential: the key must not travel to other hosts). Streamed and bounded by the
+ * item's size limit, the watchdog and the execution's cancellation.
  *
- * Redirects are followed here, one hop at a time, so that each hop is checked: at most MAX_REDIRECTS, only
- * to http(s), never from https down to http. With `publicOnly`, a hop's literal address is checked before
- * connecting and the address the answer actually came from before a byte of it is read (node code cannot
- * resolve names itself); whatever goes wrong before that check has passed ends in the one `refused` result,
- * so that nothing tells what answers inside a network.
+ * Redirects are followed one hop at a time, each checked: at most MAX_REDIRECTS, only http(s), never from https
+ * down to http. With `publicOnly`, a hop's literal address is checked before connecting and the address the
+ * answer came from before a byte of it is read (node code cannot resolve names); whatever goes wrong before
+ * that check has passed ends in the one `refused` result, so that nothing tells what answers inside a network.
  */
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { networkProblem, seconds } from '../api/errors/network';
-import { TOTAL_TIMEOUT_FACTOR } from '../api/stream/answerLimits';
 import type { AllowList } from '../helpers/addresses';
 import { addressAllowed, nameAllowed, parseIp } from '../helpers/addresses';
+import { networkProblem, seconds } from '../helpers/errors';
 import { cutText } from '../helpers/redact';
-import { networkCode, rawMessage } from './attempt';
-import { chunksOf, destroyBody } from './stream';
-import { Watchdog } from './watchdog';
+import { chunksOf, destroyBody, networkCode, rawMessage, TOTAL_TIMEOUT_FACTOR, Watchdog } from './index';
 
 export const MAX_REDIRECTS = 5;
 

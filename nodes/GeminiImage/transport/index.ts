@@ -1,25 +1,58 @@
 /**
- * Every call to CometAPI goes through here: n8n's authenticated HTTP helper (proxy settings, cancellation,
- * the credential's header), one timeout per attempt, and retries with backoff for the failures worth it.
+ * Every call to CometAPI goes through here: n8n's authenticated HTTP helper (proxy settings, cancellation, the
+ * credential's header), idle and total timeouts per attempt, and retries with backoff for the failures worth
+ * it. What comes back is a response (status, headers, bytes as they arrive): reading it is the caller's part.
  */
-import type { IExecuteFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { normalizeBaseUrl } from '../api/baseUrl';
-import { credentialProblem } from '../api/credentialChecks';
-import type { ApiFailure, FailureContext } from '../api/errors/failure';
-import { describeHttpFailure } from '../api/errors/http';
+import { credentialProblem, normalizeBaseUrl } from '../helpers/credentialChecks';
+import type { ApiFailure, FailureContext } from '../helpers/errors';
+import { describeHttpFailure, describeNetworkFailure, describeTimeout } from '../helpers/errors';
 import { redactSecrets } from '../helpers/redact';
-import type { RetryPolicy } from '../api/retry';
-import { retryDelayMs } from '../api/retry';
-import type { Attempt, HttpAnswer } from './types';
-import { CREDENTIAL_TYPE } from './types';
-import { waitUnlessCancelled } from './wait';
 
-export { attemptRequest, describeThrown, sendOnce } from './attempt';
+export const CREDENTIAL_TYPE = 'cometApi';
 
-export { CREDENTIAL_TYPE } from './types';
-export type { Attempt, HttpAnswer, RequestSpec, StreamedAnswer } from './types';
+/** The total time one attempt may take, as a multiple of the Timeout option (which is the idle timeout). */
+export const TOTAL_TIMEOUT_FACTOR = 10;
+
+/** An error answer's body: enough for any error envelope. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** The model list: the largest account's list is a few hundred KB. */
+const MAX_LIST_BYTES = 8 * 1024 * 1024;
+
+export interface RequestSpec {
+	method: IHttpRequestMethods;
+	path: string;
+	/** JSON already serialised (see helpers/requests.ts), or an object for small bodies. */
+	body?: IDataObject | Buffer;
+	/** The idle timeout: no bytes for this long ends the attempt; the whole attempt may take 10 times it. */
+	timeoutMs: number;
+}
+
+export interface HttpAnswer {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** A 2xx answer whose body is read as it arrives (every attempt streams: nothing is buffered unbounded). */
+export interface StreamedAnswer {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	chunks: AsyncIterable<Buffer>;
+}
+
+/** One attempt's outcome: a value, or a failure the retry loop weighs. */
+export type Attempt<T> = { value: T } | { failure: ApiFailure };
 
 export interface Connection {
 	baseUrl: string;
@@ -27,15 +60,39 @@ export interface Connection {
 	secret: string;
 }
 
-/**
- * The credential's Base URL and key, checked before any request (the credential's `authenticate` checks the
- * same): user:pass@ in the Base URL and a key that no header can carry are refused in words, not sent.
- */
+/** The credential's Base URL and key, refused in words before any request (as the credential's `authenticate` does). */
 export async function getConnection(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const problem = credentialProblem(credentials);
 	if (problem) throw new NodeOperationError(ctx.getNode(), `${problem.message} [item 0]`, { itemIndex: 0, description: problem.fix });
 	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), secret: String(credentials.apiKey ?? '') };
+}
+
+export interface RetryPolicy {
+	/** Retries after the first attempt; 0 turns retrying off. */
+	maxRetries: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** A Retry-After longer than this is not waited for: the error is reported instead. */
+	maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 5,
+	baseDelayMs: 1000,
+	maxDelayMs: 30_000,
+	maxRetryAfterMs: 120_000,
+};
+
+/**
+ * Delay before retry number `retry` (1-based). "Equal jitter": half the exponential step fixed, half random, so
+ * items rate-limited together do not come back together. A longer Retry-After from the API wins.
+ */
+export function retryDelayMs(retry: number, policy: RetryPolicy, retryAfterMs?: number, random = Math.random): number {
+	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+	const backoff = Math.round(step / 2 + random() * (step / 2));
+	if (retryAfterMs === undefined) return backoff;
+	return Math.max(backoff, Math.min(retryAfterMs, policy.maxRetryAfterMs));
 }
 
 export interface RetryContext {
@@ -44,10 +101,7 @@ export interface RetryContext {
 	failureContext: FailureContext;
 }
 
-/**
- * Runs `attempt` until it yields a value, fails for good, or the retries run out. Whether a failure is
- * worth another try is the failure's own verdict (see api/errors/).
- */
+/** Runs `attempt` until it yields a value, fails for good (the failure's own verdict), or the retries run out. */
 export async function withRetries<T>(ctx: IExecuteFunctions, retry: RetryContext, attempt: () => Promise<Attempt<T>>): Promise<T> {
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	for (let attemptNo = 1; ; attemptNo++) {
@@ -84,18 +138,11 @@ function toNodeError(
 	// Not under `code`: NodeApiError would take a network code there for an HTTP code and swap our message
 	// for its generic one ("The connection was aborted...").
 	if (failure.code) extra.apiCode = failure.code;
-	return apiError(
-		ctx,
-		{ message, description, httpCode: failure.status ? String(failure.status) : undefined, itemIndex: retry.itemIndex },
-		retry.failureContext.secret,
-		extra,
-	);
+	const httpCode = failure.status ? String(failure.status) : undefined;
+	return apiError(ctx, { message, description, httpCode, itemIndex: retry.itemIndex }, retry.failureContext.secret, extra);
 }
 
-/**
- * A NodeApiError whose every text is redacted: message and description, and the error response n8n keeps
- * on the error (`errorResponse`, from which it also fills `messages`).
- */
+/** A NodeApiError whose every text is redacted, the error response n8n keeps on it (and shows as `messages`) too. */
 export function apiError(
 	ctx: IExecuteFunctions,
 	fields: { message: string; description?: string; httpCode?: string; itemIndex: number },
@@ -109,8 +156,276 @@ export function apiError(
 	return new NodeApiError(ctx.getNode(), response, { message, description, httpCode: fields.httpCode, itemIndex: fields.itemIndex });
 }
 
-/** Reads a non-2xx answer into a failure; undefined for a 2xx. */
-export function failureOf(answer: HttpAnswer, failureContext: FailureContext): ApiFailure | undefined {
-	if (answer.statusCode >= 200 && answer.statusCode < 300) return undefined;
-	return describeHttpFailure(answer.statusCode, answer.body, answer.headers, failureContext);
+/**
+ * Sleeps in slices of n8n-workflow's `sleep` (the one wait every supported n8n exports; timers of our own are
+ * banned), ending early when the execution is cancelled (Stop, n8n's timeout). True if it was cancelled.
+ */
+export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Promise<boolean> {
+	if (signal?.aborted) return true;
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<void>((resolve) => {
+		onAbort = () => resolve();
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		// After a cancel, at most one slice's timer is left to run out.
+		for (let left = ms; left > 0 && !signal?.aborted; left -= 1000) {
+			await Promise.race([sleep(Math.min(1000, left)), aborted]);
+		}
+	} finally {
+		if (onAbort) signal?.removeEventListener('abort', onAbort);
+	}
+	return signal?.aborted === true;
+}
+
+/**
+ * Timeouts once the answer has started: axios's `timeout` covers only the wait for the response headers, and
+ * n8n's authenticated helper replaces an abort signal of ours with the execution's. The watchdog fires when no
+ * bytes came for the idle timeout (armed by the first touch), or when the attempt passed its total ceiling.
+ */
+export class Watchdog {
+	expired: 'idle' | 'total' | undefined;
+	/** Resolves when the watchdog fires; never if it is stopped first. */
+	readonly expiry: Promise<'idle' | 'total'>;
+	private readonly started = Date.now();
+	private lastData: number | undefined;
+	private stopped = false;
+	private readonly listeners: Array<() => void> = [];
+	private fire: (kind: 'idle' | 'total') => void = () => {};
+
+	constructor(
+		readonly idleMs: number,
+		readonly totalMs: number,
+	) {
+		this.expiry = new Promise((resolve) => (this.fire = resolve));
+		void this.watch();
+	}
+
+	touch(): void {
+		this.lastData = Date.now();
+	}
+
+	/** Calls `listener` when the watchdog fires (at once if it already has). */
+	onExpire(listener: () => void): void {
+		if (this.expired) listener();
+		else this.listeners.push(listener);
+	}
+
+	/** No bytes came for about the idle timeout: a connection that failed now failed for that. */
+	get quiet(): boolean {
+		return this.lastData !== undefined && Date.now() - this.lastData >= this.idleMs * 0.9;
+	}
+
+	stop(): void {
+		this.stopped = true;
+	}
+
+	private async watch(): Promise<void> {
+		// A few checks per idle period, at most one a second: after stop(), one slice is left to run out.
+		const slice = Math.max(10, Math.min(1000, Math.floor(this.idleMs / 5)));
+		while (!this.stopped) {
+			await sleep(slice);
+			if (this.stopped) return;
+			const now = Date.now();
+			if (now - this.started >= this.totalMs) return this.expire('total');
+			if (this.lastData !== undefined && now - this.lastData >= this.idleMs) return this.expire('idle');
+		}
+	}
+
+	private expire(kind: 'idle' | 'total'): void {
+		this.expired = kind;
+		this.fire(kind);
+		for (const listener of this.listeners.splice(0)) listener();
+	}
+}
+
+interface Destroyable {
+	destroy?: (error?: Error) => void;
+	destroyed?: boolean;
+	emit?: (event: string, error: Error) => boolean;
+	listenerCount?: (event: string) => number;
+}
+
+/**
+ * Ends a response stream (a no-op for anything else). The error is emitted first, for a reader waiting on it:
+ * axios wraps streamed answers in a Readable whose destroy() waits for a chunk a stalled connection never sends.
+ */
+export function destroyBody(body: unknown, reason?: Error): void {
+	const stream = body as Destroyable | undefined;
+	if (!stream || typeof stream.destroy !== 'function' || stream.destroyed) return;
+	try {
+		if (reason && stream.emit && (stream.listenerCount?.('error') ?? 0) > 0) stream.emit('error', reason);
+		stream.destroy(reason);
+	} catch {
+		// a stream that cannot be ended any further: the reader has its error already
+	}
+}
+
+/** The body's bytes as they arrive; a body that is not a stream (already read by someone) as one chunk. */
+export async function* chunksOf(body: unknown, watchdog?: Watchdog): AsyncGenerator<Buffer> {
+	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') {
+		if (body !== undefined && body !== null) {
+			yield Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+		}
+		return;
+	}
+	for await (const chunk of body as AsyncIterable<Buffer | string>) {
+		watchdog?.touch();
+		yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+	}
+}
+
+/** At most `maxBytes` of the body as text (the rest is not read): error answers and model lists, never unbounded. */
+export async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number): Promise<string> {
+	const parts: Buffer[] = [];
+	let length = 0;
+	for await (const chunk of chunks) {
+		if (chunk.length > maxBytes - length) {
+			parts.push(chunk.subarray(0, maxBytes - length));
+			break;
+		}
+		parts.push(chunk);
+		length += chunk.length;
+	}
+	return Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * The code of a network error (ECONNRESET, ECONNABORTED...), wherever it ended up: axios puts it in `code`;
+ * n8n's NodeApiError drops the axios error and keeps the code as `httpCode`.
+ */
+export function networkCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; httpCode?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		for (const value of [current.code, current.httpCode]) {
+			if (typeof value === 'string' && /^E[A-Z_]+$/.test(value)) return value;
+		}
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+export function rawMessage(error: unknown): string {
+	const e = error as { cause?: { message?: string }; message?: string };
+	return String(e?.cause?.message ?? e?.message ?? error);
+}
+
+/** A thrown transport error (reset, timeout, refused, cancelled) as a failure the retry loop can weigh. */
+export function describeThrown(error: unknown, failureContext: FailureContext, timeoutMs?: number): ApiFailure {
+	return describeNetworkFailure(networkCode(error), rawMessage(error), failureContext, timeoutMs);
+}
+
+/**
+ * The request, its body as a stream. n8n's helper replaces the request's abortSignal with the execution's, so
+ * ours is a property that keeps its value (it follows the execution's signal too, see attemptRequest). Should
+ * a version of n8n not take it, the watchdog still ends the reading (destroyBody).
+ */
+async function send(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	connection: Connection,
+	spec: RequestSpec,
+	failureContext: FailureContext,
+	signal: AbortSignal,
+): Promise<Attempt<HttpAnswer>> {
+	const options: IHttpRequestOptions = {
+		method: spec.method,
+		url: `${connection.baseUrl}${spec.path}`,
+		body: spec.body,
+		headers: Buffer.isBuffer(spec.body) ? { 'Content-Type': 'application/json' } : undefined,
+		json: true,
+		encoding: 'stream',
+		// Covers the wait for the response headers; the watchdog covers the rest.
+		timeout: spec.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// A redirect means the Base URL points at a website, not the API: report it instead of following.
+		disableFollowRedirect: true,
+	};
+	Object.defineProperty(options, 'abortSignal', { get: () => signal, set: () => {}, enumerable: true, configurable: true });
+	try {
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as HttpAnswer;
+		return { value: { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body } };
+	} catch (error) {
+		return { failure: describeThrown(error, failureContext, spec.timeoutMs) };
+	}
+}
+
+/**
+ * One attempt under a watchdog: the request, then `read` on a 2xx answer's bytes as they arrive; a non-2xx
+ * answer becomes a failure (its body read up to a cap). `read` gives its own verdict on what it reads; a
+ * stall, a drip past the total ceiling and a broken connection become failures here. The answer's stream is
+ * always ended before this returns.
+ */
+export async function attemptRequest<T>(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	connection: Connection,
+	spec: RequestSpec,
+	failureContext: FailureContext,
+	read: (answer: StreamedAnswer) => Promise<Attempt<T>>,
+): Promise<Attempt<T>> {
+	const totalMs = spec.timeoutMs * TOTAL_TIMEOUT_FACTOR;
+	const watchdog = new Watchdog(spec.timeoutMs, totalMs);
+	const timedOut = (): Attempt<T> => ({
+		failure: describeTimeout(watchdog.expired === 'total' ? 'total' : 'idle', spec.timeoutMs, totalMs, failureContext),
+	});
+	// Aborted by the watchdog, or with the execution (Stop, n8n's timeout).
+	const controller = new AbortController();
+	const cancel = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
+	const onCancel = () => controller.abort();
+	if (cancel?.aborted) controller.abort();
+	cancel?.addEventListener('abort', onCancel, { once: true });
+	watchdog.onExpire(() => controller.abort());
+	try {
+		const request = send(ctx, connection, spec, failureContext, controller.signal);
+		const sent = await Promise.race([request, watchdog.expiry.then(() => undefined)]);
+		if (!sent) {
+			// The ceiling passed before any answer: give up on it, and end it if it still comes.
+			void request.then((late) => 'value' in late && destroyBody(late.value.body));
+			return timedOut();
+		}
+		if ('failure' in sent) return watchdog.expired ? timedOut() : sent;
+		const { statusCode, headers, body } = sent.value;
+		watchdog.touch();
+		watchdog.onExpire(() => destroyBody(body, new Error(`no data for ${spec.timeoutMs} ms`)));
+		const chunks = chunksOf(body, watchdog);
+		const ok = statusCode >= 200 && statusCode < 300;
+		try {
+			const outcome: Attempt<T> = ok
+				? await read({ statusCode, headers, chunks })
+				: { failure: describeHttpFailure(statusCode, await readCapped(chunks, MAX_ERROR_BODY_BYTES), headers, failureContext) };
+			return watchdog.expired && 'failure' in outcome ? timedOut() : outcome;
+		} catch (error) {
+			// A socket timeout of axios may end a stalled answer just before the watchdog does: same cause.
+			if (watchdog.expired || watchdog.quiet) return timedOut();
+			if (!ok) {
+				// The status is known: it decides, as if the body had come whole.
+				const failure = describeHttpFailure(statusCode, '', headers, failureContext);
+				return { failure: { ...failure, message: `${failure.message} (the connection broke while its body was being read)` } };
+			}
+			// The connection broke while the answer was being read: as transient as a reset.
+			return { failure: describeThrown(error, failureContext, spec.timeoutMs) };
+		} finally {
+			destroyBody(body);
+			// A gateway may keep the connection open after the answer's end ([DONE]). Newer axios (n8n 2.x) wraps
+			// the stream so that destroy() waits for a chunk that never comes; aborting closes the socket. A
+			// stream that ended by itself has let go of the signal already, so this is then a no-op.
+			controller.abort();
+		}
+	} finally {
+		watchdog.stop();
+		cancel?.removeEventListener('abort', onCancel);
+	}
+}
+
+/** One attempt, no retries: a 2xx answer's body as text, up to MAX_LIST_BYTES (the model list); any other status is a failure. */
+export async function sendOnce(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	connection: Connection,
+	spec: RequestSpec,
+	failureContext: FailureContext,
+): Promise<Attempt<HttpAnswer>> {
+	return await attemptRequest(ctx, connection, spec, failureContext, async (answer) => {
+		const text = await readCapped(answer.chunks, MAX_LIST_BYTES);
+		return { value: { statusCode: answer.statusCode, headers: answer.headers, body: text } };
+	});
 }

@@ -1,7 +1,6 @@
 /**
- * What the credential must hold before any request: checked by the node (transport/index.ts) and by the
- * credential's `authenticate` (the Test button too), so both refuse the same things in the same words.
- * Pure, no imports: the credential file uses it as well.
+ * The credential's fields as the node and the credential's `authenticate` (the Test button too) read them, so
+ * both refuse the same things in the same words. Pure, no imports: the credential file uses it as well.
  */
 
 /** What an HTTP header value may hold (Node's http module refuses anything else before sending). */
@@ -19,7 +18,7 @@ export interface CredentialProblem {
 	fix: string;
 }
 
-/** Why this key cannot be sent as a header, without showing the key; undefined when it can. */
+/** Why this key cannot be sent as a header, without showing the key. */
 export function apiKeyProblem(apiKey: unknown): CredentialProblem | undefined {
 	const key = typeof apiKey === 'string' ? apiKey : '';
 	if (HEADER_VALUE.test(key)) return undefined;
@@ -38,7 +37,7 @@ export function apiKeyProblem(apiKey: unknown): CredentialProblem | undefined {
 	};
 }
 
-/** Why this Base URL is refused (user name or password in it), undefined when it is fine. */
+/** A user name or password in the Base URL would replace the key (Basic auth). */
 export function baseUrlProblem(baseUrl: unknown): CredentialProblem | undefined {
 	const text = typeof baseUrl === 'string' ? baseUrl.trim() : '';
 	// The authority: after the scheme (or from the start when there is none), up to the path, query or fragment.
@@ -51,7 +50,16 @@ export function baseUrlProblem(baseUrl: unknown): CredentialProblem | undefined 
 	};
 }
 
-/** The first problem of a credential's fields, if any. */
 export function credentialProblem(credentials: { baseUrl?: unknown; apiKey?: unknown }): CredentialProblem | undefined {
 	return baseUrlProblem(credentials.baseUrl) ?? apiKeyProblem(credentials.apiKey);
+}
+
+/** The Base URL as users type it: a trailing slash, or the `/v1` that OpenAI-style clients ask for, must not break our paths. */
+export function normalizeBaseUrl(raw: unknown): string {
+	let url = typeof raw === 'string' ? raw.trim() : '';
+	if (!url) return 'https://api.cometapi.com';
+	if (!/^https?:\/\//i.test(url)) url = `https://${url}`;
+	url = url.replace(/\/+$/, '');
+	url = url.replace(/\/(v1beta|v1)$/i, '');
+	return url.replace(/\/+$/, '');
 }

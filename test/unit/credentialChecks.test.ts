@@ -1,0 +1,68 @@
+/** helpers/credentialChecks.ts: what the credential's Base URL and key may hold, and the Base URL as users type it. */
+import fc from 'fast-check';
+
+import { apiKeyProblem, baseUrlProblem, credentialProblem, normalizeBaseUrl } from '../../nodes/GeminiImage/helpers/credentialChecks';
+import { propertyRuns as runs } from './fixtures';
+
+describe('credential checks', () => {
+	it.each(['https://api.cometapi.com', 'api.cometapi.com/v1', 'http://127.0.0.1:8787/path@x', 'https://host/?q=a@b', '', undefined])(
+		'Base URL %j is fine',
+		(url) => expect(baseUrlProblem(url)).toBeUndefined(),
+	);
+	it.each(['https://user:pass@api.cometapi.com', 'http://user@127.0.0.1', 'user:pass@api.cometapi.com', ' HTTPS://a:b@c/v1 '])(
+		'Base URL %j is refused, without quoting it',
+		(url) => {
+			const problem = baseUrlProblem(url)!;
+			expect(problem.message).toMatch(/user:pass@/);
+			expect(`${problem.message} ${problem.fix}`).not.toMatch(/pass@api|a:b@c|user@127/);
+		},
+	);
+	it('keys: printable and Latin-1 pass; line breaks, control and non-Latin-1 characters are named with their place', () => {
+		expect(apiKeyProblem('sk-AZaz09_-.~')).toBeUndefined();
+		expect(apiKeyProblem('sk-\u00e9')).toBeUndefined();
+		expect(apiKeyProblem('sk-x\r')?.message).toMatch(/holds a line break at position 5 of 5/);
+		expect(apiKeyProblem('\0')?.message).toMatch(/holds a null character at position 1 of 1/);
+		expect(apiKeyProblem('sk-\u007f')?.message).toMatch(/holds a control character at position 4 of 4/);
+		expect(apiKeyProblem('sk-\u{1F511}')?.message).toMatch(/outside Latin-1 \(U\+1F511\) at position 4 of 5/);
+		expect(apiKeyProblem('sk-secretpart\n')?.message).not.toContain('secretpart');
+	});
+	it('the Base URL is checked first', () => {
+		expect(credentialProblem({ baseUrl: 'https://a:b@c', apiKey: '\n' })?.message).toMatch(/^The Base URL/);
+		expect(credentialProblem({ baseUrl: 'https://c', apiKey: 'sk-ok' })).toBeUndefined();
+	});
+});
+
+describe('normalizeBaseUrl', () => {
+	it.each([
+		['https://api.cometapi.com', 'https://api.cometapi.com'],
+		['https://api.cometapi.com/', 'https://api.cometapi.com'],
+		['https://api.cometapi.com/v1/', 'https://api.cometapi.com'],
+		['https://gw.example.com/proxy/v1beta', 'https://gw.example.com/proxy'],
+		['  http://127.0.0.1:8787//  ', 'http://127.0.0.1:8787'],
+		['api.cometapi.com', 'https://api.cometapi.com'],
+		['', 'https://api.cometapi.com'],
+	])('%s -> %s', (raw, expected) => {
+		expect(normalizeBaseUrl(raw)).toBe(expected);
+	});
+});
+
+describe('normalizeBaseUrl, any input (fast-check)', () => {
+	it('a Base URL, however typed, becomes one the paths can follow; normalising twice changes nothing', () => {
+		const urlArb = fc.oneof(
+			fc.webUrl(),
+			fc.string({ maxLength: 40 }),
+			fc.webUrl().map((u) => `  ${u}/v1/ `),
+			fc.domain().map((d) => `${d}/v1beta`),
+		);
+		fc.assert(
+			fc.property(urlArb, (raw) => {
+				const url = normalizeBaseUrl(raw);
+				expect(url).toMatch(/^https?:\/\//i);
+				expect(url.endsWith('/')).toBe(false);
+				expect(url).not.toMatch(/\/v1(beta)?$/i);
+				expect(normalizeBaseUrl(url)).toBe(url);
+			}),
+			runs(200),
+		);
+	});
+});
