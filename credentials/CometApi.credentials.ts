@@ -12,27 +12,22 @@ import { credentialProblem } from '../nodes/GeminiImage/helpers/credentialChecks
 const BASE_URL_FIX =
 	"Check the Base URL in this credential: it should be the API's address, such as https://api.cometapi.com, without a path.";
 
-/** The node's words for the same answers (see helpers/errors.ts). */
-const MESSAGES = {
-	unauthorized: 'CometAPI answered 401 Unauthorized. Check the API key in this credential: it is missing, mistyped or revoked.',
-	noCredit: 'CometAPI answered 402 Payment Required. The CometAPI account is out of credit: top it up in the CometAPI dashboard.',
-	forbidden: "CometAPI answered 403 Forbidden. This key may not list models: check the key's permissions in the CometAPI dashboard.",
-	notFound: `CometAPI answered 404 Not Found. ${BASE_URL_FIX}`,
-	redirect: (status: number) => `CometAPI answered ${status} (a redirect to another page). ${BASE_URL_FIX}`,
-	htmlPage: `CometAPI answered with an HTML page instead of the API's JSON. ${BASE_URL_FIX}`,
-	other: (status: number) =>
-		`CometAPI answered ${status}. ${status >= 500 ? 'The gateway may be down: try again in a moment, and check the Base URL.' : BASE_URL_FIX}`,
-};
+const GATEWAY_FIX = 'The gateway may be down: try again in a moment, and check the Base URL.';
 
+const HTML_PAGE = `CometAPI answered with an HTML page instead of the API's JSON. ${BASE_URL_FIX}`;
+
+const redirect = (status: number) => `CometAPI answered ${status} (a redirect to another page). ${BASE_URL_FIX}`;
+
+/** The node's words for the same answers (see helpers/errors.ts). */
 const RULE_STATUSES: Record<number, string> = {
-	401: MESSAGES.unauthorized,
-	402: MESSAGES.noCredit,
-	403: MESSAGES.forbidden,
-	404: MESSAGES.notFound,
-	301: MESSAGES.redirect(301),
-	302: MESSAGES.redirect(302),
-	307: MESSAGES.redirect(307),
-	308: MESSAGES.redirect(308),
+	301: redirect(301),
+	302: redirect(302),
+	307: redirect(307),
+	308: redirect(308),
+	401: 'CometAPI answered 401 Unauthorized. Check the API key in this credential: it is missing, mistyped or revoked.',
+	402: 'CometAPI answered 402 Payment Required. The CometAPI account is out of credit: top it up in the CometAPI dashboard.',
+	403: "CometAPI answered 403 Forbidden. This key may not list models: check the key's permissions in the CometAPI dashboard.",
+	404: `CometAPI answered 404 Not Found. ${BASE_URL_FIX}`,
 };
 
 /**
@@ -40,12 +35,11 @@ const RULE_STATUSES: Record<number, string> = {
  * text, which a gateway writes (and may fill with the key it was sent).
  */
 function statusRules(): Array<{ type: 'responseCode'; properties: { value: number; message: string } }> {
-	const rules = Object.entries(RULE_STATUSES).map(([status, message]) => ({
-		type: 'responseCode' as const,
-		properties: { value: Number(status), message },
-	}));
+	const rule = (status: number, message: string) => ({ type: 'responseCode' as const, properties: { value: status, message } });
+	const rules = Object.entries(RULE_STATUSES).map(([status, message]) => rule(Number(status), message));
 	for (let status = 300; status < 600; status++) {
-		if (!(status in RULE_STATUSES)) rules.push({ type: 'responseCode', properties: { value: status, message: MESSAGES.other(status) } });
+		if (status in RULE_STATUSES) continue;
+		rules.push(rule(status, `CometAPI answered ${status}. ${status >= 500 ? GATEWAY_FIX : BASE_URL_FIX}`));
 	}
 	return rules;
 }
@@ -106,7 +100,7 @@ export class CometApi implements ICredentialType {
 		rules: [
 			...statusRules(),
 			// A 200 whose body has no model list: a website's HTML page (n8n then holds the text, not an object).
-			{ type: 'responseSuccessBody', properties: { key: 'data', value: undefined, message: MESSAGES.htmlPage } },
+			{ type: 'responseSuccessBody', properties: { key: 'data', value: undefined, message: HTML_PAGE } },
 		] as unknown as IAuthenticateRuleResponseCode[],
 	};
 }

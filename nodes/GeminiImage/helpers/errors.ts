@@ -186,27 +186,24 @@ export function describeUnreadableBody(body: unknown, contentType: string | unde
 	};
 }
 
-function hints(retryable: boolean, texts: Record<string, string>): Record<string, { text: string; retryable: boolean }> {
-	return Object.fromEntries(Object.entries(texts).map(([code, text]) => [code, { text, retryable }]));
-}
+/** Network errors in words: a new attempt may get past these... */
+const RETRYABLE_CODES: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	EPIPE: 'the connection was closed while sending',
+	ECONNABORTED: 'no answer within the timeout',
+	ETIMEDOUT: 'no answer within the timeout',
+	ESOCKETTIMEDOUT: 'no answer within the timeout',
+	ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the answer was complete',
+	EAI_AGAIN: 'the host name could not be resolved (temporary DNS failure)',
+};
 
-const NETWORK_HINTS: Record<string, { text: string; retryable: boolean }> = {
-	...hints(true, {
-		ECONNRESET: 'the connection was reset',
-		EPIPE: 'the connection was closed while sending',
-		ECONNABORTED: 'no answer within the timeout',
-		ETIMEDOUT: 'no answer within the timeout',
-		ESOCKETTIMEDOUT: 'no answer within the timeout',
-		ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the answer was complete',
-		EAI_AGAIN: 'the host name could not be resolved (temporary DNS failure)',
-	}),
-	...hints(false, {
-		ECONNREFUSED: 'the connection was refused',
-		EHOSTUNREACH: 'the host could not be reached',
-		ENOTFOUND: 'the host name could not be resolved',
-		ERR_CANCELED: 'the execution was cancelled',
-		CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
-	}),
+/** ...but not past these. */
+const FINAL_CODES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	EHOSTUNREACH: 'the host could not be reached',
+	ENOTFOUND: 'the host name could not be resolved',
+	ERR_CANCELED: 'the execution was cancelled',
+	CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
 };
 
 const isTimeoutError = (code: string | undefined, rawMessage: string) =>
@@ -215,8 +212,8 @@ const isTimeoutError = (code: string | undefined, rawMessage: string) =>
 /** Without the raw code where one is known: n8n swaps a message holding a code (ECONNREFUSED...) for a generic one. */
 export function networkProblem(code: string | undefined, rawMessage: string, timeoutMs?: number): string {
 	if (isTimeoutError(code, rawMessage)) return `no answer within ${timeoutMs ? seconds(timeoutMs) : 'the timeout'}`;
-	const hint = code ? NETWORK_HINTS[code] : undefined;
-	return hint?.text ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
+	const known = code ? (RETRYABLE_CODES[code] ?? FINAL_CODES[code]) : undefined;
+	return known ?? (/socket hang up/i.test(rawMessage) ? 'the connection was closed without an answer' : rawMessage);
 }
 
 export function describeNetworkFailure(
@@ -225,7 +222,6 @@ export function describeNetworkFailure(
 	ctx: FailureContext = {},
 	timeoutMs?: number,
 ): ApiFailure {
-	const hint = code ? NETWORK_HINTS[code] : undefined;
 	const isTimeout = isTimeoutError(code, rawMessage);
 	const message = redactSecrets(
 		`Could not reach CometAPI at ${displayUrl(ctx.baseUrl)}: ${cutText(networkProblem(code, rawMessage, timeoutMs), 300)}`,
@@ -236,8 +232,10 @@ export function describeNetworkFailure(
 		description = 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.';
 	else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')
 		description = 'Check the Base URL in the CometAPI credential and that this n8n can reach it (proxy, firewall).';
-	const retryable = hint?.retryable ?? (isTimeout || /socket hang up|reset|closed|aborted/i.test(rawMessage));
-	return { message, description, retryable: code === 'ERR_CANCELED' ? false : retryable, code };
+	let retryable = isTimeout || /socket hang up|reset|closed|aborted/i.test(rawMessage);
+	if (code && RETRYABLE_CODES[code]) retryable = true;
+	else if (code && FINAL_CODES[code]) retryable = false;
+	return { message, description, retryable, code };
 }
 
 /** A duration for messages: "5 s", "1.5 s". */

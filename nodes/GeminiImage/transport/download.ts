@@ -147,7 +147,7 @@ export async function downloadImage(
 	// Our own signal reaches the request at every stage: the watchdog's idle timer runs from the start.
 	const watchdog = new Watchdog(timeoutMs, totalMs);
 	watchdog.touch();
-	watchdog.onExpire(() => controller.abort());
+	void watchdog.expiry.then(() => controller.abort());
 	// Until an answer's address has passed the check, a failure says no more than a refusal would.
 	let checked = !guard.publicOnly;
 	const failure = (error: unknown): Download => {
@@ -183,7 +183,7 @@ export async function downloadImage(
 		const announced = Number(response.headers?.['content-length']);
 		if (Number.isFinite(announced) && announced > room) return { tooLarge: { announced } };
 		watchdog.touch();
-		watchdog.onExpire(() => end(new Error('download timed out')));
+		void watchdog.expiry.then(() => end(new Error('download timed out')));
 		const parts: Buffer[] = [];
 		let length = 0;
 		for await (const chunk of chunksOf(body, watchdog)) {

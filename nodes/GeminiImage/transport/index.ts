@@ -23,7 +23,7 @@ export const CREDENTIAL_TYPE = 'cometApi';
 /** The total time one attempt may take, as a multiple of the Timeout option (which is the idle timeout). */
 export const TOTAL_TIMEOUT_FACTOR = 10;
 
-/** An error answer's body: enough for any error envelope. */
+/** Enough for any error envelope. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** The model list: the largest account's list is a few hundred KB. */
@@ -44,23 +44,20 @@ export interface HttpAnswer {
 	body: unknown;
 }
 
-/** A 2xx answer whose body is read as it arrives (every attempt streams: nothing is buffered unbounded). */
 export interface StreamedAnswer {
 	statusCode: number;
 	headers: Record<string, unknown>;
 	chunks: AsyncIterable<Buffer>;
 }
 
-/** One attempt's outcome: a value, or a failure the retry loop weighs. */
 export type Attempt<T> = { value: T } | { failure: ApiFailure };
 
 export interface Connection {
 	baseUrl: string;
-	/** Kept only to scrub it out of any text we show. */
 	secret: string;
 }
 
-/** The credential's Base URL and key, refused in words before any request (as the credential's `authenticate` does). */
+/** The credential's Base URL and key, refused in words before any request as `authenticate` does. */
 export async function getConnection(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const problem = credentialProblem(credentials);
@@ -101,7 +98,6 @@ export interface RetryContext {
 	failureContext: FailureContext;
 }
 
-/** Runs `attempt` until it yields a value, fails for good (the failure's own verdict), or the retries run out. */
 export async function withRetries<T>(ctx: IExecuteFunctions, retry: RetryContext, attempt: () => Promise<Attempt<T>>): Promise<T> {
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	for (let attemptNo = 1; ; attemptNo++) {
@@ -185,30 +181,21 @@ export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Pro
  */
 export class Watchdog {
 	expired: 'idle' | 'total' | undefined;
-	/** Resolves when the watchdog fires; never if it is stopped first. */
+	/** Never resolves if stopped first. */
 	readonly expiry: Promise<'idle' | 'total'>;
 	private readonly started = Date.now();
 	private lastData: number | undefined;
 	private stopped = false;
-	private readonly listeners: Array<() => void> = [];
-	private fire: (kind: 'idle' | 'total') => void = () => {};
 
 	constructor(
 		readonly idleMs: number,
 		readonly totalMs: number,
 	) {
-		this.expiry = new Promise((resolve) => (this.fire = resolve));
-		void this.watch();
+		this.expiry = this.watch();
 	}
 
 	touch(): void {
 		this.lastData = Date.now();
-	}
-
-	/** Calls `listener` when the watchdog fires (at once if it already has). */
-	onExpire(listener: () => void): void {
-		if (this.expired) listener();
-		else this.listeners.push(listener);
 	}
 
 	/** No bytes came for about the idle timeout: a connection that failed now failed for that. */
@@ -220,22 +207,17 @@ export class Watchdog {
 		this.stopped = true;
 	}
 
-	private async watch(): Promise<void> {
+	private async watch(): Promise<'idle' | 'total'> {
 		// A few checks per idle period, at most one a second: after stop(), one slice is left to run out.
 		const slice = Math.max(10, Math.min(1000, Math.floor(this.idleMs / 5)));
 		while (!this.stopped) {
 			await sleep(slice);
-			if (this.stopped) return;
+			if (this.stopped) break;
 			const now = Date.now();
-			if (now - this.started >= this.totalMs) return this.expire('total');
-			if (this.lastData !== undefined && now - this.lastData >= this.idleMs) return this.expire('idle');
+			if (now - this.started >= this.totalMs) return (this.expired = 'total');
+			if (this.lastData !== undefined && now - this.lastData >= this.idleMs) return (this.expired = 'idle');
 		}
-	}
-
-	private expire(kind: 'idle' | 'total'): void {
-		this.expired = kind;
-		this.fire(kind);
-		for (const listener of this.listeners.splice(0)) listener();
+		return await new Promise<never>(() => {});
 	}
 }
 
@@ -247,8 +229,8 @@ interface Destroyable {
 }
 
 /**
- * Ends a response stream (a no-op for anything else). The error is emitted first, for a reader waiting on it:
- * axios wraps streamed answers in a Readable whose destroy() waits for a chunk a stalled connection never sends.
+ * Ends a response stream, emitting the error first for a reader waiting on it: axios wraps streamed answers in
+ * a Readable whose destroy() waits for a chunk a stalled connection never sends.
  */
 export function destroyBody(body: unknown, reason?: Error): void {
 	const stream = body as Destroyable | undefined;
@@ -261,7 +243,7 @@ export function destroyBody(body: unknown, reason?: Error): void {
 	}
 }
 
-/** The body's bytes as they arrive; a body that is not a stream (already read by someone) as one chunk. */
+/** A body that is not a stream (already read by someone) comes as one chunk. */
 export async function* chunksOf(body: unknown, watchdog?: Watchdog): AsyncGenerator<Buffer> {
 	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') {
 		if (body !== undefined && body !== null) {
@@ -275,7 +257,7 @@ export async function* chunksOf(body: unknown, watchdog?: Watchdog): AsyncGenera
 	}
 }
 
-/** At most `maxBytes` of the body as text (the rest is not read): error answers and model lists, never unbounded. */
+/** At most `maxBytes` of the body as text; the rest is not read. */
 export async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number): Promise<string> {
 	const parts: Buffer[] = [];
 	let length = 0;
@@ -290,10 +272,7 @@ export async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number
 	return Buffer.concat(parts).toString('utf8');
 }
 
-/**
- * The code of a network error (ECONNRESET, ECONNABORTED...), wherever it ended up: axios puts it in `code`;
- * n8n's NodeApiError drops the axios error and keeps the code as `httpCode`.
- */
+/** ECONNRESET, ECONNABORTED...: axios puts it in `code`; n8n's NodeApiError keeps it as `httpCode`. */
 export function networkCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; httpCode?: unknown; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
@@ -310,7 +289,6 @@ export function rawMessage(error: unknown): string {
 	return String(e?.cause?.message ?? e?.message ?? error);
 }
 
-/** A thrown transport error (reset, timeout, refused, cancelled) as a failure the retry loop can weigh. */
 export function describeThrown(error: unknown, failureContext: FailureContext, timeoutMs?: number): ApiFailure {
 	return describeNetworkFailure(networkCode(error), rawMessage(error), failureContext, timeoutMs);
 }
@@ -351,10 +329,9 @@ async function send(
 }
 
 /**
- * One attempt under a watchdog: the request, then `read` on a 2xx answer's bytes as they arrive; a non-2xx
- * answer becomes a failure (its body read up to a cap). `read` gives its own verdict on what it reads; a
- * stall, a drip past the total ceiling and a broken connection become failures here. The answer's stream is
- * always ended before this returns.
+ * One attempt: `read` gets a 2xx answer's bytes as they arrive and gives its own verdict; any other status is a
+ * failure. Stalls, a drip past the total ceiling and broken connections become failures here. The answer's
+ * stream is always ended before this returns.
  */
 export async function attemptRequest<T>(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
@@ -374,7 +351,7 @@ export async function attemptRequest<T>(
 	const onCancel = () => controller.abort();
 	if (cancel?.aborted) controller.abort();
 	cancel?.addEventListener('abort', onCancel, { once: true });
-	watchdog.onExpire(() => controller.abort());
+	void watchdog.expiry.then(() => controller.abort());
 	try {
 		const request = send(ctx, connection, spec, failureContext, controller.signal);
 		const sent = await Promise.race([request, watchdog.expiry.then(() => undefined)]);
@@ -386,7 +363,7 @@ export async function attemptRequest<T>(
 		if ('failure' in sent) return watchdog.expired ? timedOut() : sent;
 		const { statusCode, headers, body } = sent.value;
 		watchdog.touch();
-		watchdog.onExpire(() => destroyBody(body, new Error(`no data for ${spec.timeoutMs} ms`)));
+		void watchdog.expiry.then(() => destroyBody(body, new Error(`no data for ${spec.timeoutMs} ms`)));
 		const chunks = chunksOf(body, watchdog);
 		const ok = statusCode >= 200 && statusCode < 300;
 		try {
