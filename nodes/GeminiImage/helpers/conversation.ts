@@ -1,9 +1,8 @@
 /**
- * Refine Image's conversation with a Gemini image model, carried on the n8n item itself: its turns in the
- * item's JSON (`json.conversation`), its images in the item's binary fields, so it survives Wait and Form
- * nodes, later executions and queue-mode workers with no storage outside n8n. Refine Image reads and checks it
- * (it may have been written by anyone), sends the earlier turns that fit (thought signatures verbatim, drafts
- * left out) plus the new prompt, and writes it back extended.
+ * Refine Image's conversation, carried on the n8n item itself (turns in `json.conversation`, images in binary
+ * fields), so it survives Wait and Form nodes, later executions and queue-mode workers with no storage outside
+ * n8n. Read and checked (anyone may have written it), trimmed to what a request holds (thought signatures
+ * verbatim, drafts left out), and written back extended.
  */
 import type { AnswerPart, GenerationResult } from '../api/types';
 import { conversationFamily } from './models';
@@ -63,9 +62,6 @@ export interface Problem {
 
 export const isImagePart = (part: ConversationPart): part is ImagePart => typeof (part as ImagePart).image === 'string';
 
-// What an output item carries: the turns sent, the new prompt and the answer, every image named after the
-// binary field it lives in: the item's own in the output field, the others in `turn<t>_image<k>`.
-
 /** Where an output binary field's image comes from: a binary field of the input item, or a new image. */
 interface BinarySource {
 	field: string;
@@ -92,13 +88,16 @@ interface ExtendInput {
 	earlierPrompts?: string[];
 	prompt: string;
 	answer: AnswerPart[];
-	/** MIME types of the new images, by index. */
 	mimeTypes: string[];
 	/** Which new image this output item is about. */
 	imageIndex: number;
 	outputField: string;
 }
 
+/**
+ * The conversation of an output item: the turns sent, the new prompt and the answer, every image named after
+ * its binary field: this item's own in the output field, the others in `turn<t>_image<k>`.
+ */
 export function extendConversation(input: ExtendInput): { conversation: Conversation; binaries: BinarySource[] } {
 	const answerTurn: ConversationTurn = {
 		role: 'model',
@@ -132,9 +131,6 @@ export function extendConversation(input: ExtendInput): { conversation: Conversa
 	if (input.earlierPrompts?.length) conversation.earlierPrompts = [...input.earlierPrompts];
 	return { conversation, binaries };
 }
-
-// Reading: the format and version, the caps (counted before anything else), then each turn, in one pass
-// linear in its size; then the binary fields its images name (only those the node itself writes).
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -280,8 +276,6 @@ export function checkFamily(conversation: Conversation, model: string): Problem 
 	};
 }
 
-// Which earlier turns go into the next request, within its limits, and how they are written as `contents`.
-
 const { maxEarlierPrompts, maxSummaryPromptChars } = CONVERSATION_LIMITS;
 
 interface RequestLimits {
@@ -296,7 +290,6 @@ interface HistoryPlan {
 	turns: ConversationTurn[];
 	/** Prompts of every dropped turn so far, oldest first (those of earlier trims included). */
 	earlierPrompts: string[];
-	/** How many turns this request dropped (0: all were sent). */
 	droppedTurns: number;
 	/** The binary fields of the images sent, in the order they appear in the request. */
 	imageFields: string[];
@@ -304,12 +297,10 @@ interface HistoryPlan {
 	textBytes: number;
 }
 
-/** What the new turn adds to the request. */
+/** What the new turn adds to the request: its images, their bytes, the bytes of its text (prompt, system instruction). */
 interface NewTurn {
 	images?: number;
-	/** Bytes of its images. */
 	imageBytes?: number;
-	/** Bytes of its text (the prompt, a system instruction). */
 	textBytes?: number;
 }
 
@@ -323,11 +314,10 @@ const promptOf = (turn: ConversationTurn) =>
 		.trim();
 
 /**
- * Which earlier turns go into the next request. Every image and every text (prompts, the model's texts, thought
- * signatures, the summary) counts against the limits, so long conversations drop their oldest (user, model)
- * pairs until the rest fits, keeping at least the last pair: the image being refined. Their prompts are kept
- * as a short summary. `imageBytes(field)` is the size of an image. Linear in the conversation's size: each
- * turn is measured once, and the first pair from which the rest fits is found on running totals.
+ * Every image and every text (prompts, the model's texts, thought signatures, the summary) counts against the
+ * limits, so long conversations drop their oldest (user, model) pairs until the rest fits, keeping at least the
+ * last pair: the image being refined. Their prompts are kept as a short summary. Linear: each turn is measured
+ * once, and the first pair from which the rest fits is found on running totals.
  */
 export function planHistory(
 	conversation: Conversation,
@@ -337,35 +327,18 @@ export function planHistory(
 ): HistoryPlan | Problem {
 	const { turns } = conversation;
 	const pairs = Math.floor(turns.length / 2);
-	// Per pair: its images, their bytes, and the bytes of its text and signatures.
-	const images: number[] = [];
-	const bytes: number[] = [];
-	const texts: number[] = [];
-	for (let p = 0; p < pairs; p++) {
-		let count = 0;
-		let size = 0;
-		let text = 0;
-		for (const turn of [turns[2 * p], turns[2 * p + 1]]) {
-			for (const part of turn.parts) {
-				if (isImagePart(part)) {
-					count++;
-					size += imageBytes(part.image);
-				} else text += utf8Bytes(part.text);
-				if (part.thoughtSignature) text += part.thoughtSignature.length;
-			}
-		}
-		images.push(count);
-		bytes.push(size);
-		texts.push(text);
-	}
-	// Totals of the pairs from p to the end, from the last pair back.
-	const restImages = new Array<number>(pairs + 1).fill(0);
-	const restImageBytes = new Array<number>(pairs + 1).fill(0);
-	const restText = new Array<number>(pairs + 1).fill(0);
+	// Totals of the pairs from p to the end: images, their bytes, and the bytes of text and signatures.
+	const rest = Array.from({ length: pairs + 1 }, () => ({ images: 0, imageBytes: 0, text: 0 }));
 	for (let p = pairs - 1; p >= 0; p--) {
-		restImages[p] = restImages[p + 1] + images[p];
-		restImageBytes[p] = restImageBytes[p + 1] + bytes[p];
-		restText[p] = restText[p + 1] + texts[p];
+		const total = { ...rest[p + 1] };
+		for (const part of [...turns[2 * p].parts, ...turns[2 * p + 1].parts]) {
+			if (isImagePart(part)) {
+				total.images++;
+				total.imageBytes += imageBytes(part.image);
+			} else total.text += utf8Bytes(part.text);
+			if (part.thoughtSignature) total.text += part.thoughtSignature.length;
+		}
+		rest[p] = total;
 	}
 	const carried = conversation.earlierPrompts ?? [];
 	const dropped: string[] = [];
@@ -379,21 +352,21 @@ export function planHistory(
 	const newImageBytes = newTurn.imageBytes ?? 0;
 	const newTextBytes = newTurn.textBytes ?? 0;
 	/** Bytes of the text sent with the pairs from p on: their texts and signatures, and the summary. */
-	const textFrom = (p: number, summary: string[]) => restText[p] + utf8Bytes(summaryText(summary) ?? '');
+	const textFrom = (p: number, summary: string[]) => rest[p].text + utf8Bytes(summaryText(summary) ?? '');
 	for (let p = 0; p < pairs; p++) {
-		if (restImages[p] + newImages > limits.maxImages) continue;
+		if (rest[p].images + newImages > limits.maxImages) continue;
 		const earlierPrompts = summaryFor(p);
 		const textBytes = textFrom(p, earlierPrompts);
-		if (restImageBytes[p] + newImageBytes + textBytes + newTextBytes > limits.maxBytes) continue;
+		if (rest[p].imageBytes + newImageBytes + textBytes + newTextBytes > limits.maxBytes) continue;
 		const sent = turns.slice(2 * p);
 		return { turns: sent, earlierPrompts, droppedTurns: 2 * p, imageFields: imageFieldsOf(sent), textBytes };
 	}
 	const p = Math.max(0, pairs - 1);
-	const imageBytesSent = restImageBytes[p] + newImageBytes;
+	const imageBytesSent = rest[p].imageBytes + newImageBytes;
 	const textBytesSent = textFrom(p, summaryFor(p)) + newTextBytes;
 	return {
 		problem:
-			`The image to refine is too large to send: ${restImages[p] + newImages} image(s), ${formatBytes(imageBytesSent + textBytesSent, 'MB')} with the new prompt ` +
+			`The image to refine is too large to send: ${rest[p].images + newImages} image(s), ${formatBytes(imageBytesSent + textBytesSent, 'MB')} with the new prompt ` +
 			`(text and thought signatures ${formatBytes(textBytesSent, 'MB')}), the limit is ${limits.maxImages} image(s) and ${formatBytes(limits.maxBytes, 'MB')}`,
 		fix:
 			textBytesSent > limits.maxBytes
@@ -414,9 +387,8 @@ function summaryText(earlierPrompts: string[]): string | undefined {
 type Json = Record<string, unknown>;
 
 /**
- * The earlier turns as Gemini `contents` (camelCase, as the gateway wants): text and images with their
- * thought signatures on the same part, verbatim. `inlineData(part, index)` gives an image's `{mimeType,
- * data}` (index: its place among the request's images, in turn order).
+ * The earlier turns as Gemini `contents` (camelCase, as the gateway wants), thought signatures verbatim on their
+ * parts. `index`: an image's place among the request's images, in turn order.
  */
 export function historyContents(
 	plan: Pick<HistoryPlan, 'turns' | 'earlierPrompts'>,
