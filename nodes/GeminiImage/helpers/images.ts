@@ -1,7 +1,6 @@
 /**
  * Images read from their bytes, and the checks on input images. Labels lie (Gemini returns JPEG bytes
- * labelled image/png, and n8n binaries often say application/octet-stream), so the magic numbers decide.
- * Each check returns the problem in words a user can act on (the caller adds the item number).
+ * labelled image/png, n8n binaries often say application/octet-stream), so the magic numbers decide.
  */
 import { quote, shortUrl } from './redact';
 
@@ -102,11 +101,11 @@ export function describeBytes(bytes: Uint8Array): string {
 const describeSource = (source: string) =>
 	/^(https?|data):/i.test(source) ? `The image at ${shortUrl(source)}` : `Binary field ${quote(source)}`;
 
-export type InputImageCheck = { ok: true; mimeType: string } | { ok: false; problem: string; fix: string };
+type InputImageCheck = { ok: true; mimeType: string } | { ok: false; problem: string; fix: string };
 
 /**
- * Decides the MIME type to send from the bytes: the label of an n8n binary is often generic
- * (application/octet-stream) or wrong. HEIF family files whose brand we do not know fall back to the label.
+ * The MIME type to send, from the bytes, or the problem in words a user can act on (the caller adds the item
+ * number). HEIF family files whose brand we do not know fall back to the label.
  */
 export function checkInputImage(bytes: Uint8Array, labelledMimeType: string | undefined, fieldName: string): InputImageCheck {
 	if (bytes.length === 0) {

@@ -23,9 +23,11 @@ interface Accepts {
 	googleSearch: boolean;
 }
 
-const NANO_BANANA: Accepts = { sizes: [], extremeRatios: false, googleSearch: false };
+const FLASH_25: Accepts = { sizes: [], extremeRatios: false, googleSearch: false };
 const PRO_3: Accepts = { sizes: ['1K', '2K', '4K'], extremeRatios: false, googleSearch: true };
+const FLASH_LITE_31: Accepts = { sizes: ['1K'], extremeRatios: true, googleSearch: true };
 const FLASH_31: Accepts = { extremeRatios: true, googleSearch: true };
+const NANO_BANANA_21: Accepts = { sizes: ['1K', '2K', '4K'], extremeRatios: true, googleSearch: true };
 
 interface ImageModel {
 	/** The id's pattern: at the start of an id for its product name, anywhere in it for what it accepts. */
@@ -38,17 +40,13 @@ interface ImageModel {
 
 // Previews before their GA names, which would match them too.
 const MODELS: ImageModel[] = [
-	{ id: 'gemini-2\\.5-flash-image(-preview)?', product: 'Nano Banana', retired: '2026-09-30', accepts: NANO_BANANA },
+	{ id: 'gemini-2\\.5-flash-image(-preview)?', product: 'Nano Banana', retired: '2026-09-30', accepts: FLASH_25 },
 	{ id: 'gemini-3(\\.0)?-pro-image-preview', product: 'Nano Banana Pro, preview', retired: '2026-06-25', accepts: PRO_3 },
 	{ id: 'gemini-3(\\.0)?-pro-image', product: 'Nano Banana Pro', accepts: PRO_3 },
-	{
-		id: 'gemini-3\\.1-flash-lite-image',
-		product: 'Nano Banana 2 Lite',
-		accepts: { sizes: ['1K'], extremeRatios: true, googleSearch: true },
-	},
+	{ id: 'gemini-3\\.1-flash-lite-image', product: 'Nano Banana 2 Lite', accepts: FLASH_LITE_31 },
 	{ id: 'gemini-3\\.1-flash-image-preview', product: 'Nano Banana 2, preview', retired: '2026-06-25', accepts: FLASH_31 },
 	{ id: 'gemini-3\\.1-flash-image', product: 'Nano Banana 2', accepts: FLASH_31 },
-	{ id: 'gemini-nano-banana-2\\.1', product: 'Nano Banana 2.1', accepts: { ...PRO_3, extremeRatios: true } },
+	{ id: 'gemini-nano-banana-2\\.1', product: 'Nano Banana 2.1', accepts: NANO_BANANA_21 },
 ];
 
 const NAMED = MODELS.map((model) => ({ model, name: new RegExp(`^${model.id}\\b`, 'i'), within: new RegExp(model.id, 'i') }));
@@ -61,10 +59,7 @@ export function retiredOn(id: string): string | undefined {
 	return named(id)?.retired;
 }
 
-/**
- * Whether an id names a Gemini image model: "gemini" and "image" in it (gemini-3-pro-image), or a Nano
- * Banana name (gemini-nano-banana-2.1). Other image models (gpt-image-1, imagen, flux) speak other APIs.
- */
+/** Other image models (gpt-image-1, imagen, flux) speak other APIs; some Gemini ones lack "image" (gemini-nano-banana-2.1). */
 const isGeminiImageModel = (id: string) => (/gemini/i.test(id) && /image/i.test(id)) || /nano-?banana/i.test(id);
 
 function modelLabel(id: string): string {
