@@ -142,18 +142,16 @@ function readPart(value: unknown): ConversationPart | string {
 	if (!isObject(value)) return 'a part that is neither text nor image';
 	const signature = value.thoughtSignature;
 	if (signature !== undefined && typeof signature !== 'string') return 'a thought signature that is not text';
+	let part: ConversationPart;
 	if (value.image !== undefined) {
 		if (typeof value.image !== 'string' || !value.image) return 'an image part without a binary field name';
 		const mimeType = value.mimeType ?? 'image/png';
 		if (typeof mimeType !== 'string' || !/^image\/[\w.+-]+$/.test(mimeType) || mimeType.length > CONVERSATION_LIMITS.maxNameChars) {
 			return `an image of type ${excerpt(mimeType)}`;
 		}
-		const part: ImagePart = { image: value.image, mimeType };
-		if (signature) part.thoughtSignature = signature;
-		return part;
-	}
-	if (typeof value.text !== 'string') return 'a part that is neither text nor image';
-	const part: TextPart = { text: value.text };
+		part = { image: value.image, mimeType };
+	} else if (typeof value.text === 'string') part = { text: value.text };
+	else return 'a part that is neither text nor image';
 	if (signature) part.thoughtSignature = signature;
 	return part;
 }
@@ -244,11 +242,12 @@ export function checkImageFields(conversation: Conversation, binary: object | un
 			k++;
 			const name = part.image;
 			const positional = historyFieldName(t, k);
-			let ours = false;
-			if (name === outputField) {
-				ours = t === last && !outputSeen;
-				outputSeen = true;
-			} else ours = name === positional || (positional === outputField && name === `${positional}_history`);
+			// The output field holds one image of the last answer; a turn field may be renamed `…_history` (extendConversation).
+			const ours =
+				name === outputField
+					? t === last && !outputSeen
+					: name === positional || (positional === outputField && name === `${positional}_history`);
+			if (name === outputField) outputSeen = true;
 			if (!ours) {
 				return {
 					problem: `The conversation names binary field "${excerpt(name)}" for an image of turn ${t}, which is not a field Gemini Image writes: nothing was sent`,
