@@ -4,8 +4,6 @@
  * some without the word "image"), so models are known by pattern and an unknown id is never refused: By ID
  * takes any name, and its options pass unchecked.
  */
-import type { GenerationInput } from '../api/types';
-
 /** The model a new node starts with: served by CometAPI today (Nano Banana 2, GA since 2026-05-28). */
 export const DEFAULT_MODEL = 'gemini-3.1-flash-image';
 
@@ -112,7 +110,7 @@ export function imageModels(body: unknown, filter?: string): ModelEntry[] {
 }
 
 /** Problems with the chosen options for this model, each with what to do instead. */
-export function unsupportedOptions(input: Pick<GenerationInput, 'model' | 'aspectRatio' | 'imageSize' | 'googleSearch'>): string[] {
+export function unsupportedOptions(input: { model: string; aspectRatio?: string; imageSize?: string; googleSearch?: boolean }): string[] {
 	const { model, imageSize: size, aspectRatio } = input;
 	const accepts = NAMED.find(({ within }) => within.test(model))?.model.accepts;
 	if (!accepts) return [];
