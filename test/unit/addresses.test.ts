@@ -1,12 +1,8 @@
 /** Which addresses an image URL may reach (helpers/addresses.ts), whatever their spelling. */
-import {
-	addressAllowed,
-	isPublicAddress,
-	nameAllowed,
-	NOTHING_ALLOWED,
-	parseAllowList,
-	parseIp,
-} from '../../nodes/GeminiImage/helpers/addresses';
+import { addressAllowed, nameAllowed, NOTHING_ALLOWED, parseAllowList, parseIp } from '../../nodes/GeminiImage/helpers/addresses';
+
+/** Whether an address is public: what addressAllowed lets through with nothing allowed on purpose. */
+const isPublicAddress = (address: string) => addressAllowed(address, NOTHING_ALLOWED);
 
 /** The host a URL names, as the node sees it: WHATWG URL rewrites numeric IPv4 spellings. */
 const hostOf = (spelling: string) => new URL(`http://${spelling}/x.png`).hostname;

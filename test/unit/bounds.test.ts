@@ -1,48 +1,10 @@
-/** The pure parts of the node's bounds: quoting, nesting, item tags, answer text and grounding. */
+/** The pure parts of the node's bounds: item tags, answer text and grounding. */
 import { NodeOperationError } from 'n8n-workflow';
 
 import { nameItem } from '../../nodes/GeminiImage/actions/itemErrors';
 import { laterItemText } from '../../nodes/GeminiImage/actions/output/items';
 import { emptyResult, mergeNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/answerLimits';
-import { nestsDeeperThan } from '../../nodes/GeminiImage/helpers/jsonDepth';
-import { quote, QUOTE_MAX } from '../../nodes/GeminiImage/helpers/redact';
-
-describe('quote', () => {
-	it('cuts a long value, keeps a short one, redacts a key', () => {
-		expect(quote('16:9')).toBe('"16:9"');
-		expect(quote('x'.repeat(1_000_000))).toBe(`"${'x'.repeat(QUOTE_MAX)}…"`);
-		expect(quote({ a: 1 })).toBe('"[object Object]"');
-		expect(quote('sk-abcdefghijklmnop')).toBe('"sk-***"');
-	});
-});
-
-describe('nestsDeeperThan', () => {
-	const nested = (levels: number, make = (v: unknown) => ({ a: v }) as unknown) => {
-		let value: unknown = 1;
-		for (let i = 0; i < levels; i++) value = make(value);
-		return value;
-	};
-	it('measures objects and arrays without recursion, up to the limit exactly', () => {
-		expect(nestsDeeperThan(nested(100_000), 1000)).toBe(true);
-		expect(nestsDeeperThan(nested(1000), 1000)).toBe(false);
-		expect(nestsDeeperThan(nested(1001), 1000)).toBe(true);
-		expect(
-			nestsDeeperThan(
-				nested(1001, (v) => [v]),
-				1000,
-			),
-		).toBe(true);
-		expect(nestsDeeperThan({ wide: Array.from({ length: 10_000 }, (_, i) => ({ i })) }, 3)).toBe(false);
-		expect(nestsDeeperThan('text', 0)).toBe(false);
-		expect(nestsDeeperThan(null, 0)).toBe(false);
-	});
-	it('ends on a circular value', () => {
-		const circular: Record<string, unknown> = {};
-		circular.self = circular;
-		expect(nestsDeeperThan(circular, 10)).toBe(false);
-	});
-});
 
 describe('nameItem', () => {
 	const error = (message: string) => new NodeOperationError({ name: 'n' } as never, message);

@@ -1,13 +1,21 @@
+/** helpers/models.ts: which ids are Gemini image models, their names and retirement, and the options each takes. */
+import fc from 'fast-check';
+
 import {
+	conversationFamily,
 	DEFAULT_MODEL,
+	EXTREME_RATIOS,
 	imageModels,
-	isGeminiImageModel,
-	modelLabel,
-	productName,
-	readModelList,
 	retiredOn,
-} from '../../nodes/GeminiImage/api/models/imageModels';
-import { runPool } from '../../nodes/GeminiImage/helpers/pool';
+	unsupportedOptions,
+} from '../../nodes/GeminiImage/helpers/models';
+import { propertyRuns as runs } from './fixtures';
+
+/** What the picker shows for one id, or undefined when it is not listed as a Gemini image model. */
+const label = (id: string) => imageModels([id])[0]?.name;
+const isListed = (id: string) => imageModels([id]).length === 1;
+/** The ids and dates of a model list as the picker orders them. */
+const listed = (body: unknown) => imageModels(body).map(({ id, created }) => ({ id, created }));
 
 describe('Gemini image models in an account list', () => {
 	const body = {
@@ -43,9 +51,9 @@ describe('Gemini image models in an account list', () => {
 			'gemini-3-pro-image (Nano Banana Pro)',
 			'gemini-2.5-flash-image (Nano Banana, retired 2026-09-30)',
 		]);
-		expect(modelLabel('gemini-3-pro-image-preview')).toBe('gemini-3-pro-image-preview (Nano Banana Pro, preview, retired 2026-06-25)');
-		expect(modelLabel('gemini-9-ultra-image')).toBe('gemini-9-ultra-image');
-		expect(productName('gemini-3.1-flash-image-preview')).toBe('Nano Banana 2, preview');
+		expect(label('gemini-3-pro-image-preview')).toBe('gemini-3-pro-image-preview (Nano Banana Pro, preview, retired 2026-06-25)');
+		expect(label('gemini-9-ultra-image')).toBe('gemini-9-ultra-image');
+		expect(label('gemini-3.1-flash-image-preview')).toBe('gemini-3.1-flash-image-preview (Nano Banana 2, preview, retired 2026-06-25)');
 		expect(retiredOn('gemini-3.1-flash-image')).toBeUndefined();
 	});
 
@@ -59,10 +67,10 @@ describe('Gemini image models in an account list', () => {
 	});
 
 	it("recognises image models by pattern, so next year's names are listed too", () => {
-		expect(isGeminiImageModel('gemini-4-ultra-image')).toBe(true);
-		expect(isGeminiImageModel('gemini-nano-banana-3')).toBe(true);
-		expect(isGeminiImageModel('gpt-image-1')).toBe(false);
-		expect(isGeminiImageModel('gemini-2.5-flash')).toBe(false);
+		expect(isListed('gemini-4-ultra-image')).toBe(true);
+		expect(isListed('gemini-nano-banana-3')).toBe(true);
+		expect(isListed('gpt-image-1')).toBe(false);
+		expect(isListed('gemini-2.5-flash')).toBe(false);
 	});
 
 	it('orders by version number when the list gives no dates, and tolerates odd shapes', () => {
@@ -71,42 +79,12 @@ describe('Gemini image models in an account list', () => {
 			'gemini-3-pro-image',
 		]);
 		expect(imageModels({ data: null })).toEqual([]);
-		expect(readModelList({ data: [{ id: 'a', created: 'x' }, { id: '' }, 7] })).toEqual([{ id: 'a' }]);
+		expect(listed({ data: [{ id: 'gemini-a-image', created: 'x' }, { id: '' }, 7] })).toEqual([{ id: 'gemini-a-image' }]);
 	});
 
 	it('starts new nodes on a model served today', () => {
 		expect(DEFAULT_MODEL).toBe('gemini-3.1-flash-image');
 		expect(retiredOn(DEFAULT_MODEL)).toBeUndefined();
-	});
-});
-
-describe('runPool', () => {
-	it('never runs more than the limit at once and runs every index once', async () => {
-		let running = 0;
-		let peak = 0;
-		const seen: number[] = [];
-		await runPool(20, 4, async (i) => {
-			running++;
-			peak = Math.max(peak, running);
-			await new Promise((r) => setImmediate(r));
-			seen.push(i);
-			running--;
-		});
-		expect(peak).toBe(4);
-		expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-	});
-	it('starts nothing new once stop() is true', async () => {
-		const started: number[] = [];
-		await runPool(
-			10,
-			2,
-			async (i) => {
-				started.push(i);
-				await new Promise((r) => setImmediate(r));
-			},
-			() => started.length >= 3,
-		);
-		expect(started.length).toBeLessThanOrEqual(4);
 	});
 });
 
@@ -133,24 +111,27 @@ describe('model names, the rest', () => {
 		['gemini-nano-banana-2x1', undefined, undefined],
 		['gemini-3x0-pro-image', undefined, undefined],
 	])('%s: %s, retired %s', (id, product, retired) => {
-		expect(productName(id)).toBe(product);
+		expect(label(id)).toBe(product ? `${id} (${product}${retired ? `, retired ${retired}` : ''})` : id);
 		expect(retiredOn(id)).toBe(retired);
 	});
 
 	it('image models by pattern: "gemini" and "image" anywhere, or a Nano Banana name, any case', () => {
 		for (const id of ['GEMINI-X-IMAGE', 'image-by-gemini', 'nanobanana-pro', 'Nano-Banana', 'x-nano-banana'])
-			expect([id, isGeminiImageModel(id)]).toEqual([id, true]);
+			expect([id, isListed(id)]).toEqual([id, true]);
 		for (const id of ['gemini-pro', 'imagen-4', 'nano_banana', 'banana-nano', 'gemin-image'])
-			expect([id, isGeminiImageModel(id)]).toEqual([id, false]);
+			expect([id, isListed(id)]).toEqual([id, false]);
 	});
 
 	it('reads ids from objects or bare strings, once each, with their dates when they are numbers', () => {
-		expect(
-			readModelList({ data: ['a', { id: 'b', created: 5 }, { id: 'a' }, { id: ' ' }, { id: 'c', created: Infinity }, { id: 3 }, null] }),
-		).toEqual([{ id: 'a' }, { id: 'b', created: 5 }, { id: 'c' }]);
-		expect(readModelList([{ id: 'x' }])).toEqual([{ id: 'x' }]);
-		expect(readModelList('nope')).toEqual([]);
-		expect(readModelList(null)).toEqual([]);
+		const [a, b, c] = ['gemini-a-image', 'gemini-b-image', 'gemini-c-image'];
+		expect(listed({ data: [a, { id: b, created: 5 }, { id: a }, { id: ' ' }, { id: c, created: Infinity }, { id: 3 }, null] })).toEqual([
+			{ id: b, created: 5 },
+			{ id: c },
+			{ id: a },
+		]);
+		expect(listed([{ id: 'gemini-x-image' }])).toEqual([{ id: 'gemini-x-image' }]);
+		expect(imageModels('nope')).toEqual([]);
+		expect(imageModels(null)).toEqual([]);
 	});
 
 	it('sorts current before retired, then newest, then by version; filters trimmed and case-insensitive', () => {
@@ -175,17 +156,140 @@ describe('model names, the rest', () => {
 		expect(imageModels(list, 'retired').map((m) => m.id)).toEqual(['gemini-2.5-flash-image']);
 	});
 
-	it('a pool of one task, or of none, or with a limit above the count', async () => {
-		const seen: number[] = [];
-		await runPool(1, 8, async (i) => {
-			seen.push(i);
-		});
-		await runPool(0, 8, async (i) => {
-			seen.push(100 + i);
-		});
-		await runPool(3, 0, async (i) => {
-			seen.push(10 + i);
-		});
-		expect(seen).toEqual([0, 10, 11, 12]);
+	it('any model list: Gemini image models only, each once', () => {
+		const entryArb = fc
+			.oneof(
+				fc.constantFrom('gemini-3.1-flash-image', 'gemini-nano-banana-2.1', 'gpt-4o', 'gemini-2.5-pro', 'GEMINI-3-PRO-IMAGE', 'imagen-4'),
+				fc.string({ maxLength: 20 }),
+				fc.jsonValue({ maxDepth: 1 }),
+			)
+			.map((id) => (typeof id === 'string' ? { id, created: 1 } : id));
+		fc.assert(
+			fc.property(
+				fc.oneof(
+					fc.array(entryArb).map((data) => ({ data })),
+					fc.jsonValue(),
+				),
+				fc.option(fc.string({ maxLength: 5 }), { nil: undefined }),
+				(body, filter) => {
+					const models = imageModels(body, filter);
+					expect(new Set(models.map((m) => m.id)).size).toBe(models.length);
+					for (const m of models) expect(isListed(m.id)).toBe(true);
+				},
+			),
+			runs(200),
+		);
+	});
+});
+
+/**
+ * What a model takes, told apart by what it refuses: Image Size 1K, 2K and 512, Aspect Ratio 8:1 and Google
+ * Search, each tried alone. Models the table does not know take everything, as Gemini 3.1 Flash Image does.
+ */
+function accepts(model: string): string {
+	const options = [{ imageSize: '1K' }, { imageSize: '2K' }, { imageSize: '512' }, { aspectRatio: '8:1' }, { googleSearch: true }];
+	const refused = options.map((option) => Number(unsupportedOptions({ model, ...option }).length > 0)).join('');
+	const kinds: Record<string, string> = {
+		'11111': 'one size, no extreme ratios, no search (2.5 Flash)',
+		'00110': 'no 512, no extreme ratios (3 Pro)',
+		'01100': '1K only (3.1 Flash Lite)',
+		'00100': 'no 512 (Nano Banana 2.1)',
+		'00000': 'anything (3.1 Flash, or unknown)',
+	};
+	return kinds[refused] ?? refused;
+}
+
+describe('unsupportedOptions', () => {
+	it('knows the documented models', () => {
+		expect(accepts('gemini-2.5-flash-image-preview')).toBe('one size, no extreme ratios, no search (2.5 Flash)');
+		expect(accepts('gemini-3-pro-image-preview')).toBe('no 512, no extreme ratios (3 Pro)');
+		expect(accepts('gemini-3.1-flash-image')).toBe('anything (3.1 Flash, or unknown)');
+		expect(accepts('gemini-3.1-flash-lite-image')).toBe('1K only (3.1 Flash Lite)');
+		expect(accepts('gemini-nano-banana-2.1')).toBe('no 512 (Nano Banana 2.1)');
+		expect(accepts('gemini-9-ultra-image')).toBe('anything (3.1 Flash, or unknown)');
+	});
+	it('explains options the model rejects', () => {
+		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', imageSize: '2K' })[0]).toMatch(
+			/Image Size "2K" is not available on gemini-2.5-flash-image/,
+		);
+		expect(unsupportedOptions({ model: 'gemini-3-pro-image-preview', imageSize: '512' })[0]).toMatch(/3.1 Flash/);
+		expect(unsupportedOptions({ model: 'gemini-3-pro-image', aspectRatio: '8:1' })[0]).toMatch(/Aspect Ratio 8:1/);
+		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', googleSearch: true })[0]).toMatch(/Google Search/);
+		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '512' })[0]).toMatch(
+			/Image Size 512 needs a Gemini 3.1 Flash Image model; gemini-nano-banana-2.1 takes 1K, 2K or 4K/,
+		);
+		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', imageSize: '2K' })[0]).toMatch(/makes 1K images only/);
+	});
+	it('lets supported combinations and unknown models through', () => {
+		expect(
+			unsupportedOptions({ model: 'gemini-3.1-flash-image-preview', imageSize: '512', aspectRatio: '1:8', googleSearch: true }),
+		).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', aspectRatio: '16:9' })).toEqual([]);
+		expect(unsupportedOptions({ model: 'next-year-image-model', imageSize: '512' })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '4K', aspectRatio: '8:1' })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', imageSize: '1K' })).toEqual([]);
+	});
+});
+
+describe('what each model takes, exactly', () => {
+	it.each([
+		['gemini-2.5-flash-image', 'one size, no extreme ratios, no search (2.5 Flash)'],
+		['GEMINI-2.5-FLASH-IMAGE-PREVIEW', 'one size, no extreme ratios, no search (2.5 Flash)'],
+		['gemini-2x5-flash-image', 'anything (3.1 Flash, or unknown)'],
+		['gemini-3-pro-image', 'no 512, no extreme ratios (3 Pro)'],
+		['gemini-3.0-pro-image', 'no 512, no extreme ratios (3 Pro)'],
+		['gemini-3x0-pro-image', 'anything (3.1 Flash, or unknown)'],
+		['gemini-30-pro-image', 'anything (3.1 Flash, or unknown)'],
+		['gemini-3.1-flash-lite-image-preview', '1K only (3.1 Flash Lite)'],
+		['gemini-3x1-flash-lite-image', 'anything (3.1 Flash, or unknown)'],
+		['gemini-3.1-flash-image-preview', 'anything (3.1 Flash, or unknown)'],
+		['gemini-3x1-flash-image', 'anything (3.1 Flash, or unknown)'],
+		['gemini-nano-banana-2.1', 'no 512 (Nano Banana 2.1)'],
+		['gemini-nano-banana-2x1', 'anything (3.1 Flash, or unknown)'],
+		['gemini-nano-banana-3', 'anything (3.1 Flash, or unknown)'],
+		['vendor/gemini-3.1-flash-image', 'anything (3.1 Flash, or unknown)'],
+		// anywhere in the id, unlike the product name
+		['vendor/gemini-3-pro-image', 'no 512, no extreme ratios (3 Pro)'],
+	])('%s takes %s', (model, kind) => {
+		expect(accepts(model)).toBe(kind);
+	});
+
+	it('words every problem, in this order', () => {
+		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', imageSize: '1K', aspectRatio: '4:1', googleSearch: true })).toEqual([
+			'Image Size "1K" is not available on gemini-2.5-flash-image, which makes one size only (about 1K): remove Image Size, or use a Gemini 3 image model',
+			'Aspect Ratio 4:1 needs a Gemini 3.1 Flash Image or Nano Banana 2.1 model; gemini-2.5-flash-image takes 1:1 up to 21:9',
+			'Google Search grounding needs a Gemini 3 image model; gemini-2.5-flash-image does not offer it',
+		]);
+		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', imageSize: '512' })).toEqual([
+			'Image Size "512" is not available on gemini-3.1-flash-lite-image, which makes 1K images only: choose 1K or Model Default, or use gemini-3.1-flash-image',
+		]);
+		expect(unsupportedOptions({ model: 'gemini-3-pro-image', imageSize: '512', aspectRatio: '1:4' })).toEqual([
+			'Image Size 512 needs a Gemini 3.1 Flash Image model; gemini-3-pro-image takes 1K, 2K or 4K',
+			'Aspect Ratio 1:4 needs a Gemini 3.1 Flash Image or Nano Banana 2.1 model; gemini-3-pro-image takes 1:1 up to 21:9',
+		]);
+	});
+
+	it('each extreme ratio is refused where it is not offered, and nothing else is', () => {
+		expect(EXTREME_RATIOS).toEqual(['1:4', '4:1', '1:8', '8:1']);
+		for (const ratio of ['1:4', '4:1', '1:8', '8:1']) {
+			expect(unsupportedOptions({ model: 'gemini-3-pro-image', aspectRatio: ratio })).toHaveLength(1);
+			expect(unsupportedOptions({ model: 'gemini-2.5-flash-image', aspectRatio: ratio })).toHaveLength(1);
+			expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', aspectRatio: ratio })).toEqual([]);
+		}
+		for (const ratio of ['1:1', '21:9', '9:16'])
+			expect(unsupportedOptions({ model: 'gemini-3-pro-image', aspectRatio: ratio })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-2.5-flash-image' })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image' })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-3-pro-image', imageSize: '2K', googleSearch: true })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '1K' })).toEqual([]);
+		expect(unsupportedOptions({ model: 'gemini-3.1-flash-image', imageSize: '512' })).toEqual([]);
+	});
+});
+
+describe('conversation families', () => {
+	it('treats preview and GA names of one model as one family', () => {
+		expect(conversationFamily('gemini-3-pro-image-preview')).toBe(conversationFamily('gemini-3-pro-image'));
+		expect(conversationFamily('models/gemini-2.5-flash-image-preview-09-2025')).toBe('gemini-2.5-flash-image');
+		expect(conversationFamily('gemini-3.1-flash-image')).not.toBe(conversationFamily('gemini-3-pro-image'));
 	});
 });

@@ -1,6 +1,6 @@
 /**
  * Bad input, tried systematically (fast-check), for what api/ and helpers/ build: request bodies, error messages,
- * retry delays, the Base URL and the model list. Whatever comes in, the output keeps its promises (byte-exact
+ * retry delays and the Base URL. Whatever comes in, the output keeps its promises (byte-exact
  * JSON, never the key, bounded messages and delays). Seeded and bounded (numRuns), so every run tries the same cases.
  */
 import fc from 'fast-check';
@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import { encodeJsonWithBlobs } from '../../nodes/GeminiImage/api/stream/blobs';
 import { buildChatRequest } from '../../nodes/GeminiImage/api/chat/request';
 import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
-import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models/imageModels';
 import { buildNativeRequest } from '../../nodes/GeminiImage/api/native/request';
 import type { GenerationInput } from '../../nodes/GeminiImage/api/types';
 import { propertyRuns as runs } from './fixtures';
@@ -60,33 +59,6 @@ describe('errors', () => {
 				(before, after, keep) => {
 					const out = redactSecrets(`${before}${SECRET.slice(0, keep)}${after}`, SECRET);
 					expect(out).not.toContain(SECRET.slice(0, 6));
-				},
-			),
-			runs(200),
-		);
-	});
-});
-
-describe('small pure helpers', () => {
-	it('any model list: Gemini image models only, each once', () => {
-		const entryArb = fc
-			.oneof(
-				fc.constantFrom('gemini-3.1-flash-image', 'gemini-nano-banana-2.1', 'gpt-4o', 'gemini-2.5-pro', 'GEMINI-3-PRO-IMAGE', 'imagen-4'),
-				fc.string({ maxLength: 20 }),
-				fc.jsonValue({ maxDepth: 1 }),
-			)
-			.map((id) => (typeof id === 'string' ? { id, created: 1 } : id));
-		fc.assert(
-			fc.property(
-				fc.oneof(
-					fc.array(entryArb).map((data) => ({ data })),
-					fc.jsonValue(),
-				),
-				fc.option(fc.string({ maxLength: 5 }), { nil: undefined }),
-				(body, filter) => {
-					const models = imageModels(body, filter);
-					expect(new Set(models.map((m) => m.id)).size).toBe(models.length);
-					for (const m of models) expect(isGeminiImageModel(m.id)).toBe(true);
 				},
 			),
 			runs(200),

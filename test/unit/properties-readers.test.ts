@@ -13,7 +13,7 @@ import { describeErrorEvent } from '../../nodes/GeminiImage/helpers/errors';
 import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import { explainMissingImage } from '../../nodes/GeminiImage/helpers/errors';
 import type { AnswerReader, GenerationResult, ReadOutcome } from '../../nodes/GeminiImage/api/types';
-import { sniffImage } from '../../nodes/GeminiImage/helpers/imageInfo';
+import { sniffImage } from '../../nodes/GeminiImage/helpers/images';
 import { jpegHeader, pngHeader, propertyRuns as runs } from './fixtures';
 
 /** A buffer cut at the given points (any order, duplicates and out-of-range points ignored). */

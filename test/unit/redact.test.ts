@@ -1,6 +1,15 @@
-/** helpers/redact.ts and api/baseUrl.ts: what messages may show of keys, secrets and URLs, and the Base URL as typed. */
+/** helpers/redact.ts: what messages may show of keys, secrets and URLs, sizes as messages write them, and how deep a value nests. */
 import { describeHttpFailure, describeNetworkFailure } from '../../nodes/GeminiImage/helpers/errors';
-import { cutText, displayUrl, redactSecrets, shortUrl } from '../../nodes/GeminiImage/helpers/redact';
+import {
+	cutText,
+	displayUrl,
+	formatBytes,
+	nestsDeeperThan,
+	quote,
+	QUOTE_MAX,
+	redactSecrets,
+	shortUrl,
+} from '../../nodes/GeminiImage/helpers/redact';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/helpers/credentialChecks';
 
 describe('redaction and short URLs', () => {
@@ -152,5 +161,126 @@ describe('redaction, every form', () => {
 		expect(cutText(`abc sk-${'z'.repeat(20)} def`, 12)).toBe('abc sk-*** d…');
 		expect(cutText('x'.repeat(5), 5)).toBe('xxxxx');
 		expect(cutText('x'.repeat(6), 5, 'yyy')).toBe('xxxxx…');
+	});
+});
+
+describe('redactSecrets: key shapes', () => {
+	it('a URL-encoded key that holds the key itself is masked whole, not around the key', () => {
+		// 'Zq8xLm2PvR7t%' comes back URL-encoded as 'Zq8xLm2PvR7t%25': the longer form goes first
+		const key = 'Zq8xLm2PvR7t%';
+		expect(redactSecrets(`<${encodeURIComponent(key)}>`, key)).toBe('<***>');
+		expect(redactSecrets(`<${key}>`, key)).toBe('<***>');
+	});
+
+	it('a short key typed with spaces around it is masked in its trimmed form too', () => {
+		// five characters: too short for the cut-key pass, so only its exact forms are masked
+		const key = ' q"9\\Z ';
+		expect(redactSecrets('<q"9\\Z>', key)).toBe('<***>');
+		expect(redactSecrets(`<${JSON.stringify('q"9\\Z').slice(1, -1)}>`, key)).toBe('<***>');
+		expect(redactSecrets(`<${encodeURIComponent('q"9\\Z')}>`, key)).toBe('<***>');
+	});
+
+	it('a long key typed with spaces around it is masked URL-encoded', () => {
+		const key = ' Zq8x/Lm2+PvR7tK4wN9bYc3H ';
+		const out = redactSecrets(`token=${encodeURIComponent(key.trim())}&x=1`, key);
+		expect(out).toBe('token=***&x=1');
+	});
+
+	it('a key that holds the mask is masked where masking forms it again, and redaction ends', () => {
+		// 'abc' + key + 'defg' becomes the key itself once the key inside is masked
+		expect(redactSecrets('abcabc***defgdefg', 'abc***defg')).toBe('***');
+	});
+});
+
+describe('shortUrl: URL forms', () => {
+	it('user info is masked whatever follows the host: a path, a query, a fragment or nothing', () => {
+		expect(shortUrl('https://me:pw@host.example')).toBe('https://***@host.example');
+		expect(shortUrl('https://me:pw@host.example/')).toBe('https://***@host.example/');
+		expect(shortUrl('https://me:pw@host.example?x=1')).toBe('https://***@host.example?…');
+		expect(shortUrl('https://me:pw@host.example#f')).toBe('https://***@host.example?…');
+		expect(shortUrl('a://me:pw@h/x')).toBe('a://***@h/x');
+		expect(shortUrl('https://a@h/x')).toBe('https://***@h/x');
+	});
+
+	it('an @ in the path, the query or the fragment is not user info', () => {
+		expect(shortUrl('https://cdn.example/@user/cat.png?sig=abc#top')).toBe('https://cdn.example/@user/cat.png?…');
+		expect(shortUrl('https://cdn.example?to=a@b')).toBe('https://cdn.example?…');
+		expect(shortUrl('https://cdn.example#a@b')).toBe('https://cdn.example?…');
+	});
+
+	it('a URL typed without a scheme loses its user info too', () => {
+		expect(shortUrl('me:pw@host.example/cat.png')).toBe('***@host.example/cat.png');
+		expect(shortUrl('host.example/p@th')).toBe('host.example/p@th');
+	});
+
+	it('data: counts only at the start; spaces around a URL do not hide it', () => {
+		expect(shortUrl('https://h.example/a/data:b?sig=SECRET')).toBe('https://h.example/a/data:b?…');
+		expect(shortUrl('  data:image/png;base64,QUJD\n')).toBe('data:image/png;base64,… (26 characters)');
+		expect(shortUrl(' https://me:pw@h.example/x ')).toBe('https://***@h.example/x');
+	});
+
+	it('a URL exactly `max` characters long is kept whole', () => {
+		const url = `https://h.example/${'p'.repeat(82)}`;
+		expect(url).toHaveLength(100);
+		expect(shortUrl(url)).toBe(url);
+		expect(shortUrl(`${url}q`)).toBe(`${url}…`);
+	});
+});
+
+describe('quote', () => {
+	it('cuts a long value, keeps a short one, redacts a key', () => {
+		expect(quote('16:9')).toBe('"16:9"');
+		expect(quote('x'.repeat(1_000_000))).toBe(`"${'x'.repeat(QUOTE_MAX)}…"`);
+		expect(quote({ a: 1 })).toBe('"[object Object]"');
+		expect(quote('sk-abcdefghijklmnop')).toBe('"sk-***"');
+	});
+});
+
+describe('nestsDeeperThan', () => {
+	const nested = (levels: number, make = (v: unknown) => ({ a: v }) as unknown) => {
+		let value: unknown = 1;
+		for (let i = 0; i < levels; i++) value = make(value);
+		return value;
+	};
+	it('measures objects and arrays without recursion, up to the limit exactly', () => {
+		expect(nestsDeeperThan(nested(100_000), 1000)).toBe(true);
+		expect(nestsDeeperThan(nested(1000), 1000)).toBe(false);
+		expect(nestsDeeperThan(nested(1001), 1000)).toBe(true);
+		expect(
+			nestsDeeperThan(
+				nested(1001, (v) => [v]),
+				1000,
+			),
+		).toBe(true);
+		expect(nestsDeeperThan({ wide: Array.from({ length: 10_000 }, (_, i) => ({ i })) }, 3)).toBe(false);
+		expect(nestsDeeperThan('text', 0)).toBe(false);
+		expect(nestsDeeperThan(null, 0)).toBe(false);
+	});
+	it('ends on a circular value', () => {
+		const circular: Record<string, unknown> = {};
+		circular.self = circular;
+		expect(nestsDeeperThan(circular, 10)).toBe(false);
+	});
+});
+
+describe('formatBytes: one way to write a size', () => {
+	it('formats sizes for messages', () => {
+		expect(formatBytes(512)).toBe('512 bytes');
+		expect(formatBytes(2048)).toBe('2.0 KB');
+		expect(formatBytes(20 * 1024 * 1024)).toBe('20.0 MB');
+	});
+	it('sizes at the unit boundaries', () => {
+		expect([1023, 1024, 1024 * 1024 - 1, 1024 * 1024].map((n) => formatBytes(n))).toEqual(['1023 bytes', '1.0 KB', '1024.0 KB', '1.0 MB']);
+	});
+	it('in whole kilobytes below a megabyte, at least 1 (an image for an agent)', () => {
+		expect(formatBytes(10, 'KB')).toBe('1 KB');
+		expect(formatBytes(300 * 1024, 'KB')).toBe('300 KB');
+		expect(formatBytes(20 * 1024 * 1024, 'KB')).toBe('20.0 MB');
+	});
+	it('in megabytes at any size (next to Max Input Size), with the decimals asked for', () => {
+		expect(formatBytes(100, 'MB')).toBe('0.0 MB');
+		expect(formatBytes(25 * 1024 * 1024, 'MB')).toBe('25.0 MB');
+		expect(formatBytes(256 * 1024 * 1024, 'MB', 0)).toBe('256 MB');
+		expect(formatBytes(16 * 1024 * 1024, 'MB', 0)).toBe('16 MB');
 	});
 });

@@ -4,7 +4,7 @@
  */
 import type { NodeExecutionHint } from 'n8n-workflow';
 
-import { retiredOn } from '../api/models/imageModels';
+import { retiredOn } from '../helpers/models';
 import type { GenerationResult } from '../api/types';
 import { LIMITS } from './limits';
 

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { unsupportedOptions } from '../api/models/supportedOptions';
+import { unsupportedOptions } from '../helpers/models';
 import type { RetryPolicy } from '../transport';
 import { DEFAULT_RETRY_POLICY } from '../transport';
 import type { GenerationInput } from '../api/types';

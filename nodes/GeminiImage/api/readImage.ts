@@ -1,6 +1,5 @@
 /** An image of an answer, from its decoded bytes: its real type and size, or why it is not an image. */
-import { sniffImage } from '../helpers/imageInfo';
-import { describeBytes } from '../helpers/inputImages';
+import { describeBytes, sniffImage } from '../helpers/images';
 import type { OutputImage } from './types';
 
 /** An image read from its bytes, or why it is not one (for the message when no image is left). */

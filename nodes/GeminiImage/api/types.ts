@@ -1,5 +1,5 @@
 /** Route-independent shapes: what the operations ask for and what a response yields. */
-import type { ConversationTurn } from './conversation/format';
+import type { ConversationTurn } from '../helpers/conversation';
 
 export interface InputImage {
 	/** The raw bytes; base64 is produced once, when the request body is built. */

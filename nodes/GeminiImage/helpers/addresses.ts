@@ -71,7 +71,7 @@ export function parseIp(text: string): number[] | undefined {
 }
 
 /** `10.0.0.0/8`, `fc00::/7`, or one address (its whole prefix). */
-export function parseRange(text: string): Range | undefined {
+function parseRange(text: string): Range | undefined {
 	const [address, prefix, extra] = text.trim().split('/');
 	if (extra !== undefined) return undefined;
 	const bytes = parseIp(address);
@@ -137,7 +137,7 @@ const EMBEDS_IPV4: Array<[Range, number]> = [
 ];
 
 /** Whether an address (any spelling `parseIp` reads) is a public unicast one. Not an address: false. */
-export function isPublicAddress(text: string): boolean {
+function isPublicAddress(text: string): boolean {
 	let bytes = parseIp(text);
 	if (!bytes) return false;
 	for (const [prefix, at] of EMBEDS_IPV4) {

@@ -97,3 +97,37 @@ export function shortUrl(url: string, max = 100): string {
 	if (query !== -1) out = `${out.slice(0, query)}?…`;
 	return out.length > max ? `${out.slice(0, max)}…` : out;
 }
+
+/**
+ * A size as messages show it: "1.5 MB", below a megabyte "2.0 KB", below a kilobyte "512 bytes". `smallest`
+ * stops at a larger unit: 'KB' in whole kilobytes, at least 1 ("300 KB", an image's size for an agent); 'MB'
+ * any size in megabytes with `digits` decimals ("0.3 MB", next to Max Input Size, which is set in megabytes).
+ */
+export function formatBytes(bytes: number, smallest: 'bytes' | 'KB' | 'MB' = 'bytes', digits = 1): string {
+	const kb = bytes / 1024;
+	const mb = kb / 1024;
+	if (smallest === 'MB') return `${mb.toFixed(digits)} MB`;
+	if (mb >= 1) return `${mb.toFixed(1)} MB`;
+	if (smallest === 'KB') return `${Math.max(1, Math.round(kb))} KB`;
+	return kb >= 1 ? `${kb.toFixed(1)} KB` : `${bytes} bytes`;
+}
+
+/**
+ * Whether a value nests deeper than `max` levels of objects and arrays: walked without recursion, so that
+ * a 10,000-level item is measured, not a stack overflow. Each object is entered once (a shared or circular
+ * one is not walked again).
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+	const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+	const seen = new WeakSet<object>();
+	while (stack.length) {
+		const { value: current, depth } = stack.pop()!;
+		if (!current || typeof current !== 'object' || seen.has(current)) continue;
+		if (depth >= max) return true;
+		seen.add(current);
+		for (const child of Array.isArray(current) ? current : Object.values(current)) {
+			if (child && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+		}
+	}
+	return false;
+}

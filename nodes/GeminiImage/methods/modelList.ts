@@ -2,8 +2,8 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseJsonBody } from '../helpers/errors';
-import type { ModelEntry } from '../api/models/imageModels';
-import { imageModels } from '../api/models/imageModels';
+import type { ModelEntry } from '../helpers/models';
+import { imageModels } from '../helpers/models';
 import { failureOf, getConnection, sendOnce } from '../transport';
 
 /**

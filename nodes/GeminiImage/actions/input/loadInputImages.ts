@@ -6,9 +6,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { quote, shortUrl } from '../../helpers/redact';
+import { formatBytes, quote, shortUrl } from '../../helpers/redact';
 import type { InputImage } from '../../api/types';
-import { checkInputImage, formatBytes } from '../../helpers/inputImages';
+import { checkInputImage } from '../../helpers/images';
 import type { UrlGuard } from '../../transport/download';
 import { downloadImage } from '../../transport/download';
 import { readBinaryObject } from './binaryInput';

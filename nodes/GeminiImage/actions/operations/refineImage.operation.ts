@@ -7,11 +7,10 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConversationTurn } from '../../api/conversation/format';
-import { checkFamily, checkImageFields, readConversation } from '../../api/conversation/read';
-import { planHistory, utf8Bytes } from '../../api/conversation/history';
+import type { ConversationTurn } from '../../helpers/conversation';
+import { checkFamily, checkImageFields, planHistory, readConversation, utf8Bytes } from '../../helpers/conversation';
 import { assertExecutionFiles } from '../input/binaryInput';
-import { DEFAULT_MODEL } from '../../api/models/imageModels';
+import { DEFAULT_MODEL } from '../../helpers/models';
 import { cutText, quote } from '../../helpers/redact';
 import { LIMITS } from '../limits';
 import { readOptionValues, readToolImageUrls } from '../parameters';

@@ -5,7 +5,7 @@
  */
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { answerParts, extendConversation } from '../../api/conversation/extend';
+import { answerParts, extendConversation } from '../../helpers/conversation';
 import { NO_LINK_REASONS, toolJson } from './toolResult';
 import type { GenerationResult } from '../../api/types';
 import type { ItemPlan } from '../plan';

@@ -5,8 +5,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { EXTREME_RATIO_MODELS, SIZE_512_MODELS } from '../../api/models/supportedOptions';
-import { ASPECT_RATIOS, EXTREME_RATIOS, IMAGE_SIZES, LIMITS } from '../limits';
+import { EXTREME_RATIO_MODELS, EXTREME_RATIOS, SIZE_512_MODELS } from '../../helpers/models';
+import { ASPECT_RATIOS, IMAGE_SIZES, LIMITS } from '../limits';
 
 const ratioLabel = (r: string) => (EXTREME_RATIOS.includes(r) ? `${r} (${EXTREME_RATIO_MODELS} only)` : r);
 const sizeLabel = (s: string) => (s === '512' ? `512 (${SIZE_512_MODELS} only)` : s);

@@ -5,7 +5,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MODEL } from '../../api/models/imageModels';
+import { DEFAULT_MODEL } from '../../helpers/models';
 import { LIMITS } from '../limits';
 import * as o from './options';
 import * as r from './requestSettings';

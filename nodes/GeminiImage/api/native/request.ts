@@ -2,8 +2,7 @@
  * Gemini's native route: the path (`generateContent`, or `streamGenerateContent` when streamed) and the
  * request body. Pure: unit-tested without n8n.
  */
-import { historyContents } from '../conversation/history';
-import { isImagePart } from '../conversation/format';
+import { historyContents, isImagePart } from '../../helpers/conversation';
 import { inlineBase64 } from '../stream/blobs';
 import type { GenerationInput, ImageEncoder } from '../types';
 

@@ -1,7 +1,9 @@
 /**
- * What an image is, read from its bytes. Labels lie (Gemini returns JPEG bytes labelled image/png, and
- * n8n binaries often say application/octet-stream), so the magic numbers decide.
+ * Images read from their bytes, and the checks on input images. Labels lie (Gemini returns JPEG bytes
+ * labelled image/png, n8n binaries often say application/octet-stream), so the magic numbers decide.
  */
+import { quote, shortUrl } from './redact';
+
 export interface ImageInfo {
 	mimeType: string;
 	extension: string;
@@ -74,4 +76,49 @@ export function sniffImage(buf: Uint8Array): ImageInfo | undefined {
 }
 
 /** The input types Gemini accepts inline. */
-export const GEMINI_INPUT_MIME_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif'];
+const GEMINI_INPUT_MIME_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif'];
+
+const HUMAN_TYPE: Record<string, string> = {
+	'image/gif': 'a GIF image',
+	'image/png': 'a PNG image',
+	'image/jpeg': 'a JPEG image',
+};
+
+/** What the bytes look like, for the error message when they are not an accepted image. */
+export function describeBytes(bytes: Uint8Array): string {
+	const info = sniffImage(bytes);
+	if (info) return HUMAN_TYPE[info.mimeType] ?? info.mimeType;
+	const head = ascii(bytes, 0, 8);
+	if (head.startsWith('%PDF')) return 'a PDF document';
+	if (head.startsWith('PK')) return 'a ZIP archive';
+	if (head.startsWith('BM')) return 'a BMP image';
+	if (/^II\*\0|^MM\0\*/.test(head)) return 'a TIFF image';
+	if (/^\s*</.test(head)) return 'text (HTML, XML or SVG)';
+	return 'not an image format we recognise';
+}
+
+/** A binary field name, or a URL for images given by URL. */
+const describeSource = (source: string) =>
+	/^(https?|data):/i.test(source) ? `The image at ${shortUrl(source)}` : `Binary field ${quote(source)}`;
+
+type InputImageCheck = { ok: true; mimeType: string } | { ok: false; problem: string; fix: string };
+
+/**
+ * The MIME type to send, from the bytes, or the problem in words a user can act on (the caller adds the item
+ * number). HEIF family files whose brand we do not know fall back to the label.
+ */
+export function checkInputImage(bytes: Uint8Array, labelledMimeType: string | undefined, fieldName: string): InputImageCheck {
+	if (bytes.length === 0) {
+		return { ok: false, problem: `${describeSource(fieldName)} is empty (0 bytes)`, fix: 'Check the node or URL that produced it.' };
+	}
+	const info = sniffImage(bytes);
+	if (info && GEMINI_INPUT_MIME_TYPES.includes(info.mimeType)) return { ok: true, mimeType: info.mimeType };
+	const label = (labelledMimeType ?? '').toLowerCase();
+	const isIsoMedia = ascii(bytes, 4, 8) === 'ftyp';
+	if (!info && isIsoMedia && (label === 'image/heic' || label === 'image/heif')) return { ok: true, mimeType: label };
+	return {
+		ok: false,
+		problem: `${describeSource(fieldName)} is ${describeBytes(bytes)}${label ? ` (labelled ${label})` : ''}, which Gemini does not accept`,
+		fix: 'Use a PNG, JPEG, WEBP, HEIC or HEIF image: convert it first, for example with the Edit Image node.',
+	};
+}
