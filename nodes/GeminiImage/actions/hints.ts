@@ -5,7 +5,7 @@
 import type { NodeExecutionHint } from 'n8n-workflow';
 
 import { retiredOn } from '../api/models/imageModels';
-import type { GenerationResult } from '../api/types';
+import type { GenerationResult } from '../helpers/interfaces';
 import { LIMITS } from './limits';
 
 export class RunNotes {

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { GenerationInput } from '../api/types';
+import type { GenerationInput } from '../helpers/interfaces';
 import { nestsDeeperThan } from '../helpers/jsonDepth';
 import { quote } from '../helpers/redact';
 import type { InputRef } from './input/binaryInput';

@@ -8,7 +8,8 @@ import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } fr
 import type { ApiFailure, FailureContext } from '../api/errors/failure';
 import { describeHttpFailure } from '../api/errors/http';
 import { describeNetworkFailure, describeTimeout } from '../api/errors/network';
-import { AnswerLimitError, ANSWER_LIMITS, describeLimit, TOTAL_TIMEOUT_FACTOR } from '../api/stream/answerLimits';
+import { describeLimit, TOTAL_TIMEOUT_FACTOR } from '../helpers/answers';
+import { AnswerLimitError, ANSWER_LIMITS } from '../helpers/interfaces';
 import type { Connection } from './index';
 import { chunksOf, destroyBody, readCapped } from './stream';
 import type { Attempt, HttpAnswer, RequestSpec, StreamedAnswer } from './types';

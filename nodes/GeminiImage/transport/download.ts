@@ -13,7 +13,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { networkProblem, seconds } from '../api/errors/network';
-import { TOTAL_TIMEOUT_FACTOR } from '../api/stream/answerLimits';
+import { TOTAL_TIMEOUT_FACTOR } from '../helpers/answers';
 import type { AllowList } from '../helpers/addresses';
 import { addressAllowed, nameAllowed, parseIp } from '../helpers/addresses';
 import { cutText } from '../helpers/redact';

@@ -7,7 +7,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { quote, shortUrl } from '../../helpers/redact';
-import type { InputImage } from '../../api/types';
+import type { InputImage } from '../../helpers/interfaces';
 import { checkInputImage, formatBytes } from '../../helpers/inputImages';
 import type { UrlGuard } from '../../transport/download';
 import { downloadImage } from '../../transport/download';

@@ -6,9 +6,9 @@
  */
 import type { Conversation, ConversationPart, ConversationTurn } from './format';
 import { CONVERSATION_FORMAT, CONVERSATION_VERSION, isImagePart } from './format';
-import type { AnswerPart, GenerationResult } from '../types';
+import type { AnswerPart, GenerationResult } from '../../helpers/interfaces';
 
-export type { AnswerPart } from '../types';
+export type { AnswerPart } from '../../helpers/interfaces';
 
 /** Where an output binary field's image comes from: a binary field of the input item, or a new image. */
 export interface BinarySource {

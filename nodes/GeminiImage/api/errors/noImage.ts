@@ -2,7 +2,7 @@
  * An HTTP 200 without an image is a failure, not an empty result: say why in plain words.
  * Route-independent: the chat route maps its `content_filter` finish onto the same reasons.
  */
-import type { GenerationResult } from '../types';
+import type { GenerationResult } from '../../helpers/interfaces';
 
 const SAFETY = new Set(['IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'CONTENT_FILTER']);
 const RECITATION = new Set(['RECITATION', 'IMAGE_RECITATION']);

@@ -2,7 +2,7 @@
  * Which options a model takes, for the models whose limits are documented. Model names change every few
  * months, so unknown names pass: only known mismatches are reported, never silently dropped.
  */
-import type { GenerationInput } from '../types';
+import type { GenerationInput } from '../../helpers/interfaces';
 
 const EXTREME_RATIOS = new Set(['1:4', '4:1', '1:8', '8:1']);
 
