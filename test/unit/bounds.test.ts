@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { nameItem } from '../../nodes/GeminiImage/actions/itemErrors';
 import { laterItemText } from '../../nodes/GeminiImage/actions/output/items';
 import { apiKeyProblem, baseUrlProblem, credentialProblem } from '../../nodes/GeminiImage/api/credentialChecks';
-import { emptyResult, mergeNativeResponse } from '../../nodes/GeminiImage/api/native/response';
-import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/answerLimits';
+import { emptyResult, mergeNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
+import { ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 import { nestsDeeperThan } from '../../nodes/GeminiImage/helpers/jsonDepth';
 import { quote, QUOTE_MAX } from '../../nodes/GeminiImage/helpers/redact';
 

@@ -1,6 +1,6 @@
 /** api/errors/noImage.ts: why an answer holds no image (refusal, blocked prompt, text only, ...) and what to do. */
 import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
-import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
+import { parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
 
 describe('explainMissingImage', () => {
 	it('explains a safety refusal with the finish message', () => {

@@ -1,57 +1,17 @@
 /**
- * Bad input, tried systematically (fast-check), for what api/ and helpers/ build: request bodies, error messages,
- * retry delays, the Base URL and the model list. Whatever comes in, the output keeps its promises (byte-exact
- * JSON, never the key, bounded messages and delays). Seeded and bounded (numRuns), so every run tries the same cases.
+ * Bad input, tried systematically (fast-check), for what api/ and helpers/ build: error messages, retry delays,
+ * the Base URL and the model list (request bodies: requests.test.ts). Whatever comes in, the output keeps its
+ * promises (never the key, bounded messages and delays). Seeded and bounded (numRuns), so every run tries the same cases.
  */
 import fc from 'fast-check';
 
-import { encodeJsonWithBlobs } from '../../nodes/GeminiImage/api/stream/blobs';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/api/baseUrl';
-import { buildChatRequest } from '../../nodes/GeminiImage/api/chat/request';
 import { describeHttpFailure } from '../../nodes/GeminiImage/api/errors/http';
 import { describeNetworkFailure } from '../../nodes/GeminiImage/api/errors/network';
 import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
 import { imageModels, isGeminiImageModel } from '../../nodes/GeminiImage/api/models/imageModels';
-import { buildNativeRequest } from '../../nodes/GeminiImage/api/native/request';
 import { retryDelayMs } from '../../nodes/GeminiImage/api/retry';
-import type { GenerationInput } from '../../nodes/GeminiImage/api/types';
 import { propertyRuns as runs } from './fixtures';
-
-describe('requests', () => {
-	const inputArb = fc.record({
-		prompt: fc.oneof(
-			fc.string({ unit: 'binary', maxLength: 40 }),
-			fc.constantFrom('\u0000blob0:0', '\\u0000blob0:1', '\u0000blob:0', '"}]}'),
-		),
-		images: fc.array(fc.uint8Array({ maxLength: 5000 }), { maxLength: 3 }),
-		systemInstruction: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
-	});
-
-	it.each([
-		['native', buildNativeRequest],
-		['chat', buildChatRequest],
-	] as const)(
-		'%s: the body written with images slice by slice is the JSON of the request, byte for byte, whatever the prompt holds',
-		(_route, build) => {
-			fc.assert(
-				fc.property(inputArb, ({ prompt, images, systemInstruction }) => {
-					const input: GenerationInput = {
-						model: 'gemini-3.1-flash-image',
-						prompt,
-						systemInstruction,
-						images: images.map((b, i) => ({ data: Buffer.from(b), mimeType: 'image/png', source: `f${i}` })),
-					};
-					const body = encodeJsonWithBlobs(
-						(tag) => build(input, tag),
-						input.images.map((i) => i.data),
-					);
-					expect(body.toString('utf8')).toBe(JSON.stringify(build(input)));
-				}),
-				runs(150),
-			);
-		},
-	);
-});
 
 describe('errors', () => {
 	const SECRET = 'sk-Zq8xLm2PvR7tK4wN9bYc3HdF6gJ1sA5e';

@@ -534,7 +534,10 @@ export class BodyReader implements AnswerReader {
 	private readonly chat: ChatAnswer | undefined;
 	private readonly reader: JsonReader;
 
-	constructor(route: 'native' | 'chat', contentLength?: number) {
+	constructor(
+		readonly route: 'native' | 'chat',
+		contentLength?: number,
+	) {
 		this.chat = route === 'chat' ? new ChatAnswer() : undefined;
 		this.reader = this.chat ? this.chat.reader() : new JsonBlobReader(contentLength);
 	}
