@@ -5,11 +5,12 @@
  */
 import fc from 'fast-check';
 
-import { describeErrorEvent } from '../../nodes/GeminiImage/api/errors/http';
+import { describeErrorEvent, describeUnreadableBody } from '../../nodes/GeminiImage/api/errors/http';
 import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
 import {
 	BodyReader,
 	ChatAnswer,
+	describeLimit,
 	ChatContent,
 	ChatStreamReader,
 	emptyResult,
@@ -17,6 +18,7 @@ import {
 	mergeNativeResponse,
 	NativeStreamReader,
 	parseNativeResponse,
+	readAnswer,
 	readerFor,
 	readImage,
 	readInlineImage,
@@ -982,5 +984,72 @@ describe('bad input, tried systematically', () => {
 				runs(300),
 			);
 		});
+	});
+});
+
+describe('readAnswer: the one entry for both routes', () => {
+	const context = { model: 'm', baseUrl: 'http://127.0.0.1:1', secret: 'Zq8xLm2PvR7tK4wN' };
+	async function* chunks(...pieces: Array<string | Buffer>) {
+		for (const piece of pieces) yield Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+	}
+	const img = pngHeader(4, 3);
+	const native = JSON.stringify({
+		candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: img.toString('base64') } }] }, finishReason: 'STOP' }],
+	});
+
+	it('gives the result of either route, read in pieces', async () => {
+		const body = await readAnswer(
+			{ chat: false, streaming: false },
+			{ headers: {}, chunks: chunks(native.slice(0, 50), native.slice(50)) },
+			context,
+		);
+		expect(body).toMatchObject({ value: { images: [{ mimeType: 'image/png', width: 4, height: 3 }], finishReason: 'STOP' } });
+		const stream = `data: ${JSON.stringify({ choices: [{ delta: { content: `![i](${dataUrl(img)})` }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
+		const chat = await readAnswer(
+			{ chat: true, streaming: true },
+			{ headers: { 'content-type': 'text/event-stream' }, chunks: chunks(stream) },
+			context,
+		);
+		expect(chat).toMatchObject({ value: { images: [{ mimeType: 'image/png' }], finishReason: 'STOP' } });
+	});
+
+	it('an error event, or a body that is not the JSON expected, is a failure described as such', async () => {
+		const error = { error: { code: 429, message: 'slow down' } };
+		const event = await readAnswer(
+			{ chat: false, streaming: true },
+			{ headers: {}, chunks: chunks(`data: ${JSON.stringify(error)}\n\n`) },
+			context,
+		);
+		expect(event).toEqual({ failure: describeErrorEvent(error, context) });
+		const html = await readAnswer(
+			{ chat: false, streaming: false },
+			{ headers: { 'content-type': 'text/html' }, chunks: chunks('<html>') },
+			context,
+		);
+		expect(html).toEqual({ failure: describeUnreadableBody('<html>', 'text/html', context) });
+	});
+
+	it('an answer past a limit is a final failure that says which limit, not a throw', async () => {
+		const many = JSON.stringify({
+			candidates: [
+				{
+					content: {
+						parts: Array.from({ length: ANSWER_LIMITS.maxImages + 1 }, () => ({ inlineData: { mimeType: 'image/png', data: 'QUJD' } })),
+					},
+				},
+			],
+		});
+		const outcome = await readAnswer({ chat: false, streaming: false }, { headers: {}, chunks: chunks(many) }, context);
+		expect(outcome).toEqual({ failure: { ...describeLimit('images'), retryable: false } });
+	});
+
+	it('anything else thrown while reading (a broken connection) goes on to the caller', async () => {
+		async function* broken() {
+			yield Buffer.from('{"candidates":');
+			throw new Error('socket hang up');
+		}
+		await expect(readAnswer({ chat: false, streaming: false }, { headers: {}, chunks: broken() }, context)).rejects.toThrow(
+			'socket hang up',
+		);
 	});
 });

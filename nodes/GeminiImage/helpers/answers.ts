@@ -19,25 +19,17 @@ type Json = Record<string, unknown>;
 export const TOTAL_TIMEOUT_FACTOR = 10;
 
 const MB = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const LIMIT_MESSAGES: Record<LimitKind, string> = {
+	images: `CometAPI's answer holds more than ${ANSWER_LIMITS.maxImages} images, the most this node reads from one answer`,
+	imageBytes: `CometAPI's answer holds more than ${MB(ANSWER_LIMITS.maxImageBytes)} of images, the most this node reads from one answer`,
+	json: `CometAPI's answer holds more than ${MB(ANSWER_LIMITS.maxJsonBytes)} besides its images, the most this node reads`,
+};
 
 export function describeLimit(kind: LimitKind): { message: string; description: string } {
-	const description =
-		'A real answer of the image API stays far below this: the gateway (or a proxy in front of it) sent something else. Check the Base URL, and try again later.';
-	if (kind === 'images') {
-		return {
-			message: `CometAPI's answer holds more than ${ANSWER_LIMITS.maxImages} images, the most this node reads from one answer`,
-			description,
-		};
-	}
-	if (kind === 'imageBytes') {
-		return {
-			message: `CometAPI's answer holds more than ${MB(ANSWER_LIMITS.maxImageBytes)} of images, the most this node reads from one answer`,
-			description,
-		};
-	}
 	return {
-		message: `CometAPI's answer holds more than ${MB(ANSWER_LIMITS.maxJsonBytes)} besides its images, the most this node reads`,
-		description,
+		message: LIMIT_MESSAGES[kind],
+		description:
+			'A real answer of the image API stays far below this: the gateway (or a proxy in front of it) sent something else. Check the Base URL, and try again later.',
 	};
 }
 
