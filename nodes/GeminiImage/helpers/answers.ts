@@ -33,7 +33,6 @@ export function describeLimit(kind: LimitKind): { message: string; description: 
 	};
 }
 
-/** The output text, cut at the limit with a note that says so. */
 export function capText(text: string, cut = false): string {
 	const max = ANSWER_LIMITS.maxTextChars;
 	if (text.length <= max && !cut) return text;
@@ -62,7 +61,6 @@ export function readImage(data: Buffer, labelledMimeType?: string, notBase64 = f
 	return { image };
 }
 
-/** Adds an image read from its bytes to the result, or to the undecodable ones; true if it was an image. */
 function addImage(result: GenerationResult, read: ReturnType<typeof readImage>, labelledMimeType: string | undefined): boolean {
 	if ('image' in read) result.images.push(read.image);
 	else (result.undecodableImages ??= []).push({ labelledMimeType, problem: read.problem });
@@ -261,7 +259,6 @@ export class ChatContent {
 	private decoder: Base64Decoder | undefined;
 	private wrapped = false;
 	private wordsBefore = false;
-	/** How far the text was checked for words. */
 	private scanned = 0;
 
 	constructor(private readonly budget = new ImageBudget()) {}
@@ -277,7 +274,6 @@ export class ChatContent {
 		if (!this.keepText) this.finish();
 	}
 
-	/** The answer is complete: an image still open ends here. */
 	finish(): void {
 		if (this.state === Scan.Image) this.endImage();
 		this.state = Scan.Text;
@@ -296,7 +292,6 @@ export class ChatContent {
 		return this.text.cut;
 	}
 
-	/** The text without the images, blank lines squeezed. */
 	textContent(): string {
 		return this.text
 			.toString()
@@ -313,7 +308,6 @@ export class ChatContent {
 		}
 	}
 
-	/** Text up to and including a "data:", or to the end. */
 	private scanText(bytes: Buffer, start: number, end: number): number {
 		for (let j = start; j < end; j++) {
 			const b = lower(bytes[j]);
@@ -443,7 +437,6 @@ export class ChatContent {
 	}
 }
 
-/** Where a chat answer's content lives: the model's text, or an image URL. */
 function contentKind({ key, parentKey }: StringPlace): 'text' | 'url' | undefined {
 	if (key === 'content' || (parentKey === 'content' && (key === 'text' || key === undefined))) return 'text';
 	if (key === 'url' || key === 'image_url' || key === 'imageUrl' || (key === undefined && parentKey === 'images')) return 'url';
@@ -479,7 +472,6 @@ export class ChatAnswer {
 		});
 	}
 
-	/** The rest of a chunk, once read: finish reason, model, id, usage. */
 	addMeta(chunk: unknown): void {
 		if (!chunk || typeof chunk !== 'object') return;
 		for (const choice of field<unknown[]>(chunk, 'choices') ?? [])
@@ -584,7 +576,6 @@ export class NativeStreamReader extends EventReader {
 	}
 }
 
-/** The chat route, streamed: chunks until [DONE]. */
 export class ChatStreamReader extends EventReader {
 	private readonly answer = new ChatAnswer();
 
@@ -606,7 +597,6 @@ export class ChatStreamReader extends EventReader {
 	}
 }
 
-/** Which route an answer came from: the chat route, or the native one, streamed or not. */
 export interface Route {
 	chat: boolean;
 	streaming: boolean;

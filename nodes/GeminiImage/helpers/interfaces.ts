@@ -94,7 +94,6 @@ export type ReadOutcome =
 	/** An error object where the answer should be (Google's or CometAPI's envelope, inside a 200). */
 	| { errorEvent: object };
 
-/** Reads one answer, fed its bytes as they arrive. */
 export interface AnswerReader {
 	push(chunk: Buffer): void;
 	/** True once the rest of the stream does not matter ([DONE], an error event, a broken event). */

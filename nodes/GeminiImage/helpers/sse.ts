@@ -6,11 +6,9 @@
 import type { AnswerReader, ReadOutcome } from './interfaces';
 
 export interface SseHandler {
-	/** The event's first data line starts. */
 	begin(): void;
 	/** A piece of the event's data (several data lines are joined by "\n", as the standard says). */
 	data(bytes: Buffer, start: number, end: number): void;
-	/** The event is complete: a blank line, or the end of the stream. */
 	end(): void;
 }
 
@@ -30,7 +28,6 @@ const enum State {
 export class SseReader {
 	private state = State.LineStart;
 	private field: number[] = [];
-	/** Data lines in the current event so far. */
 	private lines = 0;
 	/** A CR at the end of the last chunk: dropped if a LF follows, data otherwise. */
 	private pendingCr = false;
