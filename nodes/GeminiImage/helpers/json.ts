@@ -268,6 +268,7 @@ export class JsonReader {
 	private code = 0;
 	private digits = 0;
 	private highSurrogate = 0;
+	private readonly oneByte = Buffer.alloc(1);
 	cutStrings = 0;
 
 	constructor(private readonly router: Router = () => undefined) {}
@@ -445,7 +446,9 @@ export class JsonReader {
 		if (this.mode === Mode.Copy) return this.copiedEscape(2, false, chunk, at, from);
 		this.decoded(this.lone());
 		const decoded = SIMPLE_ESCAPES[byte];
-		if (decoded !== undefined) this.decoded(Buffer.of(decoded));
+		if (decoded === undefined) return from;
+		this.oneByte[0] = decoded;
+		this.decoded(this.oneByte);
 		return from;
 	}
 
