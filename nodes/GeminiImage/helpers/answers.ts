@@ -617,6 +617,7 @@ export async function readAnswer(
 	context: FailureContext,
 ): Promise<{ value: GenerationResult } | { failure: ApiFailure }> {
 	const reader = readerFor(route, answer.headers);
+	let thrown: unknown;
 	try {
 		for await (const chunk of answer.chunks) {
 			reader.push(chunk);
@@ -629,7 +630,9 @@ export async function readAnswer(
 		}
 		return { value: outcome.result };
 	} catch (error) {
-		if (error instanceof AnswerLimitError) return { failure: { ...describeLimit(error.kind), retryable: false } };
-		throw error;
+		thrown = error;
 	}
+	// Past a limit is final; anything else (the connection broke) is the transport's to describe.
+	if (thrown instanceof AnswerLimitError) return { failure: { ...describeLimit(thrown.kind), retryable: false } };
+	throw thrown;
 }
