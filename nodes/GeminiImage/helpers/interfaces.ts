@@ -47,23 +47,6 @@ export interface OutputImage {
 	labelledMimeType?: string;
 }
 
-export interface TokenUsage {
-	promptTokens?: number;
-	outputTokens?: number;
-	thoughtsTokens?: number;
-	totalTokens?: number;
-}
-
-export interface GroundingSource {
-	title?: string;
-	uri?: string;
-}
-
-export interface UndecodableImage {
-	labelledMimeType?: string;
-	problem: string;
-}
-
 export interface GenerationResult {
 	/** Final images only: drafts of thinking models are left out. */
 	images: OutputImage[];
@@ -73,14 +56,14 @@ export interface GenerationResult {
 	finishMessage?: string;
 	blockReason?: string;
 	blockReasonMessage?: string;
-	usage?: TokenUsage;
+	usage?: { promptTokens?: number; outputTokens?: number; thoughtsTokens?: number; totalTokens?: number };
 	modelVersion?: string;
 	responseId?: string;
-	groundingSources?: GroundingSource[];
+	groundingSources?: Array<{ title?: string; uri?: string }>;
 	searchQueries?: string[];
 	draftImagesSkipped: number;
 	/** Final images that were not images (bad base64, HTML...): what to say when no image is left. */
-	undecodableImages?: UndecodableImage[];
+	undecodableImages?: Array<{ labelledMimeType?: string; problem: string }>;
 	/** The text went past ANSWER_LIMITS.maxTextChars and was cut. */
 	textCut?: boolean;
 	/** The answer's parts with their thought signatures (native route only), to continue the conversation. */
