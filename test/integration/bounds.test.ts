@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { LIMITS } from '../../nodes/GeminiImage/actions/limits';
-import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/answerLimits';
+import { ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 import { runCredentialTest } from '../harness/credentialTest';
 import { runNode } from '../harness/runNode';
 import { API_KEY, everything, images, model, mutationRun, textToImage, useEmulator } from './setup';

@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { nameItem } from '../../nodes/GeminiImage/actions/itemErrors';
 import { laterItemText } from '../../nodes/GeminiImage/actions/output/items';
-import { emptyResult, mergeNativeResponse } from '../../nodes/GeminiImage/api/native/response';
-import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/answerLimits';
+import { emptyResult, mergeNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
+import { ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 
 describe('nameItem', () => {
 	const error = (message: string) => new NodeOperationError({ name: 'n' } as never, message);

@@ -4,15 +4,12 @@
  * mutation runs (jest.mutation.config.js): Stryker's instrumentation counts every statement, which changes
  * the ratios.
  */
-import type { AnswerReader } from '../../nodes/GeminiImage/api/types';
-import { ChatStreamReader } from '../../nodes/GeminiImage/api/chat/readers';
-import { NativeStreamReader } from '../../nodes/GeminiImage/api/native/readers';
-import { JsonBlobReader } from '../../nodes/GeminiImage/api/stream/blobs';
-import { ChatAnswer } from '../../nodes/GeminiImage/api/chat/answer';
 import { describeHttpFailure } from '../../nodes/GeminiImage/helpers/errors';
+import { ChatAnswer, ChatStreamReader, NativeStreamReader, parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
+import type { AnswerReader } from '../../nodes/GeminiImage/helpers/interfaces';
+import { AnswerLimitError } from '../../nodes/GeminiImage/helpers/interfaces';
+import { JsonBlobReader } from '../../nodes/GeminiImage/helpers/json';
 import { redactSecrets } from '../../nodes/GeminiImage/helpers/redact';
-import { parseNativeResponse } from '../../nodes/GeminiImage/api/native/response';
-import { AnswerLimitError } from '../../nodes/GeminiImage/api/stream/answerLimits';
 
 /** A limit reached is a prompt answer too; any other throw is a failure, not a fast run. */
 const limitsOnly = (error: unknown) => {
@@ -52,8 +49,11 @@ describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {
 			'chat answer (content)',
 			(text) => {
 				const a = new ChatAnswer();
-				a.add({ choices: [{ delta: { content: text } }] });
-				a.add({ choices: [{ delta: {}, finish_reason: 'stop' }] });
+				for (const chunk of [{ choices: [{ delta: { content: text } }] }, { choices: [{ delta: {}, finish_reason: 'stop' }] }]) {
+					const reader = a.reader();
+					reader.push(Buffer.from(JSON.stringify(chunk)));
+					a.addMeta(reader.end());
+				}
 				a.result();
 			},
 		],
@@ -63,7 +63,7 @@ describe('linear parsing: 1 MB of adversarial text finishes promptly', () => {
 				const body = Buffer.from(JSON.stringify({ candidates: [{ content: { parts: [{ text }] }, finishReason: 'STOP' }] }));
 				const reader = new JsonBlobReader(body.length);
 				for (let i = 0; i < body.length; i += 65536) reader.push(body.subarray(i, i + 65536));
-				parseNativeResponse(reader.end(), reader.blobs);
+				parseNativeResponse(reader.end(), reader.images);
 			},
 		],
 		['error body', (text) => describeHttpFailure(500, text, { 'content-type': 'text/plain' }, { secret: 'Zq8xLm2PvR7tK4wN' })],

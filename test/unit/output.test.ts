@@ -2,7 +2,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { numberItemImages, outputFileName, outputJson } from '../../nodes/GeminiImage/actions/output/items';
-import type { GenerationResult } from '../../nodes/GeminiImage/api/types';
+import type { GenerationResult } from '../../nodes/GeminiImage/helpers/interfaces';
 
 const image = (extra: object = {}) => ({ data: Buffer.alloc(10), mimeType: 'image/png', extension: 'png', ...extra });
 

@@ -1,4 +1,6 @@
 /** helpers/redact.ts: what messages may show of keys, secrets and URLs, sizes as messages write them, and how deep a value nests. */
+import fc from 'fast-check';
+
 import { describeHttpFailure, describeNetworkFailure } from '../../nodes/GeminiImage/helpers/errors';
 import {
 	cutText,
@@ -11,6 +13,7 @@ import {
 	shortUrl,
 } from '../../nodes/GeminiImage/helpers/redact';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/helpers/credentialChecks';
+import { propertyRuns as runs } from './fixtures';
 
 describe('redaction and short URLs', () => {
 	const key = ' Zq8x/Lm2+PvR7tK4wN9bYc3H ';
@@ -282,5 +285,23 @@ describe('formatBytes: one way to write a size', () => {
 		expect(formatBytes(25 * 1024 * 1024, 'MB')).toBe('25.0 MB');
 		expect(formatBytes(256 * 1024 * 1024, 'MB', 0)).toBe('256 MB');
 		expect(formatBytes(16 * 1024 * 1024, 'MB', 0)).toBe('16 MB');
+	});
+});
+
+describe('redactSecrets: any text (fast-check)', () => {
+	const SECRET = 'sk-Zq8xLm2PvR7tK4wN9bYc3HdF6gJ1sA5e';
+	it('the key, cut anywhere after its first characters, is masked in any text', () => {
+		fc.assert(
+			fc.property(
+				fc.string({ maxLength: 200 }),
+				fc.string({ maxLength: 200 }),
+				fc.integer({ min: 6, max: SECRET.length }),
+				(before, after, keep) => {
+					const out = redactSecrets(`${before}${SECRET.slice(0, keep)}${after}`, SECRET);
+					expect(out).not.toContain(SECRET.slice(0, 6));
+				},
+			),
+			runs(200),
+		);
 	});
 });

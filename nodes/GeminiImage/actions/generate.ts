@@ -4,32 +4,16 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Route } from '../api/readerFor';
-import { readerFor } from '../api/readerFor';
-import { encodeJsonWithBlobs } from '../api/stream/blobs';
-import { buildChatRequest, CHAT_PATH } from '../api/chat/request';
-import type { FailureContext } from '../helpers/errors';
-import { describeErrorEvent, describeUnreadableBody, explainMissingImage } from '../helpers/errors';
-import { buildNativeRequest, nativePath } from '../api/native/request';
-import type { GenerationInput, GenerationResult } from '../api/types';
-import type { Attempt, Connection, StreamedAnswer } from '../transport';
+import type { Route } from '../helpers/answers';
+import { readAnswer } from '../helpers/answers';
+import { buildChatRequest, CHAT_PATH, encodeJsonWithBlobs } from '../helpers/requests';
+import type { FailureContext } from '../api/errors/failure';
+import { buildNativeRequest, nativePath } from '../helpers/requests';
+import { explainMissingImage } from '../api/errors/noImage';
+import type { GenerationInput, GenerationResult } from '../helpers/interfaces';
+import type { Connection } from '../transport';
 import { apiError, attemptRequest, withRetries } from '../transport';
 import type { ItemSettings } from './options';
-
-/** Reads the answer as it streams in; each image is decoded on the fly (api/readerFor.ts). */
-async function readAnswer(route: Route, answer: StreamedAnswer, context: FailureContext): Promise<Attempt<GenerationResult>> {
-	const reader = readerFor(route, answer.headers);
-	for await (const chunk of answer.chunks) {
-		reader.push(chunk);
-		if (reader.stopped) break;
-	}
-	const outcome = reader.end();
-	if ('errorEvent' in outcome) return { failure: describeErrorEvent(outcome.errorEvent, context) };
-	if ('unreadable' in outcome) {
-		return { failure: describeUnreadableBody(outcome.unreadable, String(answer.headers['content-type']), context) };
-	}
-	return { value: outcome.result };
-}
 
 export async function generateImages(
 	ctx: IExecuteFunctions,

@@ -4,8 +4,8 @@
  */
 import type { NodeExecutionHint } from 'n8n-workflow';
 
-import { retiredOn } from '../helpers/models';
-import type { GenerationResult } from '../api/types';
+import { retiredOn } from '../api/models/imageModels';
+import type { GenerationResult } from '../helpers/interfaces';
 import { LIMITS } from './limits';
 
 export class RunNotes {

@@ -2,10 +2,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { unsupportedOptions } from '../helpers/models';
-import type { RetryPolicy } from '../transport';
-import { DEFAULT_RETRY_POLICY } from '../transport';
-import type { GenerationInput } from '../api/types';
+import { unsupportedOptions } from '../api/models/supportedOptions';
+import type { RetryPolicy } from '../api/retry';
+import { DEFAULT_RETRY_POLICY } from '../api/retry';
+import type { GenerationInput } from '../helpers/interfaces';
 import type { AllowList } from '../helpers/addresses';
 import { NOTHING_ALLOWED, parseAllowList } from '../helpers/addresses';
 import { quote } from '../helpers/redact';

@@ -2,8 +2,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { GenerationInput } from '../api/types';
-import { nestsDeeperThan, quote } from '../helpers/redact';
+import type { GenerationInput } from '../helpers/interfaces';
+import { nestsDeeperThan } from '../helpers/jsonDepth';
+import { quote } from '../helpers/redact';
 import type { InputRef } from './input/binaryInput';
 import type { ItemSettings } from './options';
 import { LIMITS, tooLong } from './limits';

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { InputImage } from '../api/types';
+import type { InputImage } from '../helpers/interfaces';
 import { runPool } from '../helpers/pool';
 import { quote } from '../helpers/redact';
 import { getConnection } from '../transport';

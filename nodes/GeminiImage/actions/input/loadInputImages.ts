@@ -6,9 +6,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { formatBytes, quote, shortUrl } from '../../helpers/redact';
-import type { InputImage } from '../../api/types';
-import { checkInputImage } from '../../helpers/images';
+import { quote, shortUrl } from '../../helpers/redact';
+import type { InputImage } from '../../helpers/interfaces';
+import { checkInputImage, formatBytes } from '../../helpers/inputImages';
 import type { UrlGuard } from '../../transport/download';
 import { downloadImage } from '../../transport/download';
 import { readBinaryObject } from './binaryInput';

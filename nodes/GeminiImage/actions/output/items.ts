@@ -2,8 +2,8 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { deepCopy } from 'n8n-workflow';
 
-import { ANSWER_LIMITS } from '../../api/stream/answerLimits';
-import type { GenerationResult } from '../../api/types';
+import { ANSWER_LIMITS } from '../../helpers/interfaces';
+import type { GenerationResult } from '../../helpers/interfaces';
 
 /** An answer's text on its later image items: whole when short, else its start and where the rest is. */
 export function laterItemText(text: string): string {

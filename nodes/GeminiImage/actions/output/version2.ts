@@ -7,7 +7,7 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData
 
 import { answerParts, extendConversation } from '../../helpers/conversation';
 import { NO_LINK_REASONS, toolJson } from './toolResult';
-import type { GenerationResult } from '../../api/types';
+import type { GenerationResult } from '../../helpers/interfaces';
 import type { ItemPlan } from '../plan';
 import { signedImageLink } from '../toolRun';
 

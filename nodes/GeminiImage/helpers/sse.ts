@@ -1,24 +1,19 @@
 /**
  * Server-sent events, read byte by byte as they arrive: each event's data is handed on in pieces, never
- * collected, so a multi-megabyte line holding an image costs no copy. Handles CRLF or LF line ends
- * (split across chunks too), comment lines (`: PING`), other fields, and multi-line `data:` fields.
- * Pure: no streams, so it is unit-tested with any chunking.
+ * collected, so a multi-megabyte line holding an image costs no copy. CRLF or LF line ends (split across
+ * chunks too), comment lines (`: PING`), other fields and multi-line `data:` fields are handled.
  */
+import type { AnswerReader, ReadOutcome } from './interfaces';
 
-/** What the reader calls for each event. */
 export interface SseHandler {
-	/** The event's first data line starts. */
 	begin(): void;
 	/** A piece of the event's data (several data lines are joined by "\n", as the standard says). */
 	data(bytes: Buffer, start: number, end: number): void;
-	/** The event is complete: a blank line, or the end of the stream. */
 	end(): void;
 }
 
 const LF = 0x0a;
 const CR = 0x0d;
-const COLON = 0x3a;
-const SPACE = 0x20;
 const NEWLINE = Buffer.from('\n');
 const CARRIAGE_RETURN = Buffer.from('\r');
 const MAX_FIELD_BYTES = 16;
@@ -33,7 +28,6 @@ const enum State {
 export class SseReader {
 	private state = State.LineStart;
 	private field: number[] = [];
-	/** Data lines in the current event so far. */
 	private lines = 0;
 	/** A CR at the end of the last chunk: dropped if a LF follows, data otherwise. */
 	private pendingCr = false;
@@ -67,7 +61,7 @@ export class SseReader {
 			if (this.state === State.ValueStart) {
 				// One space after the colon belongs to the syntax, not to the value.
 				this.state = State.Data;
-				if (byte === SPACE) i++;
+				if (byte === 0x20) i++;
 				continue;
 			}
 			// LineStart: the field name, up to the colon or the line's end.
@@ -75,7 +69,7 @@ export class SseReader {
 				if (this.field.length === 0) this.dispatch();
 				else if (this.isData()) this.dataLine();
 				this.lineEnd();
-			} else if (byte === COLON) {
+			} else if (byte === 0x3a) {
 				if (this.isData()) {
 					this.dataLine();
 					this.state = State.ValueStart;
@@ -95,13 +89,11 @@ export class SseReader {
 		this.pendingCr = false;
 		if (this.state === State.LineStart && this.field.length && this.isData()) this.dataLine();
 		this.dispatch();
-		this.state = State.LineStart;
-		this.field = [];
+		this.lineEnd();
 	}
 
 	private isData(): boolean {
-		const f = this.field;
-		return f.length === 4 && f[0] === 0x64 && f[1] === 0x61 && f[2] === 0x74 && f[3] === 0x61;
+		return Buffer.from(this.field).toString('latin1') === 'data';
 	}
 
 	private dataLine(): void {
@@ -118,5 +110,63 @@ export class SseReader {
 		if (this.lines === 0) return;
 		this.lines = 0;
 		this.handler.end();
+	}
+}
+
+/** The error object of a value (Google's or CometAPI's `{error: ...}` envelope), else undefined. */
+export const errorIn = (value: unknown): object | undefined =>
+	value && typeof value === 'object' && 'error' in value && (value as { error: unknown }).error ? value : undefined;
+
+/**
+ * An answer that comes as server-sent events, each event's data read through a fresh JSON reader. Stops at
+ * [DONE], at an error event, or at an event that is not JSON (a stream cut in the middle of one).
+ */
+export abstract class EventReader implements AnswerReader {
+	stopped = false;
+	protected events = 0;
+	protected broken = false;
+	protected done = false;
+	protected errorEvent: object | undefined;
+	private readonly sse = new SseReader({
+		begin: () => (this.event = this.newEvent()),
+		data: (bytes, start, end) => this.event?.push(bytes.subarray(start, end)),
+		end: () => this.endEvent(),
+	});
+	private event: { push(chunk: Buffer): void; text(): string } | undefined;
+
+	protected abstract newEvent(): { push(chunk: Buffer): void; text(): string };
+	protected abstract onEvent(event: object): void;
+	abstract end(): ReadOutcome;
+
+	push(chunk: Buffer): void {
+		if (!this.stopped) this.sse.push(chunk);
+	}
+
+	protected finishEvents(): void {
+		if (!this.stopped) this.sse.end();
+	}
+
+	private endEvent(): void {
+		if (this.stopped) return;
+		let parsed: unknown;
+		try {
+			const text = this.event?.text() ?? '';
+			if (text.trim() === '[DONE]') {
+				this.done = this.stopped = true;
+				return;
+			}
+			parsed = JSON.parse(text);
+		} catch {
+			parsed = undefined;
+		}
+		this.event = undefined;
+		if (!parsed || typeof parsed !== 'object') {
+			this.broken = this.stopped = true;
+			return;
+		}
+		this.events++;
+		this.errorEvent = errorIn(parsed);
+		if (this.errorEvent) this.stopped = true;
+		else this.onEvent(parsed);
 	}
 }

@@ -1,5 +1,5 @@
-/** Route-independent shapes: what the operations ask for and what a response yields. */
-import type { ConversationTurn } from '../helpers/conversation';
+/** The shapes shared by the node's layers: what the operations ask for, what an answer yields, and its bounds. */
+import type { ConversationTurn } from './conversation';
 
 export interface InputImage {
 	/** The raw bytes; base64 is produced once, when the request body is built. */
@@ -9,7 +9,7 @@ export interface InputImage {
 	source: string;
 }
 
-/** How an input image is written into a request body: its base64, or a placeholder (see stream/blobs.ts). */
+/** How an input image is written into a request body: its base64, or a placeholder (see encodeJsonWithBlobs). */
 export type ImageEncoder = (image: InputImage, index: number) => string;
 
 export interface GenerationInput {
@@ -47,24 +47,6 @@ export interface OutputImage {
 	labelledMimeType?: string;
 }
 
-export interface TokenUsage {
-	promptTokens?: number;
-	outputTokens?: number;
-	thoughtsTokens?: number;
-	totalTokens?: number;
-}
-
-export interface GroundingSource {
-	title?: string;
-	uri?: string;
-}
-
-/** An image in the answer that could not be read, and why. */
-export interface UndecodableImage {
-	labelledMimeType?: string;
-	problem: string;
-}
-
 export interface GenerationResult {
 	/** Final images only: drafts of thinking models are left out. */
 	images: OutputImage[];
@@ -74,22 +56,20 @@ export interface GenerationResult {
 	finishMessage?: string;
 	blockReason?: string;
 	blockReasonMessage?: string;
-	usage?: TokenUsage;
+	usage?: { promptTokens?: number; outputTokens?: number; thoughtsTokens?: number; totalTokens?: number };
 	modelVersion?: string;
 	responseId?: string;
-	groundingSources?: GroundingSource[];
+	groundingSources?: Array<{ title?: string; uri?: string }>;
 	searchQueries?: string[];
-	/** How many draft images (thought: true) were skipped. */
 	draftImagesSkipped: number;
 	/** Final images that were not images (bad base64, HTML...): what to say when no image is left. */
-	undecodableImages?: UndecodableImage[];
+	undecodableImages?: Array<{ labelledMimeType?: string; problem: string }>;
 	/** The text went past ANSWER_LIMITS.maxTextChars and was cut. */
 	textCut?: boolean;
 	/** The answer's parts with their thought signatures (native route only), to continue the conversation. */
 	parts?: AnswerPart[];
 }
 
-/** What reading an answer comes to. */
 export type ReadOutcome =
 	| { result: GenerationResult }
 	/** Not the JSON expected (an HTML page, a body or stream cut off): the start of the body, to tell which. */
@@ -97,11 +77,43 @@ export type ReadOutcome =
 	/** An error object where the answer should be (Google's or CometAPI's envelope, inside a 200). */
 	| { errorEvent: object };
 
-/** Reads one answer, fed its bytes as they arrive (see readerFor.ts for which reader reads which route). */
 export interface AnswerReader {
 	push(chunk: Buffer): void;
 	/** True once the rest of the stream does not matter ([DONE], an error event, a broken event). */
 	readonly stopped: boolean;
-	/** After the last chunk (or once stopped). */
 	end(): ReadOutcome;
+}
+
+/**
+ * Bounds on what one answer may make the node hold or output, whatever a gateway sends. Real answers stay
+ * far below them (a few KB of text, one to three images of at most ~50 MB each); a gateway that goes past
+ * one gets a clear message instead of an instance that runs out of memory.
+ */
+export const ANSWER_LIMITS = {
+	/** The model's text in the output JSON, in characters; longer text is cut with a note. */
+	maxTextChars: 100_000,
+	/** One JSON string other than an image, as raw bytes (longer ones are cut while reading). */
+	maxStringBytes: 1024 * 1024,
+	/** The answer without its images (the JSON left to parse), in bytes. */
+	maxJsonBytes: 16 * 1024 * 1024,
+	/** Images in one answer, drafts of thinking models included. */
+	maxImages: 32,
+	/** Decoded image bytes in one answer, drafts included. */
+	maxImageBytes: 256 * 1024 * 1024,
+	/** Grounding sources and search queries kept from one answer (a real one has a handful). */
+	maxGroundingSources: 100,
+	maxSearchQueries: 100,
+	/** The answer's text on its later image items, in characters (the first item holds it whole). */
+	laterImageTextChars: 1000,
+	/** An error answer's body: enough for any error envelope. */
+	maxErrorBodyBytes: 64 * 1024,
+};
+
+export type LimitKind = 'json' | 'images' | 'imageBytes';
+
+/** Thrown by the readers when an answer goes past a limit; readAnswer turns it into a final failure. */
+export class AnswerLimitError extends Error {
+	constructor(readonly kind: LimitKind) {
+		super(`answer limit: ${kind}`);
+	}
 }

@@ -1,0 +1,531 @@
+/**
+ * helpers/json.ts: JSON read as it arrives (strings routed, escapes decoded, bounds), base64 decoded on the fly
+ * within the answer's image budget (an image exists once), native answers' images, and hostile answers.
+ */
+import fc from 'fast-check';
+
+import { capText, describeLimit, parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
+import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
+import { Base64Decoder, ImageBudget, JsonBlobReader, JsonReader } from '../../nodes/GeminiImage/helpers/json';
+import { pngHeader, propertyRuns as runs } from './fixtures';
+
+describe('reading JSON and base64 as it arrives', () => {
+	const random = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7919 + 13) % 256));
+
+	describe('JsonReader', () => {
+		const read = (text: string, chunk = 7, route?: ConstructorParameters<typeof JsonReader>[0]) => {
+			const reader = new JsonReader(route);
+			const buf = Buffer.from(text);
+			for (let i = 0; i < buf.length; i += chunk) reader.push(buf.subarray(i, i + chunk));
+			return reader;
+		};
+
+		it('keeps everything it does not route, escapes and all, at any chunking', () => {
+			const value = { a: 'x "y" \\ \n \u00e9 é 🍌', b: [1, 2.5e3, true, null, { c: ['d'] }], 'k\u0065y': '\ud83c\udf4c' };
+			const text = JSON.stringify(value).replace('é é', '\\u00e9 é');
+			for (const chunk of [1, 2, 3, 5, 64]) expect(read(text, chunk).end()).toEqual(JSON.parse(text));
+		});
+
+		it('turns a NUL in the answer into U+FFFD, even split over chunks', () => {
+			for (const chunk of [1, 2, 3, 4, 100]) expect(read('{"t":"a\\u0000b\\u0000"}', chunk).end()).toEqual({ t: 'a\ufffdb\ufffd' });
+		});
+
+		it('hands routed strings to their sink with escapes decoded, and tells where they sit', () => {
+			const seen: Array<[string | undefined, string | undefined, string]> = [];
+			const route = (place: { key?: string; parentKey?: string }) => {
+				const bytes: Buffer[] = [];
+				return {
+					sink: {
+						write: (b: Buffer, s: number, e: number) => bytes.push(Buffer.from(b.subarray(s, e))),
+						end: () => seen.push([place.key, place.parentKey, Buffer.concat(bytes).toString()]),
+					},
+					placeholder: 'P',
+				};
+			};
+			const text = '{"o":{"k":"v\\/\\"\\u00e9\\ud83c\\udf4c"},"arr":["x",{"k2":"y"}]}';
+			for (const chunk of [1, 3, 100]) {
+				seen.length = 0;
+				expect(read(text, chunk, route).end()).toEqual({ o: { k: 'P' }, arr: ['P', { k2: 'P' }] });
+				expect(seen).toEqual([
+					['k', 'o', 'v/"é🍌'],
+					[undefined, 'arr', 'x'],
+					['k2', 'arr', 'y'],
+				]);
+			}
+		});
+
+		it('cuts a string past the limit (whole characters only) and counts it', () => {
+			const long = 'é'.repeat(ANSWER_LIMITS.maxStringBytes);
+			const reader = read(JSON.stringify({ t: long, u: 'kept' }), 65536);
+			const parsed = reader.end() as { t: string; u: string };
+			expect(parsed.u).toBe('kept');
+			expect(parsed.t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2);
+			expect(parsed.t).not.toContain('\ufffd');
+			expect(reader.cutStrings).toBe(1);
+		});
+
+		it('cuts a long string at the limit, never inside a UTF-8 character, whatever the chunking', () => {
+			const max = ANSWER_LIMITS.maxStringBytes;
+			for (const chunk of [max + 7, 65536, 1000]) {
+				// é is two bytes: the limit falls in the middle of one
+				const cut = JSON.parse(read(JSON.stringify({ t: `a${'é'.repeat(max / 2 + 10)}`, after: 'kept' }), chunk).text());
+				expect(cut.after).toBe('kept');
+				expect(Buffer.byteLength(cut.t)).toBe(max - 1);
+				expect(cut.t.endsWith('é')).toBe(true);
+				expect(cut.t).not.toContain('\ufffd');
+			}
+		});
+
+		it('cuts a long string of escapes too, and keeps the JSON around it', () => {
+			const max = ANSWER_LIMITS.maxStringBytes;
+			for (const chunk of [1 << 20, 4099]) {
+				const reader = read(`{"t":"${'\\n'.repeat(max / 2 + 50)}\\u0041","n":1,"u":"${'\\u00e9'.repeat(max / 6 + 50)}"}`, chunk);
+				const parsed = JSON.parse(reader.text());
+				expect(parsed.n).toBe(1);
+				// the escape that passes the limit is the last one kept
+				expect(parsed.t).toBe('\n'.repeat(max / 2 + 1));
+				expect(parsed.u).toBe('é'.repeat(Math.floor(max / 6) + 1));
+				expect(reader.cutStrings).toBe(2);
+			}
+		});
+
+		it('refuses a skeleton past its limit, and survives deep nesting', () => {
+			// strings are cut at 1 MB each: 17 of them pass the 16 MB the skeleton may hold
+			const string = `"${'a'.repeat(ANSWER_LIMITS.maxStringBytes + 10)}"`;
+			const many = `[${Array.from({ length: ANSWER_LIMITS.maxJsonBytes / ANSWER_LIMITS.maxStringBytes + 1 }, () => string).join(',')}]`;
+			expect(() => read(many, 1 << 20)).toThrow(AnswerLimitError);
+			const fewer = `[${Array.from({ length: ANSWER_LIMITS.maxJsonBytes / ANSWER_LIMITS.maxStringBytes - 1 }, () => string).join(',')}]`;
+			expect(read(fewer, 1 << 20).cutStrings).toBe(15);
+			const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+			expect(() => read(deep, 4096).text()).not.toThrow();
+		});
+	});
+
+	describe('Base64Decoder', () => {
+		const decode = (text: string, chunk = 3, bound?: number) => {
+			const decoder = new Base64Decoder(new ImageBudget(), bound);
+			const buf = Buffer.from(text, 'latin1');
+			for (let i = 0; i < buf.length; i += chunk) decoder.write(buf, i, Math.min(buf.length, i + chunk));
+			return decoder.end();
+		};
+
+		it('decodes base64 wrapped at 76 characters with CRLF (MIME style) that ends in padding, in one piece or many', () => {
+			// (found by properties-readers.test.ts: a line break before the padding once marked such an image "not base64")
+			for (let n = 110; n < 130; n++) {
+				const data = Buffer.alloc(n, 0x41);
+				const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\r\n');
+				for (const chunk of [wrapped.length, 4, 7]) {
+					const out = decode(wrapped, chunk);
+					expect(out.notBase64).toBe(false);
+					expect(out.data.equals(data)).toBe(true);
+				}
+			}
+			expect(decode('AA==\r\nAA==', 100).notBase64).toBe(true);
+		});
+
+		it.each([0, 1, 2, 3, 4, 5, 100, 70_000, 200_001])('decodes %i bytes exactly, in any pieces, with or without a bound', (size) => {
+			const data = random(size);
+			for (const chunk of [1, 7, 65536]) {
+				expect(decode(data.toString('base64'), chunk).data.equals(data)).toBe(true);
+				expect(decode(data.toString('base64'), chunk, size + 10).data.equals(data)).toBe(true);
+			}
+		});
+
+		it('decodes a large image of unknown size (pieces, then its room) and one larger than its room', () => {
+			for (const size of [1024 * 1024 - 1, 3 * 1024 * 1024 + 1]) {
+				const data = random(size);
+				for (const chunk of [65536, 4097]) expect(decode(data.toString('base64'), chunk).data.equals(data)).toBe(true);
+			}
+			const data = random(3 * 1024 * 1024);
+			expect(decode(data.toString('base64'), 65536, 1024 * 1024).data.equals(data)).toBe(true);
+		});
+
+		it('accepts line breaks, refuses anything else that is not base64', () => {
+			const data = random(5000);
+			const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\r\n');
+			expect(decode(wrapped, 5).data.equals(data)).toBe(true);
+			for (const bad of ['<html>', 'QUJD"REVG', 'QUI=REVG', 'Q', 'QUJDR', 'QQ===', '%%%%']) expect(decode(bad).notBase64).toBe(true);
+			expect(decode('').data.length).toBe(0);
+		});
+
+		it('stops at the image budget', () => {
+			const budget = new ImageBudget();
+			budget.add(ANSWER_LIMITS.maxImageBytes - 10);
+			const decoder = new Base64Decoder(budget);
+			expect(() => {
+				decoder.write(Buffer.from(random(100).toString('base64')), 0, 136);
+				decoder.end();
+			}).toThrow(AnswerLimitError);
+		});
+	});
+
+	describe('ImageBudget', () => {
+		it('counts images and bytes across one answer, up to the limits', () => {
+			const budget = new ImageBudget();
+			for (let i = 0; i < ANSWER_LIMITS.maxImages; i++) budget.openImage();
+			expect(budget.images).toBe(ANSWER_LIMITS.maxImages);
+			expect(() => budget.openImage()).toThrow(expect.objectContaining({ kind: 'images' }));
+			const bytes = new ImageBudget();
+			bytes.add(100);
+			expect(bytes.bytesLeft).toBe(ANSWER_LIMITS.maxImageBytes - 100);
+			bytes.add(ANSWER_LIMITS.maxImageBytes - 100);
+			expect(bytes.bytesLeft).toBe(0);
+			expect(() => bytes.add(1)).toThrow(expect.objectContaining({ kind: 'imageBytes', message: 'answer limit: imageBytes' }));
+		});
+
+		it('says which limit an answer passed', () => {
+			expect(describeLimit('images').message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer");
+			expect(describeLimit('imageBytes').message).toBe(
+				"CometAPI's answer holds more than 256 MB of images, the most this node reads from one answer",
+			);
+			expect(describeLimit('json').message).toBe("CometAPI's answer holds more than 16 MB besides its images, the most this node reads");
+			for (const kind of ['images', 'imageBytes', 'json'] as const)
+				expect(describeLimit(kind).description).toMatch(/^A real answer of the image API stays far below this/);
+		});
+
+		it('text past the limit is cut with a note; text within it, unless cut already, is left alone', () => {
+			expect(capText('short')).toBe('short');
+			expect(capText('short', true)).toBe("short … [cut: the model's text is longer than 100,000 characters]");
+			const long = 'x'.repeat(ANSWER_LIMITS.maxTextChars + 1);
+			expect(capText(long)).toBe(`${'x'.repeat(ANSWER_LIMITS.maxTextChars)} … [cut: the model's text is longer than 100,000 characters]`);
+			expect(capText('y'.repeat(ANSWER_LIMITS.maxTextChars))).toHaveLength(ANSWER_LIMITS.maxTextChars);
+		});
+	});
+
+	describe('Base64Decoder memory: an image exists once', () => {
+		const feed = (decoder: Base64Decoder, text: string, chunk: number) => {
+			const buf = Buffer.from(text, 'latin1');
+			for (let i = 0; i < buf.length; i += chunk) decoder.write(buf, i, Math.min(buf.length, i + chunk));
+			return decoder.end();
+		};
+		const MB = 1024 * 1024;
+
+		it('with a size bound, a large image is decoded into its room and handed out from there, no copy', () => {
+			const data = random(2 * MB);
+			const out = feed(new Base64Decoder(new ImageBudget(), 3 * MB), data.toString('base64'), 65536);
+			expect(out.data.equals(data)).toBe(true);
+			expect(out.data.buffer.byteLength).toBe(3 * MB);
+		});
+
+		it('a small image is copied out of its room, so the room can go', () => {
+			const data = random(100_000);
+			const out = feed(new Base64Decoder(new ImageBudget(), 3 * MB), data.toString('base64'), 65536);
+			expect(out.data.equals(data)).toBe(true);
+			expect(out.data.buffer.byteLength).toBe(100_000);
+		});
+
+		it('without a bound, past 1 MB an image goes on in a room of its own (at most 64 MB, within the budget)', () => {
+			const data = random(MB + 100_000);
+			const out = feed(new Base64Decoder(new ImageBudget()), data.toString('base64'), 65536);
+			expect(out.data.equals(data)).toBe(true);
+			expect(out.data.buffer.byteLength).toBe(64 * MB);
+			const budget = new ImageBudget();
+			budget.add(ANSWER_LIMITS.maxImageBytes - 5 * MB);
+			const tight = feed(new Base64Decoder(budget), data.toString('base64'), 65536);
+			expect(tight.data.equals(data)).toBe(true);
+			expect(tight.data.buffer.byteLength).toBeLessThanOrEqual(5 * MB);
+			expect(tight.data.buffer.byteLength).toBeGreaterThanOrEqual(MB + 100_000);
+		});
+
+		it('a bound too small for the image: the rest goes on in pieces, joined at the end', () => {
+			const data = random(3 * MB);
+			const out = feed(new Base64Decoder(new ImageBudget(), MB), data.toString('base64'), 65536);
+			expect(out.data.equals(data)).toBe(true);
+			expect(out.data.buffer.byteLength).toBe(3 * MB);
+		});
+
+		it('a large image with line breaks decodes through the staged path too', () => {
+			const data = random(200_000);
+			const wrapped = data.toString('base64').replace(/(.{76})/g, '$1\n');
+			for (const chunk of [3, 1000, 70_000])
+				expect(feed(new Base64Decoder(new ImageBudget()), wrapped, chunk).data.equals(data)).toBe(true);
+			// and anything else in it is still refused, wherever it is
+			const bad = `${wrapped.slice(0, 150_000)}!${wrapped.slice(150_000)}`;
+			expect(feed(new Base64Decoder(new ImageBudget()), bad, 3).notBase64).toBe(true);
+		});
+
+		it('after the padding only more padding and whitespace may follow', () => {
+			const padded = (rest: string) => {
+				const decoder = new Base64Decoder(new ImageBudget());
+				decoder.write(Buffer.from('QQ=='), 0, 4);
+				const buf = Buffer.from(rest, 'latin1');
+				for (let i = 0; i < buf.length; i += 3) decoder.write(buf, i, Math.min(buf.length, i + 3));
+				return decoder.end();
+			};
+			// (a full stage after the padding is checked as it fills, the rest at the end)
+			expect(padded('A'.repeat(70_000)).notBase64).toBe(true);
+			expect(padded(`${' '.repeat(70_000)}A`).notBase64).toBe(true);
+			expect(padded(`${' '.repeat(70_000)}==\r\n`)).toEqual({ data: Buffer.from('A'), notBase64: false });
+			expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${'A'.repeat(70_000)}`, 3).notBase64).toBe(true);
+			expect(feed(new Base64Decoder(new ImageBudget()), `QQ==${' '.repeat(70_000)}`, 3)).toEqual({
+				data: Buffer.from('A'),
+				notBase64: false,
+			});
+			expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==\r\n', 2)).toEqual({ data: Buffer.from('A'), notBase64: false });
+			expect(feed(new Base64Decoder(new ImageBudget()), 'QQ==QQ==', 8).notBase64).toBe(true);
+		});
+	});
+
+	describe('JsonBlobReader', () => {
+		const answer = (images: Buffer[]) =>
+			JSON.stringify({
+				candidates: [
+					{
+						content: {
+							parts: [
+								{ text: 'data: "not an image" \\"' },
+								...images.map((b) => ({ inlineData: { mimeType: 'image/png', data: b.toString('base64') } })),
+							],
+						},
+						finishReason: 'STOP',
+					},
+				],
+				usageMetadata: { totalTokenCount: 5 },
+				data: [1, 2],
+			});
+
+		const read = (text: string, chunkSize: number, withLength = false) => {
+			const reader = new JsonBlobReader(withLength ? Buffer.byteLength(text) : undefined);
+			const buf = Buffer.from(text);
+			for (let i = 0; i < buf.length; i += chunkSize) reader.push(buf.subarray(i, i + chunkSize));
+			return { json: reader.end(), images: reader.images };
+		};
+
+		it.each([
+			[1, false],
+			[3, true],
+			[7, false],
+			[4096, true],
+			[4096, false],
+			[1 << 20, true],
+		])('decodes images on the fly whatever the chunking (%i-byte chunks, Content-Length known: %s)', (chunkSize, withLength) => {
+			const a = Buffer.concat([pngHeader(10, 20), random(5000)]);
+			const b = Buffer.concat([pngHeader(30, 40), random(3)]);
+			const { json, images } = read(answer([a, b]), chunkSize, withLength);
+			expect(images).toHaveLength(2);
+			expect(images[0].data.equals(a)).toBe(true);
+			expect(images[1].data.equals(b)).toBe(true);
+			const result = parseNativeResponse(json, images);
+			expect(result.images.map((i) => i.data.equals(a) || i.data.equals(b))).toEqual([true, true]);
+			expect(result.images[1]).toMatchObject({ width: 30, height: 40 });
+			expect(result.text).toBe('data: "not an image" \\"');
+			expect((json as any).data).toEqual([1, 2]);
+		});
+
+		it('handles escaped slashes in base64', () => {
+			const img = Buffer.concat([pngHeader(1, 1), Buffer.from([0xff, 0xff, 0xff])]);
+			const b64 = img.toString('base64');
+			expect(b64).toContain('/');
+			const text = `{"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"${b64.replace(/\//g, '\\/')}"}}]}}]}`;
+			expect(read(text, 5).images[0].data.equals(img)).toBe(true);
+		});
+
+		it('falls back to joining pieces when the announced length is too small', () => {
+			const a = Buffer.concat([pngHeader(10, 20), random(30000)]);
+			const text = answer([a]);
+			const reader = new JsonBlobReader(1000);
+			const buf = Buffer.from(text);
+			for (let i = 0; i < buf.length; i += 512) reader.push(buf.subarray(i, i + 512));
+			reader.end();
+			expect(reader.images[0].data.equals(a)).toBe(true);
+		});
+
+		it('never reserves more than 64 MB on the word of a Content-Length', () => {
+			const reader = new JsonBlobReader(10 * 1024 * 1024 * 1024);
+			reader.push(Buffer.from(answer([random(10)])));
+			expect(reader.images[0].data.equals(random(10))).toBe(true);
+		});
+
+		it('reads only inlineData.data as images (other "data" fields stay text), and marks bad base64', () => {
+			const text = '{"data":"not an image","candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"@@@@"}}]}}]}';
+			const reader = new JsonBlobReader();
+			reader.push(Buffer.from(text));
+			expect((reader.end() as any).data).toBe('not an image');
+			expect(reader.images.map((image) => image.notBase64)).toEqual([true]);
+			expect(parseNativeResponse(reader.end(), reader.images).undecodableImages).toEqual([
+				{ labelledMimeType: 'image/png', problem: 'its data is not base64' },
+			]);
+		});
+
+		it('throws on a cut-off body', () => {
+			const text = answer([random(100)]);
+			expect(() => read(text.slice(0, text.length / 2), 64)).toThrow();
+			expect(() => read(text.slice(0, 40), 64)).toThrow();
+		});
+	});
+});
+
+describe('hostile answers', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { seeded } = require('../lib/seeded') as { seeded: (seed: number) => () => number };
+
+	const randomBytes = (n: number, seed = 1) => {
+		const next = seeded(seed);
+		return Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
+	};
+
+	const image = (n: number, seed = 1) => Buffer.concat([pngHeader(64, 32), randomBytes(n, seed)]);
+
+	/** A real-looking answer as some gateways write it: every '/' escaped as '\/', other escapes on the way. */
+	function escapedAnswer(img: Buffer, otherData = true): string {
+		const answer = {
+			candidates: [
+				{
+					content: {
+						parts: [
+							{ text: 'Here is "your" image\\ with é, \u00e9, 🍌 and a\nline break\t.', thought: false },
+							{ inlineData: { mimeType: 'image/png', data: img.toString('base64') } },
+						],
+					},
+					finishReason: 'STOP',
+				},
+			],
+			metadata: otherData ? { data: 'say "hi" \\ and "bye"', other: { data: '\\"' } } : {},
+			usageMetadata: { totalTokenCount: 7 },
+		};
+		// JSON.stringify writes é and 🍌 raw; escape some of them the way other encoders do.
+		return JSON.stringify(answer).replace(/\//g, '\\/').replace('é, é', 'é, \\u00e9').replace('🍌', '\\ud83c\\udf4c');
+	}
+
+	function readInChunks(text: string, cuts: number[], withLength: boolean) {
+		const buf = Buffer.from(text);
+		const reader = new JsonBlobReader(withLength ? buf.length : undefined);
+		let from = 0;
+		for (const cut of [...cuts, buf.length]) {
+			reader.push(buf.subarray(from, cut));
+			from = cut;
+		}
+		const json = reader.end();
+		return { json, result: parseNativeResponse(json, reader.images) };
+	}
+
+	describe('JSON escapes decoded right whatever the chunking', () => {
+		const img = image(3000);
+		const text = escapedAnswer(img);
+		const expected = JSON.parse(text);
+		const expectedText = expected.candidates[0].content.parts[0].text;
+
+		it('the one-piece decode is the answer itself', () => {
+			const whole = readInChunks(text, [], false);
+			expect(whole.result.images).toHaveLength(1);
+			expect(whole.result.images[0].data.equals(img)).toBe(true);
+			expect(whole.result.text).toBe(expectedText);
+			expect((whole.json as any).metadata).toEqual(expected.metadata);
+		});
+
+		it('split at every byte (two pieces), Content-Length known or not', () => {
+			// A smaller image than the others here: every cut reads the whole answer again.
+			const small = image(600, 3);
+			const smallText = escapedAnswer(small);
+			const length = Buffer.byteLength(smallText);
+			for (let cut = 1; cut < length; cut++) {
+				let read: ReturnType<typeof readInChunks>;
+				try {
+					read = readInChunks(smallText, [cut], cut % 2 === 0);
+				} catch (error) {
+					throw new Error(`could not read the answer cut at byte ${cut}: ${(error as Error).message}`);
+				}
+				const { json, result } = read;
+				if (!result.images[0]?.data.equals(small) || result.text !== expectedText) throw new Error(`wrong decode when cut at byte ${cut}`);
+				if (JSON.stringify((json as any).metadata) !== JSON.stringify(expected.metadata))
+					throw new Error(`metadata wrong when cut at byte ${cut}`);
+			}
+		});
+
+		it('escaped slashes alone: a cut right after any backslash of the image', () => {
+			const plain = escapedAnswer(img, false);
+			const buf = Buffer.from(plain);
+			const start = buf.indexOf('"data":"');
+			let cuts = 0;
+			for (let at = buf.indexOf(0x5c, start); at !== -1; at = buf.indexOf(0x5c, at + 1)) {
+				const { result } = readInChunks(plain, [at + 1], false);
+				expect(result.images[0]?.data.length).toBe(img.length);
+				expect(result.images[0].data.equals(img)).toBe(true);
+				cuts++;
+			}
+			expect(cuts).toBeGreaterThan(10);
+		});
+
+		it('cut into many pieces at seeded random positions', () => {
+			const big = image(200_000, 7);
+			const bigText = escapedAnswer(big);
+			const length = Buffer.byteLength(bigText);
+			for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+				const next = seeded(seed);
+				const cuts = Array.from({ length: 300 }, () => 1 + Math.floor(next() * (length - 1))).sort((a, b) => a - b);
+				const { result } = readInChunks(bigText, [...new Set(cuts)], seed % 2 === 0);
+				expect(result.images[0].data.equals(big)).toBe(true);
+				expect(result.text).toBe(expectedText);
+			}
+		});
+	});
+
+	describe('markers no answer can forge', () => {
+		it('an escaped "data" key with a placeholder-looking value does not pick up another image', () => {
+			const img = image(100);
+			const text = `{"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"${img.toString('base64')}"}},{"inlineData":{"mimeType":"image/png","d\\u0061ta":"\\u0000blob:0"}},{"text":"\\u0000blob:0"}]},"finishReason":"STOP"}]}`;
+			const { result } = readInChunks(text, [], false);
+			expect(result.images).toHaveLength(1);
+			expect(result.text).not.toContain('\u0000');
+		});
+	});
+});
+
+describe('base64 decoding', () => {
+	function pieces(buf: Buffer, cuts: number[]): Buffer[] {
+		const at = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+		const out: Buffer[] = [];
+		let from = 0;
+		for (const cut of [...at, buf.length]) {
+			if (cut > from) out.push(buf.subarray(from, cut));
+			from = Math.max(from, cut);
+		}
+		return out;
+	}
+
+	const cutsArb = fc.array(fc.nat(), { maxLength: 12 });
+
+	const decode = (text: string, cuts: number[], bound?: number) => {
+		const decoder = new Base64Decoder(new ImageBudget(), bound);
+		for (const piece of pieces(Buffer.from(text, 'latin1'), cuts)) decoder.write(piece, 0, piece.length);
+		return decoder.end();
+	};
+
+	it('gives back the bytes, whatever the line breaks, the alphabet (standard or URL-safe) and the pieces', () => {
+		fc.assert(
+			fc.property(
+				fc.uint8Array({ maxLength: 3000 }),
+				fc.constantFrom('base64', 'base64url'),
+				fc.array(fc.nat(), { maxLength: 8 }),
+				cutsArb,
+				fc.boolean(),
+				(bytes, alphabet, breaks, cuts, bounded) => {
+					const data = Buffer.from(bytes);
+					let text = data.toString(alphabet as BufferEncoding);
+					for (const at of breaks) {
+						const i = at % (text.length + 1);
+						text = `${text.slice(0, i)}\r\n${text.slice(i)}`;
+					}
+					const out = decode(text, cuts, bounded ? data.length : undefined);
+					expect(out.notBase64).toBe(false);
+					expect(out.data.equals(data)).toBe(true);
+				},
+			),
+			runs(200),
+		);
+	});
+
+	it('text with anything else in it is "not base64", never some bytes', () => {
+		const bad = fc.constantFrom('!', '*', '.', '"', '\u00e9', '<', '=A', '%', '\u0000');
+		fc.assert(
+			fc.property(fc.uint8Array({ minLength: 1, maxLength: 600 }), bad, fc.nat(), cutsArb, (bytes, char, at, cuts) => {
+				const text = Buffer.from(bytes).toString('base64').replace(/=+$/, '');
+				const i = at % (text.length + 1);
+				const out = decode(`${text.slice(0, i)}${char}${text.slice(i)}`, cuts);
+				expect(out.notBase64).toBe(true);
+				expect(out.data.length).toBe(0);
+			}),
+			runs(200),
+		);
+	});
+});
