@@ -1,8 +1,8 @@
 /** The pure parts of the node's bounds: quoting, nesting, credential checks, item tags, answer text and grounding. */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { nameItem } from '../../nodes/GeminiImage/actions/itemErrors';
-import { laterItemText } from '../../nodes/GeminiImage/actions/output/items';
+import { nameItem } from '../../nodes/GeminiImage/actions/errors';
+import { laterItemText } from '../../nodes/GeminiImage/actions/output';
 import { apiKeyProblem, baseUrlProblem, credentialProblem } from '../../nodes/GeminiImage/api/credentialChecks';
 import { emptyResult, mergeNativeResponse } from '../../nodes/GeminiImage/api/native/response';
 import { ANSWER_LIMITS } from '../../nodes/GeminiImage/api/stream/answerLimits';

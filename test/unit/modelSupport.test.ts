@@ -1,5 +1,5 @@
 import { modelFamily, unsupportedOptions } from '../../nodes/GeminiImage/api/models/supportedOptions';
-import { parseUrlList } from '../../nodes/GeminiImage/actions/parameters';
+import { parseUrlList } from '../../nodes/GeminiImage/actions/input';
 
 describe('unsupportedOptions', () => {
 	it('knows the documented families', () => {

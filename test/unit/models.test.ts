@@ -7,7 +7,7 @@ import {
 	readModelList,
 	retiredOn,
 } from '../../nodes/GeminiImage/api/models/imageModels';
-import { runPool } from '../../nodes/GeminiImage/helpers/pool';
+import { runPool } from '../../nodes/GeminiImage/actions/router';
 
 describe('Gemini image models in an account list', () => {
 	const body = {

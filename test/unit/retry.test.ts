@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../nodes/GeminiImage/api/retry';
-import * as requestSettings from '../../nodes/GeminiImage/actions/properties/requestSettings';
+import * as requestSettings from '../../nodes/GeminiImage/actions/options';
 import { retryAfterMs } from '../../nodes/GeminiImage/api/errors/http';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 60000 };

@@ -5,7 +5,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { loadImageModels } from '../methods/modelList';
+import { loadImageModels } from '../methods/listSearch';
 
 export type NodeError = NodeApiError | NodeOperationError;
 

@@ -4,12 +4,7 @@
  */
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import {
-	belongsToExecution,
-	isBinaryObject,
-	readBinaryObject,
-	resolveInputFields,
-} from '../../nodes/GeminiImage/actions/input/binaryInput';
+import { belongsToExecution, isBinaryObject, readBinaryObject, resolveInputFields } from '../../nodes/GeminiImage/actions/input';
 
 const file = (fileName: string | undefined, extra: object = {}): IBinaryData =>
 	({ mimeType: 'image/png', fileName, fileSize: '12', data: 'QUJD', ...extra }) as IBinaryData;

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError, errorItem, isModelNotFound, nameItem } from '../../nodes/GeminiImage/actions/itemErrors';
+import { asNodeError, errorItem, isModelNotFound, nameItem } from '../../nodes/GeminiImage/actions/errors';
 
 const node: INode = {
 	id: '1',
