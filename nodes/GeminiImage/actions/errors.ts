@@ -20,6 +20,11 @@ export function nameItem<T extends Error>(error: T, itemIndex: number): T {
 	return error;
 }
 
+/** The node's own refusal of an item, sent before any request or instead of one: what is wrong, how to fix it. */
+export function itemError(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
+}
+
 /** Anything unexpected (a storage error, a bug) still reaches the user as a node error naming the item. */
 export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
 	const nodeError =

@@ -14,6 +14,7 @@ import { cutText, quote, shortUrl } from '../helpers/redact';
 import type { UrlGuard } from '../transport/download';
 import { downloadImage } from '../transport/download';
 import type { InputRef, ItemPlan } from './item';
+import { itemError } from './errors';
 
 /** URLs separated by new lines or commas (a comma inside a data: URL is kept). */
 export function parseUrlList(value: unknown): string[] {
@@ -198,12 +199,13 @@ export function assertExecutionFiles(ctx: IExecuteFunctions, itemIndex: number, 
 		const message = ref.fromJson
 			? `The item has no binary field "${name}", and the file its JSON names there is not one of this execution's files: it was not read`
 			: `${label} gave the file ${name}, which is not one of this execution's files: it was not read`;
-		throw new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, {
+		throw itemError(
+			ctx,
 			itemIndex,
-			description:
-				"The node reads only this execution's files: the item's own binary fields, and binary files an expression takes from this execution's nodes, e.g. {{ $('Load Image').item.binary.data }}. " +
+			message,
+			"The node reads only this execution's files: the item's own binary fields, and binary files an expression takes from this execution's nodes, e.g. {{ $('Load Image').item.binary.data }}. " +
 				'A file id in item JSON (posted to a webhook, say) or from another workflow is never read: load the image in this workflow instead (HTTP Request, Read/Write Files from Disk...).',
-		});
+		);
 	}
 }
 
@@ -211,10 +213,7 @@ const TOO_LARGE_FIX =
 	'Resize or compress the images first (e.g. with the Edit Image node), or raise Max Input Size in the options if your gateway accepts larger requests.';
 
 function tooLarge(ctx: IExecuteFunctions, plan: ItemPlan, what: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `The input images are too large: ${what} [item ${plan.itemIndex}]`, {
-		itemIndex: plan.itemIndex,
-		description: TOO_LARGE_FIX,
-	});
+	return itemError(ctx, plan.itemIndex, `The input images are too large: ${what}`, TOO_LARGE_FIX);
 }
 
 /** The item's rule for image URLs, and n8n's own signed links, which the node may always fetch. */
@@ -236,24 +235,18 @@ function urlGuard(ctx: IExecuteFunctions, plan: ItemPlan): UrlGuard {
 function refused(ctx: IExecuteFunctions, url: string, plan: ItemPlan, by: 'address' | 'n8n'): NodeOperationError {
 	const { itemIndex } = plan;
 	if (by === 'n8n') {
-		return new NodeOperationError(
-			ctx.getNode(),
-			`Did not download the input image ${shortUrl(url)}: n8n's SSRF protection refused its address [item ${itemIndex}]`,
-			{
-				itemIndex,
-				description:
-					'This n8n instance refuses requests to private and reserved addresses (N8N_SSRF_PROTECTION_ENABLED). Use a public link, or ask its administrator to allow the host (N8N_SSRF_ALLOWED_HOSTNAMES, N8N_SSRF_ALLOWED_IP_RANGES).',
-			},
+		return itemError(
+			ctx,
+			itemIndex,
+			`Did not download the input image ${shortUrl(url)}: n8n's SSRF protection refused its address`,
+			'This n8n instance refuses requests to private and reserved addresses (N8N_SSRF_PROTECTION_ENABLED). Use a public link, or ask its administrator to allow the host (N8N_SSRF_ALLOWED_HOSTNAMES, N8N_SSRF_ALLOWED_IP_RANGES).',
 		);
 	}
-	return new NodeOperationError(
-		ctx.getNode(),
-		`Did not download the input image ${shortUrl(url)}: it is not a public address, or it could not be reached to check [item ${itemIndex}]`,
-		{
-			itemIndex,
-			description:
-				'As an AI Agent tool, and with Image URL Access set to Public Addresses Only, the node fetches only public addresses: loopback, private, link-local and other reserved addresses are refused, also behind a host name or a redirect, and so is an address it cannot reach or check. Use a public link, or list the host in Request Settings > Allowed Private Hosts to fetch it on purpose.',
-		},
+	return itemError(
+		ctx,
+		itemIndex,
+		`Did not download the input image ${shortUrl(url)}: it is not a public address, or it could not be reached to check`,
+		'As an AI Agent tool, and with Image URL Access set to Public Addresses Only, the node fetches only public addresses: loopback, private, link-local and other reserved addresses are refused, also behind a host name or a redirect, and so is an address it cannot reach or check. Use a public link, or list the host in Request Settings > Allowed Private Hosts to fetch it on purpose.',
 	);
 }
 
@@ -267,10 +260,12 @@ async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan, roo
 			`more than ${limit} with the image at ${shortUrl(url)}${announced ? ` (its size is ${formatBytes(announced)})` : ''}`,
 		);
 	const fail = (why: string) =>
-		new NodeOperationError(ctx.getNode(), `Could not download the input image ${shortUrl(url)}: ${why} [item ${plan.itemIndex}]`, {
-			itemIndex: plan.itemIndex,
-			description: 'Check that the URL is public and points at the image itself, not a web page.',
-		});
+		itemError(
+			ctx,
+			plan.itemIndex,
+			`Could not download the input image ${shortUrl(url)}: ${why}`,
+			'Check that the URL is public and points at the image itself, not a web page.',
+		);
 	const comma = url.indexOf(',');
 	if (/^data:/i.test(url) && comma !== -1 && /;base64$/i.test(url.slice(0, comma))) {
 		if (Math.floor(((url.length - comma - 1) * 3) / 4) > room) throw overLimit();
@@ -304,10 +299,7 @@ export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): P
 		const data = await source.load(max - total);
 		const check = checkInputImage(data, source.label, source.name);
 		if (!check.ok) {
-			throw new NodeOperationError(ctx.getNode(), `${check.problem} [item ${itemIndex}]`, {
-				itemIndex,
-				description: check.fix,
-			});
+			throw itemError(ctx, itemIndex, check.problem, check.fix);
 		}
 		total += data.length;
 		// Only a binary field can pass the limit here: URLs stop at it while they are read.

@@ -3,7 +3,6 @@
  * is sent), and the request itself, with retries, on the chosen route.
  */
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { buildChatRequest, CHAT_PATH } from '../api/chat/request';
 import type { FailureContext } from '../api/errors/failure';
@@ -20,6 +19,7 @@ import type { Attempt, Connection, StreamedAnswer } from '../transport';
 import { apiError, attemptRequest, withRetries } from '../transport';
 import type { ItemSettings, RunMode } from './options';
 import { LIMITS, readOptions, tooLong } from './options';
+import { itemError } from './errors';
 
 export function nodeVersion(ctx: IExecuteFunctions): number {
 	return Number(ctx.getNode().typeVersion) || 1;
@@ -98,15 +98,13 @@ export function modelProperty(defaultModel: string, example: string): INodePrope
 function checkPromptLength(ctx: IExecuteFunctions, itemIndex: number, prompt: string, tool: boolean): void {
 	const max = tool ? LIMITS.maxToolPromptChars : LIMITS.maxPromptChars;
 	if (prompt.length <= max) return;
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`${tooLong(tool ? 'The prompt the AI model wrote' : 'Prompt', prompt.length, max)} [item ${itemIndex}]`,
-		{
-			itemIndex,
-			description: tool
-				? 'Nothing was sent. Ask the AI model (in its system message) for a shorter description of the image, or set Prompt in the tool to a fixed text.'
-				: 'Nothing was sent. Shorten the prompt: describe the image in a few sentences. If an expression builds it, check that it does not pull in a whole document.',
-		},
+	throw itemError(
+		ctx,
+		itemIndex,
+		`${tooLong(tool ? 'The prompt the AI model wrote' : 'Prompt', prompt.length, max)}`,
+		tool
+			? 'Nothing was sent. Ask the AI model (in its system message) for a shorter description of the image, or set Prompt in the tool to a fixed text.'
+			: 'Nothing was sent. Shorten the prompt: describe the image in a few sentences. If an expression builds it, check that it does not pull in a whole document.',
 	);
 }
 
@@ -114,36 +112,34 @@ function checkPromptLength(ctx: IExecuteFunctions, itemIndex: number, prompt: st
 export function planCommon(ctx: IExecuteFunctions, itemIndex: number, run: RunMode, defaultModel = ''): ItemPlan {
 	const model = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim() || defaultModel;
 	if (!model) {
-		throw new NodeOperationError(ctx.getNode(), `Model is empty [item ${itemIndex}]`, {
-			itemIndex,
-			description: 'Pick a model from the list or type a model ID, e.g. gemini-3.1-flash-image.',
-		});
+		throw itemError(ctx, itemIndex, `Model is empty`, 'Pick a model from the list or type a model ID, e.g. gemini-3.1-flash-image.');
 	}
 	if (model.length > LIMITS.maxModelIdChars) {
-		throw new NodeOperationError(ctx.getNode(), `Model ${quote(model)} is not a model ID [item ${itemIndex}]`, {
+		throw itemError(
+			ctx,
 			itemIndex,
-			description: `${tooLong('The ID', model.length, LIMITS.maxModelIdChars)}. Pick a model from the list or type a model ID, e.g. gemini-3.1-flash-image.`,
-		});
+			`Model ${quote(model)} is not a model ID`,
+			`${tooLong('The ID', model.length, LIMITS.maxModelIdChars)}. Pick a model from the list or type a model ID, e.g. gemini-3.1-flash-image.`,
+		);
 	}
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '');
 	if (!prompt.trim()) {
-		throw new NodeOperationError(ctx.getNode(), `Prompt is empty [item ${itemIndex}]`, {
+		throw itemError(
+			ctx,
 			itemIndex,
-			description: 'Describe the image to make. If the prompt comes from an expression, check that the field it reads exists on this item.',
-		});
+			`Prompt is empty`,
+			'Describe the image to make. If the prompt comes from an expression, check that the field it reads exists on this item.',
+		);
 	}
 	checkPromptLength(ctx, itemIndex, prompt, run.tool);
 	const { generation, settings } = readOptions(ctx, itemIndex, model, run);
 	// Checked before any request: the copy is made after the image is paid for.
 	if (settings.includeInputFields && nestsDeeperThan(ctx.getInputData()[itemIndex]?.json, LIMITS.maxInputJsonDepth)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The input item's JSON nests deeper than ${LIMITS.maxInputJsonDepth.toLocaleString('en-US')} levels, too deep to copy into the output [item ${itemIndex}]`,
-			{
-				itemIndex,
-				description:
-					'Nothing was sent. Turn off Include Input Fields in the options, or remove the deeply nested field before this node (e.g. with an Edit Fields node).',
-			},
+		throw itemError(
+			ctx,
+			itemIndex,
+			`The input item's JSON nests deeper than ${LIMITS.maxInputJsonDepth.toLocaleString('en-US')} levels, too deep to copy into the output`,
+			'Nothing was sent. Turn off Include Input Fields in the options, or remove the deeply nested field before this node (e.g. with an Edit Fields node).',
 		);
 	}
 	return { itemIndex, input: { ...generation, model, prompt, images: [] }, inputs: [], settings };

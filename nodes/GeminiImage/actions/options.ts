@@ -5,7 +5,6 @@
  * and Request Settings (how to talk to the API).
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { EXTREME_RATIO_MODELS, SIZE_512_MODELS, unsupportedOptions } from '../api/models/supportedOptions';
 import type { RetryPolicy } from '../api/retry';
@@ -14,6 +13,7 @@ import type { GenerationInput } from '../api/types';
 import type { AllowList } from '../helpers/addresses';
 import { NOTHING_ALLOWED, parseAllowList } from '../helpers/addresses';
 import { quote } from '../helpers/redact';
+import { itemError } from './errors';
 
 export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '1:4', '4:1', '1:8', '8:1'];
 /** The narrowest ratios, which only some models take (see api/models/supportedOptions.ts). */
@@ -463,10 +463,12 @@ const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(mi
 /** `value` if the list has it; else an error that names the item and shows (the start of) the value as it was typed. */
 function oneOf(ctx: IExecuteFunctions, itemIndex: number, label: string, value: string, typed: unknown, allowed: string[]): string {
 	if (allowed.includes(value)) return value;
-	throw new NodeOperationError(ctx.getNode(), `${label} ${quote(typed)} is not supported [item ${itemIndex}]`, {
+	throw itemError(
+		ctx,
 		itemIndex,
-		description: `Use one of ${allowed.join(', ')}, or leave it empty for the model's default.`,
-	});
+		`${label} ${quote(typed)} is not supported`,
+		`Use one of ${allowed.join(', ')}, or leave it empty for the model's default.`,
+	);
 }
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: string, run: RunMode): ReadOptions {
@@ -489,10 +491,11 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 	}
 	const systemInstruction = String(options.systemInstruction ?? '').trim();
 	if (systemInstruction.length > LIMITS.maxSystemInstructionChars) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`${tooLong('System Instruction', systemInstruction.length, LIMITS.maxSystemInstructionChars)} [item ${itemIndex}]`,
-			{ itemIndex, description: 'Nothing was sent. Shorten the System Instruction option to the rules the model should follow.' },
+		throw itemError(
+			ctx,
+			itemIndex,
+			`${tooLong('System Instruction', systemInstruction.length, LIMITS.maxSystemInstructionChars)}`,
+			'Nothing was sent. Shorten the System Instruction option to the rules the model should follow.',
 		);
 	}
 	if (systemInstruction) generation.systemInstruction = systemInstruction;
@@ -500,10 +503,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 		if (options[key] === undefined || options[key] === '' || options[key] === null) continue;
 		const value = Number(options[key]);
 		if (!Number.isFinite(value)) {
-			throw new NodeOperationError(ctx.getNode(), `Option ${key} must be a number, got ${quote(options[key])} [item ${itemIndex}]`, {
-				itemIndex,
-				description: 'Check the expression that sets it.',
-			});
+			throw itemError(ctx, itemIndex, `Option ${key} must be a number, got ${quote(options[key])}`, 'Check the expression that sets it.');
 		}
 		generation[key] = key === 'seed' ? Math.trunc(value) : value;
 	}
@@ -513,11 +513,12 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 
 	const problems = unsupportedOptions({ model, ...generation });
 	if (problems.length) {
-		throw new NodeOperationError(ctx.getNode(), `${problems[0]} [item ${itemIndex}]`, {
+		throw itemError(
+			ctx,
 			itemIndex,
-			description:
-				'The model would reject the request, so nothing was sent. If the model has gained the feature since, use its new name by ID.',
-		});
+			`${problems[0]}`,
+			'The model would reject the request, so nothing was sent. If the model has gained the feature since, use its new name by ID.',
+		);
 	}
 
 	const binaryPropertyOutput = String(options.binaryPropertyOutput ?? 'data').trim() || 'data';
@@ -556,14 +557,11 @@ function readUrlAccess(ctx: IExecuteFunctions, itemIndex: number, options: IData
 	if (!run.version2) return { publicOnly: run.toolCall, allow: NOTHING_ALLOWED };
 	const { allow, invalid } = parseAllowList(String(options.allowedPrivateHosts ?? ''));
 	if (invalid.length) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Allowed Private Hosts has ${quote(invalid[0])}, which is neither a host name nor an address range [item ${itemIndex}]`,
-			{
-				itemIndex,
-				description:
-					'List host names (*.example.com for its subdomains), IP addresses or ranges such as 192.168.1.0/24, separated by commas.',
-			},
+		throw itemError(
+			ctx,
+			itemIndex,
+			`Allowed Private Hosts has ${quote(invalid[0])}, which is neither a host name nor an address range`,
+			'List host names (*.example.com for its subdomains), IP addresses or ranges such as 192.168.1.0/24, separated by commas.',
 		);
 	}
 	return { publicOnly: run.toolCall || options.imageUrlAccess !== 'any', allow };

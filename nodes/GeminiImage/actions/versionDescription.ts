@@ -1,12 +1,11 @@
 /**
- * The node's description: every parameter of both versions, in the order the editor shows them. Each
+ * The node's parameters, both versions', in the order the editor shows them. Each
  * version-specific parameter carries an `@version` display option, so a node shows (and n8n keeps) only its
  * own version's parameters. An operation's own parameters live in its file (image/*.operation.ts), the
  * options in options.ts. Version 2's tool variant (`@tool`) has a prompt and choices of its own, filled in
  * by the AI model.
  */
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MODEL } from '../api/models/imageModels';
 import * as imageToImage from './image/imageToImage.operation';
@@ -143,41 +142,20 @@ const toolProperties: INodeProperties[] = [
 
 const ofVersion = (version: number) => (p: INodeProperties) => (p.displayOptions?.show?.['@version'] as number[]).includes(version);
 
-export const versionDescription: INodeTypeDescription = {
-	displayName: 'Gemini Image (CometAPI)',
-	name: 'geminiImage',
-	icon: { light: 'file:geminiImage.svg', dark: 'file:geminiImage.dark.svg' },
-	group: ['transform'],
-	// Version 2 has a new parameter layout; nodes saved as version 1 keep theirs (see the version 1 parameters below).
-	// With a version list and a default version, as n8n's own Google Gemini node does, n8n adds no
-	// "Custom API Call" to the Operation list, an operation this node does not have.
-	version: [1, 2],
-	defaultVersion: 2,
-	subtitle:
-		'={{ {"textToImage": "Text to Image", "imageToImage": "Image to Image", "refineImage": "Refine Image"}[$parameter["operation"]] }}',
-	description: 'Create and edit images with Google Gemini image models (Nano Banana) through CometAPI',
-	// Used as is by the editor's Docs link (a codex URL gets a query string appended, which breaks an anchor).
-	documentationUrl: 'https://github.com/cometapi/n8n-nodes-cometapi#operations',
-	defaults: { name: 'Gemini Image' },
-	usableAsTool: true,
-	inputs: [NodeConnectionTypes.Main],
-	outputs: [NodeConnectionTypes.Main],
-	credentials: [{ name: 'cometApi', required: true }],
-	properties: [
-		operationV1,
-		...resources,
-		...operationsV2,
-		onVersions([1], modelProperty('gemini-2.5-flash-image', 'gemini-3-pro-image')),
-		onVersions([2], { ...modelProperty(DEFAULT_MODEL, 'gemini-3-pro-image'), displayOptions: { hide: { operation: ['refineImage'] } } }),
-		...refineImage.description,
-		onVersions([1], prompt),
-		onVersions([2], { ...prompt, displayOptions: { hide: { '@tool': [true] } } }),
-		toolPrompt,
-		...toolProperties,
-		...imageToImage.description.filter(ofVersion(1)),
-		v1Options,
-		...imageToImage.description.filter(ofVersion(2)),
-		v2Options,
-		v2RequestSettings,
-	],
-};
+export const properties: INodeProperties[] = [
+	operationV1,
+	...resources,
+	...operationsV2,
+	onVersions([1], modelProperty('gemini-2.5-flash-image', 'gemini-3-pro-image')),
+	onVersions([2], { ...modelProperty(DEFAULT_MODEL, 'gemini-3-pro-image'), displayOptions: { hide: { operation: ['refineImage'] } } }),
+	...refineImage.description,
+	onVersions([1], prompt),
+	onVersions([2], { ...prompt, displayOptions: { hide: { '@tool': [true] } } }),
+	toolPrompt,
+	...toolProperties,
+	...imageToImage.description.filter(ofVersion(1)),
+	v1Options,
+	...imageToImage.description.filter(ofVersion(2)),
+	v2Options,
+	v2RequestSettings,
+];

@@ -3,7 +3,6 @@
  * (URLs as an option), version 2 from data fields and/or URLs as a visible choice, and as a tool from links.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { cutText, quote } from '../../helpers/redact';
 import { assertExecutionFiles, parseUrlList, readToolImageUrls, resolveInputFields } from '../input';
@@ -11,6 +10,7 @@ import type { ItemPlan } from '../item';
 import { planCommon } from '../item';
 import type { RunMode } from '../options';
 import { LIMITS, onVersions, readOptionValues } from '../options';
+import { itemError } from '../errors';
 
 export const option = {
 	name: 'Image to Image',
@@ -122,15 +122,16 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number, run: RunMode): I
 		const urls = readToolImageUrls(ctx, itemIndex);
 		Object.assign(sources, { fields: '', urls: urls.length ? urls : sources.urls, fieldsLabel: 'Image URLs', urlsLabel: 'Image URLs' });
 		if (!sources.urls.length) {
-			throw new NodeOperationError(ctx.getNode(), `Image to Image as a tool needs the links of the images to edit [item ${itemIndex}]`, {
+			throw itemError(
+				ctx,
 				itemIndex,
-				description: 'Let the AI model fill Image URLs (the default), or set links there.',
-			});
+				`Image to Image as a tool needs the links of the images to edit`,
+				'Let the AI model fill Image URLs (the default), or set links there.',
+			);
 		}
 	}
 	const { refs, missing, invalid } = resolveInputFields(sources.fields, input);
-	const fail = (message: string, description: string) =>
-		new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
+	const fail = (message: string, description: string) => itemError(ctx, itemIndex, message, description);
 
 	if (invalid.length) {
 		throw fail(

@@ -17,6 +17,7 @@ import type { ItemPlan } from '../item';
 import { modelProperty, planCommon } from '../item';
 import type { RunMode } from '../options';
 import { LIMITS, onVersions, readOptionValues } from '../options';
+import { itemError } from '../errors';
 
 export const option = {
 	name: 'Refine Image',
@@ -73,20 +74,16 @@ function itemOfNode(ctx: IExecuteFunctions, name: string, itemIndex: number): IN
 		why = `: ${cutText((error as Error).message, 200)}`;
 	}
 	if (item) return item;
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`Conversation From Node: no item of the node ${quote(name)} leads to this item${why} [item ${itemIndex}]`,
-		{
-			itemIndex,
-			description:
-				'Check the node name, that the node ran before this one, and that the nodes in between keep their items linked (n8n item pairing).',
-		},
+	throw itemError(
+		ctx,
+		itemIndex,
+		`Conversation From Node: no item of the node ${quote(name)} leads to this item${why}`,
+		'Check the node name, that the node ran before this one, and that the nodes in between keep their items linked (n8n item pairing).',
 	);
 }
 
 export function plan(ctx: IExecuteFunctions, itemIndex: number, run: RunMode): ItemPlan {
-	const fail = (message: string, description: string) =>
-		new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
+	const fail = (message: string, description: string) => itemError(ctx, itemIndex, message, description);
 	if (run.tool) return planFromLink(ctx, itemIndex, run, fail);
 
 	const fromNode = String(readOptionValues(ctx, itemIndex, run).conversationNode ?? '').trim();
