@@ -10,7 +10,9 @@ import {
 	numberItemImages,
 	outputFileName,
 	outputJson,
+	asToolItems,
 	signedImageLink,
+	toolFacts,
 	toolJson,
 	toolSummary,
 } from '../../nodes/GeminiImage/actions/output';
@@ -178,5 +180,47 @@ describe('signedImageLink', () => {
 			throw new Error('no signing secret');
 		};
 		expect(signedImageLink(ctx('x', { createBinarySignedUrl: broken }), stored)).toEqual({ reason: 'failed', detail: 'no signing secret' });
+	});
+});
+
+describe('the tool answer of an item, from the results of its requests', () => {
+	const result = (text: string, ...sizes: number[]): GenerationResult => ({
+		images: sizes.map((n) => image({ data: Buffer.alloc(n), width: n, mimeType: 'image/webp' })),
+		text,
+		draftImagesSkipped: 0,
+	});
+
+	it('toolFacts: what each image of a result is, with the text cut on later images as on their items', () => {
+		const long = 'y'.repeat(5000);
+		expect(toolFacts(result(long, 3, 4), 'm')).toEqual([
+			{ model: 'm', text: long, mimeType: 'image/webp', fileSize: 3, width: 3, height: null, imageIndex: 0, imageCount: 2 },
+			{
+				model: 'm',
+				text: outputJson(result(long, 3, 4), 'm', 1).text,
+				mimeType: 'image/webp',
+				fileSize: 4,
+				width: 4,
+				height: null,
+				imageIndex: 1,
+				imageCount: 2,
+			},
+		]);
+	});
+
+	it('asToolItems: numbers the images over the item and links each one', () => {
+		const sign = jest.fn((binary: IBinaryData) => `http://n8n/signed/${binary.id}`);
+		const ctx = { getNode: () => ({ type: 'x' }), helpers: { createBinarySignedUrl: sign } } as unknown as IExecuteFunctions;
+		const stored = (id: string): INodeExecutionData => ({
+			json: { stale: true },
+			binary: { pic: { id, data: '', mimeType: 'image/webp' } },
+		});
+		const items = [stored('a'), stored('b'), { json: { noImage: true } }];
+		asToolItems(ctx, items, [...toolFacts(result('first', 3), 'm'), ...toolFacts(result('', 4), 'm')], 'pic');
+		expect(items[0].json).toMatchObject({ imageUrl: 'http://n8n/signed/a', fileSize: 3, width: 3, model: 'm' });
+		expect(items[0].json.summary).toMatch(/^Made a WEBP image \(image 1 of 3\), 1 KB, with m\. The model said: "first"/);
+		expect(items[1].json).toMatchObject({ imageUrl: 'http://n8n/signed/b', fileSize: 4 });
+		expect(items[1].json.summary).toContain('(image 2 of 3)');
+		expect(items[0].json).not.toHaveProperty('stale');
+		expect(items[2].json).toEqual({ noImage: true });
 	});
 });
