@@ -4,13 +4,12 @@
  * the first failing item (by index) stops the run, as one-by-one processing would.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { InputImage } from '../api/types';
 import { quote } from '../helpers/redact';
 import { getConnection } from '../transport';
 import type { NodeError } from './errors';
-import { asNodeError, errorItem, listModelsInError } from './errors';
+import { asNodeError, errorItem, itemError, listModelsInError } from './errors';
 import * as imageToImage from './image/imageToImage.operation';
 import * as refineImage from './image/refineImage.operation';
 import * as textToImage from './image/textToImage.operation';
@@ -79,21 +78,20 @@ function notePartial(run: ItemRun, made: number, continueOnFail: boolean): void 
 function checkOperation(ctx: IExecuteFunctions, run: RunMode): Operation {
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	if (operation === 'refineImage' && !run.version2) {
-		throw new NodeOperationError(ctx.getNode(), 'Refine Image needs node version 2 [item 0]', {
-			itemIndex: 0,
-			description: 'Add a new Gemini Image node (version 2) for Refine Image; version 1 nodes have Text to Image and Image to Image.',
-		});
+		throw itemError(
+			ctx,
+			0,
+			'Refine Image needs node version 2',
+			'Add a new Gemini Image node (version 2) for Refine Image; version 1 nodes have Text to Image and Image to Image.',
+		);
 	}
 	if (operation in operations) return operation as Operation;
 	// n8n offers "Custom API Call" on some versions' Operation lists; this node has no such operation.
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`The operation ${quote(operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation)} is not available in this node [item 0]`,
-		{
-			itemIndex: 0,
-			description:
-				'Pick Text to Image or Image to Image. For other CometAPI endpoints, use an HTTP Request node with the CometAPI credential (Authentication: Predefined Credential Type).',
-		},
+	throw itemError(
+		ctx,
+		0,
+		`The operation ${quote(operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation)} is not available in this node`,
+		'Pick Text to Image or Image to Image. For other CometAPI endpoints, use an HTTP Request node with the CometAPI credential (Authentication: Predefined Credential Type).',
 	);
 }
 
