@@ -105,7 +105,7 @@ export async function readBinaryObject(ctx: IExecuteFunctions, binary: IBinaryDa
  * (`filesystem-v2:workflows/<workflow>/executions/<execution>/binary_data/<uuid>`), in database mode and in old
  * n8n (`database:<uuid>`, `filesystem:<uuid>`) nothing.
  */
-export interface ExecutionFiles {
+interface ExecutionFiles {
 	workflowId: string;
 	executionId: string;
 	/** Ids of the binary fields of this execution's items: the input items and every run of every node before this one. */
@@ -174,7 +174,7 @@ function collectIds(ctx: IExecuteFunctions): Set<string> {
 const filesOf = new WeakMap<IExecuteFunctions, ExecutionFiles>();
 
 /** This execution's files, looked up once per run of the node and only when an id needs it. */
-export function executionFiles(ctx: IExecuteFunctions): ExecutionFiles {
+function executionFiles(ctx: IExecuteFunctions): ExecutionFiles {
 	let files = filesOf.get(ctx);
 	if (!files) {
 		let known: Set<string> | undefined;

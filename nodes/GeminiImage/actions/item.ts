@@ -21,7 +21,7 @@ import type { ItemSettings, RunMode } from './options';
 import { LIMITS, readOptions, tooLong } from './options';
 import { itemError } from './errors';
 
-export function nodeVersion(ctx: IExecuteFunctions): number {
+function nodeVersion(ctx: IExecuteFunctions): number {
 	return Number(ctx.getNode().typeVersion) || 1;
 }
 

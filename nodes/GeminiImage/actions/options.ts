@@ -15,10 +15,10 @@ import { NOTHING_ALLOWED, parseAllowList } from '../helpers/addresses';
 import { quote } from '../helpers/redact';
 import { itemError } from './errors';
 
-export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '1:4', '4:1', '1:8', '8:1'];
+const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '1:4', '4:1', '1:8', '8:1'];
 /** The narrowest ratios, which only some models take (see api/models/supportedOptions.ts). */
 export const EXTREME_RATIOS = ['1:4', '4:1', '1:8', '8:1'];
-export const IMAGE_SIZES = ['512', '1K', '2K', '4K'];
+const IMAGE_SIZES = ['512', '1K', '2K', '4K'];
 
 export const LIMITS = {
 	maxInputImages: 14,
@@ -453,7 +453,7 @@ export interface ItemSettings {
 	retry: RetryPolicy;
 }
 
-export interface ReadOptions {
+interface ReadOptions {
 	generation: Partial<GenerationInput>;
 	settings: ItemSettings;
 }

@@ -99,13 +99,13 @@ export async function toOutputItems(
 }
 
 /** The link to one stored image, or why there is none. */
-export type ImageLink =
+type ImageLink =
 	| { url: string }
 	/** memory: binary data kept in memory (no stored file to link to); unsupported: n8n older than 1.90. */
 	| { reason: 'memory' | 'unsupported' | 'failed'; detail?: string };
 
 /** How long n8n's signed links stay valid (n8n's own default for createBinarySignedUrl). */
-export const LINK_EXPIRES_IN = '1 day';
+const LINK_EXPIRES_IN = '1 day';
 
 export const NO_LINK_REASONS: Record<'memory' | 'unsupported' | 'failed', string> = {
 	memory:
@@ -286,37 +286,31 @@ export class RunNotes {
 
 	hints(): NodeExecutionHint[] {
 		const hints: NodeExecutionHint[] = [];
+		const hint = (message: string, type: NodeExecutionHint['type'] = 'info') => hints.push({ message, type, location: 'outputPane' });
 		const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 		if (this.drafts) {
-			hints.push({
-				message: `${plural(this.drafts, 'draft image')} skipped: thinking models sketch before the final image, and only final images are output`,
-				type: 'info',
-				location: 'outputPane',
-			});
+			hint(
+				`${plural(this.drafts, 'draft image')} skipped: thinking models sketch before the final image, and only final images are output`,
+			);
 		}
 		for (const [what, count] of this.relabelled) {
 			const [real, label] = what.split(' labelled ');
-			hints.push({
-				message: `The API labelled ${plural(count, real.replace('image/', '').toUpperCase() + ' image')} as ${label}: they are output as ${real}, with a matching file extension`,
-				type: 'info',
-				location: 'outputPane',
-			});
+			hint(
+				`The API labelled ${plural(count, real.replace('image/', '').toUpperCase() + ' image')} as ${label}: they are output as ${real}, with a matching file extension`,
+			);
 		}
 		if (this.trims.length) {
 			const [first, turns] = this.trims[0];
 			const others = this.trims.length > 1 ? ` (and ${plural(this.trims.length - 1, 'other item')})` : '';
-			hints.push({
-				message: `Refine Image left out the oldest ${turns} turns of item ${first}'s conversation${others} to stay within Max Input Size and ${LIMITS.maxInputImages} images per request; their prompts were sent as a short summary`,
-				type: 'info',
-				location: 'outputPane',
-			});
+			hint(
+				`Refine Image left out the oldest ${turns} turns of item ${first}'s conversation${others} to stay within Max Input Size and ${LIMITS.maxInputImages} images per request; their prompts were sent as a short summary`,
+			);
 		}
 		for (const model of this.retired) {
-			hints.push({
-				message: `${model} was retired on ${retiredOn(model)} and may stop answering any day: pick a current model such as gemini-3.1-flash-image (Nano Banana 2)`,
-				type: 'warning',
-				location: 'outputPane',
-			});
+			hint(
+				`${model} was retired on ${retiredOn(model)} and may stop answering any day: pick a current model such as gemini-3.1-flash-image (Nano Banana 2)`,
+				'warning',
+			);
 		}
 		return hints;
 	}
