@@ -494,7 +494,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 		throw itemError(
 			ctx,
 			itemIndex,
-			`${tooLong('System Instruction', systemInstruction.length, LIMITS.maxSystemInstructionChars)}`,
+			tooLong('System Instruction', systemInstruction.length, LIMITS.maxSystemInstructionChars),
 			'Nothing was sent. Shorten the System Instruction option to the rules the model should follow.',
 		);
 	}
@@ -516,7 +516,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 		throw itemError(
 			ctx,
 			itemIndex,
-			`${problems[0]}`,
+			problems[0],
 			'The model would reject the request, so nothing was sent. If the model has gained the feature since, use its new name by ID.',
 		);
 	}

@@ -125,7 +125,7 @@ export function plan(ctx: IExecuteFunctions, itemIndex: number, run: RunMode): I
 			throw itemError(
 				ctx,
 				itemIndex,
-				`Image to Image as a tool needs the links of the images to edit`,
+				'Image to Image as a tool needs the links of the images to edit',
 				'Let the AI model fill Image URLs (the default), or set links there.',
 			);
 		}
