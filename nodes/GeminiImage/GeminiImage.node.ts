@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { properties } from './actions/properties';
-import { route } from './actions/router';
-import { listSearch } from './methods';
+import { properties } from './actions/versionDescription';
+import { router } from './actions/router';
+import { searchModels } from './methods/listSearch';
 
 export class GeminiImage implements INodeType {
 	description: INodeTypeDescription = {
@@ -11,7 +11,7 @@ export class GeminiImage implements INodeType {
 		name: 'geminiImage',
 		icon: { light: 'file:geminiImage.svg', dark: 'file:geminiImage.dark.svg' },
 		group: ['transform'],
-		// Version 2 has a new parameter layout; nodes saved as version 1 keep theirs (see actions/properties/v1.ts).
+		// Version 2 has a new parameter layout; nodes saved as version 1 keep theirs (see actions/versionDescription.ts).
 		// With a version list and a default version, as n8n's own Google Gemini node does, n8n adds no
 		// "Custom API Call" to the Operation list, an operation this node does not have.
 		version: [1, 2],
@@ -29,9 +29,9 @@ export class GeminiImage implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch };
+	methods = { listSearch: { searchModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
+		return await router.call(this);
 	}
 }

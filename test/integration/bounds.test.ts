@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { LIMITS } from '../../nodes/GeminiImage/actions/limits';
+import { LIMITS } from '../../nodes/GeminiImage/actions/options';
 import { ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 import { runCredentialTest } from '../harness/credentialTest';
 import { runNode } from '../harness/runNode';

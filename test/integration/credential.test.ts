@@ -6,7 +6,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { CometApi } from '../../credentials/CometApi.credentials';
 import { normalizeBaseUrl } from '../../nodes/GeminiImage/helpers/credentialChecks';
-import { describeHttpFailure } from '../../nodes/GeminiImage/helpers/errors';
+import { describeHttpFailure } from '../../nodes/GeminiImage/helpers/failures';
 import { makeNode, NODE_NAME, nodeTypes } from '../harness/runtime';
 
 const credential = new CometApi();

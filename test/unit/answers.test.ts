@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 
-import { describeErrorEvent, describeUnreadableBody } from '../../nodes/GeminiImage/api/errors/http';
-import { explainMissingImage } from '../../nodes/GeminiImage/api/errors/noImage';
+import { describeErrorEvent, describeUnreadableBody } from '../../nodes/GeminiImage/helpers/failures';
+import { explainMissingImage } from '../../nodes/GeminiImage/helpers/failures';
 import {
 	BodyReader,
 	ChatAnswer,
@@ -23,7 +23,7 @@ import {
 	readImage,
 	readInlineImage,
 } from '../../nodes/GeminiImage/helpers/answers';
-import { sniffImage } from '../../nodes/GeminiImage/helpers/imageInfo';
+import { sniffImage } from '../../nodes/GeminiImage/helpers/images';
 import type { AnswerReader, GenerationResult, ReadOutcome } from '../../nodes/GeminiImage/helpers/interfaces';
 import { ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 import { dataUrl, jpegHeader, pngHeader, propertyRuns as runs } from './fixtures';

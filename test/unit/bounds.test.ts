@@ -1,8 +1,8 @@
 /** The pure parts of the node's bounds: item tags, answer text and grounding. */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { nameItem } from '../../nodes/GeminiImage/actions/itemErrors';
-import { laterItemText } from '../../nodes/GeminiImage/actions/output/items';
+import { nameItem } from '../../nodes/GeminiImage/actions/errors';
+import { laterItemText } from '../../nodes/GeminiImage/actions/output';
 import { emptyResult, mergeNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
 import { ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 

@@ -4,7 +4,7 @@
  * mutation runs (jest.mutation.config.js): Stryker's instrumentation counts every statement, which changes
  * the ratios.
  */
-import { describeHttpFailure } from '../../nodes/GeminiImage/helpers/errors';
+import { describeHttpFailure } from '../../nodes/GeminiImage/helpers/failures';
 import { ChatAnswer, ChatStreamReader, NativeStreamReader, parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
 import type { AnswerReader } from '../../nodes/GeminiImage/helpers/interfaces';
 import { AnswerLimitError } from '../../nodes/GeminiImage/helpers/interfaces';

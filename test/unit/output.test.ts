@@ -1,7 +1,20 @@
-/** What each output item says about its image: the JSON, the file name, the numbering across requests. */
-import type { INodeExecutionData } from 'n8n-workflow';
+/**
+ * What each output item says about its image: the JSON, the file name, the numbering across requests; as an
+ * AI Agent's tool, the summary and n8n's signed link to the image.
+ */
+import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { numberItemImages, outputFileName, outputJson } from '../../nodes/GeminiImage/actions/output/items';
+import {
+	NO_LINK_REASONS,
+	numberItemImages,
+	outputFileName,
+	outputJson,
+	asToolItems,
+	signedImageLink,
+	toolFacts,
+	toolJson,
+	toolSummary,
+} from '../../nodes/GeminiImage/actions/output';
 import type { GenerationResult } from '../../nodes/GeminiImage/helpers/interfaces';
 
 const image = (extra: object = {}) => ({ data: Buffer.alloc(10), mimeType: 'image/png', extension: 'png', ...extra });
@@ -80,5 +93,127 @@ describe('file names and numbering', () => {
 		]);
 		expect(numberItemImages([item('gif')], 0, 'pic')[0].binary!.pic.fileName).toBe('gemini-image-0.gif');
 		expect(numberItemImages([], 0, 'pic')).toEqual([]);
+	});
+});
+
+const info = {
+	model: 'gemini-3-pro-image',
+	text: 'Here is your poster.',
+	mimeType: 'image/png',
+	fileSize: 1493212,
+	width: 1344,
+	height: 768,
+	imageIndex: 0,
+	imageCount: 1,
+};
+const url = 'http://localhost:5678/rest/binary-data/signed?token=abc.def.ghi';
+
+describe('toolJson', () => {
+	it('gives the agent a plain summary, the link and the markdown to show it', () => {
+		const json = toolJson(info, { url });
+		expect(json).toEqual({
+			summary:
+				'Made a 1344x768 PNG image, 1.4 MB, with gemini-3-pro-image. The model said: "Here is your poster." ' +
+				`To show it, put this markdown in your answer: ![image](${url}) The link is valid for 1 day.`,
+			imageUrl: url,
+			markdown: `![image](${url})`,
+			model: 'gemini-3-pro-image',
+			mimeType: 'image/png',
+			width: 1344,
+			height: 768,
+			fileSize: 1493212,
+		});
+	});
+
+	it('says why there is no link instead of failing', () => {
+		const memory = toolJson(info, { reason: 'memory' });
+		expect(memory.imageUrl).toBeNull();
+		expect(memory).not.toHaveProperty('markdown');
+		expect(memory.noLinkReason).toBe(NO_LINK_REASONS.memory);
+		expect(memory.noLinkReason).toContain('N8N_DEFAULT_BINARY_DATA_MODE');
+		expect(memory.summary).toContain('There is no link');
+		expect(toolJson(info, { reason: 'unsupported' }).noLinkReason).toContain('n8n 1.90 and later');
+		expect(toolJson(info, { reason: 'failed', detail: 'no secret' }).noLinkReason).toBe(`${NO_LINK_REASONS.failed}: no secret`);
+	});
+});
+
+describe('toolSummary', () => {
+	it('numbers images of a batch, leaves out what is unknown, and cuts long model texts', () => {
+		const s = toolSummary(
+			{ ...info, width: null, height: null, text: 'x'.repeat(500), imageIndex: 1, imageCount: 3 },
+			{ reason: 'memory' },
+		);
+		expect(s).toMatch(/^Made a PNG image \(image 2 of 3\), 1\.4 MB, with gemini-3-pro-image\./);
+		expect(s).toContain(`"${'x'.repeat(300)}..."`);
+		expect(toolSummary({ ...info, text: '  ' }, { url })).not.toContain('The model said');
+	});
+});
+
+const ctx = (type: string, helpers: object = {}, isToolExecution?: () => boolean) =>
+	({ getNode: () => ({ type }), helpers, ...(isToolExecution ? { isToolExecution } : {}) }) as unknown as IExecuteFunctions;
+const stored: IBinaryData = { id: 'filesystem-v2:a/b', data: 'filesystem-v2', mimeType: 'image/png' };
+
+describe('signedImageLink', () => {
+	it("signs a stored image with n8n's helper", () => {
+		const sign = jest.fn(() => 'http://n8n/rest/binary-data/signed?token=t');
+		expect(signedImageLink(ctx('x', { createBinarySignedUrl: sign }), stored)).toEqual({
+			url: 'http://n8n/rest/binary-data/signed?token=t',
+		});
+		expect(sign).toHaveBeenCalledWith(stored);
+	});
+
+	it('says why there is no link: n8n older than 1.90, memory mode, or a failure', () => {
+		expect(signedImageLink(ctx('x'), stored)).toEqual({ reason: 'unsupported' });
+		const sign = jest.fn();
+		expect(signedImageLink(ctx('x', { createBinarySignedUrl: sign }), { data: 'AAAA', mimeType: 'image/png' })).toEqual({
+			reason: 'memory',
+		});
+		expect(sign).not.toHaveBeenCalled();
+		const broken = () => {
+			throw new Error('no signing secret');
+		};
+		expect(signedImageLink(ctx('x', { createBinarySignedUrl: broken }), stored)).toEqual({ reason: 'failed', detail: 'no signing secret' });
+	});
+});
+
+describe('the tool answer of an item, from the results of its requests', () => {
+	const result = (text: string, ...sizes: number[]): GenerationResult => ({
+		images: sizes.map((n) => image({ data: Buffer.alloc(n), width: n, mimeType: 'image/webp' })),
+		text,
+		draftImagesSkipped: 0,
+	});
+
+	it('toolFacts: what each image of a result is, with the text cut on later images as on their items', () => {
+		const long = 'y'.repeat(5000);
+		expect(toolFacts(result(long, 3, 4), 'm')).toEqual([
+			{ model: 'm', text: long, mimeType: 'image/webp', fileSize: 3, width: 3, height: null, imageIndex: 0, imageCount: 2 },
+			{
+				model: 'm',
+				text: outputJson(result(long, 3, 4), 'm', 1).text,
+				mimeType: 'image/webp',
+				fileSize: 4,
+				width: 4,
+				height: null,
+				imageIndex: 1,
+				imageCount: 2,
+			},
+		]);
+	});
+
+	it('asToolItems: numbers the images over the item and links each one', () => {
+		const sign = jest.fn((binary: IBinaryData) => `http://n8n/signed/${binary.id}`);
+		const ctx = { getNode: () => ({ type: 'x' }), helpers: { createBinarySignedUrl: sign } } as unknown as IExecuteFunctions;
+		const stored = (id: string): INodeExecutionData => ({
+			json: { stale: true },
+			binary: { pic: { id, data: '', mimeType: 'image/webp' } },
+		});
+		const items = [stored('a'), stored('b'), { json: { noImage: true } }];
+		asToolItems(ctx, items, [...toolFacts(result('first', 3), 'm'), ...toolFacts(result('', 4), 'm')], 'pic');
+		expect(items[0].json).toMatchObject({ imageUrl: 'http://n8n/signed/a', fileSize: 3, width: 3, model: 'm' });
+		expect(items[0].json.summary).toMatch(/^Made a WEBP image \(image 1 of 3\), 1 KB, with m\. The model said: "first"/);
+		expect(items[1].json).toMatchObject({ imageUrl: 'http://n8n/signed/b', fileSize: 4 });
+		expect(items[1].json.summary).toContain('(image 2 of 3)');
+		expect(items[0].json).not.toHaveProperty('stale');
+		expect(items[2].json).toEqual({ noImage: true });
 	});
 });

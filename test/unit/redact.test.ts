@@ -1,7 +1,7 @@
 /** helpers/redact.ts: what messages may show of keys, secrets and URLs, sizes as messages write them, and how deep a value nests. */
 import fc from 'fast-check';
 
-import { describeHttpFailure, describeNetworkFailure } from '../../nodes/GeminiImage/helpers/errors';
+import { describeHttpFailure, describeNetworkFailure } from '../../nodes/GeminiImage/helpers/failures';
 import {
 	cutText,
 	displayUrl,

@@ -9,7 +9,7 @@ import { PassThrough, Readable } from 'node:stream';
 
 import fc from 'fast-check';
 
-import * as requestSettings from '../../nodes/GeminiImage/actions/properties/requestSettings';
+import * as requestSettings from '../../nodes/GeminiImage/actions/options';
 import {
 	chunksOf,
 	DEFAULT_RETRY_POLICY,

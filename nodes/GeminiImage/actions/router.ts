@@ -4,29 +4,46 @@
  * the first failing item (by index) stops the run, as one-by-one processing would.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { InputImage } from '../helpers/interfaces';
-import { runPool } from '../helpers/pool';
 import { quote } from '../helpers/redact';
 import { getConnection } from '../transport';
-import { addConversation, addImageLinks, asToolItems } from './output/version2';
-import { generateImages } from './generate';
-import { RunNotes } from './hints';
-import * as imageToImage from './operations/imageToImage.operation';
-import type { NodeError } from './itemErrors';
-import { asNodeError, errorItem, listModelsInError } from './itemErrors';
-import { loadInputImages } from './input/loadInputImages';
+import type { NodeError } from './errors';
+import { asNodeError, errorItem, itemError, listModelsInError } from './errors';
+import * as imageToImage from './image/imageToImage.operation';
+import * as refineImage from './image/refineImage.operation';
+import * as textToImage from './image/textToImage.operation';
+import { loadInputImages } from './input';
+import type { ItemPlan } from './item';
+import { generateImages, runMode } from './item';
+import type { RunMode } from './options';
 import { readConcurrency } from './options';
-import { numberItemImages, toOutputItems } from './output/items';
-import { nodeVersion } from './parameters';
-import type { ItemPlan } from './plan';
-import * as refineImage from './operations/refineImage.operation';
-import * as textToImage from './operations/textToImage.operation';
-import { isToolRun } from './toolRun';
+import type { ToolImageInfo } from './output';
+import { addConversation, addImageLinks, asToolItems, numberItemImages, RunNotes, toolFacts, toOutputItems } from './output';
 
 const operations = { textToImage, imageToImage, refineImage };
 type Operation = keyof typeof operations;
+
+/**
+ * Runs `task(i)` for i = 0..count-1 with at most `limit` running at once, starting them in index order.
+ * Once `stop()` says so, no new task starts (running ones finish). No timers: n8n's scanner bans them.
+ */
+export async function runPool(
+	count: number,
+	limit: number,
+	task: (index: number) => Promise<void>,
+	stop: () => boolean = () => false,
+): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < count && !stop()) {
+			const index = next++;
+			await task(index);
+		}
+	};
+	const workers = Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker);
+	await Promise.all(workers);
+}
 
 /** One item's state while its requests run: images loaded once and shared by its requests. */
 interface ItemRun {
@@ -35,6 +52,8 @@ interface ItemRun {
 	pending: number;
 	/** Output items per request, in request order (binaries already stored, so memory is freed). */
 	outputs: INodeExecutionData[][];
+	/** As a tool: what the answer says of each image, per request (output.ts toolFacts). */
+	facts: ToolImageInfo[][];
 	error?: NodeError;
 	/** Requests of this item that failed (the first one's error is `error`). */
 	failed: number;
@@ -56,42 +75,41 @@ function notePartial(run: ItemRun, made: number, continueOnFail: boolean): void 
 	error.description = `${run.failed} of the ${requested} images of this item failed; ${where}${error.description ? ` ${error.description}` : ''}`;
 }
 
-function checkOperation(ctx: IExecuteFunctions): Operation {
+function checkOperation(ctx: IExecuteFunctions, run: RunMode): Operation {
 	const operation = ctx.getNodeParameter('operation', 0) as string;
-	if (operation === 'refineImage' && nodeVersion(ctx) < 2) {
-		throw new NodeOperationError(ctx.getNode(), 'Refine Image needs node version 2 [item 0]', {
-			itemIndex: 0,
-			description: 'Add a new Gemini Image node (version 2) for Refine Image; version 1 nodes have Text to Image and Image to Image.',
-		});
+	if (operation === 'refineImage' && !run.version2) {
+		throw itemError(
+			ctx,
+			0,
+			'Refine Image needs node version 2',
+			'Add a new Gemini Image node (version 2) for Refine Image; version 1 nodes have Text to Image and Image to Image.',
+		);
 	}
 	if (operation in operations) return operation as Operation;
 	// n8n offers "Custom API Call" on some versions' Operation lists; this node has no such operation.
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`The operation ${quote(operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation)} is not available in this node [item 0]`,
-		{
-			itemIndex: 0,
-			description:
-				'Pick Text to Image or Image to Image. For other CometAPI endpoints, use an HTTP Request node with the CometAPI credential (Authentication: Predefined Credential Type).',
-		},
+	throw itemError(
+		ctx,
+		0,
+		`The operation ${quote(operation === '__CUSTOM_API_CALL__' ? 'Custom API Call' : operation)} is not available in this node`,
+		'Pick Text to Image or Image to Image. For other CometAPI endpoints, use an HTTP Request node with the CometAPI credential (Authentication: Predefined Credential Type).',
 	);
 }
 
-export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = checkOperation(this);
-	const continueOnFail = this.continueOnFail();
 	// Version 2 keeps the conversation on its items; as an AI Agent's tool it answers with a summary and a link.
-	const version2 = nodeVersion(this) >= 2;
-	const tool = version2 && isToolRun(this);
+	const mode = runMode(this);
+	const { version2, tool } = mode;
+	const operation = checkOperation(this, mode);
+	const continueOnFail = this.continueOnFail();
 	const runs: Array<ItemRun | NodeError> = new Array(items.length);
 	const notes = new RunNotes();
 
 	// 1. Read and check every item before any request: a bad item 7 must not cost items 1-6's credit.
 	for (let i = 0; i < items.length; i++) {
 		try {
-			const plan = operations[operation].plan(this, i);
-			runs[i] = { plan, pending: plan.settings.numberOfImages, outputs: [], failed: 0 };
+			const plan = operations[operation].plan(this, i, mode);
+			runs[i] = { plan, pending: plan.settings.numberOfImages, outputs: [], facts: [], failed: 0 };
 			if (plan.droppedTurns) notes.trimmed(i, plan.droppedTurns);
 		} catch (error) {
 			runs[i] = asNodeError(this, error, i);
@@ -109,7 +127,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	let stopped = false;
 	await runPool(
 		tasks.length,
-		readConcurrency(this),
+		readConcurrency(this, mode),
 		async (n) => {
 			const { run, request } = tasks[n];
 			const { plan } = run;
@@ -123,6 +141,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				const inputJson = plan.settings.includeInputFields ? items[plan.itemIndex].json : undefined;
 				const outputs = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput, inputJson);
 				if (version2 && !tool) addConversation(outputs, result, plan, plan.conversationItem ?? items[plan.itemIndex]);
+				if (tool) run.facts[request] = toolFacts(result, plan.input.model);
 				run.outputs[request] = outputs;
 			} catch (error) {
 				run.error ??= asNodeError(this, error, plan.itemIndex);
@@ -149,7 +168,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		if ('plan' in run) {
 			const { binaryPropertyOutput, imageLink } = run.plan.settings;
 			const itemOutputs = numberItemImages(made, i, binaryPropertyOutput);
-			if (tool) asToolItems(this, itemOutputs, binaryPropertyOutput);
+			if (tool) asToolItems(this, itemOutputs, run.facts.flat(), binaryPropertyOutput);
 			else if (imageLink) addImageLinks(this, itemOutputs, binaryPropertyOutput);
 			output.push(...itemOutputs);
 		}

@@ -3,10 +3,10 @@
  * (one body, or server-sent events that are each a whole object) and the chat route's completion chunks.
  * Images are decoded on the fly (json.ts), never held as base64 text. Pure: the caller owns the stream.
  */
-import type { ApiFailure, FailureContext } from '../api/errors/failure';
-import { describeErrorEvent, describeUnreadableBody } from '../api/errors/http';
-import { sniffImage } from './imageInfo';
-import { describeBytes } from './inputImages';
+import type { ApiFailure, FailureContext } from './failures';
+import { describeErrorEvent, describeUnreadableBody } from './failures';
+import { sniffImage } from './images';
+import { describeBytes } from './images';
 import type { AnswerPart, AnswerReader, GenerationResult, LimitKind, OutputImage, ReadOutcome } from './interfaces';
 import { AnswerLimitError, ANSWER_LIMITS } from './interfaces';
 import type { DecodedImage, StringPlace } from './json';
@@ -14,9 +14,6 @@ import { Base64Decoder, blobIndex, ImageBudget, JsonBlobReader, JsonReader } fro
 import { errorIn, EventReader } from './sse';
 
 type Json = Record<string, unknown>;
-
-/** The total time one attempt may take, as a multiple of the Timeout option (which is the idle timeout). */
-export const TOTAL_TIMEOUT_FACTOR = 10;
 
 const MB = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const LIMIT_MESSAGES: Record<LimitKind, string> = {

@@ -4,7 +4,7 @@
  * n8n. Read and checked (anyone may have written it), trimmed to what a request holds (thought signatures
  * verbatim, drafts left out), and written back extended.
  */
-import type { AnswerPart, GenerationResult } from '../api/types';
+import type { AnswerPart, GenerationResult } from './interfaces';
 import { conversationFamily } from './models';
 import { cutText, formatBytes } from './redact';
 

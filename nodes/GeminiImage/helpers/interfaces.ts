@@ -105,8 +105,6 @@ export const ANSWER_LIMITS = {
 	maxSearchQueries: 100,
 	/** The answer's text on its later image items, in characters (the first item holds it whole). */
 	laterImageTextChars: 1000,
-	/** An error answer's body: enough for any error envelope. */
-	maxErrorBodyBytes: 64 * 1024,
 };
 
 export type LimitKind = 'json' | 'images' | 'imageBytes';

@@ -1,6 +1,6 @@
 /** The request bodies of both routes and their paths. Pure. */
-import { isImagePart } from '../api/conversation/format';
-import { historyContents } from '../api/conversation/history';
+import { isImagePart } from './conversation';
+import { historyContents } from './conversation';
 import type { GenerationInput, ImageEncoder } from './interfaces';
 
 type Json = Record<string, unknown>;

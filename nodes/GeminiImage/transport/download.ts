@@ -12,7 +12,7 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { AllowList } from '../helpers/addresses';
 import { addressAllowed, nameAllowed, parseIp } from '../helpers/addresses';
-import { networkProblem, seconds } from '../helpers/errors';
+import { networkProblem, seconds } from '../helpers/failures';
 import { cutText } from '../helpers/redact';
 import { chunksOf, destroyBody, networkCode, rawMessage, TOTAL_TIMEOUT_FACTOR, Watchdog } from './index';
 

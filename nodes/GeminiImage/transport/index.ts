@@ -14,8 +14,8 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { credentialProblem, normalizeBaseUrl } from '../helpers/credentialChecks';
-import type { ApiFailure, FailureContext } from '../helpers/errors';
-import { describeHttpFailure, describeNetworkFailure, describeTimeout } from '../helpers/errors';
+import type { ApiFailure, FailureContext } from '../helpers/failures';
+import { describeHttpFailure, describeNetworkFailure, describeTimeout } from '../helpers/failures';
 import { redactSecrets } from '../helpers/redact';
 
 export const CREDENTIAL_TYPE = 'cometApi';

@@ -1,5 +1,5 @@
-/** helpers/pool.ts: how many items run at once (moves with runPool to actions/router.ts). */
-import { runPool } from '../../nodes/GeminiImage/helpers/pool';
+/** actions/router.ts: the item loop's pool: how many requests run at once, in order, and stopping. */
+import { runPool } from '../../nodes/GeminiImage/actions/router';
 
 describe('runPool', () => {
 	it('never runs more than the limit at once and runs every index once', async () => {

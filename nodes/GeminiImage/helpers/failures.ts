@@ -3,7 +3,7 @@
  * failures and timeouts, an answer without an image. Pure: the transport and the answer readers feed it
  * statuses, headers, bodies and error codes. Every message and description leaves here redacted.
  */
-import type { GenerationResult } from '../api/types';
+import type { GenerationResult } from './interfaces';
 import { cutText, displayUrl, redactSecrets } from './redact';
 
 export interface ApiFailure {

@@ -9,17 +9,33 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConversationTurn } from '../../helpers/conversation';
 import { checkFamily, checkImageFields, planHistory, readConversation, utf8Bytes } from '../../helpers/conversation';
-import { assertExecutionFiles } from '../input/binaryInput';
 import { DEFAULT_MODEL } from '../../helpers/models';
 import { cutText, quote } from '../../helpers/redact';
-import { LIMITS } from '../limits';
-import { readOptionValues, readToolImageUrls } from '../parameters';
-import type { ItemPlan } from '../plan';
-import { planCommon } from '../plan';
-import { isToolRun } from '../toolRun';
+import { assertExecutionFiles, readToolImageUrls } from '../input';
+import type { ItemPlan } from '../item';
+import { modelProperty, planCommon } from '../item';
+import type { RunMode } from '../options';
+import { LIMITS, onVersions, readOptionValues } from '../options';
+import { itemError } from '../errors';
 
-/** Refine Image's own parameters live with version 2 (properties/v2.ts, properties/tool.ts). */
-export const description: INodeProperties[] = [];
+export const option = {
+	name: 'Refine Image',
+	value: 'refineImage',
+	action: 'Refine an image in a follow-up turn',
+	description: 'Change an image a Gemini Image node made, in the same conversation with the model: "now make it night"',
+};
+export const toolAction = 'Refine an image, given by its link, with a follow-up prompt';
+
+export const description: INodeProperties[] = [
+	// Its Model: empty means the model that made the image (a model can only continue its own conversations).
+	onVersions([2], {
+		...modelProperty(DEFAULT_MODEL, 'gemini-3-pro-image'),
+		default: { mode: 'id', value: '' },
+		required: false,
+		description: `The Gemini image model. Leave it empty for the one that made the image: a model can only continue its own conversations (as a tool, with an image link: ${DEFAULT_MODEL}).`,
+		displayOptions: { show: { operation: ['refineImage'] } },
+	}),
+];
 
 const PRETTY_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 };
 
@@ -57,28 +73,24 @@ function itemOfNode(ctx: IExecuteFunctions, name: string, itemIndex: number): IN
 		why = `: ${cutText((error as Error).message, 200)}`;
 	}
 	if (item) return item;
-	throw new NodeOperationError(
-		ctx.getNode(),
-		`Conversation From Node: no item of the node ${quote(name)} leads to this item${why} [item ${itemIndex}]`,
-		{
-			itemIndex,
-			description:
-				'Check the node name, that the node ran before this one, and that the nodes in between keep their items linked (n8n item pairing).',
-		},
+	throw itemError(
+		ctx,
+		itemIndex,
+		`Conversation From Node: no item of the node ${quote(name)} leads to this item${why}`,
+		'Check the node name, that the node ran before this one, and that the nodes in between keep their items linked (n8n item pairing).',
 	);
 }
 
-export function plan(ctx: IExecuteFunctions, itemIndex: number): ItemPlan {
-	const fail = (message: string, description: string) =>
-		new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
-	if (isToolRun(ctx)) return planFromLink(ctx, itemIndex, fail);
+export function plan(ctx: IExecuteFunctions, itemIndex: number, run: RunMode): ItemPlan {
+	const fail = (message: string, description: string) => itemError(ctx, itemIndex, message, description);
+	if (run.tool) return planFromLink(ctx, itemIndex, run, fail);
 
-	const fromNode = String(readOptionValues(ctx, itemIndex).conversationNode ?? '').trim();
+	const fromNode = String(readOptionValues(ctx, itemIndex, run).conversationNode ?? '').trim();
 	const input = fromNode ? itemOfNode(ctx, fromNode, itemIndex) : ctx.getInputData()[itemIndex];
 	const read = readConversation(input?.json);
 	if ('problem' in read) throw fail(read.problem, read.fix);
 	// An empty Model is the conversation's own.
-	const item = planCommon(ctx, itemIndex, read.conversation.model);
+	const item = planCommon(ctx, itemIndex, run, read.conversation.model);
 	checkRoute(item, fail);
 	const wrongModel = checkFamily(read.conversation, item.input.model);
 	if (wrongModel) throw fail(wrongModel.problem, wrongModel.fix);
@@ -117,8 +129,8 @@ function checkRoute(item: ItemPlan, fail: Fail): void {
 }
 
 /** As a tool: the image to refine comes by its link and stands as the model's last answer. */
-function planFromLink(ctx: IExecuteFunctions, itemIndex: number, fail: Fail): ItemPlan {
-	const item = planCommon(ctx, itemIndex, DEFAULT_MODEL);
+function planFromLink(ctx: IExecuteFunctions, itemIndex: number, run: RunMode, fail: Fail): ItemPlan {
+	const item = planCommon(ctx, itemIndex, run, DEFAULT_MODEL);
 	checkRoute(item, fail);
 	const urls = readToolImageUrls(ctx, itemIndex);
 	if (!urls.length) {

@@ -1,20 +1,33 @@
 /**
- * Input images named the ways n8n users name them: binary field names ("data, logo"), or an expression that
- * gives a binary object, as n8n's own tooltip on the field suggests ({{ $('Node').item.binary.data }}), a
- * list of either, or a whole `binary` object.
+ * The input images of an item: named the ways n8n users name them (binary field names such as "data, logo",
+ * an expression that gives a binary object, as n8n's own tooltip on the field suggests, a list of either, a
+ * whole `binary` object) or given as URLs; only this execution's files are read. Loaded just before the
+ * request, checked by their bytes and against the size limit; downloads stop as soon as the limit is passed,
+ * and URLs in messages are shortened (no signed tokens).
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { cutText } from '../../helpers/redact';
+import type { InputImage } from '../helpers/interfaces';
+import { checkInputImage } from '../helpers/images';
+import { formatBytes } from '../helpers/redact';
+import { cutText, quote, shortUrl } from '../helpers/redact';
+import type { UrlGuard } from '../transport/download';
+import { downloadImage } from '../transport/download';
+import type { InputRef, ItemPlan } from './item';
+import { itemError } from './errors';
 
-export interface InputRef {
-	/** The field name, or a name for a binary object given by expression (for messages). */
-	name: string;
-	/** Set when the image is a binary object from an expression, not a field of this item. */
-	binary?: IBinaryData;
-	/** The binary object was found in the item's JSON under this name (the field itself is missing). */
-	fromJson?: boolean;
+/** URLs separated by new lines or commas (a comma inside a data: URL is kept). */
+export function parseUrlList(value: unknown): string[] {
+	return String(value ?? '')
+		.split(/[\r\n]+|,(?=\s*(?:https?:|data:))/i)
+		.map((u) => u.trim().replace(/,+$/, ''))
+		.filter(Boolean);
+}
+
+/** The image links of a tool run (Image to Image, Refine Image), or none. */
+export function readToolImageUrls(ctx: IExecuteFunctions, itemIndex: number): string[] {
+	return parseUrlList(ctx.getNodeParameter('toolImageUrls', itemIndex, ''));
 }
 
 /** The same test n8n-workflow's isBinaryValue makes (not exported by every supported n8n). */
@@ -93,7 +106,7 @@ export async function readBinaryObject(ctx: IExecuteFunctions, binary: IBinaryDa
  * (`filesystem-v2:workflows/<workflow>/executions/<execution>/binary_data/<uuid>`), in database mode and in old
  * n8n (`database:<uuid>`, `filesystem:<uuid>`) nothing.
  */
-export interface ExecutionFiles {
+interface ExecutionFiles {
 	workflowId: string;
 	executionId: string;
 	/** Ids of the binary fields of this execution's items: the input items and every run of every node before this one. */
@@ -162,7 +175,7 @@ function collectIds(ctx: IExecuteFunctions): Set<string> {
 const filesOf = new WeakMap<IExecuteFunctions, ExecutionFiles>();
 
 /** This execution's files, looked up once per run of the node and only when an id needs it. */
-export function executionFiles(ctx: IExecuteFunctions): ExecutionFiles {
+function executionFiles(ctx: IExecuteFunctions): ExecutionFiles {
 	let files = filesOf.get(ctx);
 	if (!files) {
 		let known: Set<string> | undefined;
@@ -187,11 +200,115 @@ export function assertExecutionFiles(ctx: IExecuteFunctions, itemIndex: number, 
 		const message = ref.fromJson
 			? `The item has no binary field "${name}", and the file its JSON names there is not one of this execution's files: it was not read`
 			: `${label} gave the file ${name}, which is not one of this execution's files: it was not read`;
-		throw new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, {
+		throw itemError(
+			ctx,
 			itemIndex,
-			description:
-				"The node reads only this execution's files: the item's own binary fields, and binary files an expression takes from this execution's nodes, e.g. {{ $('Load Image').item.binary.data }}. " +
+			message,
+			"The node reads only this execution's files: the item's own binary fields, and binary files an expression takes from this execution's nodes, e.g. {{ $('Load Image').item.binary.data }}. " +
 				'A file id in item JSON (posted to a webhook, say) or from another workflow is never read: load the image in this workflow instead (HTTP Request, Read/Write Files from Disk...).',
-		});
+		);
 	}
+}
+
+const TOO_LARGE_FIX =
+	'Resize or compress the images first (e.g. with the Edit Image node), or raise Max Input Size in the options if your gateway accepts larger requests.';
+
+function tooLarge(ctx: IExecuteFunctions, plan: ItemPlan, what: string): NodeOperationError {
+	return itemError(ctx, plan.itemIndex, `The input images are too large: ${what}`, TOO_LARGE_FIX);
+}
+
+/** The item's rule for image URLs, and n8n's own signed links, which the node may always fetch. */
+function urlGuard(ctx: IExecuteFunctions, plan: ItemPlan): UrlGuard {
+	let ownLinkPrefix: string | undefined;
+	try {
+		const rest = ctx.getRestApiUrl?.();
+		if (rest) ownLinkPrefix = `${rest.replace(/\/+$/, '')}/binary-data/signed`;
+	} catch {
+		// an n8n without a REST URL signs no links
+	}
+	return { ...plan.settings.urlAccess, ownLinkPrefix };
+}
+
+/**
+ * One message for every refused target, whatever it did (answered, refused the connection, stayed silent):
+ * an agent probing a network learns nothing from it.
+ */
+function refused(ctx: IExecuteFunctions, url: string, plan: ItemPlan, by: 'address' | 'n8n'): NodeOperationError {
+	const { itemIndex } = plan;
+	if (by === 'n8n') {
+		return itemError(
+			ctx,
+			itemIndex,
+			`Did not download the input image ${shortUrl(url)}: n8n's SSRF protection refused its address`,
+			'This n8n instance refuses requests to private and reserved addresses (N8N_SSRF_PROTECTION_ENABLED). Use a public link, or ask its administrator to allow the host (N8N_SSRF_ALLOWED_HOSTNAMES, N8N_SSRF_ALLOWED_IP_RANGES).',
+		);
+	}
+	return itemError(
+		ctx,
+		itemIndex,
+		`Did not download the input image ${shortUrl(url)}: it is not a public address, or it could not be reached to check`,
+		'As an AI Agent tool, and with Image URL Access set to Public Addresses Only, the node fetches only public addresses: loopback, private, link-local and other reserved addresses are refused, also behind a host name or a redirect, and so is an address it cannot reach or check. Use a public link, or list the host in Request Settings > Allowed Private Hosts to fetch it on purpose.',
+	);
+}
+
+/** An image URL's bytes, at most `room` of them (the rest of the item's size limit). */
+async function download(ctx: IExecuteFunctions, url: string, plan: ItemPlan, room: number): Promise<Buffer> {
+	const limit = formatBytes(plan.settings.maxInputBytes);
+	const overLimit = (announced?: number) =>
+		tooLarge(
+			ctx,
+			plan,
+			`more than ${limit} with the image at ${shortUrl(url)}${announced ? ` (its size is ${formatBytes(announced)})` : ''}`,
+		);
+	const fail = (why: string) =>
+		itemError(
+			ctx,
+			plan.itemIndex,
+			`Could not download the input image ${shortUrl(url)}: ${why}`,
+			'Check that the URL is public and points at the image itself, not a web page.',
+		);
+	const comma = url.indexOf(',');
+	if (/^data:/i.test(url) && comma !== -1 && /;base64$/i.test(url.slice(0, comma))) {
+		if (Math.floor(((url.length - comma - 1) * 3) / 4) > room) throw overLimit();
+		return Buffer.from(url.slice(comma + 1), 'base64');
+	}
+	if (!/^https?:\/\//i.test(url)) throw fail('only http(s) and data: URLs are supported');
+	const result = await downloadImage(ctx, url, room, plan.settings.timeoutMs, urlGuard(ctx, plan));
+	if ('refused' in result) throw refused(ctx, url, plan, result.refused);
+	if ('tooLarge' in result) throw overLimit(result.tooLarge.announced);
+	if ('problem' in result) throw fail(result.problem);
+	return result.data;
+}
+
+export async function loadInputImages(ctx: IExecuteFunctions, plan: ItemPlan): Promise<InputImage[]> {
+	const { itemIndex } = plan;
+	// Refine Image: the conversation's text and the prompt take their share of Max Input Size first.
+	const text = plan.textBytes ?? 0;
+	const max = plan.settings.maxInputBytes - text;
+	const binary = ctx.getInputData()[itemIndex].binary ?? {};
+	const sources: Array<{ name: string; load: (room: number) => Promise<Buffer>; label?: string }> = [
+		...plan.inputs.map(({ name, binary: object }) => ({
+			name,
+			load: async () => (object ? await readBinaryObject(ctx, object) : await ctx.helpers.getBinaryDataBuffer(itemIndex, name)),
+			label: (object ?? binary[name])?.mimeType,
+		})),
+		...plan.settings.imageUrls.map((url) => ({ name: url, load: async (room: number) => await download(ctx, url, plan, room) })),
+	];
+	const images: InputImage[] = [];
+	let total = 0;
+	for (const source of sources) {
+		const data = await source.load(max - total);
+		const check = checkInputImage(data, source.label, source.name);
+		if (!check.ok) {
+			throw itemError(ctx, itemIndex, check.problem, check.fix);
+		}
+		total += data.length;
+		// Only a binary field can pass the limit here: URLs stop at it while they are read.
+		if (total > max) {
+			const share = text ? ` (Max Input Size less ${formatBytes(text)} of text sent with them)` : '';
+			throw tooLarge(ctx, plan, `${formatBytes(total)} so far with ${quote(source.name)}, the limit is ${formatBytes(max)}${share}`);
+		}
+		images.push({ data, mimeType: check.mimeType, source: source.name });
+	}
+	return images;
 }

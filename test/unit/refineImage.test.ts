@@ -1,6 +1,6 @@
 import type { IBinaryData } from 'n8n-workflow';
 
-import { storedSize } from '../../nodes/GeminiImage/actions/operations/refineImage.operation';
+import { storedSize } from '../../nodes/GeminiImage/actions/image/refineImage.operation';
 
 const binary = (fields: Partial<IBinaryData> & { bytes?: number }) => ({ mimeType: 'image/png', data: '', ...fields }) as IBinaryData;
 

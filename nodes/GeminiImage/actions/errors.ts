@@ -5,7 +5,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { loadImageModels } from '../methods/modelList';
+import { loadImageModels } from '../methods/listSearch';
 
 export type NodeError = NodeApiError | NodeOperationError;
 
@@ -18,6 +18,11 @@ export function nameItem<T extends Error>(error: T, itemIndex: number): T {
 	const tag = `[item ${itemIndex}]`;
 	if (!error.message.trimEnd().endsWith(tag)) error.message = `${error.message} ${tag}`;
 	return error;
+}
+
+/** The node's own refusal of an item, sent before any request or instead of one: what is wrong, how to fix it. */
+export function itemError(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
 }
 
 /** Anything unexpected (a storage error, a bug) still reaches the user as a node error naming the item. */
