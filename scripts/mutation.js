@@ -55,14 +55,24 @@ function writeTestIndex() {
 /**
  * The committed report without what only this machine and this run know: the stack of the test that killed each
  * mutant (megabytes over a whole run, with the sandbox's absolute paths) and the project's path. Stryker reuses a
- * result by its mutant's code, location and tests, never by these.
+ * result by its mutant's code, location and tests, never by these. One mutant a line: a later run's diff shows
+ * the mutants whose result changed.
  */
 function tidyReport() {
 	const file = path.join(ROOT, 'test', 'mutation', 'incremental.json');
 	const report = JSON.parse(fs.readFileSync(file, 'utf8'));
 	delete report.projectRoot;
-	for (const { mutants } of Object.values(report.files)) for (const m of mutants) if (m.status === 'Killed') delete m.statusReason;
-	fs.writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
+	const lines = [];
+	const text = JSON.stringify(
+		report,
+		(key, value) => {
+			if (!value?.mutatorName) return value;
+			if (value.status === 'Killed') delete value.statusReason;
+			return `@mutant ${lines.push(JSON.stringify(value)) - 1}@`;
+		},
+		1,
+	);
+	fs.writeFileSync(file, `${text.replace(/"@mutant (\d+)@"/g, (_, i) => lines[i])}\n`);
 }
 
 fs.mkdirSync(OUT, { recursive: true });
