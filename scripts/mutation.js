@@ -82,4 +82,8 @@ const status = run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run',
 console.log(`mutation: Stryker took ${Math.round((Date.now() - started) / 1000)} s`);
 if (status !== 0) process.exit(status);
 tidyReport();
-process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')]));
+// A run narrowed with --mutate carried the other files over unchecked: the report says so until a whole run.
+const args = process.argv.slice(2);
+const at = args.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+const narrowed = at === -1 ? '' : args[at].startsWith('--mutate=') ? args[at].slice(9) : (args[at + 1] ?? '');
+process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')], { MUTATION_NARROWED: narrowed }));
