@@ -1,24 +1,21 @@
 #!/usr/bin/env node
 /**
- * `npm run test:mutation`: mutation testing of nodes/ and credentials/ with StrykerJS (stryker.config.json),
- * in parts (see PARTS), then the report: docs/MUTATION.md, from the parts' JSON reports in reports/mutation/parts/
- * (git ignores reports/).
+ * `npm run test:mutation`: mutation testing of nodes/ and credentials/ with StrykerJS in its incremental mode
+ * (stryker.config.json), then docs/MUTATION.md (scripts/mutation-report.js). Every argument goes to Stryker.
  *
- *   npm run test:mutation                         every part (hours on 2 cores: see docs/MUTATION.md)
- *   npm run test:mutation -- --resume             the parts not yet done for the current sources and tests
- *   npm run test:mutation -- --part api           one part (repeatable), then the report of all parts done
- *   npm run test:mutation -- --mutate nodes/GeminiImage/api/stream/sse.ts  some files only (no report written)
- *   npm run test:mutation -- --report-only        the report again, from the parts' reports
+ *   npm run test:mutation                                            what changed since test/mutation/incremental.json
+ *   npm run test:mutation -- --mutate 'nodes/GeminiImage/helpers/**'  one folder: a sitting's worth, the rest kept
+ *   npm run test:mutation -- --force                                 every mutant again
  *
- * Stryker runs under `nice`: the machine's other work (timing-sensitive tests) goes first. Before Stryker
- * starts, jest lists every test of the mutation suite by name (test/mutation/runner.js skips the files that
- * hold none of the tests a mutant needs).
+ * Stryker keeps each mutant's result in test/mutation/incremental.json (committed) and reuses it while the mutant's
+ * code and the tests that cover or killed it are unchanged; a run that is interrupted writes nothing, so a long one
+ * is split with --mutate (a narrower run carries the other files' results over). Stryker runs under `nice`: the
+ * machine's other work (timing-sensitive tests) goes first. Before it starts, jest lists every test of the mutation
+ * suite by name (test/mutation/runner.js skips the files that hold none of the tests a mutant needs).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { parseArgs } = require('node:util');
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'mutation');
@@ -56,96 +53,37 @@ function writeTestIndex() {
 }
 
 /**
- * The run in parts, one folder group at a time, each with its own JSON report in reports/mutation/parts/: a
- * whole run takes hours on 2 cores, and a part that is done stays done when a later one is interrupted
- * (--resume skips the parts whose report is newer than every source and test file). The report merges them.
+ * The committed report without what only this machine and this run know: the stack of the test that killed each
+ * mutant (megabytes over a whole run, with the sandbox's absolute paths) and the project's path. Stryker reuses a
+ * result by its mutant's code, location and tests, never by these. One mutant a line: a later run's diff shows
+ * the mutants whose result changed.
  */
-const PARTS = {
-	small: ['credentials/**/*.ts', 'nodes/GeminiImage/helpers/**/*.ts', 'nodes/GeminiImage/methods/**/*.ts', 'nodes/GeminiImage/*.ts'],
-	api: ['nodes/GeminiImage/api/**/*.ts'],
-	transport: ['nodes/GeminiImage/transport/**/*.ts'],
-	actions: ['nodes/GeminiImage/actions/**/*.ts'],
-};
-const PARTS_DIR = path.join(OUT, 'parts');
-
-function newestInput() {
-	const out = spawnSync('git', ['ls-files', 'nodes', 'credentials', 'test'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\n');
-	return Math.max(...out.filter(Boolean).map((f) => fs.statSync(path.join(ROOT, f)).mtimeMs));
-}
-
-function runPart(name, extra) {
-	fs.mkdirSync(PARTS_DIR, { recursive: true });
-	const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8'));
-	const config = path.join(PARTS_DIR, `${name}.config.json`);
-	const json = path.join(PARTS_DIR, `${name}.json`);
-	fs.writeFileSync(
-		config,
-		JSON.stringify({
-			...base,
-			$schema: undefined,
-			mutate: PARTS[name],
-			reporters: ['clear-text', 'progress', 'json'],
-			jsonReporter: { fileName: path.relative(ROOT, json) },
-		}),
-	);
-	const started = Date.now();
-	const status = run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run', config, ...extra], { MUTATION_TEST_INDEX: INDEX });
-	fs.rmSync(config, { force: true });
-	if (status !== 0) return status;
-	const seconds = Math.round((Date.now() - started) / 1000);
-	const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-	fs.writeFileSync(
-		path.join(PARTS_DIR, `${name}.run.json`),
-		`${JSON.stringify({ seconds, cpus: os.cpus().length, commit, finishedAt: new Date().toISOString() })}\n`,
-	);
-	console.log(`mutation: part ${name} done in ${seconds} s`);
-	return 0;
-}
-
-function main() {
-	// --report-only, --part and --resume are ours; every other argument goes to Stryker as it was given
-	const { values, tokens } = parseArgs({
-		options: {
-			'report-only': { type: 'boolean' },
-			resume: { type: 'boolean' },
-			part: { type: 'string', multiple: true },
-			mutate: { type: 'string', short: 'm' },
+function tidyReport() {
+	const file = path.join(ROOT, 'test', 'mutation', 'incremental.json');
+	const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+	delete report.projectRoot;
+	const lines = [];
+	const text = JSON.stringify(
+		report,
+		(key, value) => {
+			if (!value?.mutatorName) return value;
+			if (value.status === 'Killed') delete value.statusReason;
+			return `@mutant ${lines.push(JSON.stringify(value)) - 1}@`;
 		},
-		strict: false,
-		tokens: true,
-	});
-	const ourNames = new Set(['report-only', 'resume', 'part']);
-	const ours = new Set();
-	for (const t of tokens.filter((t) => t.kind === 'option' && ourNames.has(t.name))) {
-		ours.add(t.index);
-		if (t.name === 'part' && t.inlineValue === false) ours.add(t.index + 1);
-	}
-	const args = process.argv.slice(2).filter((a, i) => !ours.has(i));
-	fs.mkdirSync(OUT, { recursive: true });
-	if (!values['report-only']) {
-		const tests = writeTestIndex();
-		console.log(`mutation: ${tests} tests listed in ${path.relative(ROOT, INDEX)}`);
-		if (values.mutate !== undefined) {
-			// some files only, in one run: the HTML and JSON reports, docs/MUTATION.md left as it is
-			process.exit(run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run', ...args], { MUTATION_TEST_INDEX: INDEX }));
-		}
-		const names = values.part ?? Object.keys(PARTS);
-		const unknown = names.filter((n) => !PARTS[n]);
-		if (unknown.length) throw new Error(`unknown part ${unknown.join(', ')}: the parts are ${Object.keys(PARTS).join(', ')}`);
-		const inputsChanged = newestInput();
-		for (const name of names) {
-			const done = path.join(PARTS_DIR, `${name}.run.json`);
-			if (values.resume && fs.existsSync(done) && fs.statSync(done).mtimeMs > inputsChanged) {
-				console.log(`mutation: part ${name} is up to date, skipped`);
-				continue;
-			}
-			const status = runPart(name, args);
-			if (status !== 0) process.exit(status);
-		}
-	}
-	process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')]));
+		1,
+	);
+	fs.writeFileSync(file, `${text.replace(/"@mutant (\d+)@"/g, (_, i) => lines[i])}\n`);
 }
 
-if (require.main === module) main();
-
-module.exports = { PARTS, PARTS_DIR };
+fs.mkdirSync(OUT, { recursive: true });
+console.log(`mutation: ${writeTestIndex()} tests listed in ${path.relative(ROOT, INDEX)}`);
+const started = Date.now();
+const status = run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run', ...process.argv.slice(2)], { MUTATION_TEST_INDEX: INDEX });
+console.log(`mutation: Stryker took ${Math.round((Date.now() - started) / 1000)} s`);
+if (status !== 0) process.exit(status);
+tidyReport();
+// A run narrowed with --mutate carried the other files over unchecked: the report says so until a whole run.
+const args = process.argv.slice(2);
+const at = args.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+const narrowed = at === -1 ? '' : args[at].startsWith('--mutate=') ? args[at].slice(9) : (args[at + 1] ?? '');
+process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')], { MUTATION_NARROWED: narrowed }));

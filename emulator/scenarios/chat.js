@@ -109,12 +109,12 @@ function buildChatAnswer(scenario, ctx) {
 			return answer([{ text: MULTI_TEXT }, { image: a }, { image: b }], [withRole(a, 'final'), withRole(b, 'final')]);
 		}
 		case 'jpeg-as-png': {
-			const img = Object.assign({}, images.solidJpeg(w, h, colour), { mimeType: 'image/png' });
+			const img = Object.assign({}, images.fixture('jpeg'), { mimeType: 'image/png' });
 			return answer([{ text: OK_TEXT }, { image: img }], [withRole(img, 'final')]);
 		}
 		case 'webp':
 		case 'gif': {
-			const img = name === 'webp' ? images.solidWebp(w, h, colour) : images.solidGif(w, h, colour);
+			const img = images.fixture(name);
 			return answer([{ text: OK_TEXT }, { image: img }], [withRole(img, 'final')]);
 		}
 		case 'thoughts': {

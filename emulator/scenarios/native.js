@@ -106,15 +106,15 @@ function buildNativeAnswer(scenario, ctx) {
 			);
 		}
 		case 'jpeg-as-png': {
-			const img = withLabel(images.solidJpeg(w, h, colour), 'image/png');
+			const img = withLabel(images.fixture('jpeg'), 'image/png');
 			return imageAnswer([{ text: OK_TEXT }, imagePart(img)], [Object.assign({ role: 'final', thought: false }, img)], OK_TEXT);
 		}
 		case 'webp': {
-			const img = images.solidWebp(w, h, colour);
+			const img = images.fixture('webp');
 			return imageAnswer([{ text: OK_TEXT }, imagePart(img)], [Object.assign({ role: 'final', thought: false }, img)], OK_TEXT);
 		}
 		case 'gif': {
-			const img = images.solidGif(w, h, colour);
+			const img = images.fixture('gif');
 			return imageAnswer([{ text: OK_TEXT }, imagePart(img)], [Object.assign({ role: 'final', thought: false }, img)], OK_TEXT);
 		}
 		case 'thoughts': {

@@ -61,8 +61,8 @@ for (const key of only || []) {
 function makeInputs() {
 	const served = {
 		'/a.png': { ...images.solidPng(64, 48, [220, 40, 40]), contentType: 'image/png' },
-		'/b.jpg': { ...images.solidJpeg(32, 32, [40, 200, 40]), contentType: 'image/jpeg' },
-		'/c.webp': { ...images.solidWebp(24, 16, [40, 40, 220]), contentType: 'image/webp' },
+		'/b.jpg': { ...images.fixture('jpeg'), contentType: 'image/jpeg' },
+		'/c.webp': { ...images.fixture('webp'), contentType: 'image/webp' },
 	};
 	const file = images.solidPng(40, 30, [120, 90, 30]);
 	return { served, file };
@@ -192,7 +192,7 @@ async function main() {
 			.filter((f) => fs.existsSync(f))
 			.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
 		// inputs of the Image to Image example: written in reverse name order, the example sorts by file name
-		shared.exampleInputs = [images.solidPng(50, 50, [10, 20, 30]).buffer, images.solidJpeg(40, 40, [200, 100, 50]).buffer];
+		shared.exampleInputs = [images.solidPng(50, 50, [10, 20, 30]).buffer, images.fixture('jpeg').buffer];
 	});
 
 	if (shared.emu) {

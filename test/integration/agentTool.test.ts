@@ -19,7 +19,7 @@ const LOOPBACK_ALLOWED = { requestSettings: { allowedPrivateHosts: '127.0.0.1' }
 const generations = () => t.emu.requests.filter((r: any) => r.route === 'native' || r.route === 'chat');
 const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
 
-const served = images.solidJpeg(40, 30, [200, 100, 50]);
+const served = images.fixture('jpeg');
 let server: ReturnType<typeof createServer>;
 let imageUrl: string;
 const downloads: Array<Record<string, unknown>> = [];

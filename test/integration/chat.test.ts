@@ -28,7 +28,7 @@ describe('chat route', () => {
 
 	it('sends input images as data URLs, in order', async () => {
 		const a = images.solidPng(8, 8, [1, 2, 3]).buffer;
-		const b = images.solidJpeg(8, 8, [9, 9, 9]).buffer;
+		const b = images.fixture('jpeg').buffer;
 		const result = await t.run({
 			parameters: imageToImage('merge', 'b, a', chat()),
 			items: [{ binary: { a: { data: a, mimeType: 'image/png' }, b: { data: b } } }],

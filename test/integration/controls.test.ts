@@ -78,7 +78,7 @@ describe('image URLs as input', () => {
 	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
 
 	it('downloads them (without the CometAPI key) and sends them after the binary fields', async () => {
-		const first = images.solidJpeg(8, 8, [1, 1, 1]).buffer as Buffer;
+		const first = images.fixture('jpeg').buffer as Buffer;
 		let sawAuth: string | undefined = 'unset';
 		server.once('request', (req) => (sawAuth = req.headers.authorization));
 		const result = await t.run({

@@ -6,7 +6,7 @@ import { API_KEY, everything, images, imageToImage, model, sha256, textToImage, 
 
 const t = useEmulator();
 const png = (w = 64, h = 48, rgb = [10, 20, 30]) => images.solidPng(w, h, rgb).buffer as Buffer;
-const jpeg = (w = 40, h = 30) => images.solidJpeg(w, h, [200, 100, 50]).buffer as Buffer;
+const jpeg = () => images.fixture('jpeg').buffer as Buffer;
 
 describe('text to image', () => {
 	it('turns a prompt into one output item with the exact bytes the API sent', async () => {
@@ -134,7 +134,7 @@ describe('checks before any request', () => {
 			'a GIF input',
 			{
 				parameters: imageToImage('x'),
-				items: [{ binary: { data: { data: images.solidGif(4, 4, [1, 2, 3]).buffer, mimeType: 'image/gif' } } }],
+				items: [{ binary: { data: { data: images.fixture('gif').buffer, mimeType: 'image/gif' } } }],
 			},
 			/Binary field "data" is a GIF image \(labelled image\/gif\), which Gemini does not accept \[item 0\]/,
 		],
