@@ -33,26 +33,13 @@ const READER_LABELS = {
 	buffered: 'buffered, `Buffer.from(base64)`',
 	'buffered-sliced': 'buffered, base64 decoded in 1 MB slices',
 };
-const API = path.join(ROOT, 'nodes', 'GeminiImage', 'api');
+const HELPERS = path.join(ROOT, 'nodes', 'GeminiImage', 'helpers');
 
-/** What the buffered reader makes unnecessary in nodes/ (whole files), and what it leaves half of. */
-const REPLACED = [
-	'stream/jsonReader.ts',
-	'stream/jsonPath.ts',
-	'stream/jsonEscapes.ts',
-	'stream/jsonSkeleton.ts',
-	'stream/sse.ts',
-	'stream/eventReader.ts',
-	'stream/base64.ts',
-	'stream/jsonBody.ts',
-	'stream/textBuffer.ts',
-	'chat/content.ts',
-	'chat/answer.ts',
-	'chat/readers.ts',
-	'native/readers.ts',
-	'readerFor.ts',
-];
-const HALF = 'stream/blobs.ts'; // JsonBlobReader and blobIndex go; the request encoder (encodeJsonWithBlobs) stays
+/** What the buffered reader makes unnecessary in nodes/ (whole files), and the part of answers.ts it replaces. */
+const REPLACED = ['json.ts', 'sse.ts'];
+const HALF = 'answers.ts'; // from ChatContent to the stream readers; readAnswer and the response readers stay
+const HALF_FROM = 'export class ChatContent';
+const HALF_TO = 'export interface Route';
 
 const lines = (file) => fs.readFileSync(file, 'utf8').split('\n').length - 1;
 const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)} x` : 'n/a');
@@ -122,7 +109,7 @@ Command: \`node bench/reading.js${meta.reps === 3 ? '' : ` --reps=${meta.reps}`}
 Could the node read answers the simple way: the whole body into one Buffer (capped; preallocated when
 Content-Length gives the size), SSE events split, \`JSON.parse\` on each event or body, every event parsed before any
 image is decoded, the base64 decoded into a Buffer? The buffered reader (\`bench/lib/bufferedReader.js\`) takes the
-place of \`api/readerFor.ts\`'s readers in the compiled node; the rest (transport, output, n8n's binary storage) is the
+place of \`helpers/answers.ts\`'s readers in the compiled node (\`readAnswer\` is swapped); the rest (transport, output, n8n's binary storage) is the
 node's own. It decodes with \`Buffer.from(base64, 'base64')\`, or (second variant) in 1 MB slices into one Buffer,
 because \`Buffer.from\` on a heap string first copies the whole string (measured alone: 47 MB extra for a 20 MB image
 instead of 20 MB). One item, text to image, the emulator answers with a ${SIZE_MB} MB PNG; measured as part 3 (fresh
@@ -142,20 +129,21 @@ before V8 has collected either: at least 3.7 x, plus the body's Buffer (and on s
 next GC. In default mode n8n adds its own base64 copy of the output (part 3).
 
 Code: the buffered reader is ${c.needs} lines (${c.needsNote}). It makes ${REPLACED.length} files of
-\`nodes/GeminiImage/api/\` unnecessary, ${c.replaced} lines (${REPLACED.join(', ')}), and about ${c.half} of the
-${c.halfTotal} lines of \`${HALF}\` (its reader half; the request encoder stays): ${c.replaced + c.half} lines in all.
+\`nodes/GeminiImage/helpers/\` unnecessary, ${c.replaced} lines (${REPLACED.join(', ')}), and about ${c.half} of the
+${c.halfTotal} lines of \`${HALF}\` (the chat content reader and the stream readers; \`readAnswer\` and the response readers stay): ${c.replaced + c.half} lines in all.
 `;
 }
 
 function countLines() {
-	const half = fs.readFileSync(path.join(API, HALF), 'utf8').split('\n');
-	const readerStart = half.findIndex((l) => l.includes('The string that stands for blob N'));
+	const half = fs.readFileSync(path.join(HELPERS, HALF), 'utf8').split('\n');
+	const from = half.findIndex((l) => l.startsWith(HALF_FROM));
+	const to = half.findIndex((l) => l.startsWith(HALF_TO));
 	return {
-		replaced: REPLACED.reduce((sum, f) => sum + lines(path.join(API, f)), 0),
-		half: half.length - 1 - readerStart,
+		replaced: REPLACED.reduce((sum, f) => sum + lines(path.join(HELPERS, f)), 0),
+		half: to - from,
 		halfTotal: half.length - 1,
 		needs: lines(path.join(__dirname, 'lib', 'bufferedReader.js')),
-		needsNote: 'JavaScript with comments, both variants; the native route reuses api/native/response.ts',
+		needsNote: 'JavaScript with comments, both variants; the native route reuses helpers/answers.ts',
 	};
 }
 

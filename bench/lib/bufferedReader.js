@@ -1,21 +1,19 @@
 'use strict';
 // A buffered answer reader, for the benchmark only (bench/reading.js): the simple alternative to the node's
-// streaming decoders (nodes/GeminiImage/api/stream/, api/chat/content.ts), measured against them. It keeps
-// the node's AnswerReader interface (push / stopped / end, see api/types.ts) so that it can stand in for
-// api/readerFor.ts's readers in the compiled node: the whole body with a size cap into one Buffer, SSE events
+// streaming decoders (nodes/GeminiImage/helpers/json.ts, sse.ts, answers.ts's ChatContent), measured against them. It keeps
+// the node's AnswerReader interface (push / stopped / end, see helpers/interfaces.ts) so that it can stand in for
+// helpers/answers.ts's readers in the compiled node: the whole body with a size cap into one Buffer, SSE events
 // split, JSON.parse per event or body, images decoded with Buffer.from(base64). The native route reuses the
-// node's own response reading (api/native/response.ts decodes base64 text itself); the chat route is the
-// sketch of what would replace api/chat/content.ts + answer.ts. Not a drop-in: its error paths are untested.
+// node's own response reading (helpers/answers.ts decodes base64 text itself); the chat route is the
+// sketch of what would replace answers.ts's ChatContent and ChatAnswer. Not a drop-in: its error paths are untested.
 
 const path = require('node:path');
 
 const { BUILD } = require('./util');
 
-const api = (file) => require(path.join(BUILD, 'nodes', 'GeminiImage', 'api', file));
-const { emptyResult, mergeNativeResponse } = api('native/response.js');
-const { ANSWER_LIMITS, AnswerLimitError, capText } = api('stream/answerLimits.js');
-const { readImage } = api('readImage.js');
-const { field } = api('fields.js');
+const helper = (file) => require(path.join(BUILD, 'nodes', 'GeminiImage', 'helpers', file));
+const { capText, emptyResult, field, mergeNativeResponse, readImage } = helper('answers.js');
+const { ANSWER_LIMITS, AnswerLimitError } = helper('interfaces.js');
 
 /** The body's cap: every image at its limit as base64, plus the JSON around them. */
 const MAX_BODY_BYTES = Math.ceil((ANSWER_LIMITS.maxImageBytes * 4) / 3) + ANSWER_LIMITS.maxJsonBytes;
@@ -35,7 +33,7 @@ function decode(text, sliced) {
 	return out.subarray(0, length);
 }
 
-/** The images of native response objects decoded into `blobs`, their data replaced by blob references (api/stream/blobs.ts). */
+/** The images of native response objects decoded into `blobs`, their data replaced by blob references (helpers/json.ts). */
 function decodeNative(objects, sliced) {
 	const blobs = [];
 	for (const object of objects) {
@@ -206,7 +204,7 @@ function readChat({ objects, done }, streamed, sliced) {
 }
 
 /**
- * The AnswerReader of api/types.ts, buffered: push() collects (with the cap; straight into one Buffer when
+ * The AnswerReader of helpers/interfaces.ts, buffered: push() collects (with the cap; straight into one Buffer when
  * Content-Length gives the size), end() parses it all, then reads the parsed objects.
  */
 class BufferedReader {

@@ -36,27 +36,41 @@ const sampleHeap = () => {
 	if (h > heapPeak) heapPeak = h;
 };
 
-/** Swaps api/readerFor.ts's readerFor in the compiled node for the buffered one, and samples around it. */
+/**
+ * Swaps helpers/answers.ts's readAnswer in the compiled node (the operations call it through the module's
+ * exports) for one around the buffered reader, or, for `streaming`, wraps the real one; samples around it.
+ */
 function useReader(kind) {
-	const mod = require(path.join(BUILD, 'nodes', 'GeminiImage', 'api', 'readerFor.js'));
+	const answers = require(path.join(BUILD, 'nodes', 'GeminiImage', 'helpers', 'answers.js'));
+	const failures = require(path.join(BUILD, 'nodes', 'GeminiImage', 'helpers', 'failures.js'));
 	const { BufferedReader } = require('../lib/bufferedReader');
-	const original = mod.readerFor;
-	mod.readerFor = (route, headers) => {
-		const reader = kind === 'streaming' ? original(route, headers) : new BufferedReader(route, headers, kind === 'buffered-sliced');
-		return {
-			push(chunk) {
-				reader.push(chunk);
-				sampleHeap();
-			},
-			get stopped() {
-				return reader.stopped;
-			},
-			end() {
-				const outcome = reader.end();
-				sampleHeap();
-				return outcome;
-			},
-		};
+	const original = answers.readAnswer;
+	async function* sampled(chunks) {
+		for await (const chunk of chunks) {
+			sampleHeap();
+			yield chunk;
+		}
+		sampleHeap();
+	}
+	answers.readAnswer = async (route, answer, context) => {
+		if (kind === 'streaming') {
+			const outcome = await original(route, { ...answer, chunks: sampled(answer.chunks) }, context);
+			sampleHeap();
+			return outcome;
+		}
+		const reader = new BufferedReader(route, answer.headers, kind === 'buffered-sliced');
+		for await (const chunk of answer.chunks) {
+			reader.push(chunk);
+			sampleHeap();
+			if (reader.stopped) break;
+		}
+		const outcome = reader.end();
+		sampleHeap();
+		if ('errorEvent' in outcome) return { failure: failures.describeErrorEvent(outcome.errorEvent, context) };
+		if ('unreadable' in outcome) {
+			return { failure: failures.describeUnreadableBody(outcome.unreadable, String(answer.headers['content-type']), context) };
+		}
+		return { value: outcome.result };
 	};
 }
 

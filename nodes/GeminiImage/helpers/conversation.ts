@@ -4,7 +4,7 @@
  * n8n. Read and checked (anyone may have written it), trimmed to what a request holds (thought signatures
  * verbatim, drafts left out), and written back extended.
  */
-import type { AnswerPart, GenerationResult } from './interfaces';
+import type { AnswerPart, ConversationPart, ConversationTurn, GenerationResult, ImagePart, TextPart } from './interfaces';
 import { conversationFamily } from './models';
 import { cutText, formatBytes } from './redact';
 
@@ -24,25 +24,6 @@ export const CONVERSATION_LIMITS = {
 	/** A model id or an image's MIME type longer than this is not one the node wrote. */
 	maxNameChars: 200,
 };
-
-interface TextPart {
-	text: string;
-	thoughtSignature?: string;
-}
-
-interface ImagePart {
-	/** The binary field of the item that holds the image. */
-	image: string;
-	mimeType: string;
-	thoughtSignature?: string;
-}
-
-type ConversationPart = TextPart | ImagePart;
-
-export interface ConversationTurn {
-	role: 'user' | 'model';
-	parts: ConversationPart[];
-}
 
 export interface Conversation {
 	format: typeof CONVERSATION_FORMAT;

@@ -1,5 +1,4 @@
 /** The shapes shared by the node's layers: what the operations ask for, what an answer yields, and its bounds. */
-import type { ConversationTurn } from './conversation';
 
 export interface InputImage {
 	/** The raw bytes; base64 is produced once, when the request body is built. */
@@ -11,6 +10,26 @@ export interface InputImage {
 
 /** How an input image is written into a request body: its base64, or a placeholder (see encodeJsonWithBlobs). */
 export type ImageEncoder = (image: InputImage, index: number) => string;
+
+/** A turn of Refine Image's conversation, as the item carries it (helpers/conversation.ts reads and writes it). */
+export interface TextPart {
+	text: string;
+	thoughtSignature?: string;
+}
+
+export interface ImagePart {
+	/** The binary field of the item that holds the image. */
+	image: string;
+	mimeType: string;
+	thoughtSignature?: string;
+}
+
+export type ConversationPart = TextPart | ImagePart;
+
+export interface ConversationTurn {
+	role: 'user' | 'model';
+	parts: ConversationPart[];
+}
 
 export interface GenerationInput {
 	model: string;

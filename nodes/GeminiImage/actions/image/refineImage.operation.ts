@@ -7,7 +7,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConversationTurn } from '../../helpers/conversation';
+import type { ConversationTurn } from '../../helpers/interfaces';
 import { checkFamily, checkImageFields, planHistory, readConversation, utf8Bytes } from '../../helpers/conversation';
 import { DEFAULT_MODEL } from '../../helpers/models';
 import { cutText, quote } from '../../helpers/redact';
