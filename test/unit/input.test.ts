@@ -4,7 +4,13 @@
  */
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { belongsToExecution, isBinaryObject, parseUrlList, readBinaryObject, resolveInputFields } from '../../nodes/GeminiImage/actions/input';
+import {
+	belongsToExecution,
+	isBinaryObject,
+	parseUrlList,
+	readBinaryObject,
+	resolveInputFields,
+} from '../../nodes/GeminiImage/actions/input';
 
 const file = (fileName: string | undefined, extra: object = {}): IBinaryData =>
 	({ mimeType: 'image/png', fileName, fileSize: '12', data: 'QUJD', ...extra }) as IBinaryData;
