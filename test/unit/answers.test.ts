@@ -26,7 +26,7 @@ import {
 import { sniffImage } from '../../nodes/GeminiImage/helpers/images';
 import type { AnswerReader, GenerationResult, ReadOutcome } from '../../nodes/GeminiImage/helpers/interfaces';
 import { ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
-import { dataUrl, jpegHeader, pngHeader, propertyRuns as runs } from './fixtures';
+import { dataUrl, jpegHeader, pieces, pngHeader, propertyRuns as runs } from './fixtures';
 
 /** One chunk of a chat answer given as an object, read as the route reads it. */
 function addChunk(answer: ChatAnswer, chunk: unknown): void {
@@ -665,17 +665,6 @@ describe('readers fed any pieces', () => {
 });
 
 describe('bad input, tried systematically', () => {
-	function pieces(buf: Buffer, cuts: number[]): Buffer[] {
-		const at = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-		const out: Buffer[] = [];
-		let from = 0;
-		for (const cut of [...at, buf.length]) {
-			if (cut > from) out.push(buf.subarray(from, cut));
-			from = Math.max(from, cut);
-		}
-		return out;
-	}
-
 	function read(reader: AnswerReader, chunks: Buffer[]): ReadOutcome {
 		for (const chunk of chunks) {
 			reader.push(chunk);

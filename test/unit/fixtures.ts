@@ -60,3 +60,15 @@ export const failureContext = { model: 'gemini-2.5-flash-image', baseUrl: 'https
 
 /** fast-check settings: one seed, so every run of the property tests tries the same cases. */
 export const propertyRuns = (numRuns: number) => ({ seed: 20261201, numRuns });
+
+/** `buf` cut at the given offsets (taken modulo its length, repeats dropped): the chunks a stream might deliver. */
+export function pieces(buf: Buffer, cuts: number[]): Buffer[] {
+	const at = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+	const out: Buffer[] = [];
+	let from = 0;
+	for (const cut of [...at, buf.length]) {
+		if (cut > from) out.push(buf.subarray(from, cut));
+		from = Math.max(from, cut);
+	}
+	return out;
+}

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { capText, describeLimit, parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
 import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 import { Base64Decoder, ImageBudget, JsonBlobReader, JsonReader } from '../../nodes/GeminiImage/helpers/json';
-import { pngHeader, propertyRuns as runs } from './fixtures';
+import { pieces, pngHeader, propertyRuns as runs } from './fixtures';
 
 describe('reading JSON and base64 as it arrives', () => {
 	const random = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7919 + 13) % 256));
@@ -472,17 +472,6 @@ describe('hostile answers', () => {
 });
 
 describe('base64 decoding', () => {
-	function pieces(buf: Buffer, cuts: number[]): Buffer[] {
-		const at = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-		const out: Buffer[] = [];
-		let from = 0;
-		for (const cut of [...at, buf.length]) {
-			if (cut > from) out.push(buf.subarray(from, cut));
-			from = Math.max(from, cut);
-		}
-		return out;
-	}
-
 	const cutsArb = fc.array(fc.nat(), { maxLength: 12 });
 
 	const decode = (text: string, cuts: number[], bound?: number) => {
