@@ -4,6 +4,7 @@
 const crypto = require('node:crypto');
 const { verify: verifySignature } = require('../../emulator/conversation');
 const H = require('./helpers');
+const { sizedPng } = require('../../emulator/images/png');
 
 const { IMAGE_MODEL, PRO_MODEL, body, generate, partsOf, imageParts, decode, sha, readPng, jpegDims } = H;
 
@@ -251,23 +252,19 @@ describe('answer scenarios', () => {
 		expect(bad.data.error.message).toMatch(/no-such-thing/);
 	});
 
-	test('size=<N>MB: a valid PNG of about that size, fast after the first time', async () => {
+	// "Fast after the first time" is the image cache: checked by identity, not by the clock (a busy machine is slow).
+	test('size=<N>MB: a valid PNG of about that size, made once and cached', async () => {
 		const target = 20 * 1024 * 1024;
-		let t = Date.now();
 		const first = await generate('[emu:size=20MB] big');
-		const firstMs = Date.now() - t;
-		t = Date.now();
 		const again = await generate('[emu:size=20MB] big again');
-		const againMs = Date.now() - t;
 		expect(first.status).toBe(200);
+		expect(sizedPng(target)).toBe(sizedPng(target));
 		const buf = decode(imageParts(again.data)[0]);
 		expect(Math.abs(buf.length - target)).toBeLessThan(target * 0.01);
 		expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
 		const rec = emu.requests[1];
 		expect(rec.sizeBytes).toBe(target);
 		expect(rec.imagesSent[0].bytes).toBe(buf.length);
-		expect(firstMs).toBeLessThan(5000);
-		expect(againMs).toBeLessThan(2000);
 		// small sizes: really valid
 		const small = await generate('[emu:size=50000] small');
 		const sb = decode(imageParts(small.data)[0]);
