@@ -123,13 +123,15 @@ async function callAtOnce(ctx, baseUrl, { calls, items }) {
 	const stats = emu.stats();
 	const all = calls * items;
 	const ideal = (all / LIMIT.maxInFlight) * LIMIT.latencyMs;
+	const byPrompt = requestsByPrompt(emu);
+	const most = Math.max(0, ...[...byPrompt.values()].map((recs) => recs.length));
 	const through = answers.reduce((n, a) => n + (Array.isArray(a.json) ? a.json.filter((j) => j && j.sha256).length : 0), 0);
 	const pct = stats.total ? ((100 * stats.rateLimited) / stats.total).toFixed(1) : '0';
 	console.log(
-		`    ${calls} calls × ${items} items at once: ${through} of ${all} items through; ${stats.total} requests, ${stats.rateLimited} turned away (${pct} %), at most ${stats.peakInFlight} in flight; ${L.seconds(ms)} (ideal ${L.seconds(ideal)}, ${(ms / ideal).toFixed(2)} ×)`,
+		`    ${calls} calls × ${items} items at once: ${through} of ${all} items through; ${stats.total} requests, ${stats.rateLimited} turned away (${pct} %), at most ${stats.peakInFlight} in flight, one item sent at most ${most} times; ${L.seconds(ms)} (ideal ${L.seconds(ideal)}, ${(ms / ideal).toFixed(2)} ×)`,
 	);
 	H.time(`${calls} webhook calls at once under a limit of ${LIMIT.maxInFlight} in flight`, ms);
-	return { bodies, answers, stats, byPrompt: requestsByPrompt(emu), ms };
+	return { bodies, answers, stats, byPrompt, ms };
 }
 
 /** Every item of every call through: the answers, in order, with the emulator's bytes; one 200 per prompt. */

@@ -3,8 +3,8 @@
 // (SQLite works while they share it). A webhook workflow must run on the worker and answer with the bytes n8n
 // stored. Binary data: the line's queue-mode default in 2.x (`database`); `filesystem` in 1.x, whose webhook
 // answers a JSON dump instead of the bytes in `default` and `database` modes (an n8n 1.x bug, running-n8n.md).
-// The limits part (limits.js) starts a second worker the same way: at boot when the checks above are not
-// wanted, else after them (a second worker would take some of their executions).
+// The limits part (limits.js) starts a second worker the same way, runs first and stops it before the checks
+// above (a second worker would take some of their executions).
 
 const path = require('node:path');
 
@@ -43,25 +43,24 @@ async function runQueue(ctx, wants) {
 	const started = Date.now();
 	const worker = await startWorker('queue-worker.log');
 	const main = L.startN8n({ env: mainEnv, logFile: path.join(H.logsDir(rt), 'queue-main.log') });
-	let second = null;
-	if (wants('limits') && !wants('queue')) second = await startWorker('queue-worker-2.log');
+	// limits (limits.js): a second worker, started the same way and at the same time (booting it later costs more)
+	let second = wants('limits') ? await startWorker('queue-worker-2.log') : null;
 	try {
 		await Promise.all([main.waitReady(), workerReady(worker), second && workerReady(second)]);
 		const bootMs = Date.now() - started;
 		H.time(`n8n start + ${second ? 'two n8n workers' : 'n8n worker'} boot (queue mode)`, bootMs);
-		console.log(`  n8n main (queue mode) ready at ${main.url} in ${L.seconds(main.readyMs)}, worker ready in ${L.seconds(bootMs)}`);
+		console.log(
+			`  n8n main (queue mode) ready at ${main.url} in ${L.seconds(main.readyMs)}, ${second ? 'workers' : 'worker'} ready in ${L.seconds(bootMs)}`,
+		);
 		const rest = new L.RestClient(main.url, rt);
 		await rest.setupOwnerOrLogin();
-		if (wants('queue')) await oneWorker(ctx, rest, main, worker);
-		if (wants('limits')) {
-			if (!second) {
-				const t = Date.now();
-				second = await startWorker('queue-worker-2.log');
-				await workerReady(second);
-				H.time('second n8n worker boot', Date.now() - t);
-			}
+		if (second) {
 			await H.phase('limits: two workers under an account limit (limits.js)', () => LIM.runQueue(ctx, rest, main, [worker, second]));
+			// the checks below watch one worker's log
+			await second.stop();
+			second = null;
 		}
+		if (wants('queue')) await oneWorker(ctx, rest, main, worker);
 	} finally {
 		const t = Date.now();
 		await main.stop();
