@@ -149,7 +149,7 @@ function checkEveryItem(run, whyFailed) {
 			const ok = recs.filter((r) => r.status === 200);
 			const other = recs.filter((r) => r.status !== 200 && r.outcome !== 'rate-limited');
 			const item = res.json[i] || {};
-			if (item.error) wrong.push(`call ${c} item ${i}: ${String(item.error).slice(0, 200)}`);
+			if (item.error) wrong.push(`call ${c} item ${i}: ${(item.error.message || JSON.stringify(item.error)).slice(0, 200)}`);
 			else if (item.prompt !== prompt) wrong.push(`call ${c} item ${i}: answered for ${JSON.stringify(item.prompt)} (order)`);
 			if (ok.length !== 1) wrong.push(`call ${c} item ${i}: answered 200 ${ok.length} times (${recs.length} requests)`);
 			else if (!item.error && item.sha256 !== ok[0].imagesSent[0].sha256)
