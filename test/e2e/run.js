@@ -8,15 +8,17 @@
 //   regular mode        one `n8n start`: credential test, model list, examples, fault workflows (server.js, faults.js)
 //   trust               one `n8n start` in filesystem mode: foreign file ids, private fields, long conversations (trust.js)
 //   queue mode          redis + `n8n worker` + `n8n start`: a webhook workflow runs on the worker (queue.js)
+//   limits              under an account limit the node is not told: a webhook workflow called three times at once
+//                       in regular mode (in server.js's n8n), then two queue-mode workers (queue.js) (limits.js)
 //
 //   npm run test:e2e                           (builds first) both lines, 2.x first
 //   node test/e2e/run.js --n8n=1               one line (or N8N_LINE=1|2)
 //   node test/e2e/run.js --only stop,bulk      only these parts: filesystem, default, database, rest, faults
 //                                              (= retries, final-errors, timeout, stop, rate-limit, bulk),
 //                                              conversation, agent (conversation.js), urls (urls.js), trust (trust.js),
-//                                              queue
+//                                              queue, limits (limits.js)
 //
-// Env: E2E_SKIP_QUEUE=1 skips queue mode (no redis-server and not root). User folders:
+// Env: E2E_SKIP_QUEUE=1 skips queue mode, limits' too (no redis-server and not root). User folders:
 // ~/.cache/n8n-nodes-cometapi/homes/<clone>/e2e-n8n<line>; logs: .e2e/logs/<line>/. The checks are node:test
 // tests (test/lib/suite.js): its reporter prints them and the counts (npm run test:e2e asks for the spec reporter),
 // and the run exits 1 on any failure.
@@ -39,6 +41,7 @@ const { SCENARIOS, faultWorkflows } = require('./faults');
 const C = require('./conversation');
 const U = require('./urls');
 const T = require('./trust');
+const LIM = require('./limits');
 
 const WORK = path.join(L.REPO_ROOT, '.e2e');
 const MODES = ['filesystem', 'default', 'database'];
@@ -49,7 +52,7 @@ const LINES = opts.n8n || process.env.N8N_LINE ? [L.runtime.selectLine(opts.n8n)
 const onlyArg = opts.only ?? process.env.E2E_ONLY;
 const only = onlyArg ? new Set(onlyArg.split(',').flatMap((s) => (s.trim() === 'faults' ? FAULT_KEYS : [s.trim()]))) : null;
 const wants = (name) => !only || only.has(name);
-const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, ...C.PARTS, ...U.PARTS, ...T.PARTS, 'queue'];
+const KNOWN = [...MODES, 'rest', ...FAULT_KEYS, ...C.PARTS, ...U.PARTS, ...T.PARTS, 'queue', ...LIM.PARTS];
 for (const key of only || []) {
 	if (KNOWN.includes(key)) continue;
 	console.error(`--only: unknown part "${key}" (parts: ${KNOWN.join(', ')}; faults = all fault workflows)`);
@@ -121,7 +124,16 @@ async function setUpLine(line, shared) {
 		const faults = faultWorkflows();
 		const faultWfs = Object.values(faults).filter((w) => w && w.nodes);
 		t = Date.now();
-		await L.importWorkflows(env, [mainWf, hookWf, ...shared.examples, ...faultWfs, ...C.workflows(), ...U.workflows(), ...T.workflows()]);
+		await L.importWorkflows(env, [
+			mainWf,
+			hookWf,
+			...shared.examples,
+			...faultWfs,
+			...C.workflows(),
+			...U.workflows(),
+			...T.workflows(),
+			...LIM.workflows(),
+		]);
 		H.time('n8n import:workflow', Date.now() - t);
 		Object.assign(ctx, { mainId: mainWf.id, webhookId: hookWf.id, faults });
 	});
@@ -142,8 +154,8 @@ async function runLine(line, shared) {
 			for (const m of done) H.eq(JSON.stringify(ctx.shasByMode[m]), ref, `sha256 list of ${m} vs ${done[0]}`);
 		});
 	}
-	if (wants('rest') || FAULT_KEYS.some(wants) || C.PARTS.some(wants)) {
-		await H.phase('regular mode: n8n start, REST API (credential test, model list, examples, fault workflows, conversations)', () =>
+	if (wants('rest') || FAULT_KEYS.some(wants) || C.PARTS.some(wants) || LIM.PARTS.some(wants)) {
+		await H.phase('regular mode: n8n start, REST API (credential test, model list, examples, fault workflows, conversations, limits)', () =>
 			runServer(ctx, wants),
 		);
 	}
@@ -151,8 +163,8 @@ async function runLine(line, shared) {
 	if (T.PARTS.some(wants)) {
 		await H.phase('trust: foreign files, private fields, long conversations (n8n start, filesystem mode)', () => T.runTrust(ctx));
 	}
-	if (wants('queue') && process.env.E2E_SKIP_QUEUE !== '1') {
-		await H.phase('queue mode: redis + n8n worker + n8n start (webhook)', () => runQueue(ctx));
+	if ((wants('queue') || LIM.PARTS.some(wants)) && process.env.E2E_SKIP_QUEUE !== '1') {
+		await H.phase('queue mode: redis + n8n worker + n8n start (webhook)', () => runQueue(ctx, wants));
 	} else {
 		console.log('\n→ queue mode skipped');
 	}

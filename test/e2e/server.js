@@ -1,7 +1,8 @@
 'use strict';
 // One `n8n start` (regular mode, the line's default binary data mode) driven through the editor's REST API:
 // the credential dialog's Test button, the model list, the example workflows run like the "Execute workflow"
-// button, then the fault workflows (faults.js). One boot serves them all.
+// button, then the fault workflows (faults.js), the conversations (conversation.js) and the limits part
+// (limits.js). One boot serves them all.
 
 const path = require('node:path');
 
@@ -9,6 +10,7 @@ const L = require('../../scripts/lib');
 const H = require('./harness');
 const { SCENARIOS } = require('./faults');
 const C = require('./conversation');
+const LIM = require('./limits');
 
 async function restChecks(ctx, rest) {
 	const { emu } = ctx;
@@ -111,6 +113,9 @@ async function runServer(ctx, wants) {
 		}
 		if (C.PARTS.some(wants))
 			await H.phase('conversations and the AI Agent tool (regular mode)', () => C.runRegular(ctx, rest, n8n.url, wants));
+		if (LIM.PARTS.some(wants)) {
+			await H.phase('limits: webhook calls at once under an account limit (limits.js)', () => LIM.runRegular(ctx, rest, n8n.url));
+		}
 	} finally {
 		await n8n.stop();
 	}
