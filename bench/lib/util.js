@@ -37,7 +37,7 @@ const BUILD = path.resolve(__dirname, '..', '..', '.bench-build');
  * plain client of the baseline schedules its requests exactly as the node does.
  */
 function pool(count, limit, task) {
-	return require(path.join(BUILD, 'nodes', 'GeminiImage', 'helpers', 'pool.js')).runPool(count, limit, task);
+	return require(path.join(BUILD, 'nodes', 'GeminiImage', 'actions', 'router.js')).runPool(count, limit, task);
 }
 
 /** Rotates `list` by `n` (the order of the contenders changes every repetition). */
