@@ -81,7 +81,7 @@ childMain(async (payload) => {
 
 	// sampler: the emulator's counters every pollMs, and the phase changes
 	const samples = [];
-	const switches = [{ limit: phases[0].limit, atMs: 0, ok: 0, refused: 0, total: 0 }];
+	const switches = [{ limit: phases[0].limit, fromAnswered: 0, atMs: 0, ok: 0, refused: 0, total: 0 }];
 	let running = true;
 	const t0 = nowMs();
 	const sampler = (async () => {
@@ -93,7 +93,14 @@ childMain(async (payload) => {
 			samples.push({ t: Math.round(t), ok: okOf(st), refused: st.rateLimited, total: st.total, inFlight: st.inFlight });
 			if (next < phases.length && okOf(st) >= phases[next].fromAnswered) {
 				await emu.config({ maxInFlight: phases[next].limit });
-				switches.push({ limit: phases[next].limit, atMs: nowMs() - t0, ok: okOf(st), refused: st.rateLimited, total: st.total });
+				switches.push({
+					limit: phases[next].limit,
+					fromAnswered: phases[next].fromAnswered,
+					atMs: nowMs() - t0,
+					ok: okOf(st),
+					refused: st.rateLimited,
+					total: st.total,
+				});
 				log(`  ${sc.name}: limit ${phases[next].limit} from ${okOf(st)} answers, at ${((nowMs() - t0) / 1000).toFixed(1)} s`);
 				next++;
 			}
@@ -144,12 +151,14 @@ childMain(async (payload) => {
 
 	// phases: answers and refusals between one switch and the next (the last ends when the executions end)
 	const phaseRows = switches.map((s, i) => {
-		const end = i + 1 < switches.length ? switches[i + 1] : { atMs: wallMs, ok: okOf(atEnd), refused: atEnd.rateLimited, total: atEnd.total };
+		const end =
+			i + 1 < switches.length ? switches[i + 1] : { atMs: wallMs, ok: okOf(atEnd), refused: atEnd.rateLimited, total: atEnd.total };
 		const ms = end.atMs - s.atMs;
 		const answered = end.ok - s.ok;
 		const inPhase = samples.filter((x) => x.t >= s.atMs && x.t < end.atMs);
 		return {
 			limit: s.limit,
+			fromAnswered: s.fromAnswered,
 			fromMs: s.atMs,
 			toMs: end.atMs,
 			answered,

@@ -21,7 +21,7 @@ const { setTimeout: sleep } = require('node:timers/promises');
 
 const { log, median, MB, rotate } = require('../lib/util');
 const { nodeDefaults } = require('../lib/nodeDefaults');
-const { benchWorkflows, NODE_VERSION } = require('../lib/workflows');
+const { benchWorkflows, MODEL_ID, NODE_VERSION } = require('../lib/workflows');
 
 const WORK = path.join(L.REPO_ROOT, '.bench', 'n8n'); // logs and the tarball only
 const LINE = '2';
@@ -255,6 +255,7 @@ async function runN8nPart({
 			n8nVersion: require(path.join(rt.dir, 'node_modules', 'n8n', 'package.json')).version,
 			n8nNodeVersion: require(path.join(rt.nodeDir, 'package.json')).version,
 			nodeTypeVersion: NODE_VERSION,
+			model: MODEL_ID,
 			nodeDefaults: defaults,
 			nodeDefaultConcurrency: defaults.concurrency,
 			pinnedConcurrency,
