@@ -2,9 +2,9 @@
 'use strict';
 // The benchmark of the Gemini Image node: `npm run bench` (builds dist/ first, which part 4 packs).
 //
-//   node bench/run.js [--part=overhead,throughput,memory,n8n] [--no-write]
+//   node bench/run.js [--part=overhead,throughput,memory,n8n,limits] [--no-write]
 //
-// Parts 1-3 run the node's real execute() inside n8n-core (the test harness, compiled here with
+// Parts 1-3 and 5 run the node's real execute() inside n8n-core (the test harness, compiled here with
 // tsconfig.bench.json into .bench-build/) against the CometAPI emulator in its own process; part 4 runs a
 // real n8n 2.41.1 (scripts/lib/runtime.js). Every measurement is repeated and the median reported; ratios
 // are taken within a repetition. Results: a table on stdout, docs/BENCHMARKS.md, and the raw numbers in
@@ -24,7 +24,7 @@ const { log, median, MB, runChild } = require('./lib/util');
 const ROOT = L.REPO_ROOT;
 const RESULTS = path.join(ROOT, '.bench', 'results.json');
 const DOC = path.join(ROOT, 'docs', 'BENCHMARKS.md');
-const PARTS = ['overhead', 'throughput', 'memory', 'n8n'];
+const PARTS = ['overhead', 'throughput', 'memory', 'n8n', 'limits'];
 
 const CONFIG = {
 	overhead: {
@@ -44,13 +44,44 @@ const CONFIG = {
 		directions: ['input', 'output'],
 		otherRoutes: ['stream', 'chat'],
 	},
-	n8n: { items: 50, latencyMs: 500, outputBytes: MB, rounds: 5, limitedRounds: 2, maxInFlight: 8 },
+	n8n: { items: 50, latencyMs: 500, outputBytes: MB, rounds: 5, limitedRounds: 2, maxInFlight: 8, pinnedConcurrency: 16 },
+	// Part 5: an account limit the node is not told (the emulator's maxInFlight), one scenario per process.
+	// Ideal times at latency 500 ms: 50 s, 12.5 s, 3.1 s, 37.5 s, and about 23 s for the drop (2.3 + 12.5 + 8.6).
+	limits: {
+		latencyMs: 500,
+		binaryMode: 'filesystem',
+		scenarios: [
+			{ name: 'limit 2', executions: 1, items: 200, phases: [{ limit: 2, fromAnswered: 0 }] },
+			{ name: 'limit 8', executions: 1, items: 200, phases: [{ limit: 8, fromAnswered: 0 }] },
+			{ name: 'limit 32', executions: 1, items: 200, phases: [{ limit: 32, fromAnswered: 0 }] },
+			{ name: 'three executions, limit 8', executions: 3, items: 200, phases: [{ limit: 8, fromAnswered: 0 }] },
+			// 32, then 4 from the 150th answer, then 32 again from the 250th: a last phase of 550 items (8.6 s at
+			// 32) long enough that climbing back is measured, not only the first seconds of it
+			{
+				name: 'limit 32 -> 4 -> 32',
+				executions: 1,
+				items: 800,
+				phases: [
+					{ limit: 32, fromAnswered: 0 },
+					{ limit: 4, fromAnswered: 150 },
+					{ limit: 32, fromAnswered: 250 },
+				],
+			},
+		],
+		pollMs: 50,
+		warmItems: 16,
+		deadlineFactor: 3,
+		deadlineExtraMs: 20000,
+		stopGraceMs: 30000,
+		quietMs: 1500,
+	},
 };
 
 const HELP =
-	'node bench/run.js [--part=overhead,throughput,memory,n8n] [--no-write]\n' +
+	'node bench/run.js [--part=overhead,throughput,memory,n8n,limits] [--no-write]\n' +
 	'node bench/run.js --report    (re-render docs/BENCHMARKS.md from .bench/results.json and bench/notes.md, no measuring)\n' +
 	'node bench/run.js --part=memory --quick --no-write    (memory at 20 MB only, filesystem mode, every route: a minute)\n' +
+	'node bench/run.js --part=limits --quick --no-write    (limits with a tenth of the items: to try it out)\n' +
 	'  --memory-reps=N    repetitions of each memory measurement (default 3)\n';
 
 function readArgs() {
@@ -212,6 +243,41 @@ async function partMemory(quick) {
 	};
 }
 
+/** --quick: a tenth of the items (and of the drop's thresholds), to try the part out; not for the doc. */
+const scaled = (sc) => ({
+	...sc,
+	items: Math.max(10, Math.round(sc.items / 10)),
+	phases: sc.phases.map((p) => ({ ...p, fromAnswered: Math.round(p.fromAnswered / 10) })),
+});
+
+async function partLimits(quick) {
+	const cfg = quick ? { ...CONFIG.limits, scenarios: CONFIG.limits.scenarios.map(scaled) } : CONFIG.limits;
+	const emu = await startEmulatorProcess({ latencyMs: cfg.latencyMs });
+	const warm = await startEmulatorProcess({ latencyMs: 0 }); // another Base URL for the warm-ups
+	const scenarios = [];
+	try {
+		for (const scenario of cfg.scenarios) {
+			const t0 = Date.now();
+			const res = await runChild(
+				path.join(__dirname, 'parts', 'limits.js'),
+				{ baseUrl: emu.url, warmUrl: warm.url, apiKey: emu.key, ...cfg, scenarios: undefined, scenario },
+				{ timeoutMs: 8 * 60 * 1000 },
+			);
+			if (res.error) throw new Error(`${scenario.name}: ${res.error}`);
+			log(
+				`  ${scenario.name}: ${res.itemsThrough}/${res.items} items in ${(res.wallMs / 1000).toFixed(1)} s` +
+					`${Number.isFinite(res.wallRatio) ? ` (${res.wallRatio.toFixed(2)} x ideal)` : ''}, refused ${res.refused}/${res.requests}` +
+					`${res.perExecution.some((e) => e.error) ? `; ${res.perExecution.find((e) => e.error).error}` : ''} [${Math.round((Date.now() - t0) / 1000)} s]`,
+			);
+			scenarios.push({ ...res, processSeconds: Math.round((Date.now() - t0) / 1000) });
+		}
+	} finally {
+		await emu.stop();
+		await warm.stop();
+	}
+	return { latencyMs: cfg.latencyMs, binaryMode: cfg.binaryMode, quick, defaults: scenarios[0] && scenarios[0].defaults, scenarios };
+}
+
 async function partN8n() {
 	const { runN8nPart } = require('./parts/n8n');
 	return await runN8nPart(CONFIG.n8n);
@@ -228,7 +294,7 @@ function writeDoc(results) {
 	log(`written: ${path.relative(ROOT, DOC)} (raw numbers: ${path.relative(ROOT, RESULTS)})`);
 }
 
-const RUNNERS = { overhead: partOverhead, throughput: partThroughput, memory: partMemory, n8n: partN8n };
+const RUNNERS = { overhead: partOverhead, throughput: partThroughput, memory: partMemory, n8n: partN8n, limits: partLimits };
 
 async function main() {
 	const args = readArgs();

@@ -28,20 +28,21 @@ async function startEmulatorProcess({ latencyMs = 0, key = API_KEY } = {}) {
 		});
 		child.once('exit', (code) => reject(new Error(`emulator exited (${code}): ${err}`)));
 	});
+	return { url, key, pid: child.pid, ...emulatorControl(url), stop: () => L.stopChild(child, 3000) };
+}
+
+/** The control API of an emulator at `url` (also usable from a bench child process, which has only the URL). */
+function emulatorControl(url) {
 	const control = async (method, p, body) => {
 		const res = await L.request(method, `${url}/__emulator/${p}`, { body });
 		if (res.status !== 200) throw new Error(`emulator ${method} ${p}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 200)}`);
 		return res.json;
 	};
 	return {
-		url,
-		key,
-		pid: child.pid,
 		config: (c) => control('POST', 'config', c),
 		stats: () => control('GET', 'stats'),
 		reset: () => control('POST', 'reset'),
-		stop: () => L.stopChild(child, 3000),
 	};
 }
 
-module.exports = { startEmulatorProcess, API_KEY };
+module.exports = { startEmulatorProcess, emulatorControl, API_KEY };

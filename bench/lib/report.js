@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const MB = 1024 * 1024;
+const PART_COUNT = 5; // bench/run.js PARTS
 
 const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const s = (ms, d = 2) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(d)} s` : 'n/a');
@@ -19,7 +20,13 @@ const TARGETS = {
 	memoryMultiple: 3,
 	memorySizeMb: 20,
 	wallVsDiy: 1.25,
+	// part 5: under an account limit the node is not told
+	limitWallRatio: 1.2, // wall time / ideal (items / limit x latency)
+	limitRefusedShare: 0.1, // refused requests / all requests
+	limitRecovery: 1 / 1.2, // rate in the last phase of the drop / the limit's ideal rate: the same margin as 1.2 x
 };
+
+const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
 
 // ------------------------------------------------------------------------------------------- verdicts
 /** Every target, checked: [{part, what, target, result, met, by}] ('by' says how much a miss misses by). */
@@ -103,6 +110,68 @@ function verdicts(results) {
 			});
 		}
 	}
+	if (p.limits) out.push(...limitsVerdicts(p.limits.data));
+	return out;
+}
+
+/** A scenario's failure, if any, in a few words for the Targets table. */
+function failureNote(sc) {
+	const e = sc.perExecution.find((x) => x.error);
+	return e ? `; failed: "${e.error.length > 120 ? `${e.error.slice(0, 117)}...` : e.error}"` : '';
+}
+
+function limitsVerdicts(d) {
+	const out = [];
+	for (const sc of d.scenarios) {
+		const lost = sc.items - sc.itemsThrough;
+		const where = sc.limit ? `limit ${sc.limit}` : sc.phases.map((x) => x.limit).join(' -> ');
+		const who = sc.executions > 1 ? `${sc.executions} executions x ${sc.itemsPerExecution} items at once` : `${sc.items} items`;
+		const name = `limits, ${who}, ${where}${sc.stopped ? ' (stopped at the deadline)' : ''}`;
+		out.push({
+			part: 5,
+			what: `${name}: every item through`,
+			target: `${sc.items}/${sc.items}`,
+			result: `${sc.itemsThrough}/${sc.items}${failureNote(sc)}`,
+			met: lost === 0,
+			by: lost === 0 ? '' : `${lost} items lost`,
+		});
+		if (sc.limit) {
+			const ok = lost === 0 && sc.wallRatio <= TARGETS.limitWallRatio;
+			out.push({
+				part: 5,
+				what: `${name}: wall time / ideal (${sc.items} / ${sc.limit} x ${sc.latencyMs} ms = ${s(sc.idealMs, 1)})`,
+				target: `<= ${f(TARGETS.limitWallRatio)}`,
+				result: lost === 0 ? `${f(sc.wallRatio)} (${s(sc.wallMs, 1)})` : `no full run (${lost} items lost after ${s(sc.wallMs, 1)})`,
+				met: ok,
+				by: ok
+					? ''
+					: lost === 0
+						? `${f(sc.wallRatio - TARGETS.limitWallRatio)} over (${s(sc.wallMs - TARGETS.limitWallRatio * sc.idealMs, 1)} slower than allowed)`
+						: 'the run failed',
+			});
+		}
+		const share = sc.refusedShare;
+		out.push({
+			part: 5,
+			what: `${name}: refused / all requests`,
+			target: `<= ${pct(TARGETS.limitRefusedShare)}`,
+			result: `${pct(share)} (${sc.refused} / ${sc.requests})`,
+			met: share <= TARGETS.limitRefusedShare,
+			by: share <= TARGETS.limitRefusedShare ? '' : `${f((share - TARGETS.limitRefusedShare) * 100, 1)} points over`,
+		});
+		if (!sc.limit) {
+			const last = sc.phases[sc.phases.length - 1];
+			const ok = lost === 0 && last.rateRatio >= TARGETS.limitRecovery;
+			out.push({
+				part: 5,
+				what: `${name}: the rate follows the limit back up (items/s in the last phase, limit ${last.limit} / its ideal ${f(last.idealItemsPerSecond, 0)}/s)`,
+				target: `>= ${f(TARGETS.limitRecovery)} (1 / ${f(TARGETS.limitWallRatio, 1)})`,
+				result: `${f(last.rateRatio)} (${f(last.itemsPerSecond, 1)}/s over ${s(last.toMs - last.fromMs, 1)})`,
+				met: ok,
+				by: ok ? '' : last.rateRatio >= TARGETS.limitRecovery ? 'items lost' : `${f(TARGETS.limitRecovery - last.rateRatio)} short`,
+			});
+		}
+	}
 	return out;
 }
 
@@ -114,11 +183,13 @@ function defaultConcurrency(d) {
 }
 
 function label(name, d) {
+	// results from before part 4 ran version 2 were of version 1
+	const v = `v${(d && d.nodeTypeVersion) || 1}`;
 	return (
 		{
 			diy: 'do-it-yourself (HTTP Request + Edit Fields + Convert to File)',
-			node: `Gemini Image, defaults (concurrency ${defaultConcurrency(d)})`,
-			node16: 'Gemini Image, concurrency 16',
+			node: `Gemini Image ${v}, defaults (concurrency ${defaultConcurrency(d)})`,
+			node16: `Gemini Image ${v}, concurrency ${(d && d.pinnedConcurrency) || 16}`,
 		}[name] || name
 	);
 }
@@ -240,6 +311,87 @@ function n8nTables(d, kind) {
 	return { a, b };
 }
 
+function limitsTable(d, kind) {
+	const rows = d.scenarios.map((sc) => [
+		sc.name,
+		sc.executions > 1 ? `${sc.executions} x ${sc.itemsPerExecution}` : sc.items,
+		`${sc.itemsThrough}/${sc.items}`,
+		s(sc.wallMs, 1),
+		sc.limit ? s(sc.idealMs, 1) : '-',
+		sc.limit ? f(sc.wallRatio) : '-',
+		`${sc.refused} / ${sc.requests} (${pct(sc.refusedShare)})`,
+		sc.peakInFlight,
+		sc.executions > 1 ? sc.perExecution.map((e) => s(e.ms, 1)).join(', ') : '-',
+		sc.afterEnd.requests,
+		sc.perExecution.find((e) => e.error) ? sc.perExecution.find((e) => e.error).error : '',
+	]);
+	return table(
+		[
+			'scenario',
+			'items',
+			'items through',
+			'wall time',
+			'ideal',
+			'wall / ideal',
+			'refused / requests',
+			'peak in flight',
+			'each execution',
+			'requests after the end',
+			'error',
+		],
+		rows,
+		kind,
+	);
+}
+
+/** The drop scenario's phases in words, from what was run. */
+function dropText(d) {
+	const sc = d.scenarios.find((x) => !x.limit);
+	if (!sc) return 'not run';
+	const [first, ...rest] = sc.phases;
+	const changes = rest.map((ph, i) => `${i ? 'then ' : ''}${ph.limit} from the ${ph.fromAnswered ?? '?'}th answer`).join(', ');
+	const last = sc.phases[sc.phases.length - 1];
+	const lastItems = sc.items - (last.fromAnswered ?? NaN);
+	return `${sc.items} items; the emulator's limit is ${first.limit}, changed to ${changes}, so the last phase has ${lastItems} items (${s((lastItems / last.limit) * sc.latencyMs, 1)} at its ideal rate)`;
+}
+
+function limitsPhaseTable(d, kind) {
+	const rows = [];
+	for (const sc of d.scenarios) {
+		if (sc.limit) continue;
+		for (const [i, ph] of sc.phases.entries()) {
+			rows.push([
+				sc.name,
+				i + 1,
+				ph.limit,
+				`${s(ph.fromMs, 1)} - ${s(ph.toMs, 1)}`,
+				ph.answered,
+				`${ph.refused} / ${ph.requests}`,
+				f(ph.itemsPerSecond, 1),
+				f(ph.idealItemsPerSecond, 0),
+				f(ph.rateRatio),
+				ph.peakSampledInFlight === null ? 'n/a' : ph.peakSampledInFlight,
+			]);
+		}
+	}
+	return table(
+		[
+			'scenario',
+			'phase',
+			'limit',
+			'from - to',
+			'answered',
+			'refused / requests',
+			'items/s',
+			'ideal items/s',
+			'rate / ideal',
+			'peak in flight (sampled)',
+		],
+		rows,
+		kind,
+	);
+}
+
 function verdictTable(v, kind) {
 	return table(
 		['part', 'what', 'target', 'result', 'met?', 'missed by'],
@@ -247,6 +399,9 @@ function verdictTable(v, kind) {
 		kind,
 	);
 }
+
+const defaultsText = (x) =>
+	x ? `Concurrency ${x.concurrency} (at most ${x.maxConcurrency}), Max Retries ${x.maxRetries}` : 'not recorded';
 
 // ------------------------------------------------------------------------------------------- console
 function renderConsole(results) {
@@ -277,6 +432,16 @@ function renderConsole(results) {
 			t.a,
 		);
 		out.push('', `4b. the same with the emulator answering 429 + Retry-After: 1 beyond ${d.maxInFlight} requests in flight`, t.b);
+	}
+	if (p.limits) {
+		const d = p.limits.data;
+		out.push(
+			'',
+			`5. Under an account limit the node is not told (emulator latency ${d.latencyMs} ms; node version 2, defaults: ${defaultsText(d.defaults)})${d.quick ? ' QUICK: a tenth of the items' : ''}`,
+			limitsTable(d, 'txt'),
+			'',
+			limitsPhaseTable(d, 'txt'),
+		);
 	}
 	out.push('', 'Targets', verdictTable(verdicts(results), 'txt'));
 	for (const [part, x] of Object.entries(results.failures || {})) out.push(`FAILED: part ${part}: ${x.error}`);
@@ -337,7 +502,7 @@ function renderMarkdown(results, notes, reading = '') {
 		packageVersion: cell(m.packageVersion),
 		commit: cell(`${m.gitCommit}${m.gitDirty ? ' with uncommitted changes in nodes/ or credentials/' : ''}`),
 		command: cell(
-			`\`${results.command}\`${results.ranParts.length < 4 ? ` (parts run this time: ${results.ranParts.join(', ')}; the others are from earlier runs, dated in their sections)` : ''}`,
+			`\`${results.command}\`${results.ranParts.length < PART_COUNT ? ` (parts run this time: ${results.ranParts.join(', ')}; the others are from earlier runs, dated in their sections)` : ''}`,
 		),
 		date: dates[dates.length - 1].slice(0, 10),
 		firstDate: when(dates[0]),
@@ -354,6 +519,7 @@ function renderMarkdown(results, notes, reading = '') {
 		throughput: !!p.throughput,
 		memory: !!p.memory,
 		n8n: !!p.n8n,
+		limits: !!p.limits,
 	};
 	if (p.overhead) {
 		const d = p.overhead.data;
@@ -396,12 +562,35 @@ function renderMarkdown(results, notes, reading = '') {
 			n8nImageSize: mb(d.outputBytes, 0),
 			n8nImageBytes: d.outputBytes,
 			n8nDefaultConcurrency: defaultConcurrency(d),
+			n8nNodeVersion: d.nodeTypeVersion || 1,
+			n8nModel: d.model || 'gemini-2.5-flash-image',
+			n8nPinned: d.pinnedConcurrency || 16,
+			n8nDefaultsFrom: d.nodeDefaults
+				? `read from the packed build's version ${d.nodeTypeVersion} description, Request Settings`
+				: 'LIMITS.defaultConcurrency of the packed build',
 			n8nRounds: p.n8n.config.rounds,
 			n8nTableA: t.a,
 			n8nMaxInFlight: d.maxInFlight,
 			n8nLimitedRounds: p.n8n.config.limitedRounds,
 			n8nTableB: t.b,
 			diyErrors: [...new Set(d.limited.diy.runs.map((r) => r.error).filter(Boolean))].join('"; "'),
+		});
+	}
+	if (p.limits) {
+		const d = p.limits.data;
+		const cfg = p.limits.config || {};
+		Object.assign(values, {
+			limitsMeasured: partHeader(p.limits),
+			limitsLatency: d.latencyMs,
+			limitsBinaryMode: d.binaryMode,
+			limitsDefaults: defaultsText(d.defaults),
+			limitsQuick: d.quick ? ' **Quick run (`--quick`): a tenth of the items; not comparable with the targets.**' : '',
+			limitsDeadline: `${cfg.deadlineFactor ?? '?'} x the ideal time + ${Math.round((cfg.deadlineExtraMs ?? NaN) / 1000)} s`,
+			limitsSeconds: p.limits.seconds,
+			limitsWarmItems: cfg.warmItems ?? '?',
+			limitsDropText: dropText(d),
+			limitsTable: limitsTable(d, 'md'),
+			limitsPhaseTable: limitsPhaseTable(d, 'md'),
 		});
 	}
 	return fill(fs.readFileSync(TEMPLATE, 'utf8'), values);

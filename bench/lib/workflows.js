@@ -4,10 +4,13 @@
 //  - diy: what users build today without this package: HTTP Request (POST generateContent with the JSON
 //    body and an Authorization header; default settings, so every item's request goes out at once), Edit
 //    Fields taking the base64 of the image part, Convert to File (base64 -> binary).
-//  - node: Gemini Image with its defaults; node16: the same with Concurrency 16 (the maximum).
+//  - node: Gemini Image as a new node gets it (version 2, its default model, every setting at its default);
+//    node16: the same with Concurrency pinned at 16 (Request Settings).
+// Both sides ask for the same model (version 2's default), so the emulator does the same work for each.
 
 const GEMINI = 'n8n-nodes-cometapi.geminiImage';
-const MODEL_ID = 'gemini-2.5-flash-image';
+const NODE_VERSION = 2;
+const MODEL_ID = 'gemini-3.1-flash-image';
 
 let seq = 0;
 const uuid = (n) => `b3nc0000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -98,23 +101,30 @@ function diyWorkflow({ baseUrl, apiKey }) {
 	return workflow('benchDiyWorkflow', 'bench: do it yourself (HTTP Request + Edit Fields + Convert to File)', nodes);
 }
 
-function nodeWorkflow({ id, pathName, name, options = {} }) {
+function nodeWorkflow({ id, pathName, name, requestSettings = {} }) {
 	seq = id === 'benchNodeDefault' ? 100 : 200;
 	const nodes = [
 		...head(pathName),
 		node(
 			'Gemini Image',
 			GEMINI,
-			1,
+			NODE_VERSION,
 			[440, 0],
-			{ operation: 'textToImage', model: { __rl: true, mode: 'list', value: MODEL_ID }, prompt: '={{ $json.p }}', options },
+			{
+				resource: 'image',
+				operation: 'textToImage',
+				model: { __rl: true, mode: 'list', value: MODEL_ID },
+				prompt: '={{ $json.p }}',
+				options: {},
+				requestSettings,
+			},
 			{ credentials: { cometApi: { id: 'cometCred0001', name: 'CometAPI account' } } },
 		),
 	];
 	return workflow(id, name, nodes);
 }
 
-function benchWorkflows(backend) {
+function benchWorkflows(backend, { pinnedConcurrency = 16 } = {}) {
 	return {
 		diy: {
 			wf: diyWorkflow(backend),
@@ -132,8 +142,8 @@ function benchWorkflows(backend) {
 			wf: nodeWorkflow({
 				id: 'benchNodeConc16',
 				pathName: 'bench-node16',
-				name: 'bench: Gemini Image (concurrency 16)',
-				options: { concurrency: 16 },
+				name: `bench: Gemini Image (concurrency ${pinnedConcurrency})`,
+				requestSettings: { concurrency: pinnedConcurrency },
 			}),
 			path: 'bench-node16',
 			lastNode: 'Gemini Image',
@@ -142,4 +152,4 @@ function benchWorkflows(backend) {
 	};
 }
 
-module.exports = { benchWorkflows, MODEL_ID };
+module.exports = { benchWorkflows, MODEL_ID, NODE_VERSION };

@@ -4,6 +4,7 @@
 // user folder outside the repository (scripts/lib userFolderPath), checked to load n8n's own n8n-workflow.
 // One `n8n start` (regular mode, filesystem binary data, SQLite), three webhook workflows (bench/lib/
 // workflows.js), the emulator in its own process answering after 500 ms.
+// The node is version 2 as a new node gets it (bench/lib/workflows.js), its defaults read from dist/.
 //   (a) nothing limits the rate: wall time (the execution's startedAt..stoppedAt, from n8n's execution data),
 //       each workflow in turn, rotated order, median of the rounds; and the n8n main process's peak RSS during
 //       the execution (Linux VmHWM, reset through clear_refs just before; RSS also sampled every 20 ms) minus
@@ -19,7 +20,8 @@ const { startEmulatorProcess } = require('../lib/emulator');
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const { log, median, MB, rotate } = require('../lib/util');
-const { benchWorkflows } = require('../lib/workflows');
+const { nodeDefaults } = require('../lib/nodeDefaults');
+const { benchWorkflows, MODEL_ID, NODE_VERSION } = require('../lib/workflows');
 
 const WORK = path.join(L.REPO_ROOT, '.bench', 'n8n'); // logs and the tarball only
 const LINE = '2';
@@ -126,7 +128,15 @@ async function runOnce({ n8n, rest, emu, spec, prompts, previousId }) {
 /**
  * opts: {items, latencyMs, outputBytes, rounds, limitedRounds, maxInFlight}
  */
-async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, rounds = 3, limitedRounds = 2, maxInFlight = 8 } = {}) {
+async function runN8nPart({
+	items = 50,
+	latencyMs = 500,
+	outputBytes = MB,
+	rounds = 3,
+	limitedRounds = 2,
+	maxInFlight = 8,
+	pinnedConcurrency = 16,
+} = {}) {
 	L.installExitHandlers();
 	const started = Date.now();
 	const rt = L.runtime.ensureRuntime(LINE);
@@ -143,7 +153,7 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 		const port = await L.freePort();
 		const env = L.n8nEnv(home.dir, { rt, port, brokerPort: await L.freePort([port]), binaryMode: 'filesystem', logLevel: 'warn' });
 		const backend = { baseUrl: emu.url, apiKey: emu.key };
-		const specs = benchWorkflows(backend);
+		const specs = benchWorkflows(backend, { pinnedConcurrency });
 		log('  n8n: importing the credential and the workflows (two n8n CLI boots)');
 		await L.importCredentials(env, [{ ...L.CREDENTIAL, data: { apiKey: emu.key, baseUrl: emu.url } }]);
 		await L.importWorkflows(
@@ -235,14 +245,8 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 			itemsThrough: runs.map((r) => r.itemsThrough),
 			medianItemsThrough: median(runs.map((r) => r.itemsThrough)),
 		});
-		let nodeDefaultConcurrency = null;
-		try {
-			// what the packed build (dist/) uses when the option is not set
-			nodeDefaultConcurrency = require(path.join(L.REPO_ROOT, 'dist', 'nodes', 'GeminiImage', 'actions', 'options.js')).LIMITS
-				.defaultConcurrency;
-		} catch {
-			/* moved: the report falls back to the requests seen in flight */
-		}
+		// what the packed build (dist/) uses when nothing is set, read from its version 2 description
+		const defaults = nodeDefaults(path.join(L.REPO_ROOT, 'dist'), NODE_VERSION);
 		return {
 			items,
 			latencyMs,
@@ -250,7 +254,11 @@ async function runN8nPart({ items = 50, latencyMs = 500, outputBytes = MB, round
 			maxInFlight,
 			n8nVersion: require(path.join(rt.dir, 'node_modules', 'n8n', 'package.json')).version,
 			n8nNodeVersion: require(path.join(rt.nodeDir, 'package.json')).version,
-			nodeDefaultConcurrency,
+			nodeTypeVersion: NODE_VERSION,
+			model: MODEL_ID,
+			nodeDefaults: defaults,
+			nodeDefaultConcurrency: defaults.concurrency,
+			pinnedConcurrency,
 			bootMs,
 			boots,
 			memory,
