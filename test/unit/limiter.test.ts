@@ -27,7 +27,7 @@ describe('the rule', () => {
 		let granted = false;
 		void limiter.acquire().then(() => (granted = true));
 		await flush();
-		expect([limiter.inFlight, limiter.waiting, granted]).toEqual([16, 1, false]);
+		expect([limiter.inFlight, limiter.waiters.length, granted]).toEqual([16, 1, false]);
 	});
 
 	it('slow start: +1 a success while the level is used, so it doubles in a round; never past the ceiling', async () => {
@@ -161,10 +161,10 @@ describe('the queue', () => {
 		const stop = new AbortController();
 		const cancelled = limiter.acquire(stop.signal);
 		const next = limiter.acquire();
-		expect(limiter.waiting).toBe(2);
+		expect(limiter.waiters.length).toBe(2);
 		stop.abort();
 		expect(await cancelled).toBeUndefined();
-		expect(limiter.waiting).toBe(1);
+		expect(limiter.waiters.length).toBe(1);
 		limiter.release(first, 'ok');
 		expect((await next)?.level).toBe(1);
 		expect(await limiter.acquire(stop.signal)).toBeUndefined();

@@ -17,7 +17,7 @@ import { credentialProblem, normalizeBaseUrl } from '../helpers/credentialChecks
 import type { ApiFailure, FailureContext } from '../helpers/failures';
 import { describeHttpFailure, describeNetworkFailure, describeTimeout } from '../helpers/failures';
 import { redactSecrets } from '../helpers/redact';
-import type { AdaptiveLimiter } from './limiter';
+import type { AdaptiveLimiter, Outcome } from './limiter';
 
 export const CREDENTIAL_TYPE = 'cometApi';
 
@@ -109,41 +109,40 @@ export interface RetryContext {
 /** A request that never went out because its run stopped first: not a failure of its item. */
 export class NotSent extends NodeOperationError {}
 
-/** Told to slow down, not failed: a 429, or a 503 that is an overload (an unknown model's 503 is final). */
-const slowsDown = (failure: ApiFailure) => failure.status === 429 || (failure.status === 503 && failure.retryable);
+/** Told to slow down (a 429, or a 503 that is an overload; an unknown model's 503 is final), or another failure. */
+function verdict(outcome: Attempt<unknown> | undefined): Outcome {
+	if (!outcome) return 'other';
+	if ('value' in outcome) return 'ok';
+	const { status, retryable } = outcome.failure;
+	return status === 429 || (status === 503 && retryable) ? 'slowDown' : 'other';
+}
 
 export async function withRetries<T>(ctx: IExecuteFunctions, retry: RetryContext, attempt: () => Promise<Attempt<T>>): Promise<T> {
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	const { limiter, policy } = retry;
-	let [failures, refusals, firstRefusal] = [0, 0, 0];
+	let [failures, refusals, refusedSince] = [0, 0, 0];
 	for (let attemptNo = 1; ; attemptNo++) {
 		const permit = await limiter?.acquire(retry.queueSignal ?? cancelSignal);
-		if (limiter && !permit) throw new NotSent(ctx.getNode(), STOPPED, { itemIndex: retry.itemIndex });
+		if (limiter && !permit)
+			throw new NotSent(ctx.getNode(), 'The run stopped before this request was sent', { itemIndex: retry.itemIndex });
 		let outcome: Attempt<T> | undefined;
 		try {
 			outcome = await attempt();
 		} finally {
-			if (permit)
-				limiter?.release(permit, !outcome ? 'other' : 'value' in outcome ? 'ok' : slowsDown(outcome.failure) ? 'slowDown' : 'other');
+			if (permit) limiter?.release(permit, verdict(outcome));
 		}
 		if ('value' in outcome) return outcome.value;
-		const { failure } = outcome;
+		let { failure } = outcome;
 		const tooLongToWait = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
-		if (limiter && slowsDown(failure) && !tooLongToWait && !cancelSignal?.aborted) {
-			firstRefusal ||= Date.now();
-			const left = firstRefusal + policy.maxRateLimitWaitMs - Date.now();
-			if (left <= 0)
-				throw toNodeError(
-					ctx,
-					{ ...failure, message: `${failure.message} (${refusedFor(policy)})`, description: REFUSED_FIX },
-					1,
-					retry,
-					false,
-				);
-			if (await waitUnlessCancelled(Math.min(left, retryDelayMs(++refusals, policy, failure.retryAfterMs)), cancelSignal)) {
-				throw toNodeError(ctx, failure, attemptNo, retry, false);
-			}
-			continue;
+		// Version 2: told to slow down, the request waits without a slot and queues again, up to a ceiling.
+		if (limiter && verdict(outcome) === 'slowDown' && !tooLongToWait && !cancelSignal?.aborted) {
+			const left = (refusedSince ||= Date.now()) + policy.maxRateLimitWaitMs - Date.now();
+			if (left > 0 && !(await waitUnlessCancelled(Math.min(left, retryDelayMs(++refusals, policy, failure.retryAfterMs)), cancelSignal)))
+				continue;
+			const ms = policy.maxRateLimitWaitMs;
+			const refused = `refused for ${ms >= 60_000 ? `${ms / 60_000} minutes` : `${ms / 1000} s`}: the account's limit did not let it through`;
+			if (left <= 0) failure = { ...failure, message: `${failure.message} (${refused})`, description: REFUSED_FIX };
+			throw toNodeError(ctx, failure, left > 0 ? attemptNo : 1, retry, false);
 		}
 		const retriesLeft = policy.maxRetries - failures++;
 		if (!failure.retryable || retriesLeft <= 0 || tooLongToWait || cancelSignal?.aborted) {
@@ -156,11 +155,8 @@ export async function withRetries<T>(ctx: IExecuteFunctions, retry: RetryContext
 	}
 }
 
-const STOPPED = 'The execution was stopped before this request was sent';
 const REFUSED_FIX =
 	"Lower Concurrency in the node's Request Settings, run fewer executions with this credential at once, or ask CometAPI for a higher limit.";
-const refusedFor = ({ maxRateLimitWaitMs: ms }: RetryPolicy) =>
-	`refused for ${ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} s`}: the account's limit did not let it through`;
 
 function toNodeError(
 	ctx: IExecuteFunctions,
