@@ -337,6 +337,11 @@ export const maxRetries: INodeProperties = {
 	description: `How often to try again after a rate limit (429), a timeout or a temporary server error (500, 502, 503, 504, 524), waiting longer each time (default ${LIMITS.defaultMaxRetries}). 0 turns retries off.`,
 };
 
+const v2MaxRetries: INodeProperties = {
+	...maxRetries,
+	description: `How often to try again after a timeout or a temporary server error (500, 502, 504, 524), waiting longer each time (default ${LIMITS.defaultMaxRetries}). 0 turns retries off. Being told to slow down (429, or 503 when busy) does not count: the request waits its turn, up to ${LIMITS.maxRateLimitWaitMs / 60_000} minutes.`,
+};
+
 const streaming: INodeProperties = {
 	displayName: 'Streaming',
 	name: 'streaming',
@@ -416,7 +421,7 @@ export const v2RequestSettings = onVersions([2], {
 	placeholder: 'Add Setting',
 	default: {},
 	description: 'How the node talks to CometAPI and fetches image URLs. The defaults suit most workflows.',
-	options: [allowedPrivateHosts, apiFormat, v2Concurrency, imageUrlAccess, maxInputMb, maxRetries, streaming, timeout],
+	options: [allowedPrivateHosts, apiFormat, v2Concurrency, imageUrlAccess, maxInputMb, v2MaxRetries, streaming, timeout],
 });
 
 /** What kind of run this is, decided once per run (item.ts runMode). */
