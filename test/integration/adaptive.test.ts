@@ -167,7 +167,7 @@ describe('version 1 under the same limit, as before', () => {
 		expect(result.error).toBeUndefined();
 		// 6 at once (Concurrency 8), 2 taken; the 4 refused come back after Retry-After (1 s) while those 2 still run.
 		const failed = result.items.filter((i) => i.json.error);
-		expect(failed).toHaveLength(3);
+		expect(failed).toHaveLength(4);
 		for (const item of failed) expect(item.json.error).toMatch(/^CometAPI answered 429 Too Many Requests: .* \(gave up after 2 attempts\)/);
 		expect(count(t)).toEqual({ total: 10, refused: 8, answered: 2 });
 	});
