@@ -11,7 +11,7 @@ import { explainMissingImage } from '../helpers/failures';
 import type { GenerationInput, GenerationResult } from '../helpers/interfaces';
 import { nestsDeeperThan, quote } from '../helpers/redact';
 import { buildChatRequest, buildNativeRequest, CHAT_PATH, encodeJsonWithBlobs, nativePath } from '../helpers/requests';
-import type { Connection } from '../transport';
+import type { Connection, RetryContext } from '../transport';
 import { apiError, attemptRequest, withRetries } from '../transport';
 import type { ItemSettings, RunMode } from './options';
 import { LIMITS, readOptions, tooLong } from './options';
@@ -147,6 +147,7 @@ export async function generateImages(
 	input: GenerationInput,
 	settings: ItemSettings,
 	itemIndex: number,
+	queue?: Pick<RetryContext, 'limiter' | 'queueSignal'>,
 ): Promise<GenerationResult> {
 	const context: FailureContext = { model: input.model, baseUrl: connection.baseUrl, secret: connection.secret };
 	const chat = settings.apiFormat === 'openAiChat';
@@ -160,7 +161,7 @@ export async function generateImages(
 
 	const result = await withRetries(
 		ctx,
-		{ policy: settings.retry, itemIndex, failureContext: context },
+		{ policy: settings.retry, itemIndex, failureContext: context, ...queue },
 		async () =>
 			await attemptRequest(
 				ctx,

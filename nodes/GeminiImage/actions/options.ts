@@ -25,6 +25,15 @@ export const LIMITS = {
 	defaultTimeoutSeconds: 300,
 	defaultConcurrency: 8,
 	maxConcurrency: 16,
+	/**
+	 * Version 2: Concurrency is a ceiling, the shared limiter finds the account's level below it. 32 lets a
+	 * generous account run fast; 64, as each request in flight holds its images in memory (up to 20 MB in, a
+	 * few MB out), keeps a 4K run within what a small instance holds. Also the most a process sends one account.
+	 */
+	v2DefaultConcurrency: 32,
+	v2MaxConcurrency: 64,
+	/** Version 2: how long one request may keep being refused (429, 503 overload) before it fails. */
+	maxRateLimitWaitMs: DEFAULT_RETRY_POLICY.maxRateLimitWaitMs,
 	maxNumberOfImages: 8,
 	/**
 	 * Text, in characters, checked before any request. A token is about 4 characters, and the smallest input
@@ -280,6 +289,13 @@ const concurrency: INodeProperties = {
 	description: `How many requests run at the same time (1 to ${LIMITS.maxConcurrency}, default ${LIMITS.defaultConcurrency}), across items and Number of Images. Output order stays the same. Lower it on small instances with large images: each request in flight holds its images in memory.`,
 };
 
+const v2Concurrency: INodeProperties = {
+	...concurrency,
+	default: LIMITS.v2DefaultConcurrency,
+	typeOptions: { minValue: 1, maxValue: LIMITS.v2MaxConcurrency },
+	description: `The most requests this execution runs at the same time (1 to ${LIMITS.v2MaxConcurrency}, default ${LIMITS.v2DefaultConcurrency}). Below it, the node finds how many your CometAPI account accepts and slows down when told to, shared by every execution with this credential. Output order stays the same. Lower it on small instances with large images: each request in flight holds its images in memory.`,
+};
+
 const imageUrlAccess: INodeProperties = {
 	displayName: 'Image URL Access',
 	name: 'imageUrlAccess',
@@ -319,6 +335,11 @@ export const maxRetries: INodeProperties = {
 	default: 5,
 	typeOptions: { minValue: 0, maxValue: 10 },
 	description: `How often to try again after a rate limit (429), a timeout or a temporary server error (500, 502, 503, 504, 524), waiting longer each time (default ${LIMITS.defaultMaxRetries}). 0 turns retries off.`,
+};
+
+const v2MaxRetries: INodeProperties = {
+	...maxRetries,
+	description: `How often to try again after a timeout or a temporary server error (500, 502, 504, 524), waiting longer each time (default ${LIMITS.defaultMaxRetries}). 0 turns retries off. Being told to slow down (429, or 503 when busy) does not count: the request waits its turn, up to ${LIMITS.maxRateLimitWaitMs / 60_000} minutes.`,
 };
 
 const streaming: INodeProperties = {
@@ -400,7 +421,7 @@ export const v2RequestSettings = onVersions([2], {
 	placeholder: 'Add Setting',
 	default: {},
 	description: 'How the node talks to CometAPI and fetches image URLs. The defaults suit most workflows.',
-	options: [allowedPrivateHosts, apiFormat, concurrency, imageUrlAccess, maxInputMb, maxRetries, streaming, timeout],
+	options: [allowedPrivateHosts, apiFormat, v2Concurrency, imageUrlAccess, maxInputMb, v2MaxRetries, streaming, timeout],
 });
 
 /** What kind of run this is, decided once per run (item.ts runMode). */
@@ -565,9 +586,11 @@ function readUrlAccess(ctx: IExecuteFunctions, itemIndex: number, options: IData
 	return { publicOnly: run.toolCall || options.imageUrlAccess !== 'any', allow };
 }
 
-/** Concurrency is one value for the whole run (read from the first item). */
+/** Concurrency is one value for the whole run (read from the first item); version 2's is a ceiling. */
 export function readConcurrency(ctx: IExecuteFunctions, run: RunMode): number {
-	const options = readOptionValues(ctx, 0, run);
-	const value = Math.floor(Number(options.concurrency ?? LIMITS.defaultConcurrency));
-	return clamp(Number.isFinite(value) ? value : LIMITS.defaultConcurrency, 1, LIMITS.maxConcurrency);
+	const [fallback, max] = run.version2
+		? [LIMITS.v2DefaultConcurrency, LIMITS.v2MaxConcurrency]
+		: [LIMITS.defaultConcurrency, LIMITS.maxConcurrency];
+	const value = Math.floor(Number(readOptionValues(ctx, 0, run).concurrency ?? fallback));
+	return clamp(Number.isFinite(value) ? value : fallback, 1, max);
 }

@@ -7,7 +7,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { InputImage } from '../helpers/interfaces';
 import { quote } from '../helpers/redact';
-import { getConnection } from '../transport';
+import { getConnection, NotSent } from '../transport';
+import { limiterFor } from '../transport/limiter';
 import type { NodeError } from './errors';
 import { asNodeError, errorItem, itemError, listModelsInError } from './errors';
 import * as imageToImage from './image/imageToImage.operation';
@@ -17,7 +18,7 @@ import { loadInputImages } from './input';
 import type { ItemPlan } from './item';
 import { generateImages, runMode } from './item';
 import type { RunMode } from './options';
-import { readConcurrency } from './options';
+import { LIMITS, readConcurrency } from './options';
 import type { ToolImageInfo } from './output';
 import { addConversation, addImageLinks, asToolItems, numberItemImages, RunNotes, toolFacts, toOutputItems } from './output';
 
@@ -125,6 +126,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	);
 	const connection = await getConnection(this);
 	let stopped = false;
+	// Version 2: one limiter per account in this process; requests still queued there are not sent once the run stops.
+	const halt = new AbortController();
+	const cancel = this.getExecutionCancelSignal?.();
+	cancel?.addEventListener('abort', () => halt.abort(), { once: true });
+	const account = `${this.getNode().credentials?.cometApi?.id ?? ''} ${connection.baseUrl}`;
+	const queue = version2 ? { limiter: limiterFor(account, LIMITS.v2MaxConcurrency), queueSignal: halt.signal } : undefined;
 	await runPool(
 		tasks.length,
 		readConcurrency(this, mode),
@@ -136,7 +143,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				if (run.error && !continueOnFail) return;
 				run.images ??= loadInputImages(this, plan);
 				const input = { ...plan.input, images: await run.images };
-				const result = await generateImages(this, connection, input, plan.settings, plan.itemIndex);
+				const result = await generateImages(this, connection, input, plan.settings, plan.itemIndex, queue);
 				notes.add(result, plan.input.model);
 				const inputJson = plan.settings.includeInputFields ? items[plan.itemIndex].json : undefined;
 				const outputs = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput, inputJson);
@@ -144,9 +151,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				if (tool) run.facts[request] = toolFacts(result, plan.input.model);
 				run.outputs[request] = outputs;
 			} catch (error) {
+				if (error instanceof NotSent && !cancel?.aborted) return;
 				run.error ??= asNodeError(this, error, plan.itemIndex);
 				run.failed++;
-				if (!continueOnFail) stopped = true;
+				if (!continueOnFail) {
+					stopped = true;
+					halt.abort();
+				}
 			} finally {
 				if (--run.pending === 0) run.images = undefined;
 			}

@@ -17,6 +17,7 @@ import { credentialProblem, normalizeBaseUrl } from '../helpers/credentialChecks
 import type { ApiFailure, FailureContext } from '../helpers/failures';
 import { describeHttpFailure, describeNetworkFailure, describeTimeout } from '../helpers/failures';
 import { redactSecrets } from '../helpers/redact';
+import type { AdaptiveLimiter, Outcome } from './limiter';
 
 export const CREDENTIAL_TYPE = 'cometApi';
 
@@ -72,6 +73,8 @@ export interface RetryPolicy {
 	maxDelayMs: number;
 	/** A Retry-After longer than this is not waited for: the error is reported instead. */
 	maxRetryAfterMs: number;
+	/** With a limiter: how long one request may keep being refused (429, 503 overload) before it fails. */
+	maxRateLimitWaitMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -79,6 +82,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	baseDelayMs: 1000,
 	maxDelayMs: 30_000,
 	maxRetryAfterMs: 120_000,
+	maxRateLimitWaitMs: 10 * 60_000,
 };
 
 /**
@@ -96,25 +100,63 @@ export interface RetryContext {
 	policy: RetryPolicy;
 	itemIndex: number;
 	failureContext: FailureContext;
+	/** Version 2: the account's shared limiter. Being told to slow down then waits, outside Max Retries. */
+	limiter?: AdaptiveLimiter;
+	/** Aborted when the request should no longer be sent (the run stops at a failed item, or Stop). */
+	queueSignal?: AbortSignal;
+}
+
+/** A request that never went out because its run stopped first: not a failure of its item. */
+export class NotSent extends NodeOperationError {}
+
+/** Told to slow down (a 429, or a 503 that is an overload; an unknown model's 503 is final), or another failure. */
+function verdict(outcome: Attempt<unknown> | undefined): Outcome {
+	if (!outcome) return 'other';
+	if ('value' in outcome) return 'ok';
+	const { status, retryable } = outcome.failure;
+	return status === 429 || (status === 503 && retryable) ? 'slowDown' : 'other';
 }
 
 export async function withRetries<T>(ctx: IExecuteFunctions, retry: RetryContext, attempt: () => Promise<Attempt<T>>): Promise<T> {
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
+	const { limiter, policy } = retry;
+	let [failures, refusals, refusedSince] = [0, 0, 0];
 	for (let attemptNo = 1; ; attemptNo++) {
-		const outcome = await attempt();
+		const permit = await limiter?.acquire(retry.queueSignal ?? cancelSignal);
+		if (limiter && !permit)
+			throw new NotSent(ctx.getNode(), 'The run stopped before this request was sent', { itemIndex: retry.itemIndex });
+		let outcome: Attempt<T> | undefined;
+		try {
+			outcome = await attempt();
+		} finally {
+			if (permit) limiter?.release(permit, verdict(outcome));
+		}
 		if ('value' in outcome) return outcome.value;
-		const { failure } = outcome;
-		const retriesLeft = retry.policy.maxRetries - (attemptNo - 1);
-		const tooLongToWait = failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.policy.maxRetryAfterMs;
+		let { failure } = outcome;
+		const tooLongToWait = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
+		// Version 2: told to slow down, the request waits without a slot and queues again, up to a ceiling.
+		if (limiter && verdict(outcome) === 'slowDown' && !tooLongToWait && !cancelSignal?.aborted) {
+			const left = (refusedSince ||= Date.now()) + policy.maxRateLimitWaitMs - Date.now();
+			if (left > 0 && !(await waitUnlessCancelled(Math.min(left, retryDelayMs(++refusals, policy, failure.retryAfterMs)), cancelSignal)))
+				continue;
+			const ms = policy.maxRateLimitWaitMs;
+			const refused = `refused for ${ms >= 60_000 ? `${ms / 60_000} minutes` : `${ms / 1000} s`}: the account's limit did not let it through`;
+			if (left <= 0) failure = { ...failure, message: `${failure.message} (${refused})`, description: REFUSED_FIX };
+			throw toNodeError(ctx, failure, left > 0 ? attemptNo : 1, retry, false);
+		}
+		const retriesLeft = policy.maxRetries - failures++;
 		if (!failure.retryable || retriesLeft <= 0 || tooLongToWait || cancelSignal?.aborted) {
 			throw toNodeError(ctx, failure, attemptNo, retry, tooLongToWait);
 		}
 		// Cancelled while waiting: no further attempt, whatever retries are left.
-		if (await waitUnlessCancelled(retryDelayMs(attemptNo, retry.policy, failure.retryAfterMs), cancelSignal)) {
+		if (await waitUnlessCancelled(retryDelayMs(failures, policy, failure.retryAfterMs), cancelSignal)) {
 			throw toNodeError(ctx, failure, attemptNo, retry, false);
 		}
 	}
 }
+
+const REFUSED_FIX =
+	"Lower Concurrency in the node's Request Settings, run fewer executions with this credential at once, or ask CometAPI for a higher limit.";
 
 function toNodeError(
 	ctx: IExecuteFunctions,
