@@ -52,12 +52,13 @@ const MAY_IMPORT: Record<string, string[]> = {
 const ANSWER_FILES = ['helpers/answers.ts', 'helpers/json.ts', 'helpers/sse.ts'].map((f) => `nodes/GeminiImage/${f}`);
 
 describe('the node and credential files', () => {
-	// Issue 19 asked for 4,000 lines; the re-cut came to 5,9xx with behaviour unchanged (docs/ARCHITECTURE.md, "Size").
-	// This ceiling keeps the code from growing back unnoticed: raise it only with a reason there.
-	test('stay within 35 files and 6,000 lines', () => {
+	// Issue 19 asked for 4,000 lines; the re-cut came to 5,9xx with behaviour unchanged, the adaptive limiter added
+	// about 180 (docs/ARCHITECTURE.md, "Size"). This ceiling keeps the code from growing back unnoticed: raise it
+	// only with a reason there.
+	test('stay within 35 files and 6,200 lines', () => {
 		const lines = sources.reduce((sum, file) => sum + fs.readFileSync(file, 'utf8').split('\n').length - 1, 0);
 		expect(published.length).toBeLessThanOrEqual(35);
-		expect(lines).toBeLessThanOrEqual(6000);
+		expect(lines).toBeLessThanOrEqual(6200);
 	});
 
 	test('import only n8n-workflow and each other, each layer only the layers below it', () => {
