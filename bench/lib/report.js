@@ -122,7 +122,9 @@ function failureNote(sc) {
 
 function limitsVerdicts(d) {
 	const out = [];
+	const reference = d.scenarios.find((x) => x.reference);
 	for (const sc of d.scenarios) {
+		if (sc.reference) continue;
 		const lost = sc.items - sc.itemsThrough;
 		const where = sc.limit ? `limit ${sc.limit}` : sc.phases.map((x) => x.limit).join(' -> ');
 		const who = sc.executions > 1 ? `${sc.executions} executions x ${sc.itemsPerExecution} items at once` : `${sc.items} items`;
@@ -141,7 +143,10 @@ function limitsVerdicts(d) {
 				part: 5,
 				what: `${name}: wall time / ideal (${sc.items} / ${sc.limit} x ${sc.latencyMs} ms = ${s(sc.idealMs, 1)})`,
 				target: `<= ${f(TARGETS.limitWallRatio)}`,
-				result: lost === 0 ? `${f(sc.wallRatio)} (${s(sc.wallMs, 1)})` : `no full run (${lost} items lost after ${s(sc.wallMs, 1)})`,
+				result:
+					lost === 0
+						? `${f(sc.wallRatio)} (${s(sc.wallMs, 1)}${reference && sc.items === reference.items && sc.limit >= 32 ? `; ${f(sc.wallMs / reference.wallMs)} x the node with no limit, ${s(reference.wallMs, 1)}` : ''})`
+						: `no full run (${lost} items lost after ${s(sc.wallMs, 1)})`,
 				met: ok,
 				by: ok
 					? ''
@@ -166,7 +171,7 @@ function limitsVerdicts(d) {
 				part: 5,
 				what: `${name}: the rate follows the limit back up (items/s in the last phase, limit ${last.limit} / its ideal ${f(last.idealItemsPerSecond, 0)}/s)`,
 				target: `>= ${f(TARGETS.limitRecovery)} (1 / ${f(TARGETS.limitWallRatio, 1)})`,
-				result: `${f(last.rateRatio)} (${f(last.itemsPerSecond, 1)}/s over ${s(last.toMs - last.fromMs, 1)})`,
+				result: `${f(last.rateRatio)} (${f(last.itemsPerSecond, 1)}/s over ${s(last.toMs - last.fromMs, 1)}${reference ? `; ${f(last.itemsPerSecond / (reference.items / (reference.wallMs / 1000)))} x the node's rate with no limit, ${f(reference.items / (reference.wallMs / 1000), 1)}/s` : ''})`,
 				met: ok,
 				by: ok ? '' : last.rateRatio >= TARGETS.limitRecovery ? 'items lost' : `${f(TARGETS.limitRecovery - last.rateRatio)} short`,
 			});
@@ -317,8 +322,8 @@ function limitsTable(d, kind) {
 		sc.executions > 1 ? `${sc.executions} x ${sc.itemsPerExecution}` : sc.items,
 		`${sc.itemsThrough}/${sc.items}`,
 		s(sc.wallMs, 1),
-		sc.limit ? s(sc.idealMs, 1) : '-',
-		sc.limit ? f(sc.wallRatio) : '-',
+		sc.limit && !sc.reference ? s(sc.idealMs, 1) : '-',
+		sc.limit && !sc.reference ? f(sc.wallRatio) : '-',
 		`${sc.refused} / ${sc.requests} (${pct(sc.refusedShare)})`,
 		sc.peakInFlight,
 		sc.executions > 1 ? sc.perExecution.map((e) => s(e.ms, 1)).join(', ') : '-',
@@ -346,7 +351,7 @@ function limitsTable(d, kind) {
 
 /** The drop scenario's phases in words, from what was run. */
 function dropText(d) {
-	const sc = d.scenarios.find((x) => !x.limit);
+	const sc = d.scenarios.find((x) => !x.limit && !x.reference);
 	if (!sc) return 'not run';
 	const [first, ...rest] = sc.phases;
 	const changes = rest.map((ph, i) => `${i ? 'then ' : ''}${ph.limit} from the ${ph.fromAnswered ?? '?'}th answer`).join(', ');
@@ -358,7 +363,7 @@ function dropText(d) {
 function limitsPhaseTable(d, kind) {
 	const rows = [];
 	for (const sc of d.scenarios) {
-		if (sc.limit) continue;
+		if (sc.limit || sc.reference) continue;
 		for (const [i, ph] of sc.phases.entries()) {
 			rows.push([
 				sc.name,

@@ -60,7 +60,8 @@ childMain(async (payload) => {
 	const idealMs = phases.length === 1 ? (itemsTotal / phases[0].limit) * latencyMs : NaN;
 	const idealForDeadline = phases.reduce((sum, p, i) => {
 		const until = i + 1 < phases.length ? phases[i + 1].fromAnswered : itemsTotal;
-		return sum + ((until - p.fromAnswered) / p.limit) * latencyMs;
+		// no limit (0): timed as if the node's own ceiling were the limit
+		return sum + ((until - p.fromAnswered) / (p.limit || defaults.concurrency || 32)) * latencyMs;
 	}, 0);
 	const deadlineMs = deadlineFactor * idealForDeadline + deadlineExtraMs;
 
@@ -178,6 +179,7 @@ childMain(async (payload) => {
 		itemsPerExecution: sc.items,
 		items: itemsTotal,
 		limit: phases.length === 1 ? phases[0].limit : null,
+		reference: !!sc.reference,
 		phases: phaseRows,
 		latencyMs,
 		defaults,
