@@ -573,9 +573,10 @@ describe('conversations written by someone else', () => {
 			const small = big(10000);
 			const large = big(40000);
 			expect(work(large).turns).toHaveLength(28);
-			const [ms, ms4] = best([() => work(small), () => work(large)]);
-			// linear is about 4; quadratic (the old trimming) 16
-			expect(ms4 / Math.max(ms, 1)).toBeLessThan(9);
+			const [ms, ms4] = best([() => work(small), () => work(large)], 9);
+			// linear is about 4; quadratic (the old trimming) 16. Best of 9 and a bound of 11: a busy machine (load 9,
+			// a benchmark beside it) measured 9.4 with best of 5; quadratic stays far above either.
+			expect(ms4 / Math.max(ms, 1)).toBeLessThan(11);
 			// a sanity bound that holds on a busy machine (the old trimming took seconds at 20,000 turns)
 			expect(ms4).toBeLessThan(1500);
 		});
