@@ -145,7 +145,7 @@ function limitsVerdicts(d) {
 				target: `<= ${f(TARGETS.limitWallRatio)}`,
 				result:
 					lost === 0
-						? `${f(sc.wallRatio)} (${s(sc.wallMs, 1)}${reference && sc.items === reference.items && sc.limit >= 32 ? `; ${f(sc.wallMs / reference.wallMs)} x the node with no limit, ${s(reference.wallMs, 1)}` : ''})`
+						? `${f(sc.wallRatio)} (${s(sc.wallMs, 1)}${reference && sc.items === reference.items && sc.limit >= 32 ? `; ${f(sc.wallMs / reference.wallMs)} x the node with no limit, ${s(reference.wallMs, 1)}${reference.plainMs ? `; a plain client at the same concurrency ${s(reference.plainMs, 1)}` : ''}` : ''})`
 						: `no full run (${lost} items lost after ${s(sc.wallMs, 1)})`,
 				met: ok,
 				by: ok

@@ -16,6 +16,7 @@
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const H = require('../lib/harness');
+const { runPlain } = require('../lib/plainClient');
 const { emulatorControl } = require('../lib/emulator');
 const { nodeDefaults } = require('../lib/nodeDefaults');
 const { BUILD, childMain, log, nowMs } = require('../lib/util');
@@ -143,6 +144,20 @@ childMain(async (payload) => {
 	for (const run of prepared) run.release();
 	await emu.config({ maxInFlight: null });
 
+	// The reference also times a plain HTTP client at the node's Concurrency on the same emulator: whether the
+	// emulator or the node's own work per item is this machine's ceiling.
+	let plainMs = null;
+	if (sc.reference) {
+		const started = nowMs();
+		const plain = await runPlain({
+			baseUrl,
+			apiKey,
+			prompts: itemsOf(sc.items, 'plain').map((item) => item.json.p),
+			concurrency: defaults.concurrency,
+		});
+		plainMs = plain.errors ? null : nowMs() - started;
+	}
+
 	const perExecution = results.map((r) => ({
 		ms: r.ms,
 		itemsThrough: r.outputs ? r.outputs[0].filter((i) => i.binary && i.binary.data).length : 0,
@@ -180,6 +195,7 @@ childMain(async (payload) => {
 		items: itemsTotal,
 		limit: phases.length === 1 ? phases[0].limit : null,
 		reference: !!sc.reference,
+		plainMs,
 		phases: phaseRows,
 		latencyMs,
 		defaults,
