@@ -10,8 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { InputImage } from '../helpers/interfaces';
 import { checkInputImage } from '../helpers/images';
-import { formatBytes } from '../helpers/redact';
-import { cutText, quote, shortUrl } from '../helpers/redact';
+import { formatBytes, cutText, quote, shortUrl } from '../helpers/redact';
 import type { UrlGuard } from '../transport/download';
 import { downloadImage } from '../transport/download';
 import type { InputRef, ItemPlan } from './item';

@@ -5,8 +5,7 @@
  */
 import type { ApiFailure, FailureContext } from './failures';
 import { describeErrorEvent, describeUnreadableBody } from './failures';
-import { sniffImage } from './images';
-import { describeBytes } from './images';
+import { sniffImage, describeBytes } from './images';
 import type { AnswerPart, AnswerReader, GenerationResult, LimitKind, OutputImage, ReadOutcome } from './interfaces';
 import { AnswerLimitError, ANSWER_LIMITS } from './interfaces';
 import type { DecodedImage, StringPlace } from './json';

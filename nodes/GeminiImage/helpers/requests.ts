@@ -1,6 +1,5 @@
 /** The request bodies of both routes and their paths. Pure. */
-import { isImagePart } from './conversation';
-import { historyContents } from './conversation';
+import { isImagePart, historyContents } from './conversation';
 import type { GenerationInput, ImageEncoder } from './interfaces';
 
 type Json = Record<string, unknown>;
