@@ -147,7 +147,8 @@ describe('outside a tool', () => {
 		});
 		const { json, binary } = result.items[0];
 		expect(binaryDataService.validateSignedToken(tokenOf(json.imageUrl))).toBe(binary!.data.meta.id);
-		expect(json.conversation).toBeDefined();
+		// the link comes beside the conversation Refine Image continues, not instead of it
+		expect(json.conversation).toMatchObject({ model: model.value, turns: [{ role: 'user', parts: [{ text: 'x' }] }, { role: 'model' }] });
 		const memory = await t.run({
 			typeVersion: 2,
 			parameters: { operation: 'textToImage', model, prompt: 'x', options: { imageLink: true } },

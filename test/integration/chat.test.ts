@@ -66,7 +66,7 @@ describe('chat route', () => {
 			items: [{ json: { p: 'ok' } }, { json: { p: 'no [emu:content-filter]' } }],
 			continueOnFail: true,
 		});
-		expect(result.items[0].binary).toBeDefined();
+		expect(result.items[0].binary!.data.meta.mimeType).toMatch(/^image\//);
 		expect(result.items[1].json.error).toMatch(/^The model refused to make the image \(CONTENT_FILTER\)/);
 		expect(result.items[1].pairedItem).toEqual({ item: 1 });
 	});

@@ -168,7 +168,8 @@ describe('checks before any request', () => {
 	it.each(cases)('rejects %s with a clear message and sends nothing', async (_name, opts, message) => {
 		const result = await t.run(opts);
 		expect(result.error?.message).toMatch(message);
-		expect((result.error as any).description).toBeTruthy();
+		// n8n shows the description under the message: how to fix it, in a sentence
+		expect((result.error as any).description).toMatch(/\w+ \w+.*\.$/);
 		expect(t.emu.requests).toHaveLength(0);
 	});
 

@@ -59,7 +59,8 @@ describe('refused: every spelling of a non-public address', () => {
 		['[100::1]'],
 	])('%s', (spelling) => {
 		const host = hostOf(spelling);
-		expect(parseIp(host)).toBeDefined();
+		// read as an address (16 bytes), not as a name
+		expect(parseIp(host)).toHaveLength(16);
 		expect(isPublicAddress(host)).toBe(false);
 		expect(addressAllowed(host, NOTHING_ALLOWED)).toBe(false);
 	});

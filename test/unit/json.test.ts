@@ -349,8 +349,8 @@ describe('reading JSON and base64 as it arrives', () => {
 
 		it('throws on a cut-off body', () => {
 			const text = answer([random(100)]);
-			expect(() => read(text.slice(0, text.length / 2), 64)).toThrow();
-			expect(() => read(text.slice(0, 40), 64)).toThrow();
+			expect(() => read(text.slice(0, text.length / 2), 64)).toThrow(new SyntaxError('Unexpected end of JSON input'));
+			expect(() => read(text.slice(0, 40), 64)).toThrow(new SyntaxError('Unexpected end of JSON input'));
 		});
 	});
 });
