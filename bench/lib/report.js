@@ -23,7 +23,10 @@ const TARGETS = {
 	// part 5: under an account limit the node is not told
 	limitWallRatio: 1.2, // wall time / ideal (items / limit x latency)
 	limitRefusedShare: 0.1, // refused requests / all requests
-	limitRecovery: 1 / 1.2, // rate in the last phase of the drop / the limit's ideal rate: the same margin as 1.2 x
+	limitRecovery: 1 / 1.2, // rate once back up after the drop / the limit's ideal rate: the same margin as 1.2 x
+	// rounds (mean latencies) from the limit's rise to 80 % of it in flight: the limiter's rule tries past a refused
+	// level within 64 successes (16 rounds at 4), then doubles each round (4 -> 32 in 3), and one round of slack
+	limitBackUpRounds: 20,
 };
 
 const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
@@ -166,14 +169,28 @@ function limitsVerdicts(d) {
 		});
 		if (!sc.limit) {
 			const last = sc.phases[sc.phases.length - 1];
-			const ok = lost === 0 && last.rateRatio >= TARGETS.limitRecovery;
+			const rounds = last.backUpMs === null ? NaN : last.backUpMs / sc.latencyMs;
+			const fast = lost === 0 && rounds <= TARGETS.limitBackUpRounds;
 			out.push({
 				part: 5,
-				what: `${name}: the rate follows the limit back up (items/s in the last phase, limit ${last.limit} / its ideal ${f(last.idealItemsPerSecond, 0)}/s)`,
+				what: `${name}: back up after the rise, in rounds of ${sc.latencyMs} ms (to 80 % of the limit of ${last.limit} in flight)`,
+				target: `<= ${TARGETS.limitBackUpRounds} rounds`,
+				result: Number.isFinite(rounds) ? `${f(rounds, 1)} rounds (${s(last.backUpMs, 1)})` : 'never',
+				met: fast,
+				by: fast ? '' : Number.isFinite(rounds) ? `${f(rounds - TARGETS.limitBackUpRounds, 1)} rounds over` : 'never back up',
+			});
+			const after = last.afterBackUp;
+			const ratio = after ? after.rateRatio : NaN;
+			const ok = lost === 0 && ratio >= TARGETS.limitRecovery;
+			out.push({
+				part: 5,
+				what: `${name}: the rate once back up (items/s from then to the end / the limit's ideal ${f(last.idealItemsPerSecond, 0)}/s)`,
 				target: `>= ${f(TARGETS.limitRecovery)} (1 / ${f(TARGETS.limitWallRatio, 1)})`,
-				result: `${f(last.rateRatio)} (${f(last.itemsPerSecond, 1)}/s over ${s(last.toMs - last.fromMs, 1)}${reference ? `; ${f(last.itemsPerSecond / (reference.items / (reference.wallMs / 1000)))} x the node's rate with no limit, ${f(reference.items / (reference.wallMs / 1000), 1)}/s` : ''})`,
+				result: after
+					? `${f(ratio)} (${f(after.itemsPerSecond, 1)}/s over ${s(after.ms, 1)}; the whole last phase ${f(last.rateRatio)}${reference ? `; the node with no limit ${f(reference.items / (reference.wallMs / 1000), 1)}/s` : ''})`
+					: 'n/a',
 				met: ok,
-				by: ok ? '' : last.rateRatio >= TARGETS.limitRecovery ? 'items lost' : `${f(TARGETS.limitRecovery - last.rateRatio)} short`,
+				by: ok ? '' : Number.isFinite(ratio) ? `${f(TARGETS.limitRecovery - ratio)} short` : 'never back up',
 			});
 		}
 	}
@@ -376,6 +393,7 @@ function limitsPhaseTable(d, kind) {
 				f(ph.idealItemsPerSecond, 0),
 				f(ph.rateRatio),
 				ph.peakSampledInFlight === null ? 'n/a' : ph.peakSampledInFlight,
+				ph.backUpMs === null || ph.backUpMs === undefined ? 'n/a' : `${s(ph.backUpMs, 1)} (${f(ph.backUpMs / sc.latencyMs, 1)} rounds)`,
 			]);
 		}
 	}
@@ -391,6 +409,7 @@ function limitsPhaseTable(d, kind) {
 			'ideal items/s',
 			'rate / ideal',
 			'peak in flight (sampled)',
+			'80 % of the limit in flight after',
 		],
 		rows,
 		kind,

@@ -24,7 +24,18 @@ const { BUILD, childMain, log, nowMs } = require('../lib/util');
 /** Version 2, Text to Image, nothing set but the prompt (the model and every Request Setting at their defaults). */
 const PARAMETERS = { resource: 'image', operation: 'textToImage', prompt: '={{ $json.p }}' };
 
-const itemsOf = (count, tag) => Array.from({ length: count }, (_, i) => ({ json: { p: `bench limits ${tag} item ${i}` } }));
+/**
+ * Each item's latency, as real image latency varies with the prompt: spread evenly over 0.5-1.5 x `latencyMs`
+ * (mean `latencyMs`), in a fixed shuffled order, the same in every run. With every answer after exactly the same
+ * time, the answers of a round arrive in one millisecond and 2 shared cores take about 100 ms to handle the burst:
+ * a plain client at 32 in flight then needs 1.3-1.5 x the ideal, with this spread 1.14 x.
+ */
+const latencyOf = (i, count, latencyMs) => Math.round(latencyMs * (0.5 + (((i * 37) % count) + 0.5) / count));
+
+const itemsOf = (count, tag, latencyMs) =>
+	Array.from({ length: count }, (_, i) => ({
+		json: { p: `bench limits ${tag} item ${i}${latencyMs ? ` [emu:latency=${latencyOf(i, count, latencyMs)}]` : ''}` },
+	}));
 
 const okOf = (stats) => (stats.byStatus && stats.byStatus['200']) || 0;
 
@@ -73,7 +84,7 @@ childMain(async (payload) => {
 			await H.prepare({
 				parameters: PARAMETERS,
 				typeVersion: 2,
-				items: itemsOf(sc.items, `${sc.name} execution ${k}`),
+				items: itemsOf(sc.items, `${sc.name} execution ${k}`, latencyMs),
 				credentials: { apiKey, baseUrl },
 				binaryMode,
 				abortSignal: controllers[k].signal,
@@ -152,7 +163,7 @@ childMain(async (payload) => {
 		const plain = await runPlain({
 			baseUrl,
 			apiKey,
-			prompts: itemsOf(sc.items, 'plain').map((item) => item.json.p),
+			prompts: itemsOf(sc.items, 'plain', latencyMs).map((item) => item.json.p),
 			concurrency: defaults.concurrency,
 		});
 		plainMs = plain.errors ? null : nowMs() - started;
@@ -172,6 +183,10 @@ childMain(async (payload) => {
 		const ms = end.atMs - s.atMs;
 		const answered = end.ok - s.ok;
 		const inPhase = samples.filter((x) => x.t >= s.atMs && x.t < end.atMs);
+		// Back up: the first sample with at least 80 % of the limit in flight, and the rate from there to the end.
+		const back = s.limit ? inPhase.find((x) => x.inFlight >= 0.8 * s.limit) : undefined;
+		const afterMs = back ? end.atMs - back.t : 0;
+		const afterRate = back && afterMs > 0 ? (end.ok - back.ok) / (afterMs / 1000) : NaN;
 		return {
 			limit: s.limit,
 			fromAnswered: s.fromAnswered,
@@ -184,6 +199,10 @@ childMain(async (payload) => {
 			idealItemsPerSecond: s.limit / (latencyMs / 1000),
 			rateRatio: answered / (ms / 1000) / (s.limit / (latencyMs / 1000)),
 			peakSampledInFlight: inPhase.length ? Math.max(...inPhase.map((x) => x.inFlight)) : null,
+			backUpMs: back ? back.t - s.atMs : null,
+			afterBackUp: back
+				? { answered: end.ok - back.ok, ms: afterMs, itemsPerSecond: afterRate, rateRatio: afterRate / (s.limit / (latencyMs / 1000)) }
+				: null,
 		};
 	});
 

@@ -152,7 +152,7 @@ describe('the native route', () => {
 		});
 	});
 
-	describe('native requests and answers, the rest', () => {
+	describe('native answers: images, keys, text, blocked prompts and grounding', () => {
 		const png = pngHeader(8, 8);
 		const part = (data: unknown, extra: object = {}) => ({ inlineData: { mimeType: 'image/png', data }, ...extra });
 
@@ -400,7 +400,7 @@ describe('the chat route', () => {
 		});
 	});
 
-	describe('chat answers, the rest', () => {
+	describe('chat answers: content lists, meta, escapes and markdown', () => {
 		const png = pngHeader(16, 16);
 		const text = (a: ChatAnswer) => a.result().text;
 

@@ -197,7 +197,7 @@ describe('describeBytes', () => {
 	});
 });
 
-describe('input image checks, the rest', () => {
+describe('input image checks: URLs named as URLs, WEBP, HEIC and HEIF', () => {
 	it('URLs are named as URLs, with their secrets left out', () => {
 		const check = checkInputImage(Buffer.from('<html>not an image</html>'), 'text/html', 'https://example.com/a.png?sig=SECRET');
 		expect(!check.ok && check.problem).toBe(

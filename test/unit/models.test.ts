@@ -88,7 +88,7 @@ describe('Gemini image models in an account list', () => {
 	});
 });
 
-describe('model names, the rest', () => {
+describe('model names: labels, retirement dates, which ids are image models, the list', () => {
 	it.each([
 		['gemini-2.5-flash-image', 'Nano Banana', '2026-09-30'],
 		['gemini-2.5-flash-image-preview', 'Nano Banana', '2026-09-30'],
