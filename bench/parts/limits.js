@@ -46,9 +46,9 @@ function errorText(error) {
 }
 
 childMain(async (payload) => {
-	const { baseUrl, warmUrl, apiKey, latencyMs, pollMs, deadlineFactor, deadlineExtraMs, stopGraceMs, quietMs, warmItems, binaryMode } =
-		payload;
+	const { baseUrl, warmUrl, apiKey, pollMs, deadlineFactor, deadlineExtraMs, stopGraceMs, quietMs, warmItems, binaryMode } = payload;
 	const sc = payload.scenario;
+	const latencyMs = sc.latencyMs || payload.latencyMs; // mean latency of an answer
 	const emu = emulatorControl(baseUrl);
 	const defaults = nodeDefaults(BUILD);
 
@@ -155,10 +155,10 @@ childMain(async (payload) => {
 	for (const run of prepared) run.release();
 	await emu.config({ maxInFlight: null });
 
-	// The reference also times a plain HTTP client at the node's Concurrency on the same emulator: whether the
-	// emulator or the node's own work per item is this machine's ceiling.
+	// `plainClient`: then a plain HTTP client at the node's Concurrency, the same items, on the same emulator with no
+	// limit: what any client gets from this machine and these latencies (tells the node's cost from the scenario's).
 	let plainMs = null;
-	if (sc.reference) {
+	if (sc.plainClient) {
 		const started = nowMs();
 		const plain = await runPlain({
 			baseUrl,

@@ -30,17 +30,18 @@ describe('the rule', () => {
 		expect([limiter.inFlight, limiter.waiters.length, granted]).toEqual([16, 1, false]);
 	});
 
-	it('slow start: +1 a success while the level is used, so it doubles in a round; never past the ceiling', async () => {
-		const limiter = new AdaptiveLimiter(40);
+	it('slow start: +2 a success while the level is used, so it triples in a round; never past the ceiling', async () => {
+		const limiter = new AdaptiveLimiter(41);
 		const permits = await take(limiter, 16);
-		const queued = Array.from({ length: 100 }, async () => await limiter.acquire());
-		for (const permit of permits) limiter.release(permit, 'ok');
+		void Array.from({ length: 100 }, async () => await limiter.acquire());
+		// half of the first round back: 16 -> 32, and 32 in flight
+		for (const permit of permits.slice(0, 8)) limiter.release(permit, 'ok');
 		expect(limiter.level).toBe(32);
 		await flush();
 		expect(limiter.inFlight).toBe(32);
-		const more = (await Promise.all(queued.slice(0, 32))) as Permit[];
-		for (const permit of more) limiter.release(permit, 'ok');
-		expect(limiter.level).toBe(40);
+		// 32 + 2 x 8 = 48, held at the ceiling of 41
+		for (const permit of permits.slice(8)) limiter.release(permit, 'ok');
+		expect(limiter.level).toBe(41);
 	});
 
 	it('does not grow on successes while it is not the bottleneck', async () => {
@@ -117,13 +118,13 @@ describe('the rule', () => {
 		expect(limiter.level).toBe(5);
 		const probe = (await limiter.acquire())!;
 		expect(probe.level).toBe(5);
-		// The account took it: every success while the level is used adds one again.
+		// The account took it: every success while the level is used adds two again (5 + 2 x 5).
 		const queued = Array.from({ length: 20 }, async () => await limiter.acquire());
 		limiter.release(probe, 'ok');
 		for (const permit of inFlight) limiter.release(permit, 'ok');
-		expect(limiter.level).toBe(10);
+		expect(limiter.level).toBe(15);
 		await flush();
-		expect(limiter.inFlight).toBe(10);
+		expect(limiter.inFlight).toBe(15);
 		void queued;
 	});
 

@@ -10,7 +10,7 @@ export type Outcome = 'ok' | 'slowDown' | 'other';
 /** `level`: requests in flight once it was let through, itself included; `epoch`: the cut it came after. */
 export type Permit = { level: number; epoch: number; released?: boolean };
 
-/** The first level: a generous account reaches 32 within one round, a small one loses one burst of refusals. */
+/** The first level: a generous account reaches 32 within half a round, a small one loses one burst of refusals. */
 export const START_LEVEL = 16;
 /**
  * Successes before trying one more than a refused level: 2 rounds, doubled at each refusal of that level in a
@@ -76,9 +76,11 @@ export class AdaptiveLimiter {
 		// A probe got through: the limit rose, find it as at the start. One sent before the latest cut proves nothing.
 		if (permit.level >= this.refusedAt && permit.epoch === this.epoch) [this.refusedAt, this.strikes, this.slowStart] = [Infinity, 0, true];
 		if (!full || this.level >= this.ceiling) return;
-		// Slow start: +1 a success doubles the level each round. After a refusal: +1 after a probe's successes.
+		// Slow start: +2 a success triples the level each round (16 -> 32 in half a round, as the first answers come
+		// back). After a refusal: +1 after a probe's successes.
 		const needed = Math.min(MAX_PROBE_SUCCESSES, this.level * FIRST_PROBE_ROUNDS * 2 ** (this.strikes - 1));
-		if (this.slowStart || ++this.successes >= needed) [this.level, this.successes] = [this.level + 1, 0];
+		if (this.slowStart) this.level = Math.min(this.ceiling, this.level + 2);
+		else if (++this.successes >= needed) [this.level, this.successes] = [this.level + 1, 0];
 	}
 
 	/** Down to the requests the account still holds: a burst of refusals ends at what it accepted. */
