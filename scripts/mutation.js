@@ -6,12 +6,17 @@
  *   npm run test:mutation                                            what changed since test/mutation/incremental.json
  *   npm run test:mutation -- --mutate 'nodes/GeminiImage/helpers/**'  one folder: a sitting's worth, the rest kept
  *   npm run test:mutation -- --force                                 every mutant again
+ *   npm run test:mutation -- --retry-timeouts                        the timed-out mutants again, with 60 s each
  *
  * Stryker keeps each mutant's result in test/mutation/incremental.json (committed) and reuses it while the mutant's
  * code and the tests that cover or killed it are unchanged; a run that is interrupted writes nothing, so a long one
  * is split with --mutate (a narrower run carries the other files' results over). Stryker runs under `nice`: the
  * machine's other work (timing-sensitive tests) goes first. Before it starts, jest lists every test of the mutation
  * suite by name (test/mutation/runner.js skips the files that hold none of the tests a mutant needs).
+ *
+ * A timed-out mutant counts as detected (an endless loop), but on a loaded machine a slow test can time out too:
+ * --retry-timeouts runs only the mutants the report has as Timeout again, 2 at a time with a timeout of 60 s, and
+ * puts their new results into the report (Stryker would reuse a Timeout as it is).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -75,15 +80,94 @@ function tidyReport() {
 	fs.writeFileSync(file, `${text.replace(/"@mutant (\d+)@"/g, (_, i) => lines[i])}\n`);
 }
 
+const REPORT = path.join(ROOT, 'test', 'mutation', 'incremental.json');
+const where = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
+const sameMutant = (a, b) => a.mutatorName === b.mutatorName && a.replacement === b.replacement && where(a) === where(b);
+
+/**
+ * The report without its timed-out mutants (Stryker then tests them as new), and how to put their new results
+ * back into the whole report: test ids are the report's own, so the new results' ids are mapped by test name.
+ */
+function withoutTimeouts() {
+	const whole = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
+	const retried = [];
+	for (const [file, result] of Object.entries(whole.files))
+		for (const m of result.mutants) if (m.status === 'Timeout') retried.push({ file, mutant: m });
+	const trimmed = structuredClone(whole);
+	for (const result of Object.values(trimmed.files)) result.mutants = result.mutants.filter((m) => m.status !== 'Timeout');
+	const merge = (fresh) => {
+		const idOf = new Map();
+		for (const [file, tests] of Object.entries(whole.testFiles ?? {})) for (const t of tests.tests) idOf.set(`${file}\n${t.name}`, t.id);
+		const mapId = (id) => {
+			for (const [file, tests] of Object.entries(fresh.testFiles ?? {})) {
+				const t = tests.tests.find((x) => x.id === id);
+				if (!t) continue;
+				const key = `${file}\n${t.name}`;
+				if (!idOf.has(key)) {
+					const added = { ...t, id: `retry-${id}` };
+					(whole.testFiles[file] ??= { tests: [] }).tests.push(added);
+					idOf.set(key, added.id);
+				}
+				return idOf.get(key);
+			}
+			return undefined;
+		};
+		let changed = 0;
+		for (const { file, mutant } of retried) {
+			const now = fresh.files[file]?.mutants.find((m) => sameMutant(m, mutant));
+			if (!now) continue;
+			Object.assign(mutant, now, {
+				id: mutant.id,
+				killedBy: now.killedBy?.map(mapId).filter(Boolean),
+				coveredBy: now.coveredBy?.map(mapId).filter(Boolean),
+			});
+			if (mutant.status !== 'Timeout') changed++;
+		}
+		fs.writeFileSync(REPORT, JSON.stringify(whole));
+		return changed;
+	};
+	return { retried, trimmed, merge };
+}
+
 fs.mkdirSync(OUT, { recursive: true });
 console.log(`mutation: ${writeTestIndex()} tests listed in ${path.relative(ROOT, INDEX)}`);
+const args = process.argv.slice(2);
+const retry = args.includes('--retry-timeouts');
+let strykerArgs = args;
+let timeouts;
+if (retry) {
+	timeouts = withoutTimeouts();
+	if (!timeouts.retried.length) {
+		console.log('mutation: no timed-out mutant in the report');
+		process.exit(0);
+	}
+	console.log(`mutation: ${timeouts.retried.length} timed-out mutants again, 60 s each`);
+	fs.writeFileSync(REPORT, JSON.stringify(timeouts.trimmed));
+	// Whole lines (Stryker's range columns count differently from its report's); the lines' other mutants are reused.
+	const ranges = [...new Set(timeouts.retried.map(({ file, mutant: m }) => `${file}:${m.location.start.line}-${m.location.end.line}`))];
+	strykerArgs = [
+		...args.filter((a) => a !== '--retry-timeouts'),
+		'--timeoutMS',
+		'60000',
+		'--concurrency',
+		'2',
+		'--mutate',
+		ranges.join(','),
+	];
+}
 const started = Date.now();
-const status = run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run', ...process.argv.slice(2)], { MUTATION_TEST_INDEX: INDEX });
+const status = run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run', ...strykerArgs], { MUTATION_TEST_INDEX: INDEX });
 console.log(`mutation: Stryker took ${Math.round((Date.now() - started) / 1000)} s`);
+if (retry) {
+	// The whole report again, with the retried mutants' new results (also when Stryker failed: nothing is lost).
+	const fresh = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
+	const detectedOtherwise = status === 0 ? timeouts.merge(fresh) : (timeouts.merge({ files: {} }), 0);
+	console.log(`mutation: ${detectedOtherwise} of ${timeouts.retried.length} are no longer timeouts`);
+}
 if (status !== 0) process.exit(status);
 tidyReport();
+if (retry) process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')]));
 // A run narrowed with --mutate carried the other files over unchecked: the report says so until a whole run.
-const args = process.argv.slice(2);
 const at = args.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
 const narrowed = at === -1 ? '' : args[at].startsWith('--mutate=') ? args[at].slice(9) : (args[at + 1] ?? '');
 process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')], { MUTATION_NARROWED: narrowed }));
