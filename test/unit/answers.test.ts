@@ -244,6 +244,19 @@ describe('the native route', () => {
 			]);
 			expect(result.searchQueries).toEqual(['q1', '7', 'q2', '7']);
 		});
+
+		it('grounding of many events keeps the first sources and queries, up to their limits', () => {
+			const result = emptyResult();
+			for (let i = 0; i < 500; i++) {
+				mergeNativeResponse(result, {
+					candidates: [{ groundingMetadata: { groundingChunks: [{ web: { uri: `u${i}` } }, {}], webSearchQueries: [`q${i}`] } }],
+				});
+			}
+			expect(ANSWER_LIMITS.maxGroundingSources).toBe(100);
+			expect(ANSWER_LIMITS.maxSearchQueries).toBe(100);
+			expect(result.groundingSources).toEqual(Array.from({ length: 100 }, (_, i) => ({ uri: `u${i}`, title: undefined })));
+			expect(result.searchQueries).toEqual(Array.from({ length: 100 }, (_, i) => `q${i}`));
+		});
 	});
 });
 
