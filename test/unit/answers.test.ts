@@ -9,6 +9,7 @@ import { describeErrorEvent, describeUnreadableBody } from '../../nodes/GeminiIm
 import { explainMissingImage } from '../../nodes/GeminiImage/helpers/failures';
 import {
 	BodyReader,
+	capText,
 	ChatAnswer,
 	describeLimit,
 	ChatContent,
@@ -1056,5 +1057,25 @@ describe('readAnswer: the one entry for both routes', () => {
 		await expect(readAnswer({ chat: false, streaming: false }, { headers: {}, chunks: broken() }, context)).rejects.toThrow(
 			'socket hang up',
 		);
+	});
+});
+
+describe('the limits of one answer', () => {
+	it('says which limit an answer passed', () => {
+		expect(describeLimit('images').message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer");
+		expect(describeLimit('imageBytes').message).toBe(
+			"CometAPI's answer holds more than 256 MB of images, the most this node reads from one answer",
+		);
+		expect(describeLimit('json').message).toBe("CometAPI's answer holds more than 16 MB besides its images, the most this node reads");
+		for (const kind of ['images', 'imageBytes', 'json'] as const)
+			expect(describeLimit(kind).description).toMatch(/^A real answer of the image API stays far below this/);
+	});
+
+	it('text past the limit is cut with a note; text within it, unless cut already, is left alone', () => {
+		expect(capText('short')).toBe('short');
+		expect(capText('short', true)).toBe("short … [cut: the model's text is longer than 100,000 characters]");
+		const long = 'x'.repeat(ANSWER_LIMITS.maxTextChars + 1);
+		expect(capText(long)).toBe(`${'x'.repeat(ANSWER_LIMITS.maxTextChars)} … [cut: the model's text is longer than 100,000 characters]`);
+		expect(capText('y'.repeat(ANSWER_LIMITS.maxTextChars))).toBe('y'.repeat(100_000));
 	});
 });
