@@ -214,11 +214,13 @@ describe('no image in an HTTP 200', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(result.items[0].binary?.data.data.length).toBeGreaterThan(0);
+		// items 0 and 2 hold the very images the emulator sent for their prompts
+		const sentFor = (prompt: string) => t.emu.requests.find((r: any) => r.asked.promptText === prompt).imagesSent[0].sha256;
+		expect(sha256(result.items[0].binary!.data.data)).toBe(sentFor('one'));
 		expect(result.items[1].binary).toBeUndefined();
-		expect(result.items[1].json.error).toMatch(/IMAGE_SAFETY/);
-		expect(result.items[1].json.description).toMatch(/rephrase/i);
-		expect(result.items[2].binary?.data.data.length).toBeGreaterThan(0);
+		expect(result.items[1].json.error).toMatch(/^The model refused to make the image \(IMAGE_SAFETY\)\. .+ \[item 1\]$/);
+		expect(result.items[1].json.description).toBe('The safety filter rejected the result: rephrase the prompt.');
+		expect(sha256(result.items[2].binary!.data.data)).toBe(sentFor('three'));
 	});
 });
 

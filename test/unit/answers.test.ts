@@ -9,6 +9,7 @@ import { describeErrorEvent, describeUnreadableBody } from '../../nodes/GeminiIm
 import { explainMissingImage } from '../../nodes/GeminiImage/helpers/failures';
 import {
 	BodyReader,
+	capText,
 	ChatAnswer,
 	describeLimit,
 	ChatContent,
@@ -243,6 +244,19 @@ describe('the native route', () => {
 				{ uri: 'https://b', title: 't' },
 			]);
 			expect(result.searchQueries).toEqual(['q1', '7', 'q2', '7']);
+		});
+
+		it('grounding of many events keeps the first sources and queries, up to their limits', () => {
+			const result = emptyResult();
+			for (let i = 0; i < 500; i++) {
+				mergeNativeResponse(result, {
+					candidates: [{ groundingMetadata: { groundingChunks: [{ web: { uri: `u${i}` } }, {}], webSearchQueries: [`q${i}`] } }],
+				});
+			}
+			expect(ANSWER_LIMITS.maxGroundingSources).toBe(100);
+			expect(ANSWER_LIMITS.maxSearchQueries).toBe(100);
+			expect(result.groundingSources).toEqual(Array.from({ length: 100 }, (_, i) => ({ uri: `u${i}`, title: undefined })));
+			expect(result.searchQueries).toEqual(Array.from({ length: 100 }, (_, i) => `q${i}`));
 		});
 	});
 });
@@ -658,7 +672,10 @@ describe('readers fed any pieces', () => {
 		});
 
 		it("the native body: its Content-Length sizes a large image's buffer; without one, the image gets a room of 64 MB", () => {
-			expect(readBody({ 'content-length': String(body.length) })).toBeLessThanOrEqual(body.length);
+			// room for the image, and no more than the body's base64 can hold: 3 bytes for every 4 characters
+			const room = readBody({ 'content-length': String(body.length) });
+			expect(room).toBeGreaterThanOrEqual(big.length);
+			expect(room).toBeLessThanOrEqual((body.length * 3) / 4);
 			for (const length of [undefined, '0', '-5', 'abc']) expect(readBody({ 'content-length': length })).toBe(64 * 1024 * 1024);
 		});
 	});
@@ -1040,5 +1057,25 @@ describe('readAnswer: the one entry for both routes', () => {
 		await expect(readAnswer({ chat: false, streaming: false }, { headers: {}, chunks: broken() }, context)).rejects.toThrow(
 			'socket hang up',
 		);
+	});
+});
+
+describe('the limits of one answer', () => {
+	it('says which limit an answer passed', () => {
+		expect(describeLimit('images').message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer");
+		expect(describeLimit('imageBytes').message).toBe(
+			"CometAPI's answer holds more than 256 MB of images, the most this node reads from one answer",
+		);
+		expect(describeLimit('json').message).toBe("CometAPI's answer holds more than 16 MB besides its images, the most this node reads");
+		for (const kind of ['images', 'imageBytes', 'json'] as const)
+			expect(describeLimit(kind).description).toMatch(/^A real answer of the image API stays far below this/);
+	});
+
+	it('text past the limit is cut with a note; text within it, unless cut already, is left alone', () => {
+		expect(capText('short')).toBe('short');
+		expect(capText('short', true)).toBe("short … [cut: the model's text is longer than 100,000 characters]");
+		const long = 'x'.repeat(ANSWER_LIMITS.maxTextChars + 1);
+		expect(capText(long)).toBe(`${'x'.repeat(ANSWER_LIMITS.maxTextChars)} … [cut: the model's text is longer than 100,000 characters]`);
+		expect(capText('y'.repeat(ANSWER_LIMITS.maxTextChars))).toBe('y'.repeat(100_000));
 	});
 });

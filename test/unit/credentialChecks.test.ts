@@ -44,6 +44,12 @@ describe('normalizeBaseUrl', () => {
 	])('%s -> %s', (raw, expected) => {
 		expect(normalizeBaseUrl(raw)).toBe(expected);
 	});
+
+	it('a Base URL that is not text falls back to the default; /V1 in capitals goes too', () => {
+		expect(normalizeBaseUrl(undefined)).toBe('https://api.cometapi.com');
+		expect(normalizeBaseUrl(42)).toBe('https://api.cometapi.com');
+		expect(normalizeBaseUrl('HTTP://gw.example.com/V1')).toBe('HTTP://gw.example.com');
+	});
 });
 
 describe('normalizeBaseUrl, any input (fast-check)', () => {

@@ -19,6 +19,7 @@ describe('nameItem', () => {
 		['Something failed', 3, 'Something failed [item 3]'],
 		['Something failed [item 3]', 3, 'Something failed [item 3]'],
 		['Something failed [item 12]', 12, 'Something failed [item 12]'],
+		['Something failed [item 7]', 0, 'Something failed [item 7] [item 0]'],
 		['Something failed [item 3]  ', 3, 'Something failed [item 3]  '],
 		['The API said "[item 1] is bad" here', 2, 'The API said "[item 1] is bad" here [item 2]'],
 		['Ends with [item 1]x', 1, 'Ends with [item 1]x [item 1]'],

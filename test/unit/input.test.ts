@@ -100,7 +100,8 @@ describe('resolveInputFields', () => {
 		const longDetails = { mimeType: 'image/png', fileName: `${'n'.repeat(200)}.png`, fileSize: 1 };
 		expect(resolveInputFields([longDetails], item).invalid).toEqual([JSON.stringify(longDetails).slice(0, 80)]);
 		// a map with one entry that is no file is not a binary map
-		expect(resolveInputFields({ logo: details(item.binary!.logo), n: 1 }, item).invalid).toHaveLength(1);
+		const halfMap = { logo: details(item.binary!.logo), n: 1 };
+		expect(resolveInputFields(halfMap, item)).toEqual({ refs: [], missing: [], invalid: [JSON.stringify(halfMap).slice(0, 80)] });
 		expect(resolveInputFields([null, undefined], item)).toEqual({ refs: [], missing: [], invalid: [] });
 		expect(resolveInputFields(null, item)).toEqual({ refs: [], missing: [], invalid: [] });
 	});

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 
-import { capText, describeLimit, parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
+import { parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
 import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 import { Base64Decoder, ImageBudget, JsonBlobReader, JsonReader } from '../../nodes/GeminiImage/helpers/json';
 import { pieces, pngHeader, propertyRuns as runs } from './fixtures';
@@ -171,24 +171,6 @@ describe('reading JSON and base64 as it arrives', () => {
 			bytes.add(ANSWER_LIMITS.maxImageBytes - 100);
 			expect(bytes.bytesLeft).toBe(0);
 			expect(() => bytes.add(1)).toThrow(expect.objectContaining({ kind: 'imageBytes', message: 'answer limit: imageBytes' }));
-		});
-
-		it('says which limit an answer passed', () => {
-			expect(describeLimit('images').message).toBe("CometAPI's answer holds more than 32 images, the most this node reads from one answer");
-			expect(describeLimit('imageBytes').message).toBe(
-				"CometAPI's answer holds more than 256 MB of images, the most this node reads from one answer",
-			);
-			expect(describeLimit('json').message).toBe("CometAPI's answer holds more than 16 MB besides its images, the most this node reads");
-			for (const kind of ['images', 'imageBytes', 'json'] as const)
-				expect(describeLimit(kind).description).toMatch(/^A real answer of the image API stays far below this/);
-		});
-
-		it('text past the limit is cut with a note; text within it, unless cut already, is left alone', () => {
-			expect(capText('short')).toBe('short');
-			expect(capText('short', true)).toBe("short … [cut: the model's text is longer than 100,000 characters]");
-			const long = 'x'.repeat(ANSWER_LIMITS.maxTextChars + 1);
-			expect(capText(long)).toBe(`${'x'.repeat(ANSWER_LIMITS.maxTextChars)} … [cut: the model's text is longer than 100,000 characters]`);
-			expect(capText('y'.repeat(ANSWER_LIMITS.maxTextChars))).toHaveLength(ANSWER_LIMITS.maxTextChars);
 		});
 	});
 

@@ -5,6 +5,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import {
+	laterItemText,
 	NO_LINK_REASONS,
 	numberItemImages,
 	outputFileName,
@@ -70,6 +71,14 @@ describe('outputJson', () => {
 			searchQueries: ['q'],
 		});
 		expect(Object.keys(outputJson(result, 'm', 1).usage as object)).toEqual(['promptTokens', 'totalTokens']);
+	});
+});
+
+describe('laterItemText', () => {
+	it('gives later image items the text whole up to 1,000 characters, else its first 1,000 and where the rest is', () => {
+		expect(laterItemText('short')).toBe('short');
+		expect(laterItemText('a'.repeat(1000))).toBe('a'.repeat(1000));
+		expect(laterItemText('a'.repeat(1001))).toBe(`${'a'.repeat(1000)} … [cut: the whole text is on this answer's first image item]`);
 	});
 });
 
@@ -189,7 +198,7 @@ describe('the tool answer of an item, from the results of its requests', () => {
 			{ model: 'm', text: long, mimeType: 'image/webp', fileSize: 3, width: 3, height: null, imageIndex: 0, imageCount: 2 },
 			{
 				model: 'm',
-				text: outputJson(result(long, 3, 4), 'm', 1).text,
+				text: `${'y'.repeat(1000)} … [cut: the whole text is on this answer's first image item]`,
 				mimeType: 'image/webp',
 				fileSize: 4,
 				width: 4,
@@ -198,6 +207,10 @@ describe('the tool answer of an item, from the results of its requests', () => {
 				imageCount: 2,
 			},
 		]);
+		// the same text as the later image's output item carries
+		expect(outputJson(result(long, 3, 4), 'm', 1).text).toBe(
+			`${'y'.repeat(1000)} … [cut: the whole text is on this answer's first image item]`,
+		);
 	});
 
 	it('asToolItems: numbers the images over the item and links each one', () => {

@@ -16,7 +16,7 @@ describe('runPool', () => {
 		expect(peak).toBe(4);
 		expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
 	});
-	it('starts nothing new once stop() is true', async () => {
+	it('starts nothing new once stop() is true: the tasks running finish, no other starts', async () => {
 		const started: number[] = [];
 		await runPool(
 			10,
@@ -27,10 +27,13 @@ describe('runPool', () => {
 			},
 			() => started.length >= 3,
 		);
-		expect(started.length).toBeLessThanOrEqual(4);
+		// 0 and 1 start together; 2 starts as 0 ends (2 started so far); once 2 has started, stop() holds.
+		expect(started).toEqual([0, 1, 2]);
 	});
 
-	it('a pool of one task, or of none, or with a limit above the count', async () => {
+	// The router passes the Concurrency clamped to 1..max (readConcurrency) and as many tasks as images asked for:
+	// none when every item was refused before its request.
+	it('runs each task once with one task, none, a limit of 1, or a limit above the count', async () => {
 		const seen: number[] = [];
 		await runPool(1, 8, async (i) => {
 			seen.push(i);
@@ -38,9 +41,12 @@ describe('runPool', () => {
 		await runPool(0, 8, async (i) => {
 			seen.push(100 + i);
 		});
-		await runPool(3, 0, async (i) => {
+		await runPool(3, 1, async (i) => {
 			seen.push(10 + i);
 		});
-		expect(seen).toEqual([0, 10, 11, 12]);
+		await runPool(3, 16, async (i) => {
+			seen.push(20 + i);
+		});
+		expect(seen).toEqual([0, 10, 11, 12, 20, 21, 22]);
 	});
 });
