@@ -147,8 +147,8 @@ function main() {
 	);
 	lines.push(
 		changed.length || missing.length
-			? `Results for the code of commit ${head}${edited ? ' with uncommitted changes' : ''}, except where listed below (Stryker ${report.framework?.version ?? ''}, concurrency ${report.config?.concurrency ?? '?'}, under \`nice\`).`
-			: `Every result is for the code of commit ${head}${edited ? ' with uncommitted changes' : ''} (Stryker ${report.framework?.version ?? ''}, concurrency ${report.config?.concurrency ?? '?'}, under \`nice\`).`,
+			? `Results for the code of commit ${head}${edited ? ' with uncommitted changes' : ''}, except where listed below (Stryker ${report.framework?.version ?? ''}, concurrency ${report.config?.concurrency ?? '?'}, under \`nice\`); the commit whose tests measured each file: [Where each file was measured](#where-each-file-was-measured).`
+			: `Every result is for the code of commit ${head}${edited ? ' with uncommitted changes' : ''} (Stryker ${report.framework?.version ?? ''}, concurrency ${report.config?.concurrency ?? '?'}, under \`nice\`); the commit whose tests measured each file: [Where each file was measured](#where-each-file-was-measured).`,
 		'',
 	);
 	if (missing.length) lines.push(`**Not measured yet (${missing.length} files):** ${missing.map((f) => `\`${f}\``).join(', ')}.`, '');
@@ -179,6 +179,27 @@ function main() {
 		'',
 	);
 	lines.push('Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker counts it.', '');
+	lines.push(
+		'A timeout counts as detected only when load cannot explain it: Stryker stopped an endless loop at its hit limit,',
+		'or `npm run test:mutation -- --retry-timeouts` ran the mutant again with 30 s and it timed out again.',
+		'',
+	);
+	const measuredFile = path.join(ROOT, 'test', 'mutation', 'measured.json');
+	const measured = fs.existsSync(measuredFile) ? JSON.parse(fs.readFileSync(measuredFile, 'utf8')) : {};
+	lines.push(
+		'## Where each file was measured',
+		'',
+		'The commit whose code and tests each file\'s results were last checked at (test/mutation/measured.json; "+": with',
+		'uncommitted changes to the tests or the code).',
+		'',
+		'| file | mutants | score | measured at | on |',
+		'|---|---:|---:|---|---|',
+		...files.map(([file, data]) => {
+			const m = measured[file];
+			return `| \`${file}\` | ${data.mutants.length} | ${pct(count(data.mutants).score)} | ${m ? m.commit : 'not recorded'} | ${m ? m.date : '-'} |`;
+		}),
+		'',
+	);
 
 	lines.push(`## Mutants no test detects (${undetected.length})`, '');
 	if (unexplained.length) lines.push(`**${unexplained.length} without a reason in test/mutation/survivors.json.**`, '');

@@ -6,7 +6,7 @@
  *   npm run test:mutation                                            what changed since test/mutation/incremental.json
  *   npm run test:mutation -- --mutate 'nodes/GeminiImage/helpers/**'  one folder: a sitting's worth, the rest kept
  *   npm run test:mutation -- --force                                 every mutant again
- *   npm run test:mutation -- --retry-timeouts                        the timed-out mutants again, with 60 s each
+ *   npm run test:mutation -- --retry-timeouts                        the timed-out mutants again, with 30 s each
  *
  * Stryker keeps each mutant's result in test/mutation/incremental.json (committed) and reuses it while the mutant's
  * code and the tests that cover or killed it are unchanged; a run that is interrupted writes nothing, so a long one
@@ -15,7 +15,7 @@
  * suite by name (test/mutation/runner.js skips the files that hold none of the tests a mutant needs).
  *
  * A timed-out mutant counts as detected (an endless loop), but on a loaded machine a slow test can time out too:
- * --retry-timeouts runs only the mutants the report has as Timeout again, 2 at a time with a timeout of 60 s, and
+ * --retry-timeouts runs only the mutants the report has as Timeout again, 2 at a time with a timeout of 30 s (3 x the usual), and
  * puts their new results into the report (Stryker would reuse a Timeout as it is).
  */
 const { spawnSync } = require('node:child_process');
@@ -81,6 +81,9 @@ function tidyReport() {
 }
 
 const REPORT = path.join(ROOT, 'test', 'mutation', 'incremental.json');
+const AGAIN = 'timed out again with 30 s';
+// Timeouts that load cannot explain: Stryker counted the mutant's loop past its hit limit, or a retry timed out too.
+const settled = (m) => m.statusReason === AGAIN || /^Hit limit reached/.test(m.statusReason ?? '');
 const where = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
 const sameMutant = (a, b) => a.mutatorName === b.mutatorName && a.replacement === b.replacement && where(a) === where(b);
 
@@ -92,9 +95,10 @@ function withoutTimeouts() {
 	const whole = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
 	const retried = [];
 	for (const [file, result] of Object.entries(whole.files))
-		for (const m of result.mutants) if (m.status === 'Timeout') retried.push({ file, mutant: m });
+		for (const m of result.mutants) if (m.status === 'Timeout' && !settled(m)) retried.push({ file, mutant: m });
 	const trimmed = structuredClone(whole);
-	for (const result of Object.values(trimmed.files)) result.mutants = result.mutants.filter((m) => m.status !== 'Timeout');
+	for (const [file, result] of Object.entries(trimmed.files))
+		result.mutants = result.mutants.filter((m) => !retried.some((r) => r.file === file && sameMutant(r.mutant, m)));
 	const merge = (fresh) => {
 		const idOf = new Map();
 		for (const [file, tests] of Object.entries(whole.testFiles ?? {})) for (const t of tests.tests) idOf.set(`${file}\n${t.name}`, t.id);
@@ -121,12 +125,32 @@ function withoutTimeouts() {
 				killedBy: now.killedBy?.map(mapId).filter(Boolean),
 				coveredBy: now.coveredBy?.map(mapId).filter(Boolean),
 			});
-			if (mutant.status !== 'Timeout') changed++;
+			// A timeout at 30 s too is an endless loop: said so, and not retried again (Stryker keeps the reason).
+			if (mutant.status === 'Timeout') mutant.statusReason = AGAIN;
+			else changed++;
 		}
 		fs.writeFileSync(REPORT, JSON.stringify(whole));
 		return changed;
 	};
 	return { retried, trimmed, merge };
+}
+
+/**
+ * test/mutation/measured.json: for each source file, the commit (and date) whose code and tests its results were
+ * last measured at; "+" when the tests or the code had uncommitted changes. `patterns`: the run's --mutate globs
+ * (undefined: a whole run, every file).
+ */
+function recordMeasured(patterns) {
+	const file = path.join(ROOT, 'test', 'mutation', 'measured.json');
+	const git = (...a) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+	const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'nodes', 'credentials', 'test') ? '+' : ''}`;
+	const date = new Date().toISOString().slice(0, 10);
+	const measured = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+	const globs = patterns?.map((p) => p.replace(/:\d[\d:-]*$/, ''));
+	for (const source of Object.keys(JSON.parse(fs.readFileSync(REPORT, 'utf8')).files))
+		if (!globs || globs.some((g) => path.matchesGlob(source, g))) measured[source] = { commit, date };
+	const sorted = Object.fromEntries(Object.entries(measured).sort(([a], [b]) => a.localeCompare(b)));
+	fs.writeFileSync(file, `${JSON.stringify(sorted, null, '\t')}\n`);
 }
 
 fs.mkdirSync(OUT, { recursive: true });
@@ -141,7 +165,7 @@ if (retry) {
 		console.log('mutation: no timed-out mutant in the report');
 		process.exit(0);
 	}
-	console.log(`mutation: ${timeouts.retried.length} timed-out mutants again, 60 s each`);
+	console.log(`mutation: ${timeouts.retried.length} timed-out mutants again, 30 s each`);
 	fs.writeFileSync(REPORT, JSON.stringify(timeouts.trimmed));
 	// Whole lines (Stryker's range columns count differently from its report's); the lines' other mutants are reused.
 	const ranges = [...new Set(timeouts.retried.map(({ file, mutant: m }) => `${file}:${m.location.start.line}-${m.location.end.line}`))];
@@ -166,8 +190,12 @@ if (retry) {
 }
 if (status !== 0) process.exit(status);
 tidyReport();
-if (retry) process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')]));
+if (retry) {
+	recordMeasured([...new Set(timeouts.retried.map(({ file }) => file))]);
+	process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')]));
+}
 // A run narrowed with --mutate carried the other files over unchecked: the report says so until a whole run.
 const at = args.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
 const narrowed = at === -1 ? '' : args[at].startsWith('--mutate=') ? args[at].slice(9) : (args[at + 1] ?? '');
+recordMeasured(narrowed ? narrowed.split(',') : undefined);
 process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')], { MUTATION_NARROWED: narrowed }));
