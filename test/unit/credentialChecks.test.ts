@@ -26,6 +26,16 @@ describe('credential checks', () => {
 		expect(apiKeyProblem('sk-\u{1F511}')?.message).toMatch(/outside Latin-1 \(U\+1F511\) at position 4 of 5/);
 		expect(apiKeyProblem('sk-secretpart\n')?.message).not.toContain('secretpart');
 	});
+	it('a character typed in another keyboard layout is named by its code point with four hex digits', () => {
+		// Cyrillic о (U+043E) looks like o: a key retyped by hand may hold it
+		expect(apiKeyProblem('sk-\u043ey')?.message).toBe(
+			'The API key in the CometAPI credential holds a character outside Latin-1 (U+043E) at position 4 of 5, which an HTTP header cannot carry',
+		);
+	});
+	it.each(['u@api.cometapi.com', '@api.cometapi.com', ':@api.cometapi.com'])(
+		'Base URL %j without a scheme is refused: user info right at its start counts too',
+		(url) => expect(baseUrlProblem(url)?.message).toMatch(/user:pass@/),
+	);
 	it('the Base URL is checked first', () => {
 		expect(credentialProblem({ baseUrl: 'https://a:b@c', apiKey: '\n' })?.message).toMatch(/^The Base URL/);
 		expect(credentialProblem({ baseUrl: 'https://c', apiKey: 'sk-ok' })).toBeUndefined();
@@ -40,6 +50,14 @@ describe('normalizeBaseUrl', () => {
 		['https://gw.example.com/proxy/v1beta', 'https://gw.example.com/proxy'],
 		['  http://127.0.0.1:8787//  ', 'http://127.0.0.1:8787'],
 		['api.cometapi.com', 'https://api.cometapi.com'],
+		// slashes doubled before or after the /v1 all go
+		['https://api.cometapi.com/v1//', 'https://api.cometapi.com'],
+		['https://api.cometapi.com//v1', 'https://api.cometapi.com'],
+		// a /v1 inside the path is the gateway's own and stays
+		['https://gw.example.com/v1/cometapi', 'https://gw.example.com/v1/cometapi'],
+		['https://gw.example.com/v1beta-proxy', 'https://gw.example.com/v1beta-proxy'],
+		// a proxy that takes the target URL in its path still gets its own scheme
+		['cors.example.com/https://api.cometapi.com', 'https://cors.example.com/https://api.cometapi.com'],
 		['', 'https://api.cometapi.com'],
 	])('%s -> %s', (raw, expected) => {
 		expect(normalizeBaseUrl(raw)).toBe(expected);

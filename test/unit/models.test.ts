@@ -228,6 +228,7 @@ describe('unsupportedOptions', () => {
 		expect(unsupportedOptions({ model: 'next-year-image-model', imageSize: '512' })).toEqual([]);
 		expect(unsupportedOptions({ model: 'gemini-nano-banana-2.1', imageSize: '4K', aspectRatio: '8:1' })).toEqual([]);
 		expect(unsupportedOptions({ model: 'gemini-3.1-flash-lite-image', imageSize: '1K' })).toEqual([]);
+		for (const imageSize of ['1K', '2K', '4K']) expect(unsupportedOptions({ model: 'gemini-3-pro-image', imageSize })).toEqual([]);
 	});
 });
 
@@ -291,5 +292,11 @@ describe('conversation families', () => {
 		expect(conversationFamily('gemini-3-pro-image-preview')).toBe(conversationFamily('gemini-3-pro-image'));
 		expect(conversationFamily('models/gemini-2.5-flash-image-preview-09-2025')).toBe('gemini-2.5-flash-image');
 		expect(conversationFamily('gemini-3.1-flash-image')).not.toBe(conversationFamily('gemini-3-pro-image'));
+	});
+	it('a three-digit release suffix (-001) names the same model; a version number does not', () => {
+		expect(conversationFamily('gemini-3.1-flash-image-001')).toBe('gemini-3.1-flash-image');
+		expect(conversationFamily('Gemini-3-Pro-Image-002')).toBe(conversationFamily('gemini-3-pro-image-preview'));
+		expect(conversationFamily('gemini-nano-banana-2')).not.toBe(conversationFamily('gemini-nano-banana-3'));
+		expect(conversationFamily('gemini-image-abc')).toBe('gemini-image-abc');
 	});
 });
