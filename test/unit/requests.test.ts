@@ -203,6 +203,38 @@ describe('encodeJsonWithBlobs', () => {
 	});
 });
 
+describe('encodeJsonWithBlobs against a hostile prompt', () => {
+	const random = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + 7) % 256));
+
+	it('builds the body twice at most, even when the prompt holds every tag from -1 to 5,000', () => {
+		// A webhook's JSON can put any text in the prompt; one pass finds a tag it does not hold.
+		const prompt = [-1, ...Array.from({ length: 5001 }, (_, salt) => salt)].map((salt) => `\u0000blob${salt}:0`).join(' ');
+		const images = [{ data: random(100), mimeType: 'image/png', source: 'a' }];
+		const input = { model: 'm', prompt, images };
+		let builds = 0;
+		const body = encodeJsonWithBlobs(
+			(tag) => {
+				builds++;
+				return buildNativeRequest(input, tag);
+			},
+			[images[0].data],
+		);
+		expect(builds).toBe(2);
+		expect(body.toString('utf8')).toBe(JSON.stringify(buildNativeRequest(input)));
+	});
+
+	it('refuses a builder that tags an image twice or leaves one out, instead of looping', () => {
+		const blobs = [random(3), random(4)];
+		expect(() => encodeJsonWithBlobs((tag) => [tag(undefined, 0), tag(undefined, 0)], blobs)).toThrow(
+			'encodeJsonWithBlobs: 2 tags for 2 images',
+		);
+		expect(() => encodeJsonWithBlobs((tag) => [tag(undefined, 0)], blobs)).toThrow('encodeJsonWithBlobs: 1 tags for 2 images');
+		expect(() => encodeJsonWithBlobs((tag) => [tag(undefined, 0), tag(undefined, 2)], blobs)).toThrow(
+			'encodeJsonWithBlobs: 2 tags for 2 images',
+		);
+	});
+});
+
 describe('requests', () => {
 	const inputArb = fc.record({
 		prompt: fc.oneof(

@@ -83,34 +83,35 @@ const ENCODE_SLICE = 3 * 256 * 1024; // a multiple of 3: each slice encodes with
 /**
  * The JSON of `build(tagger)` with each tagged image replaced by the base64 of blobs[i], as UTF-8 bytes,
  * equal byte for byte to JSON.stringify with the base64 strings in place, without ever holding a whole
- * base64 string. The tag is chosen so that it occurs in the JSON exactly once per image: a prompt that
- * contains one cannot take its place.
+ * base64 string. The tag is one that no text of the request holds (the item's prompt and conversation are
+ * anyone's writing), found in one pass over the JSON without images, so the body is built twice at most.
  */
 export function encodeJsonWithBlobs(build: (tagger: (image: unknown, index: number) => string) => unknown, blobs: Buffer[]): Buffer {
-	for (let salt = 0; ; salt++) {
-		const tag = `\u0000blob${salt}:`;
-		const escapedTag = JSON.stringify(tag).slice(1, -1);
-		const pieces = JSON.stringify(build((_image, index) => `${tag}${index}`)).split(escapedTag);
-		if (pieces.length - 1 !== blobs.length) continue;
-		const order: number[] = [];
-		for (let i = 1; i < pieces.length; i++) {
-			const digits = /^\d+/.exec(pieces[i])?.[0] ?? '';
-			order.push(Number(digits));
-			pieces[i] = pieces[i].slice(digits.length);
-		}
-		if (new Set(order).size !== blobs.length || order.some((n) => !(n < blobs.length))) continue;
-		let total = 0;
-		for (const text of pieces) total += Buffer.byteLength(text);
-		for (const blob of blobs) total += 4 * Math.ceil(blob.length / 3);
-		const out = Buffer.allocUnsafe(total);
-		let offset = out.write(pieces[0], 0, 'utf8');
-		order.forEach((n, i) => {
-			const blob = blobs[n];
-			for (let start = 0; start < blob.length; start += ENCODE_SLICE) {
-				offset += out.write(blob.toString('base64', start, Math.min(blob.length, start + ENCODE_SLICE)), offset, 'latin1');
-			}
-			offset += out.write(pieces[i + 1], offset, 'utf8');
-		});
-		return out;
+	const taken = new Set(JSON.stringify(build(() => '')).match(/\\u0000blob\d+:/g));
+	let salt = 0;
+	while (taken.has(`\\u0000blob${salt}:`)) salt++;
+	const tag = `\u0000blob${salt}:`;
+	const pieces = JSON.stringify(build((_image, index) => `${tag}${index}`)).split(`\\u0000blob${salt}:`);
+	const order: number[] = [];
+	for (let i = 1; i < pieces.length; i++) {
+		const digits = /^\d+/.exec(pieces[i])![0];
+		order.push(Number(digits));
+		pieces[i] = pieces[i].slice(digits.length);
 	}
+	// Each image tagged once: what the two builders do; anything else is a bug here, not the user's input.
+	if (order.length !== blobs.length || new Set(order).size !== blobs.length || order.some((n) => !(n < blobs.length)))
+		throw new Error(`encodeJsonWithBlobs: ${order.length} tags for ${blobs.length} images`);
+	let total = 0;
+	for (const text of pieces) total += Buffer.byteLength(text);
+	for (const blob of blobs) total += 4 * Math.ceil(blob.length / 3);
+	const out = Buffer.allocUnsafe(total);
+	let offset = out.write(pieces[0], 0, 'utf8');
+	order.forEach((n, i) => {
+		const blob = blobs[n];
+		for (let start = 0; start < blob.length; start += ENCODE_SLICE) {
+			offset += out.write(blob.toString('base64', start, Math.min(blob.length, start + ENCODE_SLICE)), offset, 'latin1');
+		}
+		offset += out.write(pieces[i + 1], offset, 'utf8');
+	});
+	return out;
 }
