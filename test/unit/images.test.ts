@@ -64,6 +64,8 @@ describe('sniffImage', () => {
 	it('reads PNG sizes only from an IHDR that is there', () => {
 		const png = pngHeader(7, 9);
 		expect(sniffImage(png.subarray(0, 23))).toEqual({ mimeType: 'image/png', extension: 'png' });
+		// 24 bytes end with IHDR's height: enough for the size
+		expect(sniffImage(png.subarray(0, 24))).toEqual({ mimeType: 'image/png', extension: 'png', width: 7, height: 9 });
 		const noIhdr = Buffer.from(png);
 		noIhdr.write('IDAT', 12, 'ascii');
 		expect(sniffImage(noIhdr)).toEqual({ mimeType: 'image/png', extension: 'png' });
@@ -159,6 +161,10 @@ describe('checkInputImage', () => {
 	it('accepts HEIC, and HEIF family files of unknown brand when labelled so', () => {
 		expect(checkInputImage(heicHeader('heic'), undefined, 'x')).toEqual({ ok: true, mimeType: 'image/heic' });
 		expect(checkInputImage(heicHeader('abcd'), 'image/heif', 'x')).toEqual({ ok: true, mimeType: 'image/heif' });
+	});
+	it('accepts HEIF of a known brand whatever its label says', () => {
+		for (const label of [undefined, 'application/octet-stream', 'image/heif'])
+			expect(checkInputImage(heicHeader('mif1'), label, 'x')).toEqual({ ok: true, mimeType: 'image/heif' });
 	});
 	it('rejects GIF, PDF and empty data with the field name and a fix', () => {
 		const gif = checkInputImage(gifHeader(1, 1), 'image/gif', 'photo');
