@@ -130,6 +130,8 @@ describe('model names: labels, retirement dates, which ids are image models, the
 			{ id: a },
 		]);
 		expect(listed([{ id: 'gemini-x-image' }])).toEqual([{ id: 'gemini-x-image' }]);
+		// an id that is not a string is skipped, even one that reads as a model name once turned into text
+		expect(listed({ data: [{ id: [a] }, { id: { toString: () => b } }, c] })).toEqual([{ id: c }]);
 		expect(imageModels('nope')).toEqual([]);
 		expect(imageModels(null)).toEqual([]);
 	});
@@ -298,5 +300,15 @@ describe('conversation families', () => {
 		expect(conversationFamily('Gemini-3-Pro-Image-002')).toBe(conversationFamily('gemini-3-pro-image-preview'));
 		expect(conversationFamily('gemini-nano-banana-2')).not.toBe(conversationFamily('gemini-nano-banana-3'));
 		expect(conversationFamily('gemini-image-abc')).toBe('gemini-image-abc');
+		// four digits are a version number, not a release suffix
+		expect(conversationFamily('gemini-image-1001')).not.toBe(conversationFamily('gemini-image-2001'));
+	});
+	it('a conversation whose model id has spaces around it (edited by hand) stays with its model', () => {
+		expect(conversationFamily(' gemini-3-pro-image-preview\n')).toBe(conversationFamily('gemini-3-pro-image'));
+	});
+	it('only the end of an id marks a preview or a release, and only its start the models/ prefix', () => {
+		expect(conversationFamily('gemini-3-pro-image-preview:free')).toBe('gemini-3-pro-image-preview:free');
+		expect(conversationFamily('gemini-3-pro-image-001:free')).toBe('gemini-3-pro-image-001:free');
+		expect(conversationFamily('tunedModels/gemini-image')).toBe('tunedmodels/gemini-image');
 	});
 });
