@@ -40,6 +40,8 @@ describe('redaction and short URLs', () => {
 			'GET /x?key=***&sig=***&X-Amz-Signature=***&keep=1#frag',
 		);
 		expect(redactSecrets('Authorization: Bearer abc.def-ghi, Basic dXNlcjpwYXNz')).toBe('Authorization: Bearer ***, Basic ***');
+		// more than one space or a tab before the token (a header written by hand, or a server's dump)
+		expect(redactSecrets('Authorization: Bearer  abc.def-ghi; Basic\t dXNlcjpwYXNz')).toBe('Authorization: Bearer ***; Basic ***');
 		expect(redactSecrets('key sk-abcdefghijkl and AIzaSyABCDEFGH')).toBe('key sk-*** and AIza***');
 	});
 	it('an error body is redacted before it is cut at 200 characters', () => {
