@@ -143,7 +143,7 @@ function withoutTimeouts() {
 function recordMeasured(patterns) {
 	const file = path.join(ROOT, 'test', 'mutation', 'measured.json');
 	const git = (...a) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-	const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'nodes', 'credentials', 'test') ? '+' : ''}`;
+	const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'nodes', 'credentials', 'test', ':!test/mutation') ? '+' : ''}`;
 	const date = new Date().toISOString().slice(0, 10);
 	const measured = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 	const globs = patterns?.map((p) => p.replace(/:\d[\d:-]*$/, ''));
