@@ -229,6 +229,10 @@ describe('encodeJsonWithBlobs against a hostile prompt', () => {
 			'encodeJsonWithBlobs: 2 tags for 2 images',
 		);
 		expect(() => encodeJsonWithBlobs((tag) => [tag(undefined, 0)], blobs)).toThrow('encodeJsonWithBlobs: 1 tags for 2 images');
+		// every image tagged, one of them twice
+		expect(() => encodeJsonWithBlobs((tag) => [tag(undefined, 0), tag(undefined, 1), tag(undefined, 1)], blobs)).toThrow(
+			'encodeJsonWithBlobs: 3 tags for 2 images',
+		);
 		expect(() => encodeJsonWithBlobs((tag) => [tag(undefined, 0), tag(undefined, 2)], blobs)).toThrow(
 			'encodeJsonWithBlobs: 2 tags for 2 images',
 		);
