@@ -88,7 +88,7 @@ export class CometApi implements ICredentialType {
 		request: {
 			// normalizeBaseUrl's rules (helpers/credentialChecks.ts).
 			baseURL:
-				'={{ String($credentials.baseUrl || "https://api.cometapi.com").trim().replace(/^(?!https?:\\/\\/)/i, "https://").replace(/\\/+$/, "").replace(/\\/v1(beta)?$/i, "") }}',
+				'={{ String($credentials.baseUrl || "https://api.cometapi.com").trim().replace(/^(?!https?:\\/\\/)/i, "https://").replace(/\\/+$/, "").replace(/\\/v1(beta)?$/i, "").replace(/\\/+$/, "") }}',
 			url: '/v1/models',
 			method: 'GET',
 			// n8n follows redirects and re-sends Authorization to whatever origin they point at: never here (a

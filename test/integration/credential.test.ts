@@ -22,6 +22,7 @@ describe('credential test request', () => {
 		'https://api.cometapi.com/',
 		'https://api.cometapi.com/v1',
 		'https://api.cometapi.com/v1beta/',
+		'https://gw.example.com//v1',
 		'api.cometapi.com',
 		'  api.cometapi.com/v1 ',
 		'http://127.0.0.1:8787',
