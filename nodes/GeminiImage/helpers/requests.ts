@@ -87,11 +87,13 @@ const ENCODE_SLICE = 3 * 256 * 1024; // a multiple of 3: each slice encodes with
  * anyone's writing), found in one pass over the JSON without images, so the body is built twice at most.
  */
 export function encodeJsonWithBlobs(build: (tagger: (image: unknown, index: number) => string) => unknown, blobs: Buffer[]): Buffer {
+	const tagOf = (salt: number) => `\u0000blob${salt}:`;
+	// A tag's text as it stands in the JSON (its NUL escaped): a prompt can hold that text too.
+	const inJson = (salt: number) => JSON.stringify(tagOf(salt)).slice(1, -1);
 	const taken = new Set(JSON.stringify(build(() => '')).match(/\\u0000blob\d+:/g));
 	let salt = 0;
-	while (taken.has(`\\u0000blob${salt}:`)) salt++;
-	const tag = `\u0000blob${salt}:`;
-	const pieces = JSON.stringify(build((_image, index) => `${tag}${index}`)).split(`\\u0000blob${salt}:`);
+	while (taken.has(inJson(salt))) salt++;
+	const pieces = JSON.stringify(build((_image, index) => `${tagOf(salt)}${index}`)).split(inJson(salt));
 	const order: number[] = [];
 	for (let i = 1; i < pieces.length; i++) {
 		const digits = /^\d+/.exec(pieces[i])![0];
