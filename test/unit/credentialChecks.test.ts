@@ -26,6 +26,11 @@ describe('credential checks', () => {
 		expect(apiKeyProblem('sk-\u{1F511}')?.message).toMatch(/outside Latin-1 \(U\+1F511\) at position 4 of 5/);
 		expect(apiKeyProblem('sk-secretpart\n')?.message).not.toContain('secretpart');
 	});
+	it('a key that is not text (an expression returning a list) is checked as the text the request sends', () => {
+		expect(apiKeyProblem(['sk-a', 'b\n'])?.message).toMatch(/holds a line break at position 7 of 7/);
+		expect(apiKeyProblem(12345)).toBeUndefined();
+		expect(apiKeyProblem(null)).toBeUndefined();
+	});
 	it('a character typed in another keyboard layout is named by its code point with four hex digits', () => {
 		// Cyrillic о (U+043E) looks like o: a key retyped by hand may hold it
 		expect(apiKeyProblem('sk-\u043ey')?.message).toBe(

@@ -167,6 +167,8 @@ describe('what the editor shows', () => {
 			{ url: '/v1/models', headers: { a: 'b' } },
 		);
 		expect(sent).toEqual({ url: '/v1/models', headers: { a: 'b', Authorization: 'Bearer sk-abc' } });
+		// an unset key (the field left empty in an old credential) sends no made-up text such as "undefined"
+		expect((await credential.authenticate({ baseUrl: '' }, { url: '/' })).headers).toEqual({ Authorization: 'Bearer ' });
 		await expect(credential.authenticate({ apiKey: 'sk-abc', baseUrl: 'https://u:p@api.cometapi.com' }, { url: '/' })).rejects.toThrow(
 			/^The Base URL in the CometAPI credential holds a user name or password \(user:pass@\), which would replace the API key\. Remove/,
 		);

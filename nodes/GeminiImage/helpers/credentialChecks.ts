@@ -20,7 +20,8 @@ export interface CredentialProblem {
 
 /** Why this key cannot be sent as a header, without showing the key. */
 export function apiKeyProblem(apiKey: unknown): CredentialProblem | undefined {
-	const key = typeof apiKey === 'string' ? apiKey : '';
+	// The text the request sends (String(key)): an expression in the field may return a list or a number.
+	const key = String(apiKey ?? '');
 	if (HEADER_VALUE.test(key)) return undefined;
 	let at = 0;
 	while (at < key.length && HEADER_VALUE.test(key[at])) at++;
