@@ -201,6 +201,29 @@ function main() {
 		'',
 	);
 
+	// Which kind of test detects each file's mutants: unit test files run first (test/mutation/sequencer.js) and a
+	// run stops at its first failing test, so a kill by an integration test means no unit test covering it failed.
+	const testFile = new Map();
+	for (const [file, data] of Object.entries(report.testFiles ?? {})) for (const test of data.tests) testFile.set(test.id, file);
+	const isUnit = (id) => (testFile.get(id) ?? '').startsWith('test/unit/');
+	lines.push(
+		'## Which tests detect them',
+		'',
+		'Unit test files run first and a mutant stops at its first failing test, so "only by integration" counts',
+		'mutants that no unit test caught: the behaviour is pinned only over real HTTP, in n8n-core (test/integration/).',
+		'The last column: timeouts, and kills where jest named no failing test (a test file that failed to load).',
+		'',
+		'| file | detected | by a unit test | only by integration | timed out, or no test named |',
+		'|---|---:|---:|---:|---:|',
+		...files.map(([file, data]) => {
+			const killed = data.mutants.filter((m) => m.status === 'Killed' && m.killedBy?.length);
+			const unit = killed.filter((m) => m.killedBy.some(isUnit)).length;
+			const detected = data.mutants.filter((m) => DETECTED.has(m.status)).length;
+			return `| \`${file}\` | ${detected} | ${unit} | ${killed.length - unit} | ${detected - killed.length} |`;
+		}),
+		'',
+	);
+
 	lines.push(`## Mutants no test detects (${undetected.length})`, '');
 	if (unexplained.length) lines.push(`**${unexplained.length} without a reason in test/mutation/survivors.json.**`, '');
 	let current = '';
