@@ -109,6 +109,64 @@ describe('passes: public addresses', () => {
 	});
 });
 
+/** Eight 16-bit groups as the 16 bytes parseIp gives: each group high byte first. */
+const groups = (...values: number[]) => values.flatMap((value) => [value >> 8, value & 0xff]);
+
+describe('IPv6 as a socket or an allow list spells it (URL normalises only what it reads)', () => {
+	it('eight groups without :: are an address', () => {
+		expect(parseIp('2606:4700:4700:0:0:0:0:1111')).toEqual(groups(0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111));
+	});
+
+	it('fewer than eight groups without :: are none', () => {
+		expect(parseIp('1:2:3')).toBeUndefined();
+	});
+
+	it(':: may stand for a single zero group, at the end or at the start', () => {
+		expect(parseIp('1:2:3:4:5:6:7::')).toEqual(groups(1, 2, 3, 4, 5, 6, 7, 0));
+		expect(parseIp('::2:3:4:5:6:7:8')).toEqual(groups(0, 2, 3, 4, 5, 6, 7, 8));
+	});
+
+	it(':: with eight groups or more beside it is none', () => {
+		expect(parseIp('1:2:3:4::5:6:7:8')).toBeUndefined();
+		expect(parseIp('1:2:3:4:5::6:7:8:9')).toBeUndefined();
+	});
+
+	it('a group has at most four hex digits', () => {
+		expect(parseIp('::12345')).toBeUndefined();
+		expect(parseIp('::1:10000')).toBeUndefined();
+	});
+
+	it('a dotted IPv4 address only as the last two groups, and only a whole one', () => {
+		expect(parseIp('::ffff:1.2.3.4')).toEqual(groups(0, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304));
+		expect(parseIp('::1.2.3.4:5')).toBeUndefined();
+		expect(parseIp('::ffff:1.2.3')).toBeUndefined();
+	});
+
+	it('a zone (a link-local address from a socket) is dropped, however long its name', () => {
+		expect(parseIp('fe80::1%eth0')).toEqual(groups(0xfe80, 0, 0, 0, 0, 0, 0, 1));
+		expect(addressAllowed('fe80::1%eth0', parseAllowList('fe80::/10').allow)).toBe(true);
+		expect(addressAllowed('fe80::1%eth0', NOTHING_ALLOWED)).toBe(false);
+	});
+
+	it('spaces around the text do not matter', () => {
+		expect(parseIp(' 10.0.0.1\n')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]);
+	});
+
+	// Known laxness: readGroups takes a dotted IPv4 address as the last piece of the part BEFORE :: too. Not
+	// reachable from a URL (WHATWG refuses it) or a socket; an allow list entry such as 127.0.0.1:: is read as the
+	// range 7f00:1::/128 instead of being named. Remove .failing when parseIpv6 refuses it.
+	it.failing('a dotted IPv4 address before :: is none (only the last 32 bits may be dotted)', () => {
+		expect(parseIp('1.2.3.4::')).toBeUndefined();
+		expect(parseAllowList('127.0.0.1::').invalid).toEqual(['127.0.0.1::']);
+	});
+
+	it('brackets only around the whole address', () => {
+		expect(parseIp('[::1]')).toEqual(groups(0, 0, 0, 0, 0, 0, 0, 1));
+		expect(parseIp('1[::1]')).toBeUndefined();
+		expect(parseIp('[::1]1')).toBeUndefined();
+	});
+});
+
 describe('what a user allows on purpose', () => {
 	const { allow, invalid } = parseAllowList('nas.local, *.corp.example\n192.168.1.0/24 10.9.9.9 fd00::/8, Bucket.Internal.');
 
@@ -128,6 +186,23 @@ describe('what a user allows on purpose', () => {
 		expect(nameAllowed('evilcorp.example', allow)).toBe(false);
 		expect(nameAllowed('nas.local.evil.com', allow)).toBe(false);
 		expect(nameAllowed('other.local', allow)).toBe(false);
+	});
+
+	it('names: a longer name that only ends like an exact entry is not it', () => {
+		expect(nameAllowed('xnas.local', allow)).toBe(false);
+		expect(nameAllowed('my-bucket.internal', allow)).toBe(false);
+	});
+
+	it('names: a host with the trailing dot URL keeps is the same host', () => {
+		expect(hostOf('nas.local.')).toBe('nas.local.');
+		expect(nameAllowed(hostOf('nas.local.'), allow)).toBe(true);
+		expect(nameAllowed(hostOf('img.corp.example.'), allow)).toBe(true);
+	});
+
+	it('names: labels of one character are names too', () => {
+		const { allow: short, invalid: none } = parseAllowList('a.example, nas.x, q, *.b.c');
+		expect(none).toEqual([]);
+		expect(short.names).toEqual(['a.example', 'nas.x', 'q', '*.b.c']);
 	});
 
 	it('ranges: the addresses in them, whatever the spelling; nothing else private', () => {
@@ -151,5 +226,31 @@ describe('what a user allows on purpose', () => {
 			'*.',
 		]);
 		expect(parseAllowList('').allow).toEqual({ names: [], ranges: [] });
+	});
+
+	it('a prefix is one to three digits: anything else is named, and allows nothing', () => {
+		const { allow: none, invalid: named } = parseAllowList('10.0.0.0/, 10.0.0.0/x, 10.0.0.0/x8, 10.0.0.0/8x, 10.0.0.0/-8');
+		expect(named).toEqual(['10.0.0.0/', '10.0.0.0/x', '10.0.0.0/x8', '10.0.0.0/8x', '10.0.0.0/-8']);
+		expect(none.ranges).toEqual([]);
+		expect(addressAllowed('10.1.2.3', none)).toBe(false);
+		expect(addressAllowed('127.0.0.1', none)).toBe(false);
+	});
+
+	it('an IPv4 address in brackets keeps its IPv4 prefix', () => {
+		const { allow: bracketed, invalid: none } = parseAllowList('[192.168.1.0]/24');
+		expect(none).toEqual([]);
+		expect(addressAllowed('192.168.1.20', bracketed)).toBe(true);
+		expect(addressAllowed('192.168.2.1', bracketed)).toBe(false);
+		expect(addressAllowed('10.0.0.1', bracketed)).toBe(false);
+		expect(parseAllowList('[10.0.0.0]/33').invalid).toEqual(['[10.0.0.0]/33']);
+	});
+
+	it('text an address reader would mistake is named, not read', () => {
+		expect(parseAllowList('::ffff:1.2.3, 1[::1], [::1]1, 1:2:3:4::5:6:7:8').invalid).toEqual([
+			'::ffff:1.2.3',
+			'1[::1]',
+			'[::1]1',
+			'1:2:3:4::5:6:7:8',
+		]);
 	});
 });
