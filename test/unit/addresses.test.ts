@@ -155,7 +155,7 @@ describe('IPv6 as a socket or an allow list spells it (URL normalises only what 
 	// Known laxness: readGroups takes a dotted IPv4 address as the last piece of the part BEFORE :: too. Not
 	// reachable from a URL (WHATWG refuses it) or a socket; an allow list entry such as 127.0.0.1:: is read as the
 	// range 7f00:1::/128 instead of being named. Remove .failing when parseIpv6 refuses it.
-	it.failing('a dotted IPv4 address before :: is none (only the last 32 bits may be dotted)', () => {
+	it('a dotted IPv4 address before :: is none (only the last 32 bits may be dotted)', () => {
 		expect(parseIp('1.2.3.4::')).toBeUndefined();
 		expect(parseAllowList('127.0.0.1::').invalid).toEqual(['127.0.0.1::']);
 	});

@@ -27,13 +27,14 @@ function parseIpv6(text: string): number[] | undefined {
 	const address = text.replace(/%.*$/, '');
 	if (!/^[0-9a-f:.]+$/i.test(address) || address.split('::').length > 2) return undefined;
 	const groups: number[] = [];
-	const readGroups = (part: string): number[] | undefined => {
+	// A dotted IPv4 part may only hold the address's last 32 bits: at the end of the part that ends the address.
+	const readGroups = (part: string, endsAddress: boolean): number[] | undefined => {
 		if (part === '') return [];
 		const out: number[] = [];
 		const pieces = part.split(':');
 		for (let i = 0; i < pieces.length; i++) {
 			const piece = pieces[i];
-			if (i === pieces.length - 1 && piece.includes('.')) {
+			if (endsAddress && i === pieces.length - 1 && piece.includes('.')) {
 				const v4 = parseIpv4(piece);
 				if (!v4) return undefined;
 				out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
@@ -46,8 +47,8 @@ function parseIpv6(text: string): number[] | undefined {
 		return out;
 	};
 	const [head, tail] = address.split('::');
-	const first = readGroups(head);
-	const last = tail === undefined ? [] : readGroups(tail);
+	const first = readGroups(head, tail === undefined);
+	const last = tail === undefined ? [] : readGroups(tail, true);
 	if (!first || !last) return undefined;
 	if (tail === undefined) {
 		if (first.length !== 8) return undefined;
