@@ -75,6 +75,41 @@ describe('describeHttpFailure', () => {
 	it.each([400, 401, 402, 403, 404, 413])('%i is final', (status) => {
 		expect(describeHttpFailure(status, comet('x', ''), {}, ctx).retryable).toBe(false);
 	});
+	it('names 301, 408 and 504, and gives 524 and 300 their fixes', () => {
+		expect(describeHttpFailure(301, '', { location: 'https://www.cometapi.com/' }, ctx).message).toBe(
+			'CometAPI answered 301 Moved Permanently',
+		);
+		expect(describeHttpFailure(408, '', {}, ctx).message).toBe('CometAPI answered 408 Request Timeout');
+		expect(describeHttpFailure(504, '', {}, ctx).message).toBe('CometAPI answered 504 Gateway Timeout');
+		expect(describeHttpFailure(524, '', {}, ctx).description).toBe(
+			'The gateway gave up waiting for the model: try again, use a smaller image size, or turn on Streaming in the options.',
+		);
+		// 300 Multiple Choices is a redirect too: the Base URL points at a website
+		expect(describeHttpFailure(300, '', {}, ctx).description).toBe(
+			"Check the Base URL in the CometAPI credential (now https://api.cometapi.com): it should be the API's address, such as https://api.cometapi.com, without a path.",
+		);
+	});
+	it('a page labelled text/html is a web page even when its text does not start with a tag the sniffing knows', () => {
+		const page = describeHttpFailure(502, '<!-- edge 7 -->\n<p>Bad gateway</p>', { 'content-type': 'text/html; charset=UTF-8' }, ctx);
+		expect(page.message).toBe("CometAPI answered 502 Bad Gateway: an HTML page instead of the API's JSON");
+	});
+	it('text that only mentions an HTML tag, or a JSON list holding one, is quoted, not taken for a web page', () => {
+		const text = describeHttpFailure(500, 'upstream sent <html> instead of JSON', {}, ctx);
+		expect(text.message).toBe('CometAPI answered 500 Internal Server Error: upstream sent <html> instead of JSON');
+		expect(text.description).toBe('The service had a temporary problem: try again in a moment.');
+		expect(looksLikeHtml('upstream sent <body>')).toBe(false);
+		expect(looksLikeHtml(['<html>'])).toBe(false);
+		expect(describeHttpFailure(500, '["<html>"]', {}, ctx).message).toBe('CometAPI answered 500 Internal Server Error');
+	});
+	it('an answer without headers or an API code reads as one with none', () => {
+		expect(describeHttpFailure(503, '', undefined, ctx)).toEqual({
+			message: 'CometAPI answered 503 Service Unavailable',
+			description: 'The service had a temporary problem: try again in a moment.',
+			status: 503,
+			retryable: true,
+		});
+		expect(describeHttpFailure(503, 'Service Unavailable', {}, ctx).code).toBeUndefined();
+	});
 	it('never repeats the key', () => {
 		const f = describeHttpFailure(401, comet(`Invalid token ${ctx.secret}`, ''), {}, ctx);
 		expect(f.message).not.toContain(ctx.secret);
@@ -101,6 +136,33 @@ describe('reading error bodies', () => {
 		expect(readErrorEnvelope({ error: { message: 7, code: '' } })).toEqual({ message: undefined, code: undefined });
 		expect(readErrorEnvelope(null)).toEqual({});
 		expect(readErrorEnvelope('text')).toEqual({});
+	});
+
+	it('a body that is JSON but neither an object nor a list is quoted as the text it came as', () => {
+		expect(parseJsonBody('42')).toBe('42');
+		expect(parseJsonBody(' null ')).toBe(' null ');
+		expect(parseJsonBody('"Bad gateway"')).toBe('"Bad gateway"');
+		expect(describeHttpFailure(502, '"upstream connect error"', {}, ctx).message).toBe(
+			'CometAPI answered 502 Bad Gateway: "upstream connect error"',
+		);
+		expect(describeHttpFailure(500, 'null', {}, ctx).message).toBe('CometAPI answered 500 Internal Server Error: null');
+	});
+
+	it('a gateway\'s {"error": true, "message": ...} shows its message; an error that is null or a number does too', () => {
+		expect(readErrorEnvelope({ error: true, message: 'upstream unavailable' })).toEqual({ message: 'upstream unavailable' });
+		expect(readErrorEnvelope({ error: 502, message: 'upstream unavailable' })).toEqual({ message: 'upstream unavailable' });
+		expect(readErrorEnvelope({ error: null, message: 'no route' })).toEqual({ message: 'no route' });
+		expect(describeHttpFailure(502, '{"error":true,"message":"upstream unavailable"}', {}, ctx).message).toBe(
+			'CometAPI answered 502 Bad Gateway: upstream unavailable',
+		);
+	});
+
+	it('the code is always text: a numeric status is passed over for a string code, a numeric code becomes text', () => {
+		expect(readErrorEnvelope({ error: { message: 'm', status: 503, code: 'upstream_error' } })).toEqual({
+			message: 'm',
+			code: 'upstream_error',
+		});
+		expect(readErrorEnvelope({ error: { message: 'm', code: 429 } })).toEqual({ message: 'm', code: '429' });
 	});
 
 	it('model_not_found without a model name still says what to check', () => {
@@ -154,6 +216,10 @@ describe('reading error bodies', () => {
 		for (const code of [undefined, 'model_not_found', '', 200, 399, 600, 'Infinity']) {
 			expect(describeErrorEvent({ error: { code, message: 'x' } }).status).toBe(500);
 		}
+		// whatever the event holds, it reads as a failure and never throws
+		for (const event of [null, undefined, {}, { error: {} }]) {
+			expect(describeErrorEvent(event)).toMatchObject({ status: 500, message: 'CometAPI answered 500 Internal Server Error' });
+		}
 		expect(describeErrorEvent({ error: { code: 599, message: 'x' } }).status).toBe(599);
 	});
 });
@@ -168,6 +234,19 @@ describe('retryAfterMs', () => {
 		const body = { error: { code: 429, details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '58s' }] } };
 		expect(retryAfterMs({}, body)).toBe(58000);
 		expect(retryAfterMs({}, { error: { details: [{ retryDelay: '1.5s' }] } })).toBe(1500);
+	});
+	it('reads a Retry-After with spaces around it, and with two decimals', () => {
+		expect(retryAfterMs({ 'retry-after': ' 7 ' }, undefined)).toBe(7000);
+		expect(retryAfterMs({ 'retry-after': '1.25' }, undefined)).toBe(1250);
+	});
+	it('skips a detail that is null and reads the next', () => {
+		expect(retryAfterMs({}, { error: { details: [null, { retryDelay: '2s' }] } })).toBe(2000);
+		const f = describeHttpFailure(429, '{"error":{"code":429,"message":"Quota","details":[null,{"retryDelay":"2s"}]}}', {}, ctx);
+		expect(f).toMatchObject({ message: 'CometAPI answered 429 Too Many Requests: Quota', retryAfterMs: 2000 });
+	});
+	it("reads only Google's Duration form: a delay written in parts is not half-read (which would wait too little)", () => {
+		expect(retryAfterMs({}, { error: { details: [{ retryDelay: '1m30s' }] } })).toBeUndefined();
+		expect(retryAfterMs({}, { error: { details: [{ retryDelay: '1s 500ms' }] } })).toBeUndefined();
 	});
 	it('is undefined when nothing asks', () => {
 		expect(retryAfterMs({}, { error: { message: 'x' } })).toBeUndefined();
@@ -227,6 +306,23 @@ describe('network failures', () => {
 		expect(describeNetworkFailure('ECONNRESET', 'x', ctx).description).toBe('Check the network connection and try again.');
 	});
 
+	it('ESOCKETTIMEDOUT is a timeout even when its message does not say "timeout"', () => {
+		expect(describeNetworkFailure('ESOCKETTIMEDOUT', 'ESOCKETTIMEDOUT', ctx, 1500)).toEqual({
+			message: 'Could not reach CometAPI at https://api.cometapi.com: no answer within 1.5 s',
+			description: 'The model took longer than the Timeout option allows: raise Timeout, use a smaller image size, or turn on Streaming.',
+			retryable: true,
+			code: 'ESOCKETTIMEDOUT',
+		});
+	});
+
+	it('a cancelled execution is not retried, even when its message says "aborted"', () => {
+		expect(describeNetworkFailure('ERR_CANCELED', 'This operation was aborted', ctx)).toMatchObject({
+			message: 'Could not reach CometAPI at https://api.cometapi.com: the execution was cancelled',
+			retryable: false,
+			code: 'ERR_CANCELED',
+		});
+	});
+
 	it('the words for a network error name no raw code, which n8n would swap for its own generic message', () => {
 		expect(networkProblem('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')).toBe('the connection was refused');
 		expect(networkProblem(undefined, 'timeout of 300ms exceeded', 300)).toBe('no answer within 0.3 s');
@@ -263,6 +359,22 @@ describe('network failures', () => {
 		expect(looksLikeHtml({ a: 1 })).toBe(false);
 	});
 
+	it('each kind of timeout: what the user reads, how to fix it, and the code kept in the error', () => {
+		expect(describeTimeout('idle', 1500, 15000, ctx)).toEqual({
+			message: 'CometAPI stopped sending in the middle of its answer: no data for 1.5 s',
+			description:
+				'The gateway or the connection to https://api.cometapi.com stalled. The node tries again; if it keeps happening, raise Timeout or check the network and any proxy in between.',
+			retryable: true,
+			code: 'IDLE_TIMEOUT',
+		});
+		expect(describeTimeout('total', 1500, 15000, ctx)).toEqual({
+			message: "CometAPI's answer took longer than 15 s in all, the most one attempt may take (10 × Timeout)",
+			description:
+				'The answer came in too slowly (a stalled or throttled connection). The node tries again; if your images really take that long, raise Timeout.',
+			retryable: true,
+			code: 'TOTAL_TIMEOUT',
+		});
+	});
 	it('timeouts say which kind they were, and are retried', () => {
 		expect(describeTimeout('idle', 1500, 15000)).toMatchObject({
 			message: 'CometAPI stopped sending in the middle of its answer: no data for 1.5 s',
@@ -404,6 +516,17 @@ describe('explaining a missing image, each reason', () => {
 		const text = `${'word '.repeat(100)}\n\nend`;
 		const { message } = explainMissingImage(result({ text }));
 		expect(message).toBe(`The model answered with text only, no image. The model said: "${'word '.repeat(60).slice(0, 300)}…"`);
+	});
+	it("the model's text is quoted on one line without the blank lines around it", () => {
+		expect(explainMissingImage(result({ text: '\nI cannot draw that.\n\nTry a landscape.\n' })).message).toBe(
+			'The model answered with text only, no image. The model said: "I cannot draw that. Try a landscape."',
+		);
+	});
+	it('text of exactly 300 characters is quoted whole, one more is cut', () => {
+		const said = (text: string) =>
+			explainMissingImage(result({ text })).message.replace('The model answered with text only, no image. The model said: ', '');
+		expect(said('x'.repeat(300))).toBe(`"${'x'.repeat(300)}"`);
+		expect(said('x'.repeat(301))).toBe(`"${'x'.repeat(300)}…"`);
 	});
 	it('an image that could not be read, labelled or not', () => {
 		expect(explainMissingImage(result({ undecodableImages: [{ problem: 'its data is not base64' }] })).message).toBe(
