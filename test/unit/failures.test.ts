@@ -40,6 +40,13 @@ describe('describeHttpFailure', () => {
 		expect(html200.description).toMatch(/Base URL/);
 		expect(describeHttpFailure(301, '', { location: '/x' }, ctx).description).toMatch(/Base URL/);
 	});
+	it('a 1xx sent as the final answer (only a server that is not the API does) points at the Base URL and is final', () => {
+		const f = describeHttpFailure(101, '', {}, ctx);
+		expect(f.description).toBe(
+			"Check the Base URL in the CometAPI credential (now https://api.cometapi.com): it should be the API's address, such as https://api.cometapi.com, without a path.",
+		);
+		expect(f.retryable).toBe(false);
+	});
 	it('503 model_not_found: final, names the model', () => {
 		const f = describeHttpFailure(503, comet('no available channel for model x (request id: 1)', 'model_not_found'), {}, ctx);
 		expect(f.retryable).toBe(false);

@@ -116,7 +116,8 @@ function fixFor(status: number, code: string | undefined, ctx: FailureContext): 
 	if (status === 401) return 'Check the API key in the CometAPI credential: it is missing, mistyped or revoked.';
 	if (status === 402) return 'The CometAPI account is out of credit: top it up in the CometAPI dashboard.';
 	if (status === 403) return "This key may not use this model: check the key's model permissions in the CometAPI dashboard.";
-	if (status === 404 || (status >= 300 && status < 400))
+	// Below 400 only a server that is not the API answers: a redirect, or a 1xx sent as the final answer.
+	if (status === 404 || status < 400)
 		return `Check the Base URL in the CometAPI credential (now ${displayUrl(ctx.baseUrl)}): it should be the API's address, such as https://api.cometapi.com, without a path.`;
 	if (status === 413) return 'The request is too large: send fewer or smaller input images (compress or resize them first).';
 	if (code === 'model_not_found')
