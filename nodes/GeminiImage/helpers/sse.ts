@@ -128,7 +128,8 @@ export abstract class EventReader implements AnswerReader {
 	protected done = false;
 	protected errorEvent: object | undefined;
 	private readonly sse = new SseReader({
-		begin: () => (this.event = this.newEvent()),
+		// Once stopped, the rest of the chunk is read by nobody: an event after [DONE] must not reach the answer.
+		begin: () => (this.event = this.stopped ? undefined : this.newEvent()),
 		data: (bytes, start, end) => this.event?.push(bytes.subarray(start, end)),
 		end: () => this.endEvent(),
 	});
