@@ -98,6 +98,23 @@ describe('readConversation', () => {
 		}
 	});
 
+	it('reads a conversation of null as no conversation, and says how to keep the field', () => {
+		expect(readConversation({ conversation: null })).toEqual({
+			problem: 'The input item is not an output of a Gemini Image node: it has no conversation',
+			fix:
+				'Connect Refine Image to the output of a Gemini Image node (Text to Image, Image to Image or Refine Image, node version 2). ' +
+				'A node in between that replaces the JSON (Edit Fields without "Include Other Input Fields", Code) drops the "conversation" field: keep it.',
+		});
+	});
+
+	it('says how to start again when a conversation is damaged', () => {
+		const item = conversationOf(1);
+		(item.json.conversation as Conversation).turns[0].role = 'model';
+		expect(readConversation(item.json)).toMatchObject({
+			fix: 'Pass the Gemini Image output item on unchanged (a Code or Edit Fields node may have altered "conversation"), or start again with Text to Image or Image to Image.',
+		});
+	});
+
 	it('refuses a conversation of a newer format', () => {
 		const item = conversationOf(1);
 		(item.json.conversation as { version: number }).version = 2;
@@ -195,7 +212,8 @@ describe('historyContents', () => {
 			{ role: 'user', parts: [{ text: 'p' }] },
 			{ role: 'model', parts: [{ image: 'data', mimeType: 'image/jpeg' }] },
 		];
-		expect(historyContents({ turns, earlierPrompts: [] }, (part) => ({ mimeType: part.mimeType, data: 'B64' }))).toEqual([
+		// strict: a part without a signature has no thoughtSignature key at all, not one set to undefined
+		expect(historyContents({ turns, earlierPrompts: [] }, (part) => ({ mimeType: part.mimeType, data: 'B64' }))).toStrictEqual([
 			{ role: 'user', parts: [{ text: 'p' }] },
 			{ role: 'model', parts: [{ inlineData: { mimeType: 'image/jpeg', data: 'B64' } }] },
 		]);
@@ -274,6 +292,22 @@ describe('extendConversation', () => {
 			{ field: 'image', from: { image: 1 } },
 		]);
 		expect(conversation.turns[1].parts.map((p) => ('image' in p ? p.image : p.text))).toEqual(['t', 'turn2_image1', 'image']);
+	});
+
+	it('writes an image of unknown type as image/png, and no signature key where the answer had none', () => {
+		const { conversation } = extendConversation({
+			model: 'm',
+			history: [],
+			prompt: 'p',
+			answer: [{ text: 't' }, { image: 0 }],
+			mimeTypes: [],
+			imageIndex: 0,
+			outputField: 'data',
+		});
+		expect(conversation.turns).toStrictEqual([
+			{ role: 'user', parts: [{ text: 'p' }] },
+			{ role: 'model', parts: [{ text: 't' }, { image: 'data', mimeType: 'image/png' }] },
+		]);
 	});
 
 	it("never lets a history field take the output field's name", () => {
@@ -389,6 +423,19 @@ describe('conversations written by someone else', () => {
 			expect(check(pair('a', 'image'), fieldsOf('image'), 'image')).toBe(undefined);
 		});
 
+		it('an output field named like a turn field lets only _history in its place, no other field of the item', () => {
+			const problem = check(pair('a', 'secret'), fieldsOf('secret'), 'turn2_image1');
+			expect(problem?.problem).toBe(
+				'The conversation names binary field "secret" for an image of turn 2, which is not a field Gemini Image writes: nothing was sent',
+			);
+		});
+
+		it('lists every binary field of the item when one is missing', () => {
+			expect(check(pair('a', 'data'), fieldsOf('picture', 'turn2_image1'))?.fix).toBe(
+				"The item's binary fields are: picture, turn2_image1. Keep all binary fields of the Gemini Image output on the item up to Refine Image (a node in between may have dropped or renamed them).",
+			);
+		});
+
 		it('quotes a huge field name as a short excerpt', () => {
 			const name = 'x'.repeat(1024 * 1024);
 			const problem = check(pair('a', name), fieldsOf(name));
@@ -424,6 +471,27 @@ describe('conversations written by someone else', () => {
 					: { role: 'user', parts: [{ text: 'x' }] },
 			);
 			expect(readConversation(wrap(atCap))).toHaveProperty('conversation');
+		});
+
+		it(`reads exactly ${CONVERSATION_LIMITS.maxParts} parts, and says what the caps are when over them`, () => {
+			const parts = Array.from({ length: CONVERSATION_LIMITS.maxParts - 1 }, () => ({ text: 'x' }));
+			expect(readConversation(wrap([{ role: 'user', parts }, ...pair('a', 'data').slice(1)]))).toHaveProperty('conversation');
+			const over = readConversation(wrap([{ role: 'user', parts: [...parts, { text: 'x' }] }, ...pair('a', 'data').slice(1)]));
+			expect(over).toMatchObject({
+				fix: `A Gemini Image conversation has at most ${CONVERSATION_LIMITS.maxTurns} turns and ${CONVERSATION_LIMITS.maxParts} parts (the node itself keeps it far shorter). Pass the Gemini Image output item on unchanged (a Code or Edit Fields node may have altered "conversation"), or start again with Text to Image or Image to Image.`,
+			});
+		});
+
+		it.each([
+			['no parts field', {}],
+			['parts that are a text', { parts: 'x'.repeat(3000) }],
+			['parts that are an object with a length', { parts: { length: 3000, 0: { text: 'x' } } }],
+			['parts of null', { parts: null }],
+		])('refuses a turn with %s as a turn without parts (not counted, not read)', (_what, fields) => {
+			const turns = [{ role: 'user', parts: [{ text: 'a' }] }, { role: 'model', ...fields }, ...pair('b', 'data')];
+			expect(readConversation(wrap(turns))).toMatchObject({
+				problem: 'The conversation on the input item is damaged: turn 2 has no parts',
+			});
 		});
 
 		it('refuses before reading a single turn: a broken turn past the cap is not what is reported', () => {
@@ -479,10 +547,41 @@ describe('conversations written by someone else', () => {
 		});
 
 		it('says to update the package for a newer version, and reads version 1', () => {
-			expect(readConversation(wrap(pair('a', 'data'), { version: 2 }))).toMatchObject({
-				problem: expect.stringContaining('newer version'),
+			expect(readConversation(wrap(pair('a', 'data'), { version: 2 }))).toEqual({
+				problem: 'The conversation was written by a newer version of this node (format 2, this one reads 1)',
+				fix: 'Update the n8n-nodes-cometapi package on this n8n (in queue mode: on every worker too).',
 			});
 			expect(readConversation(wrap(pair('a', 'data')))).toHaveProperty('conversation');
+		});
+
+		it.each([
+			[1.5, '1.5'],
+			[2.5, '2.5'],
+			['2', '2'],
+			[[2], '[2]'],
+			[{ major: 2 }, '{"major":2}'],
+		])('calls version %p damaged, not newer (only a whole number is a version), quoted as JSON', (version, quoted) => {
+			expect(readConversation(wrap(pair('a', 'data'), { version }))).toMatchObject({
+				problem: `The conversation on the input item is damaged: its version ${quoted} is not one this node writes (1)`,
+			});
+		});
+
+		it.each([
+			['a number', 5],
+			['null', null],
+			['blanks', ' \t\n '],
+		])('refuses a model that is %s as naming no model', (_what, model) => {
+			expect(readConversation(wrap(pair('a', 'data'), { model }))).toMatchObject({
+				problem: 'The conversation on the input item is damaged: it names no model',
+			});
+		});
+
+		it(`reads a model name of ${CONVERSATION_LIMITS.maxNameChars} characters, and refuses one more`, () => {
+			const model = 'm'.repeat(CONVERSATION_LIMITS.maxNameChars);
+			expect(readConversation(wrap(pair('a', 'data'), { model }))).toMatchObject({ conversation: { model } });
+			expect(readConversation(wrap(pair('a', 'data'), { model: `${model}m` }))).toMatchObject({
+				problem: `The conversation on the input item is damaged: its model name is ${CONVERSATION_LIMITS.maxNameChars + 1} characters long`,
+			});
 		});
 
 		it.each([
@@ -506,6 +605,104 @@ describe('conversations written by someone else', () => {
 			const r = readConversation(wrap(pair('a', 'data'), extra));
 			expect(r).toMatchObject({ problem: expect.stringMatching(why) });
 			expect(JSON.stringify(r).length).toBeLessThan(800);
+		});
+	});
+
+	describe('parts and roles as the node writes them, anything else refused naming its turn', () => {
+		/** The model's answer of turn 2 with one more part, written by someone else. */
+		const withPart = (part: unknown) =>
+			wrap([
+				{ role: 'user', parts: [{ text: 'a' }] },
+				{ role: 'model', parts: [{ image: 'data' }, part] },
+			]);
+		const damaged = (why: string) => ({ problem: `The conversation on the input item is damaged: ${why}` });
+		const longType = (chars: number) => `image/${'x'.repeat(chars - 'image/'.length)}`;
+
+		it.each([
+			['null', null, 'turn 2 has a part that is neither text nor image'],
+			['a text', 'hello', 'turn 2 has a part that is neither text nor image'],
+			['a list', [{ text: 'x' }], 'turn 2 has a part that is neither text nor image'],
+			['an empty object', {}, 'turn 2 has a part that is neither text nor image'],
+			['a text that is a number', { text: 5 }, 'turn 2 has a part that is neither text nor image'],
+			['an image field name that is a number', { image: 5 }, 'turn 2 has an image part without a binary field name'],
+			['an image field name that is true', { image: true }, 'turn 2 has an image part without a binary field name'],
+			['an empty image field name', { image: '' }, 'turn 2 has an image part without a binary field name'],
+			['a MIME type that is a list', { image: 'turn2_image2', mimeType: ['image/png'] }, 'turn 2 has an image of type ["image/png"]'],
+			[
+				'a MIME type with junk before',
+				{ image: 'turn2_image2', mimeType: 'text/html; x=image/png' },
+				'turn 2 has an image of type text/html; x=image/png',
+			],
+			[
+				'a MIME type with a header after',
+				{ image: 'turn2_image2', mimeType: 'image/png\r\nX-A: 1' },
+				'turn 2 has an image of type image/png\r\nX-A: 1',
+			],
+			[
+				`a MIME type of ${CONVERSATION_LIMITS.maxNameChars + 1} characters`,
+				{ image: 'turn2_image2', mimeType: longType(CONVERSATION_LIMITS.maxNameChars + 1) },
+				`turn 2 has an image of type ${longType(40)}…`,
+			],
+		])('refuses a part that is %s', (_what, part, why) => {
+			expect(readConversation(withPart(part))).toEqual({
+				...damaged(why),
+				fix: expect.stringContaining('Pass the Gemini Image output item on unchanged'),
+			});
+		});
+
+		it(`reads an image part as image/png when it has no MIME type, and a type of ${CONVERSATION_LIMITS.maxNameChars} characters`, () => {
+			const type = longType(CONVERSATION_LIMITS.maxNameChars);
+			const r = readConversation(withPart({ image: 'turn2_image2', mimeType: type }));
+			if (!('conversation' in r)) throw new Error(r.problem);
+			expect(r.conversation.turns[1].parts).toStrictEqual([
+				{ image: 'data', mimeType: 'image/png' },
+				{ image: 'turn2_image2', mimeType: type },
+			]);
+		});
+
+		it('keeps a signature that is text, and adds none where there is none or it is empty', () => {
+			const r = readConversation(
+				wrap([
+					{ role: 'user', parts: [{ text: 'a', thoughtSignature: '' }] },
+					{
+						role: 'model',
+						parts: [
+							{ text: 't', thoughtSignature: 'S' },
+							{ image: 'data', mimeType: 'image/jpeg' },
+						],
+					},
+				]),
+			);
+			if (!('conversation' in r)) throw new Error(r.problem);
+			expect(r.conversation.turns).toStrictEqual([
+				{ role: 'user', parts: [{ text: 'a' }] },
+				{
+					role: 'model',
+					parts: [
+						{ text: 't', thoughtSignature: 'S' },
+						{ image: 'data', mimeType: 'image/jpeg' },
+					],
+				},
+			]);
+		});
+
+		it('names a missing or wrong role', () => {
+			expect(readConversation(wrap([{ parts: [{ text: 'a' }] }, ...pair('a', 'data').slice(1)]))).toMatchObject(
+				damaged('turn 1 should come from the user, not none'),
+			);
+			expect(readConversation(wrap([...pair('a').slice(0, 1), { role: 'system', parts: [{ image: 'data' }] }]))).toMatchObject(
+				damaged('turn 2 should come from the model, not "system"'),
+			);
+		});
+
+		it('keeps only the earlier prompts that are text, and adds none when there are none', () => {
+			const r = readConversation(wrap(pair('a', 'data'), { earlierPrompts: ['first', 5, null, { text: 'x' }, ['y'], 'second'] }));
+			expect(r).toMatchObject({ conversation: { earlierPrompts: ['first', 'second'] } });
+			for (const earlierPrompts of [undefined, [], [5, null], 'not a list']) {
+				const none = readConversation(wrap(pair('a', 'data'), { earlierPrompts }));
+				if (!('conversation' in none)) throw new Error(none.problem);
+				expect(none.conversation).not.toHaveProperty('earlierPrompts');
+			}
 		});
 	});
 
@@ -562,6 +759,97 @@ describe('conversations written by someone else', () => {
 				.flatMap((c: any) => c.parts)
 				.reduce((sum: number, p: any) => sum + utf8Bytes(p.text ?? '') + (p.thoughtSignature?.length ?? 0), 0);
 			expect(plan.textBytes).toBe(texts);
+		});
+	});
+
+	describe('the summary of dropped turns stays short whatever the conversation says', () => {
+		const oneImage = { maxImages: 1, maxBytes: 20 * MB };
+
+		it(`keeps the ${CONVERSATION_LIMITS.maxEarlierPrompts} newest prompts when more pairs are dropped`, () => {
+			const plan = planHistory(read(conversationOf(25)), () => 1, oneImage);
+			expect(plan).toMatchObject({
+				droppedTurns: 48,
+				earlierPrompts: Array.from({ length: 20 }, (_, i) => `prompt ${i + 5}`),
+			});
+		});
+
+		it(`keeps ${CONVERSATION_LIMITS.maxEarlierPrompts} prompts in all, the oldest carried ones going first`, () => {
+			const c = read(conversationOf(2));
+			c.earlierPrompts = Array.from({ length: 20 }, (_, i) => `earlier ${i + 1}`);
+			const plan = planHistory(c, () => 1, oneImage);
+			expect(plan).toMatchObject({
+				droppedTurns: 2,
+				earlierPrompts: [...Array.from({ length: 19 }, (_, i) => `earlier ${i + 2}`), 'prompt 1'],
+			});
+		});
+
+		it("keeps a dropped prompt's texts joined by a space, without blanks around", () => {
+			const turns: ConversationTurn[] = [
+				{ role: 'user', parts: [{ text: '  look' }, { text: 'again \n' }] },
+				{ role: 'model', parts: [{ image: 'turn2_image1', mimeType: 'image/png' }] },
+				...pair('b', 'data'),
+			];
+			expect(planHistory(written(turns), () => 1, oneImage)).toMatchObject({ earlierPrompts: ['look again'] });
+		});
+	});
+
+	describe('Max Input Size: what fits, and what the refusal says', () => {
+		/** One pair: a prompt of `prompt`, an answer of a text with a signature and the image with one. */
+		const onePair = (prompt: string) =>
+			written([
+				{ role: 'user', parts: [{ text: prompt }] },
+				{
+					role: 'model',
+					parts: [
+						{ text: 'de', thoughtSignature: 'XYZ' },
+						{ image: 'data', mimeType: 'image/png', thoughtSignature: 'S' },
+					],
+				},
+			]);
+
+		it('sends a request of exactly Max Input Size, counting text in UTF-8 bytes and no summary when nothing was dropped', () => {
+			// text: "aé" 3 bytes, "de" 2, signatures 3 + 1: 9 bytes; with an image of 91 bytes, 100 in all
+			expect(planHistory(onePair('aé'), () => 91, { maxImages: 14, maxBytes: 100 })).toMatchObject({ droppedTurns: 0, textBytes: 9 });
+			expect(planHistory(onePair('aé'), () => 91, { maxImages: 14, maxBytes: 99 })).toHaveProperty('problem');
+		});
+
+		it('counts the new images, their bytes and the new text in the refusal', () => {
+			const plan = planHistory(
+				onePair('p'),
+				() => 2 * MB,
+				{ maxImages: 14, maxBytes: 3 * MB },
+				{
+					images: 1,
+					imageBytes: 1.5 * MB,
+					textBytes: MB / 2 - 7,
+				},
+			);
+			expect(plan).toEqual({
+				problem:
+					'The image to refine is too large to send: 2 image(s), 4.0 MB with the new prompt (text and thought signatures 0.5 MB), ' +
+					'the limit is 14 image(s) and 3.0 MB',
+				fix: 'Raise Max Input Size if your gateway accepts larger requests, or start anew from a smaller image with Image to Image.',
+			});
+		});
+
+		it('says sizes under 1 MB in MB too, as Max Input Size is set', () => {
+			const plan = planHistory(onePair('p'), () => 419430, { maxImages: 14, maxBytes: MB / 2 }, { textBytes: 209715 - 7 });
+			expect(plan).toMatchObject({
+				problem:
+					'The image to refine is too large to send: 1 image(s), 0.6 MB with the new prompt (text and thought signatures 0.2 MB), ' +
+					'the limit is 14 image(s) and 0.5 MB',
+			});
+		});
+
+		it('blames the text only when the text alone is over Max Input Size', () => {
+			const at = planHistory(onePair('p'), () => 1, { maxImages: 14, maxBytes: 100 }, { textBytes: 100 - 7 });
+			expect(at).toMatchObject({ fix: expect.stringMatching(/^Raise Max Input Size/) });
+			const over = planHistory(onePair('p'), () => 1, { maxImages: 14, maxBytes: 100 }, { textBytes: 101 - 7 });
+			expect(over).toMatchObject({
+				fix: expect.stringMatching(
+					/^The text alone \(the prompts, the model's texts and their thought signatures\) is over Max Input Size/,
+				),
+			});
 		});
 	});
 
