@@ -4,7 +4,8 @@
  * someone else (a webhook caller, a Code node): which image fields they may name, their caps, their known
  * versions, text and signatures counted with the images, in time linear in their size.
  */
-import type { Conversation, ConversationTurn } from '../../nodes/GeminiImage/helpers/conversation';
+import type { Conversation } from '../../nodes/GeminiImage/helpers/conversation';
+import type { ConversationTurn } from '../../nodes/GeminiImage/helpers/interfaces';
 import {
 	answerParts,
 	checkFamily,
