@@ -500,3 +500,98 @@ describe('base64 decoding', () => {
 		);
 	});
 });
+
+describe('bounds and refusals of the JSON reader, against an answer written to get round them', () => {
+	/** Routes every string it is asked about (its text becomes "P") and notes where each sat. */
+	const routeAll = (text: string | Buffer[], chunk = 1 << 20) => {
+		const places: Array<{ key?: string; parentKey?: string; content: string }> = [];
+		const reader = new JsonReader((place) => {
+			const bytes: Buffer[] = [];
+			return {
+				sink: {
+					write: (b, s, e) => bytes.push(Buffer.from(b.subarray(s, e))),
+					end: () => places.push({ ...place, content: Buffer.concat(bytes).toString('utf8') }),
+				},
+				placeholder: 'P',
+			};
+		});
+		const chunks = typeof text === 'string' ? [Buffer.from(text)] : text;
+		for (const buf of chunks) for (let i = 0; i < buf.length; i += chunk) reader.push(buf.subarray(i, i + chunk));
+		return { reader, places };
+	};
+
+	it('past 512 levels of nesting strings are only copied, never routed, and routing comes back once the answer climbs out', () => {
+		const nested = (depth: number) => `${'['.repeat(depth)}"s"${']'.repeat(depth)}`;
+		expect(routeAll(nested(512)).reader.text()).toBe(nested(512).replace('"s"', '"P"'));
+		expect(routeAll(nested(513)).reader.text()).toBe(nested(513));
+		// 600 levels in and out (the levels past 512 only counted), then a string at the top level again
+		const { reader, places } = routeAll(`{"deep":${nested(600)},"k":"v"}`);
+		expect(reader.text()).toBe(`{"deep":${nested(600)},"k":"P"}`);
+		expect(places).toEqual([{ key: 'k', parentKey: undefined, content: 'v' }]);
+	});
+
+	it('a closing bracket ends its array: the key after it belongs to the object again', () => {
+		const { places } = routeAll('{"x":[1],"k":"v"}');
+		expect(places).toEqual([{ key: 'k', parentKey: undefined, content: 'v' }]);
+	});
+
+	it("a container inside an array sits under the array's key, not the last key seen inside it", () => {
+		const { places } = routeAll('{"a":[{"b":1},["s"]]}');
+		expect(places).toEqual([{ parentKey: 'a', content: 's' }]);
+	});
+
+	it('whitespace after a colon leaves the value a value (not a key)', () => {
+		const { places } = routeAll('{"k": "v" , "k2" :\t"w"}');
+		expect(places).toEqual([
+			{ key: 'k', parentKey: undefined, content: 'v' },
+			{ key: 'k2', parentKey: undefined, content: 'w' },
+		]);
+	});
+
+	it('refuses a skeleton one byte past 16 MB (as "json"), keeps one of exactly 16 MB', () => {
+		const max = ANSWER_LIMITS.maxJsonBytes;
+		// whitespace outside strings is kept as it came: the skeleton is the answer itself
+		const exact = `[${' '.repeat(max - 2)}]`;
+		expect(routeAll(exact).reader.text().length).toBe(max);
+		expect(() => routeAll(`[${' '.repeat(max - 1)}]`)).toThrow(expect.objectContaining({ kind: 'json', message: 'answer limit: json' }));
+	});
+
+	it('a key is kept up to 64 bytes; a longer one is no key at all (never its first 64 bytes)', () => {
+		const k64 = 'k'.repeat(64);
+		expect(routeAll(`{"${k64}":"v"}`).places).toEqual([{ key: k64, parentKey: undefined, content: 'v' }]);
+		expect(routeAll(`{"${k64}x":"v"}`).places).toEqual([{ key: undefined, parentKey: undefined, content: 'v' }]);
+	});
+
+	it('holds at most the first bytes of a key that never ends, whatever its length (memory)', () => {
+		const before = process.memoryUsage().heapUsed;
+		const { reader } = routeAll([Buffer.from('{"'), Buffer.alloc(12 * 1024 * 1024, 'k'), Buffer.from('":"v"}')]);
+		const grown = process.memoryUsage().heapUsed - before;
+		expect(reader.text().length).toBe(12 * 1024 * 1024 + 8);
+		// 12 million key bytes held one by one would take 96 MB of heap
+		expect(grown).toBeLessThan(32 * 1024 * 1024);
+	});
+
+	it('decodes escapes in keys: \\u0065 and \\n are part of the key', () => {
+		expect(routeAll('{"k\\u0065y\\n":"v"}').places).toEqual([{ key: 'key\n', parentKey: undefined, content: 'v' }]);
+	});
+
+	it('a string of exactly the limit is kept whole; one byte more is cut', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		const whole = new JsonReader();
+		whole.push(Buffer.from(`{"t":"${'a'.repeat(max)}"}`));
+		expect(whole.cutStrings).toBe(0);
+		expect((whole.end() as { t: string }).t.length).toBe(max);
+		const over = new JsonReader();
+		over.push(Buffer.from(`{"t":"${'a'.repeat(max + 1)}"}`));
+		expect(over.cutStrings).toBe(1);
+		expect((over.end() as { t: string }).t.length).toBe(max);
+	});
+
+	it('a long string of bytes that are not UTF-8 (continuation bytes only) is cut to nothing, the JSON around it kept', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		const reader = new JsonReader();
+		reader.push(Buffer.concat([Buffer.from('{"t":"'), Buffer.alloc(max + 10, 0x80), Buffer.from('","n":1}')]));
+		expect(reader.end()).toEqual({ t: '', n: 1 });
+		expect(reader.cutStrings).toBe(1);
+	});
+});
