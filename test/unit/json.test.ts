@@ -6,7 +6,7 @@ import fc from 'fast-check';
 
 import { parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
 import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
-import { Base64Decoder, ImageBudget, JsonBlobReader, JsonReader } from '../../nodes/GeminiImage/helpers/json';
+import { Base64Decoder, blobIndex, ImageBudget, JsonBlobReader, JsonReader } from '../../nodes/GeminiImage/helpers/json';
 import { pieces, pngHeader, propertyRuns as runs } from './fixtures';
 
 describe('reading JSON and base64 as it arrives', () => {
@@ -593,5 +593,119 @@ describe('bounds and refusals of the JSON reader, against an answer written to g
 		reader.push(Buffer.concat([Buffer.from('{"t":"'), Buffer.alloc(max + 10, 0x80), Buffer.from('","n":1}')]));
 		expect(reader.end()).toEqual({ t: '', n: 1 });
 		expect(reader.cutStrings).toBe(1);
+	});
+});
+
+describe('bounds and refusals of the base64 decoder and the image reader', () => {
+	const MB = 1024 * 1024;
+	const pattern = (n: number) => Buffer.alloc(n, 'image bytes \u00ff\u0001', 'latin1');
+	const write = (decoder: Base64Decoder, text: string) => decoder.write(Buffer.from(text, 'latin1'), 0, Buffer.byteLength(text, 'latin1'));
+
+	it('text after an image that turned out not to be base64 counts against no budget', () => {
+		const budget = new ImageBudget();
+		const decoder = new Base64Decoder(budget);
+		write(decoder, '!'.repeat(65536)); // a full stage of it: refused as it fills
+		write(decoder, 'AAAA'.repeat(1000));
+		expect(budget.bytes).toBe(0);
+		expect(decoder.end()).toEqual({ data: Buffer.alloc(0), notBase64: true });
+	});
+
+	it('after the padding, more text in a later piece is refused, and counts against no budget', () => {
+		const decoder = new Base64Decoder(new ImageBudget());
+		write(decoder, 'QQ==');
+		write(decoder, 'AAAA');
+		expect(decoder.end().notBase64).toBe(true);
+		const budget = new ImageBudget();
+		const long = new Base64Decoder(budget);
+		write(long, 'QQ==');
+		for (let i = 0; i < 20; i++) write(long, 'AAA'); // staged, checked when the stage is full
+		write(long, 'A'.repeat(70_000));
+		expect(budget.bytes).toBe(1);
+		expect(long.end().notBase64).toBe(true);
+	});
+
+	it('an image of unknown size that passes 1 MB in one piece goes on in its room', () => {
+		const data = pattern(MB + 100_000);
+		const decoder = new Base64Decoder(new ImageBudget());
+		write(decoder, data.toString('base64'));
+		const out = decoder.end();
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(64 * MB);
+	});
+
+	it('the room of an image of unknown size is exactly what the budget has left for it', () => {
+		const data = pattern(MB + 100_000);
+		const budget = new ImageBudget();
+		budget.add(ANSWER_LIMITS.maxImageBytes - 5 * MB);
+		const decoder = new Base64Decoder(budget);
+		const text = Buffer.from(data.toString('base64'));
+		for (let i = 0; i < text.length; i += 65536) decoder.write(text, i, Math.min(text.length, i + 65536));
+		const out = decoder.end();
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(5 * MB);
+	});
+
+	it("with a Content-Length, an image's room is 3 bytes for every 4 of the body left when it opens", () => {
+		const data = pattern(2 * MB);
+		const head = '{"candidates":[{"content":{"parts":[{"text":"a picture"},';
+		const body = Buffer.from(`${head}{"inlineData":{"mimeType":"image/png","data":"${data.toString('base64')}"}}]}}]}`);
+		const reader = new JsonBlobReader(body.length);
+		reader.push(body.subarray(0, head.length));
+		reader.push(body.subarray(head.length));
+		reader.end();
+		expect(reader.images[0].data.equals(data)).toBe(true);
+		expect(reader.images[0].data.buffer.byteLength).toBe(Math.floor(((body.length - head.length) * 3) / 4));
+	});
+
+	it('reads images under "inline_data" (snake case) too', () => {
+		const reader = new JsonBlobReader();
+		reader.push(Buffer.from('{"parts":[{"inline_data":{"mime_type":"image/png","data":"QUJD"}}]}'));
+		expect(reader.end()).toEqual({ parts: [{ inline_data: { mime_type: 'image/png', data: '\u0000blob:0' } }] });
+		expect(reader.images).toEqual([{ data: Buffer.from('ABC'), notBase64: false }]);
+	});
+
+	it('blobIndex reads only a whole placeholder, any number of digits', () => {
+		expect(blobIndex('\u0000blob:12')).toBe(12);
+		expect(blobIndex('\u0000blob:0')).toBe(0);
+		expect(blobIndex('x\u0000blob:1')).toBeUndefined();
+		expect(blobIndex('\u0000blob:1x')).toBeUndefined();
+		expect(blobIndex('\u0000blob:')).toBeUndefined();
+	});
+});
+
+describe('escapes in keys and routed strings', () => {
+	const routed = (text: string) => {
+		const got: string[] = [];
+		const reader = new JsonReader(() => {
+			const bytes: Buffer[] = [];
+			return {
+				sink: { write: (b, s, e) => bytes.push(Buffer.from(b.subarray(s, e))), end: () => got.push(Buffer.concat(bytes).toString('utf8')) },
+				placeholder: 'P',
+			};
+		});
+		reader.push(Buffer.from(text));
+		return got;
+	};
+
+	it('surrogate pairs at the edges of their ranges decode to their code point; other codes near them stand alone', () => {
+		expect(routed('["\\ud800\\udc00","\\udbff\\udfff","\\ue000","\\uffff","\\ud7ff"]')).toEqual([
+			'\u{10000}',
+			'\u{10ffff}',
+			'\ue000',
+			'\uffff',
+			'\ud7ff',
+		]);
+	});
+
+	it('a high surrogate followed by plain text stands for U+FFFD, in its place', () => {
+		expect(routed('["\\ud83cX","\\ud83c"]')).toEqual(['\ufffdX', '\ufffd']);
+	});
+
+	it('an unknown one-letter escape adds nothing to a routed string', () => {
+		expect(routed('["a\\qb"]')).toEqual(['ab']);
+	});
+
+	it('a \\u escape with a digit that is not hex counts it as 0, never as a code point out of range', () => {
+		expect(routed('["\\u004g","\\u!!!!x"]')).toEqual(['@', '\u0000x']);
 	});
 });
