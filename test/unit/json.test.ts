@@ -59,7 +59,7 @@ describe('reading JSON and base64 as it arrives', () => {
 			const reader = read(JSON.stringify({ t: long, u: 'kept' }), 65536);
 			const parsed = reader.end() as { t: string; u: string };
 			expect(parsed.u).toBe('kept');
-			expect(parsed.t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2);
+			expect(parsed.t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2 + 1);
 			expect(parsed.t).not.toContain('\ufffd');
 			expect(reader.cutStrings).toBe(1);
 		});
@@ -585,6 +585,34 @@ describe('bounds and refusals of the JSON reader, against an answer written to g
 		over.push(Buffer.from(`{"t":"${'a'.repeat(max + 1)}"}`));
 		expect(over.cutStrings).toBe(1);
 		expect((over.end() as { t: string }).t.length).toBe(max);
+	});
+
+	it('a string whose last escape passes the limit keeps that escape, drops the rest and closes cleanly', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		const reader = new JsonReader();
+		reader.push(Buffer.from(`{"t":"${'\\n'.repeat(max / 2)}\\tdropped","n":1}`));
+		expect(reader.end()).toEqual({ t: `${'\n'.repeat(max / 2)}\t`, n: 1 });
+		expect(reader.cutStrings).toBe(1);
+	});
+
+	it('reads a chunk of two megabytes of escapes, or of short strings, in linear time (each byte looked at once)', () => {
+		// Searching again for the next quote or backslash at every escape or string would scan the rest of the
+		// chunk each time: some 10^12 byte reads here, seconds each, against milliseconds.
+		const escapes = Buffer.from(`{"t":"${'\\n'.repeat(1024 * 1024)}`);
+		const strings = Buffer.from(`[${'"a",'.repeat(512 * 1024)}"a"]`);
+		const started = Date.now();
+		const long = new JsonReader();
+		long.push(escapes);
+		long.push(Buffer.from('"}'));
+		const closed = new JsonReader();
+		closed.push(Buffer.concat([escapes, Buffer.from('"}')]));
+		const many = new JsonReader();
+		many.push(strings);
+		const elapsed = Date.now() - started;
+		expect(long.cutStrings).toBe(1);
+		expect((closed.end() as { t: string }).t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2 + 1);
+		expect((many.end() as string[]).length).toBe(512 * 1024 + 1);
+		expect(elapsed).toBeLessThan(3000);
 	});
 
 	it('a long string of bytes that are not UTF-8 (continuation bytes only) is cut to nothing, the JSON around it kept', () => {
