@@ -673,6 +673,19 @@ describe('bounds and refusals of the base64 decoder and the image reader', () =>
 		expect(out.data.buffer.byteLength).toBe(5 * MB);
 	});
 
+	it('an image of unknown size that outgrows its 64 MB room goes on in pieces, joined once at the end', () => {
+		// 3 MB a write: the 22nd passes the room (63 + 3 MB), the 23rd comes after it
+		const data = pattern(68 * MB);
+		const decoder = new Base64Decoder(new ImageBudget());
+		const text = Buffer.from(data.toString('base64'));
+		for (let i = 0; i < text.length; i += 4 * MB) decoder.write(text, i, Math.min(text.length, i + 4 * MB));
+		const out = decoder.end();
+		expect(out.data.length).toBe(data.length);
+		expect(out.data.equals(data)).toBe(true);
+		// joined: one buffer of the image's size, not a second room
+		expect(out.data.buffer.byteLength).toBe(data.length);
+	});
+
 	it("with a Content-Length, an image's room is 3 bytes for every 4 of the body left when it opens", () => {
 		const data = pattern(2 * MB);
 		const head = '{"candidates":[{"content":{"parts":[{"text":"a picture"},';
