@@ -59,7 +59,7 @@ describe('reading JSON and base64 as it arrives', () => {
 			const reader = read(JSON.stringify({ t: long, u: 'kept' }), 65536);
 			const parsed = reader.end() as { t: string; u: string };
 			expect(parsed.u).toBe('kept');
-			expect(parsed.t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2 + 1);
+			expect(parsed.t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2);
 			expect(parsed.t).not.toContain('\ufffd');
 			expect(reader.cutStrings).toBe(1);
 		});
@@ -613,6 +613,13 @@ describe('bounds and refusals of the JSON reader, against an answer written to g
 		expect((closed.end() as { t: string }).t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2 + 1);
 		expect((many.end() as string[]).length).toBe(512 * 1024 + 1);
 		expect(elapsed).toBeLessThan(3000);
+	});
+
+	it('a NUL escape in the dropped part of a cut string leaves the kept part alone', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		const reader = new JsonReader();
+		reader.push(Buffer.from(`{"t":"${'a'.repeat(max + 10)}\\u0000","n":1}`));
+		expect(reader.end()).toEqual({ t: 'a'.repeat(max), n: 1 });
 	});
 
 	it('a long string of bytes that are not UTF-8 (continuation bytes only) is cut to nothing, the JSON around it kept', () => {
