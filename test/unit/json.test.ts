@@ -6,7 +6,7 @@ import fc from 'fast-check';
 
 import { parseNativeResponse } from '../../nodes/GeminiImage/helpers/answers';
 import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
-import { Base64Decoder, ImageBudget, JsonBlobReader, JsonReader } from '../../nodes/GeminiImage/helpers/json';
+import { Base64Decoder, blobIndex, ImageBudget, JsonBlobReader, JsonReader } from '../../nodes/GeminiImage/helpers/json';
 import { pieces, pngHeader, propertyRuns as runs } from './fixtures';
 
 describe('reading JSON and base64 as it arrives', () => {
@@ -498,5 +498,263 @@ describe('base64 decoding', () => {
 			}),
 			runs(200),
 		);
+	});
+});
+
+describe('bounds and refusals of the JSON reader, against an answer written to get round them', () => {
+	/** Routes every string it is asked about (its text becomes "P") and notes where each sat. */
+	const routeAll = (text: string | Buffer[], chunk = 1 << 20) => {
+		const places: Array<{ key?: string; parentKey?: string; content: string }> = [];
+		const reader = new JsonReader((place) => {
+			const bytes: Buffer[] = [];
+			return {
+				sink: {
+					write: (b, s, e) => bytes.push(Buffer.from(b.subarray(s, e))),
+					end: () => places.push({ ...place, content: Buffer.concat(bytes).toString('utf8') }),
+				},
+				placeholder: 'P',
+			};
+		});
+		const chunks = typeof text === 'string' ? [Buffer.from(text)] : text;
+		for (const buf of chunks) for (let i = 0; i < buf.length; i += chunk) reader.push(buf.subarray(i, i + chunk));
+		return { reader, places };
+	};
+
+	it('past 512 levels of nesting strings are only copied, never routed, and routing comes back once the answer climbs out', () => {
+		const nested = (depth: number) => `${'['.repeat(depth)}"s"${']'.repeat(depth)}`;
+		expect(routeAll(nested(512)).reader.text()).toBe(nested(512).replace('"s"', '"P"'));
+		expect(routeAll(nested(513)).reader.text()).toBe(nested(513));
+		// 600 levels in and out (the levels past 512 only counted), then a string at the top level again
+		const { reader, places } = routeAll(`{"deep":${nested(600)},"k":"v"}`);
+		expect(reader.text()).toBe(`{"deep":${nested(600)},"k":"P"}`);
+		expect(places).toEqual([{ key: 'k', parentKey: undefined, content: 'v' }]);
+	});
+
+	it('a closing bracket ends its array: the key after it belongs to the object again', () => {
+		const { places } = routeAll('{"x":[1],"k":"v"}');
+		expect(places).toEqual([{ key: 'k', parentKey: undefined, content: 'v' }]);
+	});
+
+	it("a container inside an array sits under the array's key, not the last key seen inside it", () => {
+		const { places } = routeAll('{"a":[{"b":1},["s"]]}');
+		expect(places).toEqual([{ parentKey: 'a', content: 's' }]);
+	});
+
+	it('whitespace after a colon leaves the value a value (not a key)', () => {
+		const { places } = routeAll('{"k": "v" , "k2" :\t"w"}');
+		expect(places).toEqual([
+			{ key: 'k', parentKey: undefined, content: 'v' },
+			{ key: 'k2', parentKey: undefined, content: 'w' },
+		]);
+	});
+
+	it('refuses a skeleton one byte past 16 MB (as "json"), keeps one of exactly 16 MB', () => {
+		const max = ANSWER_LIMITS.maxJsonBytes;
+		// whitespace outside strings is kept as it came: the skeleton is the answer itself
+		const exact = `[${' '.repeat(max - 2)}]`;
+		expect(routeAll(exact).reader.text().length).toBe(max);
+		expect(() => routeAll(`[${' '.repeat(max - 1)}]`)).toThrow(expect.objectContaining({ kind: 'json', message: 'answer limit: json' }));
+	});
+
+	it('a key is kept up to 64 bytes; a longer one is no key at all (never its first 64 bytes)', () => {
+		const k64 = 'k'.repeat(64);
+		expect(routeAll(`{"${k64}":"v"}`).places).toEqual([{ key: k64, parentKey: undefined, content: 'v' }]);
+		expect(routeAll(`{"${k64}x":"v"}`).places).toEqual([{ key: undefined, parentKey: undefined, content: 'v' }]);
+	});
+
+	it('holds at most the first bytes of a key that never ends, whatever its length (memory)', () => {
+		const before = process.memoryUsage().heapUsed;
+		const { reader } = routeAll([Buffer.from('{"'), Buffer.alloc(12 * 1024 * 1024, 'k'), Buffer.from('":"v"}')]);
+		const grown = process.memoryUsage().heapUsed - before;
+		expect(reader.text().length).toBe(12 * 1024 * 1024 + 8);
+		// 12 million key bytes held one by one would take 96 MB of heap
+		expect(grown).toBeLessThan(32 * 1024 * 1024);
+	});
+
+	it('decodes escapes in keys: \\u0065 and \\n are part of the key', () => {
+		expect(routeAll('{"k\\u0065y\\n":"v"}').places).toEqual([{ key: 'key\n', parentKey: undefined, content: 'v' }]);
+	});
+
+	it('a string of exactly the limit is kept whole; one byte more is cut', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		const whole = new JsonReader();
+		whole.push(Buffer.from(`{"t":"${'a'.repeat(max)}"}`));
+		expect(whole.cutStrings).toBe(0);
+		expect((whole.end() as { t: string }).t.length).toBe(max);
+		const over = new JsonReader();
+		over.push(Buffer.from(`{"t":"${'a'.repeat(max + 1)}"}`));
+		expect(over.cutStrings).toBe(1);
+		expect((over.end() as { t: string }).t.length).toBe(max);
+	});
+
+	it('a string whose last escape passes the limit keeps that escape, drops the rest and closes cleanly', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		const reader = new JsonReader();
+		reader.push(Buffer.from(`{"t":"${'\\n'.repeat(max / 2)}\\tdropped","n":1}`));
+		expect(reader.end()).toEqual({ t: `${'\n'.repeat(max / 2)}\t`, n: 1 });
+		expect(reader.cutStrings).toBe(1);
+	});
+
+	it('reads a chunk of two megabytes of escapes, or of short strings, in linear time (each byte looked at once)', () => {
+		// Searching again for the next quote or backslash at every escape or string would scan the rest of the
+		// chunk each time: some 10^12 byte reads here, seconds each, against milliseconds.
+		const escapes = Buffer.from(`{"t":"${'\\n'.repeat(1024 * 1024)}`);
+		const strings = Buffer.from(`[${'"a",'.repeat(512 * 1024)}"a"]`);
+		const started = Date.now();
+		const long = new JsonReader();
+		long.push(escapes);
+		long.push(Buffer.from('"}'));
+		const closed = new JsonReader();
+		closed.push(Buffer.concat([escapes, Buffer.from('"}')]));
+		const many = new JsonReader();
+		many.push(strings);
+		const elapsed = Date.now() - started;
+		expect(long.cutStrings).toBe(1);
+		expect((closed.end() as { t: string }).t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2 + 1);
+		expect((many.end() as string[]).length).toBe(512 * 1024 + 1);
+		expect(elapsed).toBeLessThan(3000);
+	});
+
+	it('a NUL escape in the dropped part of a cut string leaves the kept part alone', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		const reader = new JsonReader();
+		reader.push(Buffer.from(`{"t":"${'a'.repeat(max + 10)}\\u0000","n":1}`));
+		expect(reader.end()).toEqual({ t: 'a'.repeat(max), n: 1 });
+	});
+
+	it('a long string of bytes that are not UTF-8 (continuation bytes only) is cut to nothing, the JSON around it kept', () => {
+		const max = ANSWER_LIMITS.maxStringBytes;
+		const reader = new JsonReader();
+		reader.push(Buffer.concat([Buffer.from('{"t":"'), Buffer.alloc(max + 10, 0x80), Buffer.from('","n":1}')]));
+		expect(reader.end()).toEqual({ t: '', n: 1 });
+		expect(reader.cutStrings).toBe(1);
+	});
+});
+
+describe('bounds and refusals of the base64 decoder and the image reader', () => {
+	const MB = 1024 * 1024;
+	const pattern = (n: number) => Buffer.alloc(n, 'image bytes \u00ff\u0001', 'latin1');
+	const write = (decoder: Base64Decoder, text: string) => decoder.write(Buffer.from(text, 'latin1'), 0, Buffer.byteLength(text, 'latin1'));
+
+	it('text after an image that turned out not to be base64 counts against no budget', () => {
+		const budget = new ImageBudget();
+		const decoder = new Base64Decoder(budget);
+		write(decoder, '!'.repeat(65536)); // a full stage of it: refused as it fills
+		write(decoder, 'AAAA'.repeat(1000));
+		expect(budget.bytes).toBe(0);
+		expect(decoder.end()).toEqual({ data: Buffer.alloc(0), notBase64: true });
+	});
+
+	it('after the padding, more text in a later piece is refused, and counts against no budget', () => {
+		const decoder = new Base64Decoder(new ImageBudget());
+		write(decoder, 'QQ==');
+		write(decoder, 'AAAA');
+		expect(decoder.end().notBase64).toBe(true);
+		const budget = new ImageBudget();
+		const long = new Base64Decoder(budget);
+		write(long, 'QQ==');
+		expect(budget.bytes).toBe(1); // a whole group that comes alone is decoded as it arrives
+		for (let i = 0; i < 20; i++) write(long, 'AAA'); // staged, checked when the stage is full
+		write(long, 'A'.repeat(70_000));
+		expect(budget.bytes).toBe(1);
+		expect(long.end().notBase64).toBe(true);
+	});
+
+	it('an image of unknown size that passes 1 MB in one piece goes on in its room', () => {
+		const data = pattern(MB + 100_000);
+		const decoder = new Base64Decoder(new ImageBudget());
+		write(decoder, data.toString('base64'));
+		const out = decoder.end();
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(64 * MB);
+	});
+
+	it('the room of an image of unknown size is exactly what the budget has left for it', () => {
+		const data = pattern(MB + 100_000);
+		const budget = new ImageBudget();
+		budget.add(ANSWER_LIMITS.maxImageBytes - 5 * MB);
+		const decoder = new Base64Decoder(budget);
+		const text = Buffer.from(data.toString('base64'));
+		for (let i = 0; i < text.length; i += 65536) decoder.write(text, i, Math.min(text.length, i + 65536));
+		const out = decoder.end();
+		expect(out.data.equals(data)).toBe(true);
+		expect(out.data.buffer.byteLength).toBe(5 * MB);
+	});
+
+	it('an image of unknown size that outgrows its 64 MB room goes on in pieces, joined once at the end', () => {
+		// 3 MB a write: the 22nd passes the room (63 + 3 MB), the 23rd comes after it
+		const data = pattern(68 * MB);
+		const decoder = new Base64Decoder(new ImageBudget());
+		const text = Buffer.from(data.toString('base64'));
+		for (let i = 0; i < text.length; i += 4 * MB) decoder.write(text, i, Math.min(text.length, i + 4 * MB));
+		const out = decoder.end();
+		expect(out.data.length).toBe(data.length);
+		expect(out.data.equals(data)).toBe(true);
+		// joined: one buffer of the image's size, not a second room
+		expect(out.data.buffer.byteLength).toBe(data.length);
+	});
+
+	it("with a Content-Length, an image's room is 3 bytes for every 4 of the body left when it opens", () => {
+		const data = pattern(2 * MB);
+		const head = '{"candidates":[{"content":{"parts":[{"text":"a picture"},';
+		const body = Buffer.from(`${head}{"inlineData":{"mimeType":"image/png","data":"${data.toString('base64')}"}}]}}]}`);
+		const reader = new JsonBlobReader(body.length);
+		reader.push(body.subarray(0, head.length));
+		reader.push(body.subarray(head.length));
+		reader.end();
+		expect(reader.images[0].data.equals(data)).toBe(true);
+		expect(reader.images[0].data.buffer.byteLength).toBe(Math.floor(((body.length - head.length) * 3) / 4));
+	});
+
+	it('reads images under "inline_data" (snake case) too', () => {
+		const reader = new JsonBlobReader();
+		reader.push(Buffer.from('{"parts":[{"inline_data":{"mime_type":"image/png","data":"QUJD"}}]}'));
+		expect(reader.end()).toEqual({ parts: [{ inline_data: { mime_type: 'image/png', data: '\u0000blob:0' } }] });
+		expect(reader.images).toEqual([{ data: Buffer.from('ABC'), notBase64: false }]);
+	});
+
+	it('blobIndex reads only a whole placeholder, any number of digits', () => {
+		expect(blobIndex('\u0000blob:12')).toBe(12);
+		expect(blobIndex('\u0000blob:0')).toBe(0);
+		expect(blobIndex('x\u0000blob:1')).toBeUndefined();
+		expect(blobIndex('\u0000blob:1x')).toBeUndefined();
+		expect(blobIndex('\u0000blob:')).toBeUndefined();
+	});
+});
+
+describe('escapes in keys and routed strings', () => {
+	const routed = (text: string) => {
+		const got: string[] = [];
+		const reader = new JsonReader(() => {
+			const bytes: Buffer[] = [];
+			return {
+				sink: { write: (b, s, e) => bytes.push(Buffer.from(b.subarray(s, e))), end: () => got.push(Buffer.concat(bytes).toString('utf8')) },
+				placeholder: 'P',
+			};
+		});
+		reader.push(Buffer.from(text));
+		return got;
+	};
+
+	it('surrogate pairs at the edges of their ranges decode to their code point; other codes near them stand alone', () => {
+		expect(routed('["\\ud800\\udc00","\\udbff\\udfff","\\ue000","\\uffff","\\ud7ff"]')).toEqual([
+			'\u{10000}',
+			'\u{10ffff}',
+			'\ue000',
+			'\uffff',
+			'\ud7ff',
+		]);
+	});
+
+	it('a high surrogate followed by plain text stands for U+FFFD, in its place', () => {
+		expect(routed('["\\ud83cX","\\ud83c"]')).toEqual(['\ufffdX', '\ufffd']);
+	});
+
+	it('an unknown one-letter escape adds nothing to a routed string', () => {
+		expect(routed('["a\\qb"]')).toEqual(['ab']);
+	});
+
+	it('a \\u escape with a digit that is not hex counts it as 0, never as a code point out of range', () => {
+		expect(routed('["\\u004g","\\u!!!!x"]')).toEqual(['@', '\u0000x']);
 	});
 });
