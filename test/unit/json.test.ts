@@ -571,6 +571,17 @@ describe('bounds and refusals of the JSON reader, against an answer written to g
 		expect(grown).toBeLessThan(32 * 1024 * 1024);
 	});
 
+	it('holds at most the first bytes of a key written in escapes, whatever its length (memory)', () => {
+		const escapes = 6 * 1024 * 1024;
+		const before = process.memoryUsage().heapUsed;
+		const { reader, places } = routeAll([Buffer.from('{"'), Buffer.from('\\n'.repeat(escapes)), Buffer.from('":"v"}')]);
+		const grown = process.memoryUsage().heapUsed - before;
+		expect(reader.text().length).toBe(2 * escapes + 8);
+		expect(places).toEqual([{ key: undefined, parentKey: undefined, content: 'v' }]);
+		// 6 million key bytes held one by one would take 48 MB of heap or more
+		expect(grown).toBeLessThan(32 * 1024 * 1024);
+	});
+
 	it('decodes escapes in keys: \\u0065 and \\n are part of the key', () => {
 		expect(routeAll('{"k\\u0065y\\n":"v"}').places).toEqual([{ key: 'key\n', parentKey: undefined, content: 'v' }]);
 	});

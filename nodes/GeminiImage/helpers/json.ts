@@ -489,8 +489,10 @@ export class JsonReader {
 	/** Decoded bytes of a key or a routed string. */
 	private decoded(bytes: Buffer | undefined): void {
 		if (!bytes) return;
-		if (this.mode === Mode.Key) this.keyBytes.push(...bytes);
-		else if (this.mode === Mode.Sink) this.sink?.write(bytes, 0, bytes.length);
+		// A key past MAX_KEY_BYTES is no key: escaped bytes stop being held there too, as plain ones do.
+		if (this.mode === Mode.Key) {
+			if (this.keyBytes.length <= MAX_KEY_BYTES) this.keyBytes.push(...bytes);
+		} else if (this.mode === Mode.Sink) this.sink?.write(bytes, 0, bytes.length);
 	}
 
 	/**
