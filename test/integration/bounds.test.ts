@@ -15,7 +15,7 @@ import { runNode } from '../harness/runNode';
 import { API_KEY, everything, images, model, mutationRun, textToImage, useEmulator } from './setup';
 
 const t = useEmulator();
-const v2 = (parameters: object) => ({ typeVersion: 2, parameters });
+const v2 = (parameters: Record<string, unknown>) => ({ typeVersion: 2, parameters });
 const generations = () => t.emu.requests.filter((r: any) => r.route === 'native' || r.route === 'chat');
 const nested = (levels: number) => {
 	let value: unknown = 'leaf';
@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => gateway.close());
 beforeEach(() => (received.length = 0));
-const viaGateway = (o: { parameters: object; typeVersion?: number; continueOnFail?: boolean; apiKey?: string }) =>
+const viaGateway = (o: { parameters: Record<string, unknown>; typeVersion?: number; continueOnFail?: boolean; apiKey?: string }) =>
 	runNode({ credentials: { apiKey: o.apiKey ?? API_KEY, baseUrl: gatewayUrl }, ...o });
 
 const png = images.solidPng(8, 8, [10, 200, 30]);

@@ -6,7 +6,6 @@
 import { API_KEY, everything, sha256, textToImage, useEmulator } from './setup';
 
 const t = useEmulator();
-const attemptsOf = (prompt: string) => t.emu.requests.filter((r) => r.asked?.promptText === prompt).length;
 
 describe('retries', () => {
 	it.each([

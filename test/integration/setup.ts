@@ -26,6 +26,15 @@ export { images };
 export interface Emulator {
 	url: string;
 	requests: any[];
+	/** Image files served on /files/ (emulator/routes/files.js): what was asked and how much went out. */
+	files: { bytesSent: number; [key: string]: unknown }[];
+	stats(): {
+		total: number;
+		peakInFlight: number;
+		rateLimited: number;
+		byStatus: Record<string, number>;
+		byOutcome: Record<string, number>;
+	};
 	reset(): void;
 	setConfig(c: object): void;
 	close(): Promise<void>;

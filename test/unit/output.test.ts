@@ -220,7 +220,7 @@ describe('the tool answer of an item, from the results of its requests', () => {
 			json: { stale: true },
 			binary: { pic: { id, data: '', mimeType: 'image/webp' } },
 		});
-		const items = [stored('a'), stored('b'), { json: { noImage: true } }];
+		const items: INodeExecutionData[] = [stored('a'), stored('b'), { json: { noImage: true } }];
 		asToolItems(ctx, items, [...toolFacts(result('first', 3), 'm'), ...toolFacts(result('', 4), 'm')], 'pic');
 		expect(items[0].json).toMatchObject({ imageUrl: 'http://n8n/signed/a', fileSize: 3, width: 3, model: 'm' });
 		expect(items[0].json.summary).toMatch(/^Made a WEBP image \(image 1 of 3\), 1 KB, with m\. The model said: "first"/);

@@ -41,7 +41,7 @@ describe('retryDelayMs', () => {
 
 describe('retryDelayMs, any retry (fast-check)', () => {
 	it('retry delays stay within the step, honour Retry-After up to its ceiling', () => {
-		const policy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
+		const policy = { ...DEFAULT_RETRY_POLICY, maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
 		fc.assert(
 			fc.property(
 				fc.integer({ min: 1, max: 40 }),
