@@ -235,6 +235,20 @@ describe('answers: linear to read, not copied onto every image', () => {
 		const result = await viaGateway({ typeVersion: 2, parameters: textToImage('two') });
 		expect(result.items.map((i) => i.json.text)).toEqual(['Two cats.', 'Two cats.']);
 	});
+	it.each([
+		['chat, answered whole', { apiFormat: 'openAiChat' }, 'application/json', (c: string) => c],
+		['chat, streamed', { apiFormat: 'openAiChat' }, 'text/event-stream', (c: string) => `data: ${c}\n\ndata: [DONE]\n\n`],
+	])(
+		'%s: "choices" that is not a list is an answer without an image, sent once (not a broken connection retried)',
+		async (_route, options, type, body) => {
+			answer = (_req, res) =>
+				res.writeHead(200, { 'content-type': type }).end(body(JSON.stringify({ id: 'c1', choices: { finish_reason: 'stop' } })));
+			const result = await viaGateway({ parameters: textToImage('x', options) });
+			expect(result.error?.message).toMatch(/^The model returned no image/);
+			expect(received[0].url).toBe('/v1/chat/completions');
+			expect(received).toHaveLength(1);
+		},
+	);
 });
 
 describe("the node's own [item N] and the key, whatever the gateway says", () => {
