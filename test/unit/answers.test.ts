@@ -26,7 +26,7 @@ import {
 } from '../../nodes/GeminiImage/helpers/answers';
 import { sniffImage } from '../../nodes/GeminiImage/helpers/images';
 import type { AnswerReader, GenerationResult, ReadOutcome } from '../../nodes/GeminiImage/helpers/interfaces';
-import { ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
+import { AnswerLimitError, ANSWER_LIMITS } from '../../nodes/GeminiImage/helpers/interfaces';
 import { dataUrl, jpegHeader, pieces, pngHeader, propertyRuns as runs } from './fixtures';
 import { ImageBudget } from '../../nodes/GeminiImage/helpers/json';
 
@@ -1232,5 +1232,140 @@ describe('the limits of one answer', () => {
 		const long = 'x'.repeat(ANSWER_LIMITS.maxTextChars + 1);
 		expect(capText(long)).toBe(`${'x'.repeat(ANSWER_LIMITS.maxTextChars)} … [cut: the model's text is longer than 100,000 characters]`);
 		expect(capText('y'.repeat(ANSWER_LIMITS.maxTextChars))).toBe('y'.repeat(100_000));
+	});
+});
+
+describe('native answers: parts, usage and blob references, read strictly', () => {
+	const b64 = (b: Buffer) => b.toString('base64');
+	const png = pngHeader(8, 8);
+	const max = ANSWER_LIMITS.maxTextChars;
+	const answer = (parts: unknown[], extra: object = {}) => ({ candidates: [{ content: { role: 'model', parts } }], ...extra });
+
+	it('a text part past the limit is cut to 100,000 characters, whether it comes whole or in the pieces of a stream', () => {
+		expect(max).toBe(100_000);
+		const whole = parseNativeResponse(answer([{ text: 'x'.repeat(100_005) }]));
+		expect(whole.parts).toEqual([{ text: 'x'.repeat(100_000) }]);
+		const streamed = emptyResult();
+		mergeNativeResponse(streamed, answer([{ text: 'x'.repeat(99_998) }]));
+		mergeNativeResponse(streamed, answer([{ text: 'yyyyy' }]));
+		expect(streamed.parts).toEqual([{ text: `${'x'.repeat(99_998)}yy` }]);
+	});
+
+	it('a part without a signature carries no thoughtSignature key, in one answer or joined from a stream', () => {
+		const one = parseNativeResponse(answer([{ text: 'a' }, { inlineData: { mimeType: 'image/png', data: b64(png) } }]));
+		expect(one.parts).toStrictEqual([{ text: 'a' }, { image: 0 }]);
+		const streamed = emptyResult();
+		mergeNativeResponse(streamed, answer([{ text: 'Here ' }]));
+		mergeNativeResponse(streamed, answer([{ text: 'it is.' }]));
+		expect(streamed.parts).toStrictEqual([{ text: 'Here it is.' }]);
+	});
+
+	it('a text that is not a string, or a signature on a part that is neither text nor image, adds no part and no text', () => {
+		const r = parseNativeResponse(answer([{ text: 5 }, { text: { nested: 'x' } }, { functionCall: { name: 'f' }, thoughtSignature: 'S' }]));
+		expect(r.parts).toBeUndefined();
+		expect(r.text).toBe('');
+	});
+
+	it('a later event without usage keeps the usage of an earlier one; an answer without any has none', () => {
+		expect(parseNativeResponse(answer([{ text: 'a' }]))).not.toHaveProperty('usage');
+		const streamed = emptyResult();
+		mergeNativeResponse(streamed, answer([{ text: 'a' }], { usageMetadata: { promptTokenCount: 3, totalTokenCount: 9 } }));
+		mergeNativeResponse(streamed, answer([{ text: 'b' }]));
+		expect(streamed.usage).toEqual({ promptTokens: 3, totalTokens: 9 });
+	});
+
+	it('merged without decoded images, a blob reference finds no image: its text is simply not base64', () => {
+		const r = mergeNativeResponse(emptyResult(), answer([{ inlineData: { mimeType: 'image/png', data: '\u0000blob:0' } }]));
+		expect(r.images).toEqual([]);
+		expect(r.undecodableImages).toEqual([{ labelledMimeType: 'image/png', problem: 'its data is not base64' }]);
+	});
+});
+
+describe("chat answers: the text's byte limit, spaces, letter case and where an image ends", () => {
+	const png = pngHeader(8, 8);
+	const jpeg = jpegHeader(4, 4);
+	const note = " … [cut: the model's text is longer than 100,000 characters]";
+	/** A chat answer from the content strings of its chunks, read as the route reads them. */
+	const chat = (...contents: string[]) => {
+		const a = new ChatAnswer();
+		for (const content of contents) addChunk(a, { choices: [{ delta: { content } }] });
+		addChunk(a, { choices: [{ delta: {}, finish_reason: 'stop' }] });
+		return a.result();
+	};
+
+	// Line breaks collapse to one blank line in the text, so the 400,000 bytes the reader keeps (4 per character
+	// of the text limit, for any UTF-8) show in a short text: what is past them is dropped, and the text says it was cut.
+	it('keeps the text up to 400,000 bytes whole, and cuts it there with a note', () => {
+		const lines = '\n'.repeat(399_998);
+		expect(chat(`a${lines}b`).text).toBe('a\n\nb');
+		expect(chat(`a${lines}bc`).text).toBe(`a\n\nb${note}`);
+		// the same when the cut comes in a later chunk than the start of the text
+		expect(chat('a', `${lines}bc`).text).toBe(`a\n\nb${note}`);
+		expect(chat('a', `${lines}b`, 'c', 'd').text).toBe(`a\n\nb${note}`);
+	});
+
+	it('once the text is cut, no later text is kept, even after an image whose markdown the cut had reached is taken out', () => {
+		// the cut falls inside "data:", so the kept text shrinks back to before "![x](" when the image starts
+		const r = chat(`a${'\n'.repeat(399_991)}![x](${dataUrl(png)}) tail`);
+		expect(r.text).toBe(`a${note}`);
+		expect(r.images.map((i) => i.data)).toEqual([png]);
+	});
+
+	it('three or more line breaks in a row become one blank line', () => {
+		expect(chat('One.\n\n\nTwo.\n\n\n\n\nThree.\n\nFour.').text).toBe('One.\n\nTwo.\n\nThree.\n\nFour.');
+	});
+
+	it("a data URL's type is read whatever the case of its letters, A to Z", () => {
+		const r = chat(`![x](data:IMAGE/ABCDEFGHIJKLMNOPQRSTUVWXYZ;BASE64,${png.toString('base64')})`);
+		expect(r.images.map((i) => i.data)).toEqual([png]);
+		expect(r.images[0].labelledMimeType).toBe('image/abcdefghijklmnopqrstuvwxyz');
+		expect(r.text).toBe('');
+	});
+
+	it('control characters do not stand in for the letters and signs of "data:image/png;base64,": such text stays text', () => {
+		const b64 = png.toString('base64');
+		// 0x1a, 0x0f and 0x1b are ':', '/' and ';' with bit 5 cleared, the bit that tells a capital letter
+		for (const fake of [`data\u001aimage/png;base64,${b64}`, `data:image\u000fpng;base64,${b64}`, `data:image/png\u001bbase64,${b64}`]) {
+			const r = chat(`See ${fake} here`);
+			expect(r.images).toEqual([]);
+			expect(r.undecodableImages).toBeUndefined();
+			expect(r.text).toBe(`See ${fake} here`);
+		}
+	});
+
+	it('tabs and carriage returns around a data URL count as spaces: the markdown around the image goes with it', () => {
+		const r = chat(`Look:\n![a](\t\r${dataUrl(png)}\r\t)\t\r\nDone.`);
+		expect(r.images.map((i) => i.data)).toEqual([png]);
+		expect(r.text).toBe('Look:\n\t\r\nDone.');
+	});
+
+	it("an image that ends the text of one chunk ends when a URL string starts, and the URL's image is read too", () => {
+		const a = new ChatAnswer();
+		addChunk(a, { choices: [{ delta: { content: `Here: ${dataUrl(png)}` } }] });
+		addChunk(a, { choices: [{ delta: { images: [{ type: 'image_url', image_url: { url: dataUrl(jpeg, 'image/jpeg') } }] } }] });
+		addChunk(a, { choices: [{ delta: {}, finish_reason: 'stop' }] });
+		const r = a.result();
+		expect(r.images.map((i) => i.data)).toEqual([png, jpeg]);
+		expect(r.text).toBe('Here:');
+		expect(r.draftImagesSkipped).toBe(0);
+	});
+
+	it('an image in a URL string ends with its string: one past the image budget on its last bytes stops the reading there', () => {
+		const budget = new ImageBudget();
+		budget.bytes = ANSWER_LIMITS.maxImageBytes - png.length;
+		const a = new ChatAnswer(budget);
+		// one byte more than the budget holds, its base64 unpadded: the last byte is decoded when the string ends
+		const url = `data:image/png;base64,${Buffer.concat([png, Buffer.of(0)])
+			.toString('base64')
+			.replace(/=+$/, '')}`;
+		const reader = a.reader();
+		let thrown: unknown;
+		try {
+			reader.push(Buffer.from(JSON.stringify({ choices: [{ delta: { images: [{ image_url: { url } }] } }] })));
+		} catch (error) {
+			thrown = error;
+		}
+		expect(thrown).toBeInstanceOf(AnswerLimitError);
+		expect((thrown as AnswerLimitError).kind).toBe('imageBytes');
 	});
 });
