@@ -470,8 +470,7 @@ export class ChatAnswer {
 
 	addMeta(chunk: unknown): void {
 		if (!chunk || typeof chunk !== 'object') return;
-		for (const choice of asArray(field(chunk, 'choices')))
-			this.finishReason = field<string>(choice, 'finishReason') ?? this.finishReason;
+		for (const choice of asArray(field(chunk, 'choices'))) this.finishReason = field<string>(choice, 'finishReason') ?? this.finishReason;
 		this.model = field<string>(chunk, 'model') ?? this.model;
 		this.id = field<string>(chunk, 'id') ?? this.id;
 		this.usage = field<Json>(chunk, 'usage') ?? this.usage;
