@@ -80,6 +80,8 @@ function count(mutants) {
 const pct = (n) => `${n.toFixed(1)} %`;
 const minutes = (s) => (s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`);
 
+const fileCount = (n) => `${n} file${n === 1 ? '' : 's'}`;
+
 function main() {
 	if (!fs.existsSync(REPORT)) throw new Error(`no mutation report yet at ${path.relative(ROOT, REPORT)}: run npm run test:mutation`);
 	const report = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
@@ -151,9 +153,9 @@ function main() {
 			: `Every result is for the code of commit ${head}${edited ? ' with uncommitted changes' : ''} (Stryker ${report.framework?.version ?? ''}, concurrency ${report.config?.concurrency ?? '?'}, under \`nice\`); the commit whose tests measured each file: [Where each file was measured](#where-each-file-was-measured).`,
 		'',
 	);
-	if (missing.length) lines.push(`**Not measured yet (${missing.length} files):** ${missing.map((f) => `\`${f}\``).join(', ')}.`, '');
+	if (missing.length) lines.push(`**Not measured yet (${fileCount(missing.length)}):** ${missing.map((f) => `\`${f}\``).join(', ')}.`, '');
 	if (changed.length)
-		lines.push(`**Changed since they were measured (${changed.length} files):** ${changed.map((f) => `\`${f}\``).join(', ')}.`, '');
+		lines.push(`**Changed since they were measured (${fileCount(changed.length)}):** ${changed.map((f) => `\`${f}\``).join(', ')}.`, '');
 	if (missing.length || changed.length)
 		lines.push('Run `npm run test:mutation` to measure them: only their new or changed mutants run.', '');
 	const narrowed = process.env.MUTATION_NARROWED;
@@ -251,7 +253,7 @@ function main() {
 			`mutation: ${stale.length} reasons in test/mutation/survivors.json match no survivor now (killed, or the code changed):\n  ${stale.join('\n  ')}`,
 		);
 	if (missing.length || changed.length)
-		console.log(`mutation: ${missing.length} files not measured yet, ${changed.length} changed since measured`);
+		console.log(`mutation: ${fileCount(missing.length)} not measured yet, ${changed.length} changed since measured`);
 	if (nodes.score < TARGET || unexplained.length || missing.length || changed.length || narrowed) process.exit(1);
 }
 
