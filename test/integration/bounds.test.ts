@@ -249,6 +249,28 @@ describe('answers: linear to read, not copied onto every image', () => {
 			expect(received).toHaveLength(1);
 		},
 	);
+	it("fields of another type than the API's read as absent: the image comes out, sent once, not taken for a broken connection", async () => {
+		answer = (_req, res) =>
+			res.writeHead(200, { 'content-type': 'application/json' }).end(
+				JSON.stringify({
+					candidates: [{ content: { parts: [{ inlineData: { mimeType: 5, data: png.base64 } }] }, finishReason: {}, finishMessage: 5 }],
+					usageMetadata: { totalTokenCount: 'many' },
+					modelVersion: { v: 1 },
+				}),
+			);
+		const result = await viaGateway({ parameters: textToImage('x') });
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].json).toMatchObject({
+			mimeType: 'image/png',
+			width: 8,
+			height: 8,
+			modelVersion: null,
+			finishReason: null,
+			usage: {},
+		});
+		expect(received).toHaveLength(1);
+	});
 });
 
 describe("the node's own [item N] and the key, whatever the gateway says", () => {

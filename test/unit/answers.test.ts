@@ -233,7 +233,7 @@ describe('the native route', () => {
 			expect(result).toMatchObject({ blockReason: 'OTHER', blockReasonMessage: 'no' });
 		});
 
-		it('grounding from several candidates and events adds up; chunks without a web source are skipped', () => {
+		it('grounding from several candidates and events adds up; chunks without a web source, and queries that are not text, are skipped', () => {
 			const result = emptyResult();
 			const grounded = (uri: string, query: string) => ({
 				groundingMetadata: { groundingChunks: [{ web: { uri, title: 't' } }, { retrievedContext: {} }], webSearchQueries: [query, 7] },
@@ -244,7 +244,7 @@ describe('the native route', () => {
 				{ uri: 'https://a', title: 't' },
 				{ uri: 'https://b', title: 't' },
 			]);
-			expect(result.searchQueries).toEqual(['q1', '7', 'q2', '7']);
+			expect(result.searchQueries).toEqual(['q1', 'q2']);
 		});
 
 		it('grounding of many events keeps the first sources and queries, up to their limits', () => {
@@ -1367,5 +1367,112 @@ describe("chat answers: the text's byte limit, spaces, letter case and where an 
 		}
 		expect(thrown).toBeInstanceOf(AnswerLimitError);
 		expect((thrown as AnswerLimitError).kind).toBe('imageBytes');
+	});
+});
+
+describe("fields of another type than the API's read as absent (the answer is anyone's JSON)", () => {
+	const png = pngHeader(3, 2);
+	const odd = [5, true, {}, [], { a: 1 }, ['x'], 1e400];
+	const body = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+	/** A count is a finite number (1e400 parses to Infinity). */
+	const asCount = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+	function readChat(answer: unknown, streamed: boolean): ReadOutcome {
+		const reader = streamed ? new ChatStreamReader() : new BodyReader('chat');
+		reader.push(streamed ? Buffer.from(`data: ${JSON.stringify(answer)}\n\ndata: [DONE]\n\n`) : body(answer));
+		return reader.end();
+	}
+
+	it('native: texts, counts and labels of another type are left out; the image is still read', () => {
+		for (const v of odd) {
+			const result = parseNativeResponse({
+				candidates: [
+					{
+						content: { parts: [{ inlineData: { mimeType: v, data: png.toString('base64') }, thoughtSignature: v }, { text: v }] },
+						finishReason: v,
+						finishMessage: v,
+						groundingMetadata: { groundingChunks: [{ web: { uri: v, title: v } }, { web: v }], webSearchQueries: [v] },
+					},
+				],
+				promptFeedback: { blockReason: v, blockReasonMessage: v },
+				usageMetadata: { promptTokenCount: v, candidatesTokenCount: v, thoughtsTokenCount: v, totalTokenCount: v },
+				modelVersion: v,
+				responseId: v,
+			});
+			expect(result).toStrictEqual({
+				images: [{ data: png, mimeType: 'image/png', extension: 'png', width: 3, height: 2 }],
+				text: '',
+				draftImagesSkipped: 0,
+				parts: [{ image: 0 }],
+				finishReason: undefined,
+				finishMessage: undefined,
+				groundingSources: [],
+				searchQueries: [],
+				blockReason: undefined,
+				blockReasonMessage: undefined,
+				usage: { promptTokens: asCount(v), outputTokens: asCount(v), thoughtsTokens: asCount(v), totalTokens: asCount(v) },
+				modelVersion: undefined,
+				responseId: undefined,
+			});
+		}
+	});
+
+	it('native: a finish reason of another type is no finish reason, so a stream that has no other is cut off', () => {
+		const reader = new NativeStreamReader();
+		reader.push(Buffer.from(`data: ${JSON.stringify({ candidates: [{ content: { parts: [{ text: 'hi' }] }, finishReason: {} }] })}\n\n`));
+		expect(reader.end()).toStrictEqual({ unreadable: '' });
+	});
+
+	it.each([
+		['whole', false],
+		['streamed', true],
+	])('chat (%s): choices, finish reason, model, id and usage of another type are left out, not thrown', (_name, streamed) => {
+		for (const v of odd) {
+			const outcome = readChat({ id: v, model: v, usage: v, choices: [{ message: { content: 'hi' }, finish_reason: v }, v] }, streamed);
+			expect(outcome).toStrictEqual({
+				result: {
+					images: [],
+					text: 'hi',
+					draftImagesSkipped: 0,
+					finishReason: undefined,
+					modelVersion: undefined,
+					responseId: undefined,
+					...(v && typeof v === 'object' ? { usage: { promptTokens: undefined, outputTokens: undefined, totalTokens: undefined } } : {}),
+				},
+			});
+			const counted = readChat({ id: 'c', choices: [], usage: { prompt_tokens: v, completion_tokens: 3, total_tokens: v } }, streamed);
+			expect('result' in counted && counted.result.usage).toStrictEqual({
+				promptTokens: asCount(v),
+				outputTokens: 3,
+				totalTokens: asCount(v),
+			});
+		}
+	});
+
+	it('any JSON value in any field of either route reads without throwing, and only as text or a count (fast-check)', () => {
+		const textOrAbsent = (v: unknown) => v === undefined || typeof v === 'string';
+		const countOrAbsent = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+		fc.assert(
+			fc.property(fc.jsonValue(), fc.jsonValue(), fc.boolean(), (a, b, streamed) => {
+				const native = parseNativeResponse({
+					candidates: [{ content: { parts: [{ text: a, thoughtSignature: b }] }, finishReason: a, groundingMetadata: b }],
+					usageMetadata: { totalTokenCount: a },
+					modelVersion: b,
+					responseId: a,
+				});
+				const chat = readChat(
+					{ id: a, model: b, usage: { total_tokens: a }, choices: [{ delta: { content: 'x' }, finish_reason: b }] },
+					streamed,
+				);
+				expect('result' in chat).toBe(true);
+				for (const result of [native, (chat as { result: GenerationResult }).result]) {
+					for (const key of ['finishReason', 'finishMessage', 'modelVersion', 'responseId'] as const)
+						expect(textOrAbsent(result[key])).toBe(true);
+					for (const count of Object.values(result.usage ?? {})) expect(countOrAbsent(count)).toBe(true);
+					for (const source of result.groundingSources ?? []) expect(textOrAbsent(source.uri) && textOrAbsent(source.title)).toBe(true);
+					for (const query of result.searchQueries ?? []) expect(typeof query).toBe('string');
+				}
+			}),
+			runs(300),
+		);
 	});
 });

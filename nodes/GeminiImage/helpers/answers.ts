@@ -36,13 +36,24 @@ export function capText(text: string, cut = false): string {
 }
 
 /** A field of an answer, whichever way the gateway spells it: Google emits camelCase, CometAPI's guide shows snake_case. */
-export function field<T = unknown>(obj: unknown, camel: string): T | undefined {
+export function field(obj: unknown, camel: string): unknown {
 	if (!obj || typeof obj !== 'object') return undefined;
 	const o = obj as Record<string, unknown>;
-	if (o[camel] !== undefined && o[camel] !== null) return o[camel] as T;
+	if (o[camel] !== undefined && o[camel] !== null) return o[camel];
 	const v = o[camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
-	return v === null ? undefined : (v as T | undefined);
+	return v === null ? undefined : v;
 }
+
+// The answer is anyone's JSON (whatever the Base URL points at): a value of another type than the API's reads as
+// absent, so that it can neither throw while reading (taken for a broken connection, and retried) nor reach the output.
+const textField = (obj: unknown, camel: string): string | undefined => {
+	const v = field(obj, camel);
+	return typeof v === 'string' ? v : undefined;
+};
+const countField = (obj: unknown, camel: string): number | undefined => {
+	const v = field(obj, camel);
+	return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+};
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -102,15 +113,16 @@ function addPart(result: GenerationResult, part: AnswerPart, signature: string |
 function addGrounding(result: GenerationResult, grounding: unknown): void {
 	for (const chunk of asArray(field(grounding, 'groundingChunks'))) {
 		const web = field(chunk, 'web');
-		if (!web) continue;
+		if (!web || typeof web !== 'object') continue;
 		const sources = (result.groundingSources ??= []);
 		if (sources.length >= ANSWER_LIMITS.maxGroundingSources) break;
-		sources.push({ title: field<string>(web, 'title'), uri: field<string>(web, 'uri') });
+		const source = { title: textField(web, 'title'), uri: textField(web, 'uri') };
+		if (source.title !== undefined || source.uri !== undefined) sources.push(source);
 	}
 	for (const query of asArray(field(grounding, 'webSearchQueries'))) {
 		const queries = (result.searchQueries ??= []);
 		if (queries.length >= ANSWER_LIMITS.maxSearchQueries) break;
-		queries.push(String(query));
+		if (typeof query === 'string') queries.push(query);
 	}
 }
 
@@ -131,22 +143,22 @@ export function mergeNativeResponse(result: GenerationResult, response: unknown,
 			if (!part || typeof part !== 'object') continue;
 			const inline = field(part, 'inlineData');
 			const isThought = field(part, 'thought') === true;
-			const signature = field<string>(part, 'thoughtSignature');
+			const signature = textField(part, 'thoughtSignature');
 			if (inline && isThought) {
 				result.draftImagesSkipped++;
 			} else if (inline) {
-				const label = field<string>(inline, 'mimeType');
+				const label = textField(inline, 'mimeType');
 				if (addImage(result, readInlineImage(field(inline, 'data'), label, images), label)) {
 					addPart(result, { image: result.images.length - 1 }, signature);
 				}
 			} else {
-				const text = field<string>(part, 'text');
+				const text = textField(part, 'text');
 				if (typeof text === 'string' && !isThought && text.trim()) texts.push(text);
 				if (typeof text === 'string' && !isThought && (text || signature)) addTextPart(result, text, signature, streamedBefore);
 			}
 		}
-		result.finishReason = field<string>(candidate, 'finishReason') ?? result.finishReason;
-		result.finishMessage = field<string>(candidate, 'finishMessage') ?? result.finishMessage;
+		result.finishReason = textField(candidate, 'finishReason') ?? result.finishReason;
+		result.finishMessage = textField(candidate, 'finishMessage') ?? result.finishMessage;
 		const grounding = field(candidate, 'groundingMetadata');
 		if (grounding) addGrounding(result, grounding);
 	}
@@ -158,20 +170,20 @@ export function mergeNativeResponse(result: GenerationResult, response: unknown,
 	}
 
 	const feedback = field(response, 'promptFeedback');
-	result.blockReason = field<string>(feedback, 'blockReason') ?? result.blockReason;
-	result.blockReasonMessage = field<string>(feedback, 'blockReasonMessage') ?? result.blockReasonMessage;
+	result.blockReason = textField(feedback, 'blockReason') ?? result.blockReason;
+	result.blockReasonMessage = textField(feedback, 'blockReasonMessage') ?? result.blockReasonMessage;
 
 	const usage = field(response, 'usageMetadata');
 	if (usage) {
 		result.usage = {
-			promptTokens: field<number>(usage, 'promptTokenCount'),
-			outputTokens: field<number>(usage, 'candidatesTokenCount'),
-			thoughtsTokens: field<number>(usage, 'thoughtsTokenCount'),
-			totalTokens: field<number>(usage, 'totalTokenCount'),
+			promptTokens: countField(usage, 'promptTokenCount'),
+			outputTokens: countField(usage, 'candidatesTokenCount'),
+			thoughtsTokens: countField(usage, 'thoughtsTokenCount'),
+			totalTokens: countField(usage, 'totalTokenCount'),
 		};
 	}
-	result.modelVersion = field<string>(response, 'modelVersion') ?? result.modelVersion;
-	result.responseId = field<string>(response, 'responseId') ?? result.responseId;
+	result.modelVersion = textField(response, 'modelVersion') ?? result.modelVersion;
+	result.responseId = textField(response, 'responseId') ?? result.responseId;
 	return result;
 }
 
@@ -470,10 +482,11 @@ export class ChatAnswer {
 
 	addMeta(chunk: unknown): void {
 		if (!chunk || typeof chunk !== 'object') return;
-		for (const choice of asArray(field(chunk, 'choices'))) this.finishReason = field<string>(choice, 'finishReason') ?? this.finishReason;
-		this.model = field<string>(chunk, 'model') ?? this.model;
-		this.id = field<string>(chunk, 'id') ?? this.id;
-		this.usage = field<Json>(chunk, 'usage') ?? this.usage;
+		for (const choice of asArray(field(chunk, 'choices'))) this.finishReason = textField(choice, 'finishReason') ?? this.finishReason;
+		this.model = textField(chunk, 'model') ?? this.model;
+		this.id = textField(chunk, 'id') ?? this.id;
+		const usage = field(chunk, 'usage');
+		if (usage && typeof usage === 'object') this.usage = usage as Json;
 	}
 
 	result(): GenerationResult {
@@ -491,9 +504,9 @@ export class ChatAnswer {
 		for (const image of images) addImage(result, readImage(image.data, image.mimeType, image.notBase64), image.mimeType);
 		if (this.usage) {
 			result.usage = {
-				promptTokens: field<number>(this.usage, 'promptTokens'),
-				outputTokens: field<number>(this.usage, 'completionTokens'),
-				totalTokens: field<number>(this.usage, 'totalTokens'),
+				promptTokens: countField(this.usage, 'promptTokens'),
+				outputTokens: countField(this.usage, 'completionTokens'),
+				totalTokens: countField(this.usage, 'totalTokens'),
 			};
 		}
 		return result;
