@@ -382,3 +382,28 @@ describe("the process's limiters", () => {
 		busy.release(permit, 'ok');
 	});
 });
+
+describe('against a gateway that picks its answers', () => {
+	it('one refusal, then timeouts and successes chosen to keep the level growing: never more than the ceiling of 64 in flight', async () => {
+		// The gateway refuses once to end the slow start, then keeps making fresh requests sit below the refused
+		// level (two timeouts, two new requests) and answers those with successes: as if the account took more.
+		const limiter = new AdaptiveLimiter(64);
+		const held: Permit[] = [];
+		let most = 0;
+		const byLevel = () => held.sort((a, b) => a.level - b.level);
+		for (let step = 0; step < 1000; step++) {
+			while (limiter.inFlight < limiter.level) held.push((await limiter.acquire())!);
+			most = Math.max(most, limiter.inFlight);
+			byLevel();
+			if (step === 50) {
+				limiter.release(held.pop()!, 'slowDown');
+				continue;
+			}
+			for (const permit of held.splice(-2)) limiter.release(permit, 'other');
+			while (limiter.inFlight < limiter.level) held.push((await limiter.acquire())!);
+			byLevel();
+			limiter.release(held.shift()!, 'ok');
+		}
+		expect([most, limiter.level]).toEqual([64, 64]);
+	});
+});
