@@ -267,3 +267,143 @@ describe('against an account with a fixed in-flight limit', () => {
 		expect(run.ticks).toBeLessThanOrEqual(700);
 	});
 });
+
+/** With `held` the level's permits in flight (the level is used): the successes it takes before the level moves. */
+async function successesBeforeLevelMoves(limiter: AdaptiveLimiter, held: Permit[]): Promise<number> {
+	const level = limiter.level;
+	let successes = 0;
+	while (limiter.level === level && successes < 1000) {
+		const next = limiter.acquire();
+		limiter.release(held.shift()!, 'ok');
+		successes++;
+		held.push((await next)!);
+	}
+	return successes;
+}
+
+describe('the rule at its edges', () => {
+	it('a used level grows even when no request is waiting: the level is full once all its slots are in flight', async () => {
+		const limiter = new AdaptiveLimiter(64);
+		const permits = await take(limiter, 16);
+		expect(limiter.waiters.length).toBe(0);
+		limiter.release(permits[0], 'ok');
+		expect(limiter.level).toBe(18);
+	});
+
+	it('never lets more through than its ceiling, also after a refusal when it grows one at a time', async () => {
+		// Ceiling 1, refused once: the level it refused is 2, so no success of a request at level 1 ever is a probe
+		// that passed; 100 successes must still leave it at 1 and a second request queued.
+		const limiter = new AdaptiveLimiter(1);
+		limiter.release((await limiter.acquire())!, 'slowDown');
+		for (let i = 0; i < 100; i++) limiter.release((await limiter.acquire())!, 'ok');
+		expect(limiter.level).toBe(1);
+		const held = (await limiter.acquire())!;
+		let second = false;
+		void limiter.acquire().then(() => (second = true));
+		await flush();
+		expect([limiter.inFlight, limiter.waiters.length, second]).toEqual([1, 1, false]);
+		limiter.release(held, 'ok');
+	});
+
+	it('a refusal of a request sent before the latest cut is not one more refusal of that level: the probe still comes after 2 rounds', async () => {
+		const limiter = new AdaptiveLimiter(64);
+		const [older, last] = await take(limiter, 2);
+		// The second is refused: down to the one still in flight, level 1 refused at 2.
+		limiter.release(last, 'slowDown');
+		expect(limiter.level).toBe(1);
+		// The first, sent before that cut, is refused too: the cut answered it already.
+		limiter.release(older, 'slowDown');
+		expect([limiter.level, limiter.inFlight]).toEqual([1, 0]);
+		// 2 rounds at level 1: 2 successes, not 4 (as a second refusal in a row would make it).
+		expect(await successesBeforeLevelMoves(limiter, [(await limiter.acquire())!])).toBe(2);
+		expect(limiter.level).toBe(2);
+	});
+
+	it('a refusal at another level than the one refused before starts the probes again at 2 rounds, not doubled', async () => {
+		const limiter = new AdaptiveLimiter(64);
+		const first = await take(limiter, 9);
+		// Refused at 9: down to 8.
+		limiter.release(first[8], 'slowDown');
+		expect(limiter.level).toBe(8);
+		// Four of the eight end without a verdict (a timeout), four new ones go out after the cut.
+		for (const permit of first.slice(0, 4)) limiter.release(permit, 'other');
+		const after = await take(limiter, 4);
+		expect(limiter.level).toBe(8);
+		// One of those is refused: the account now holds 7, a level never refused before.
+		limiter.release(after[3], 'slowDown');
+		expect(limiter.level).toBe(7);
+		// 2 rounds at level 7: 14 successes, not 28.
+		expect(await successesBeforeLevelMoves(limiter, [...first.slice(4, 8), ...after.slice(0, 3)])).toBe(14);
+		expect(limiter.level).toBe(8);
+	});
+});
+
+describe('the queue, with several executions', () => {
+	it("one execution's cancel takes only its own waiters out of the queue; the others, before and after it, keep their place", async () => {
+		const limiter = new AdaptiveLimiter(1);
+		const running = (await limiter.acquire())!;
+		const stop = new AbortController();
+		const order: string[] = [];
+		const queued = (name: string, signal?: AbortSignal) =>
+			limiter.acquire(signal).then((permit) => {
+				order.push(`${name}: ${permit ? 'sent' : 'not sent'}`);
+				if (permit) limiter.release(permit, 'ok');
+			});
+		const all = [queued('before'), queued('cancelled', stop.signal), queued('after')];
+		expect(limiter.waiters.length).toBe(3);
+		stop.abort();
+		expect(limiter.waiters.length).toBe(2);
+		limiter.release(running, 'ok');
+		await Promise.all(all);
+		expect(order).toEqual(['cancelled: not sent', 'before: sent', 'after: sent']);
+	});
+});
+
+describe("the process's limiters", () => {
+	it('gives an account the same limiter each time, with what it learnt, while there are few accounts', async () => {
+		const limiter = limiterFor('few a', 64);
+		limiter.release((await limiter.acquire())!, 'slowDown');
+		expect(limiterFor('few b', 64)).not.toBe(limiter);
+		expect(limiterFor('few a', 64)).toBe(limiter);
+		expect(limiter.level).toBe(1);
+	});
+
+	it('past 100 accounts, a new one drops the oldest idle limiter, never one with requests in flight', async () => {
+		const busy = limiterFor('many busy', 64);
+		const permit = (await busy.acquire())!;
+		// With the limiters of the tests above (all idle, older), at most 100 are kept: these 100 are the ones left.
+		const idle = Array.from({ length: 99 }, (_, i) => limiterFor(`many ${i}`, 64));
+		limiterFor('many new', 64);
+		// The busy one is older but in use: dropping it would start a second limiter for the same account.
+		expect(limiterFor('many busy', 64)).toBe(busy);
+		expect(limiterFor('many 1', 64)).toBe(idle[1]);
+		expect(limiterFor('many 98', 64)).toBe(idle[98]);
+		expect(limiterFor('many 0', 64)).not.toBe(idle[0]);
+		busy.release(permit, 'ok');
+	});
+});
+
+describe('against a gateway that picks its answers', () => {
+	it('one refusal, then timeouts and successes chosen to keep the level growing: never more than the ceiling of 64 in flight', async () => {
+		// The gateway refuses once to end the slow start, then keeps making fresh requests sit below the refused
+		// level (two timeouts, two new requests) and answers those with successes: as if the account took more.
+		const limiter = new AdaptiveLimiter(64);
+		const held: Permit[] = [];
+		let most = 0;
+		const byLevel = () => held.sort((a, b) => a.level - b.level);
+		for (let step = 0; step < 1000; step++) {
+			while (limiter.inFlight < limiter.level) held.push((await limiter.acquire())!);
+			most = Math.max(most, limiter.inFlight);
+			byLevel();
+			if (step === 50) {
+				limiter.release(held.pop()!, 'slowDown');
+				continue;
+			}
+			for (const permit of held.splice(-2)) limiter.release(permit, 'other');
+			while (limiter.inFlight < limiter.level) held.push((await limiter.acquire())!);
+			byLevel();
+			limiter.release(held.shift()!, 'ok');
+		}
+		expect([most, limiter.level]).toEqual([64, 64]);
+	});
+});
