@@ -20,6 +20,7 @@ import {
 	DEFAULT_RETRY_POLICY,
 	describeThrown,
 	destroyBody,
+	getConnection,
 	NotSent,
 	readCapped,
 	retryDelayMs,
@@ -434,6 +435,13 @@ describe('withRetries, Retry-After and cancelling (any version)', () => {
 	});
 });
 
+describe('getConnection', () => {
+	it('reads a credential without an API key as an empty key, on the default Base URL', async () => {
+		const ctx = { getNode: () => NODE, getCredentials: async () => ({ baseUrl: '' }) } as unknown as IExecuteFunctions;
+		expect(await getConnection(ctx)).toEqual({ baseUrl: 'https://api.cometapi.com', secret: '' });
+	});
+});
+
 describe('apiError', () => {
 	it('redacts the key in the message, the description and every text of the error response', () => {
 		const error = apiError(
@@ -470,6 +478,23 @@ describe('waitUnlessCancelled, its slices and its listener', () => {
 		const started = Date.now();
 		expect(await waitUnlessCancelled(60_000, cancel.signal)).toBe(true);
 		expect(Date.now() - started).toBeLessThan(700);
+	});
+
+	it('a wait of 0 ms sets no timer: no empty slice at the end of a wait', async () => {
+		// a timer set first runs first: had the wait slept an empty slice, this one would have run by its end
+		let timerRan = false;
+		setTimeout(() => (timerRan = true), 0);
+		expect(await waitUnlessCancelled(0)).toBe(false);
+		expect(timerRan).toBe(false);
+	});
+
+	it('listens to the cancel once: the listener is gone as the cancel fires', async () => {
+		const cancel = new AbortController();
+		const waiting = waitUnlessCancelled(60_000, cancel.signal);
+		expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(1);
+		cancel.abort();
+		expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0);
+		expect(await waiting).toBe(true);
 	});
 
 	it("leaves no listener on the execution's signal once it is over", async () => {
