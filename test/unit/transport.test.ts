@@ -3,22 +3,32 @@
  * body that is (or is not) a stream, reading at most so many bytes, waiting that a cancel cuts short, and naming
  * a thrown network error wherever its code sits. (Requests themselves: test/integration, against the emulator.)
  */
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 
 import fc from 'fast-check';
+import type { IExecuteFunctions, INode, NodeApiError } from 'n8n-workflow';
 
 import * as requestSettings from '../../nodes/GeminiImage/actions/options';
+import type { ApiFailure } from '../../nodes/GeminiImage/helpers/failures';
+import type { Attempt, RetryContext, RetryPolicy } from '../../nodes/GeminiImage/transport';
 import {
+	apiError,
 	chunksOf,
 	DEFAULT_RETRY_POLICY,
 	describeThrown,
 	destroyBody,
+	getConnection,
+	NotSent,
 	readCapped,
 	retryDelayMs,
 	waitUnlessCancelled,
+	Watchdog,
+	withRetries,
 } from '../../nodes/GeminiImage/transport';
+import { AdaptiveLimiter } from '../../nodes/GeminiImage/transport/limiter';
 import { propertyRuns as runs } from './fixtures';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 60000 };
@@ -218,5 +228,298 @@ describe('describeThrown', () => {
 		expect(describeThrown(deep, {}).message).toMatch(/: deep$/);
 		const four = { message: 'four', cause: { cause: { cause: { cause: { code: 'ECONNRESET' } } } } };
 		expect(describeThrown(four, {}).message).toMatch(/the connection was reset$/);
+	});
+});
+
+// --- withRetries, apiError, waitUnlessCancelled and Watchdog.quiet: the decisions, without HTTP ---------------
+// withRetries only asks its context for the node (for errors) and the execution's cancel signal: a plain object
+// gives both, and the attempts are plain functions, so every retry decision runs here in milliseconds.
+
+const NODE: INode = {
+	id: 'n1',
+	name: 'Gemini Image',
+	type: 'n8n-nodes-cometapi.geminiImage',
+	typeVersion: 2,
+	position: [0, 0],
+	parameters: {},
+};
+const SECRET = 'sk-unit-secret-0123456789';
+
+function contextWith(cancel?: AbortSignal): IExecuteFunctions {
+	return { getNode: () => NODE, getExecutionCancelSignal: () => cancel } as unknown as IExecuteFunctions;
+}
+
+/** Delays of about a millisecond, so that retries and refusals run at once; the ceilings as the node has them. */
+const quick: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 5000 };
+/** The node's policy (10 minute ceiling), with delays of a millisecond. */
+const DEFAULT_RETRY_POLICY_QUICK: RetryPolicy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1, maxDelayMs: 1 };
+
+function refusal(fields: Partial<ApiFailure> = {}): Attempt<string> {
+	return {
+		failure: { message: 'CometAPI answered 429 Too Many Requests', description: 'Wait a moment.', status: 429, retryable: true, ...fields },
+	};
+}
+
+/** Attempts that give the outcomes in turn (each may run a side effect first); past the last, the test failed. */
+function attempts(...steps: Array<() => Attempt<string>>) {
+	let calls = 0;
+	const attempt = async (): Promise<Attempt<string>> => {
+		const step = steps[calls++];
+		if (!step) throw new Error(`attempt ${calls} was not expected`);
+		return step();
+	};
+	return { attempt, calls: () => calls };
+}
+
+function retryContext(policy: RetryPolicy, limiter?: AdaptiveLimiter, queueSignal?: AbortSignal): RetryContext {
+	return { policy, itemIndex: 3, failureContext: { secret: SECRET }, limiter, queueSignal };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<NodeApiError> {
+	try {
+		await promise;
+	} catch (error) {
+		return error as NodeApiError;
+	}
+	throw new Error('it resolved');
+}
+
+describe('withRetries and the shared limiter (version 2)', () => {
+	it('hands back an error the attempt threw, and frees its slot', async () => {
+		const limiter = new AdaptiveLimiter(4);
+		const run = withRetries(contextWith(), retryContext(quick, limiter), async () => {
+			throw new Error('the socket went away');
+		});
+		await expect(run).rejects.toThrow('the socket went away');
+		expect([limiter.inFlight, limiter.level]).toEqual([0, 4]);
+	});
+
+	it('tells the limiter of a success, so that a level in full use grows', async () => {
+		const limiter = new AdaptiveLimiter(8);
+		limiter.level = 1;
+		expect(await withRetries(contextWith(), retryContext(quick, limiter), async () => ({ value: 'image' }))).toBe('image');
+		// slow start: +2 for a success at a full level
+		expect([limiter.inFlight, limiter.level]).toEqual([0, 3]);
+	});
+
+	it('counts a 500 against Max Retries, not as a refusal: no retry with 0, the level stays', async () => {
+		const limiter = new AdaptiveLimiter(4);
+		const { attempt, calls } = attempts(
+			() => refusal({ message: 'CometAPI answered 500 Internal Server Error', status: 500 }),
+			() => ({ value: 'image' }),
+		);
+		const error = await rejection(withRetries(contextWith(), retryContext({ ...quick, maxRetries: 0 }, limiter), attempt));
+		expect(error.message).toBe('CometAPI answered 500 Internal Server Error');
+		expect(calls()).toBe(1);
+		expect(limiter.level).toBe(4);
+	});
+
+	it('sends nothing once the run stopped while the request queued, and names its item', async () => {
+		const limiter = new AdaptiveLimiter(4);
+		const stopped = new AbortController();
+		stopped.abort();
+		const { attempt, calls } = attempts(() => ({ value: 'image' }));
+		const error = await rejection(withRetries(contextWith(), retryContext(quick, limiter, stopped.signal), attempt));
+		expect(error).toBeInstanceOf(NotSent);
+		expect(error.message).toBe('The run stopped before this request was sent');
+		expect(error.context.itemIndex).toBe(3);
+		expect(calls()).toBe(0);
+	});
+
+	it('waits longer at each refusal in a row, doubling as retries do', async () => {
+		const random = jest.spyOn(Math, 'random').mockReturnValue(0);
+		try {
+			const { attempt, calls } = attempts(refusal, refusal, refusal, () => ({ value: 'image' }));
+			const started = Date.now();
+			const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+			expect(await withRetries(contextWith(), retryContext(policy, new AdaptiveLimiter(4)), attempt)).toBe('image');
+			expect(calls()).toBe(4);
+			// half of each step with no jitter: 50 + 100 + 200 ms
+			expect(Date.now() - started).toBeGreaterThanOrEqual(340);
+		} finally {
+			random.mockRestore();
+		}
+	});
+
+	it('fails a request still refused after the 10 minute ceiling, with how long and how to fix it', async () => {
+		let clock = 1_000_000;
+		const now = jest.spyOn(Date, 'now').mockImplementation(() => clock);
+		try {
+			// each refusal comes 5 minutes after the one before: the third is at the ceiling exactly
+			const late = () => {
+				clock += 5 * 60_000;
+				return refusal();
+			};
+			const { attempt, calls } = attempts(late, late, late, () => ({ value: 'never' }));
+			const error = await rejection(withRetries(contextWith(), retryContext(DEFAULT_RETRY_POLICY_QUICK, new AdaptiveLimiter(4)), attempt));
+			expect(calls()).toBe(3);
+			expect(error.message).toBe(
+				"CometAPI answered 429 Too Many Requests (refused for 10 minutes: the account's limit did not let it through)",
+			);
+			expect(error.description).toBe(
+				"Lower Concurrency in the node's Request Settings, run fewer executions with this credential at once, or ask CometAPI for a higher limit.",
+			);
+		} finally {
+			now.mockRestore();
+		}
+	});
+
+	it('stops waiting its turn when the execution is cancelled, and reports the last refusal as it was', async () => {
+		const cancel = new AbortController();
+		const { attempt } = attempts(
+			() => refusal({ retryAfterMs: 1, code: 'RESOURCE_EXHAUSTED' }),
+			() => {
+				setTimeout(() => cancel.abort(), 30);
+				return refusal({ retryAfterMs: 3000, code: 'RESOURCE_EXHAUSTED' });
+			},
+		);
+		const started = Date.now();
+		const error = await rejection(withRetries(contextWith(cancel.signal), retryContext(quick, new AdaptiveLimiter(4)), attempt));
+		expect(Date.now() - started).toBeLessThan(2000);
+		expect(error.message).toBe('CometAPI answered 429 Too Many Requests (gave up after 2 attempts)');
+		// neither the ceiling's text nor "asked to wait longer": it was waiting, and it was cancelled
+		expect(error.description).toBe('Wait a moment.');
+		expect(error.httpCode).toBe('429');
+		expect(error.errorResponse).toStrictEqual({
+			message: 'CometAPI answered 429 Too Many Requests (gave up after 2 attempts)',
+			httpCode: '429',
+			apiCode: 'RESOURCE_EXHAUSTED',
+		});
+	});
+});
+
+describe('withRetries, Retry-After and cancelling (any version)', () => {
+	it('waits a Retry-After exactly as long as the most it waits, and tries again', async () => {
+		const { attempt, calls } = attempts(
+			() => refusal({ message: 'CometAPI answered 503 Service Unavailable', status: 503, retryAfterMs: 20 }),
+			() => ({ value: 'image' }),
+		);
+		expect(await withRetries(contextWith(), retryContext({ ...quick, maxRetryAfterMs: 20 }), attempt)).toBe('image');
+		expect(calls()).toBe(2);
+	});
+
+	it('ends at once when cancelled during the wait before a retry, saying nothing of a wait too long', async () => {
+		const cancel = new AbortController();
+		const { attempt, calls } = attempts(() => {
+			setTimeout(() => cancel.abort(), 30);
+			return refusal({
+				message: 'CometAPI answered 500 Internal Server Error',
+				description: 'Try again later.',
+				status: 500,
+				retryAfterMs: 3000,
+			});
+		});
+		const started = Date.now();
+		const error = await rejection(withRetries(contextWith(cancel.signal), retryContext(quick), attempt));
+		expect(Date.now() - started).toBeLessThan(2000);
+		expect(calls()).toBe(1);
+		expect(error.message).toBe('CometAPI answered 500 Internal Server Error');
+		expect(error.description).toBe('Try again later.');
+	});
+
+	it('a failure out of retries with a Retry-After it could have waited keeps its own description', async () => {
+		const { attempt } = attempts(() =>
+			refusal({ message: 'CometAPI answered 500 Internal Server Error', description: 'Try again later.', status: 500, retryAfterMs: 10 }),
+		);
+		const error = await rejection(withRetries(contextWith(), retryContext({ ...quick, maxRetries: 0 }), attempt));
+		expect(error.description).toBe('Try again later.');
+	});
+
+	it('a network failure (no status, no API code) carries neither on its error response', async () => {
+		const { attempt } = attempts(() =>
+			refusal({ message: 'Could not reach CometAPI at the base URL: the connection was reset', status: undefined, retryable: false }),
+		);
+		const error = await rejection(withRetries(contextWith(), retryContext(quick), attempt));
+		expect(error.errorResponse).toStrictEqual({ message: 'Could not reach CometAPI at the base URL: the connection was reset' });
+		expect(error.httpCode).toBeNull();
+	});
+});
+
+describe('getConnection', () => {
+	it('reads a credential without an API key as an empty key, on the default Base URL', async () => {
+		const ctx = { getNode: () => NODE, getCredentials: async () => ({ baseUrl: '' }) } as unknown as IExecuteFunctions;
+		expect(await getConnection(ctx)).toEqual({ baseUrl: 'https://api.cometapi.com', secret: '' });
+	});
+});
+
+describe('apiError', () => {
+	it('redacts the key in the message, the description and every text of the error response', () => {
+		const error = apiError(
+			contextWith(),
+			{ message: `Key ${SECRET} was refused`, description: `Check ${SECRET}`, httpCode: '401', itemIndex: 2 },
+			SECRET,
+			{ apiCode: `bad_key:${SECRET}`, finishReason: null, count: 3 },
+		);
+		expect(error.message).toBe('Key *** was refused');
+		expect(error.description).toBe('Check ***');
+		expect(error.errorResponse).toStrictEqual({ message: 'Key *** was refused', apiCode: 'bad_key:***', finishReason: null, count: 3 });
+		expect(JSON.stringify(error.errorResponse)).not.toContain(SECRET);
+		expect(error.context.itemIndex).toBe(2);
+	});
+
+	it('gives no description when none was given (not the word "undefined")', () => {
+		const error = apiError(contextWith(), { message: 'The model returned no image', itemIndex: 0 }, SECRET);
+		expect(error.description).toBeUndefined();
+	});
+});
+
+describe('waitUnlessCancelled, its slices and its listener', () => {
+	it('a wait under a second takes that long, not a whole slice', async () => {
+		const started = Date.now();
+		expect(await waitUnlessCancelled(120)).toBe(false);
+		const took = Date.now() - started;
+		expect(took).toBeGreaterThanOrEqual(110);
+		expect(took).toBeLessThan(800);
+	});
+
+	it('a cancel ends the wait at once, not at the end of the slice under way', async () => {
+		const cancel = new AbortController();
+		setTimeout(() => cancel.abort(), 50);
+		const started = Date.now();
+		expect(await waitUnlessCancelled(60_000, cancel.signal)).toBe(true);
+		expect(Date.now() - started).toBeLessThan(700);
+	});
+
+	it('a wait of 0 ms sets no timer: no empty slice at the end of a wait', async () => {
+		// a timer set first runs first: had the wait slept an empty slice, this one would have run by its end
+		let timerRan = false;
+		setTimeout(() => (timerRan = true), 0);
+		expect(await waitUnlessCancelled(0)).toBe(false);
+		expect(timerRan).toBe(false);
+	});
+
+	it('listens to the cancel once: the listener is gone as the cancel fires', async () => {
+		const cancel = new AbortController();
+		const waiting = waitUnlessCancelled(60_000, cancel.signal);
+		expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(1);
+		cancel.abort();
+		expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0);
+		expect(await waiting).toBe(true);
+	});
+
+	it("leaves no listener on the execution's signal once it is over", async () => {
+		const cancel = new AbortController();
+		expect(await waitUnlessCancelled(20, cancel.signal)).toBe(false);
+		expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0);
+	});
+});
+
+describe('Watchdog.quiet', () => {
+	it('is true once no bytes came for 90 % of the idle timeout, never before the first byte', () => {
+		let clock = 5_000;
+		const now = jest.spyOn(Date, 'now').mockImplementation(() => clock);
+		const watchdog = new Watchdog(1000, 100_000);
+		try {
+			clock += 50_000;
+			expect(watchdog.quiet).toBe(false);
+			watchdog.touch();
+			clock += 899;
+			expect(watchdog.quiet).toBe(false);
+			clock += 1;
+			expect(watchdog.quiet).toBe(true);
+		} finally {
+			watchdog.stop();
+			now.mockRestore();
+		}
 	});
 });
