@@ -335,6 +335,16 @@ describe('the credential, checked before anything is sent', () => {
 		expect(received).toEqual([]);
 	});
 
+	it('an empty key (an expression that gives nothing) is named as such by the node and the Test; nothing is sent', async () => {
+		const node = await viaGateway({ parameters: textToImage('x'), apiKey: ' ' });
+		expect(node.error?.message).toBe('The API key in the CometAPI credential is empty [item 0]');
+		expect((node.error as any).description).toBe('Paste the key from the CometAPI dashboard, or check the expression that gives it.');
+		const tested = await runCredentialTest({ apiKey: '', baseUrl: gatewayUrl });
+		expect(tested.status).toBe('Error');
+		expect(tested.error?.message).toContain('The API key in the CometAPI credential is empty');
+		expect(received).toEqual([]);
+	});
+
 	it('the right key still passes the Test and runs the node, as Bearer', async () => {
 		expect((await runCredentialTest({ apiKey: API_KEY, baseUrl: t.emu.url })).status).toBe('OK');
 		expect((await t.run({ parameters: textToImage('x') })).error).toBeUndefined();

@@ -29,7 +29,12 @@ describe('credential checks', () => {
 	it('a key that is not text (an expression returning a list) is checked as the text the request sends', () => {
 		expect(apiKeyProblem(['sk-a', 'b\n'])?.message).toMatch(/holds a line break at position 7 of 7/);
 		expect(apiKeyProblem(12345)).toBeUndefined();
-		expect(apiKeyProblem(null)).toBeUndefined();
+	});
+	it.each([null, undefined, '', '   ', '\t', []])('an empty key (%j) is refused, saying so, before anything is sent', (key) => {
+		expect(apiKeyProblem(key)).toEqual({
+			message: 'The API key in the CometAPI credential is empty',
+			fix: 'Paste the key from the CometAPI dashboard, or check the expression that gives it.',
+		});
 	});
 	it('a character typed in another keyboard layout is named by its code point with four hex digits', () => {
 		// Cyrillic о (U+043E) looks like o: a key retyped by hand may hold it

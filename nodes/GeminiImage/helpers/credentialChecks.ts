@@ -22,6 +22,13 @@ export interface CredentialProblem {
 export function apiKeyProblem(apiKey: unknown): CredentialProblem | undefined {
 	// The text the request sends (String(key)): an expression in the field may return a list or a number.
 	const key = String(apiKey ?? '');
+	// An expression that gives nothing would send `Bearer ` and learn it only from a 401.
+	if (!key.trim()) {
+		return {
+			message: 'The API key in the CometAPI credential is empty',
+			fix: 'Paste the key from the CometAPI dashboard, or check the expression that gives it.',
+		};
+	}
 	if (HEADER_VALUE.test(key)) return undefined;
 	let at = 0;
 	while (at < key.length && HEADER_VALUE.test(key[at])) at++;
