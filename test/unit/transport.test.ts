@@ -21,6 +21,7 @@ import {
 	describeThrown,
 	destroyBody,
 	getConnection,
+	networkCode,
 	NotSent,
 	readCapped,
 	retryDelayMs,
@@ -32,6 +33,121 @@ import { AdaptiveLimiter } from '../../nodes/GeminiImage/transport/limiter';
 import { propertyRuns as runs } from './fixtures';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 60000 };
+
+// Decisions of the transport's second half (the watchdog, ending and reading a body, naming a network error) pinned
+// here, without HTTP: the watchdog on jest's fake clock, so its boundaries are exact and cost no real time.
+describe('Watchdog (on a fake clock)', () => {
+	beforeEach(() => jest.useFakeTimers({ now: 0 }));
+	afterEach(() => jest.useRealTimers());
+
+	/** The fake time at which the watchdog fired, and why. */
+	function firing(watchdog: Watchdog): { at?: number; kind?: string } {
+		const seen: { at?: number; kind?: string } = {};
+		void watchdog.expiry.then((kind) => Object.assign(seen, { at: Date.now(), kind }));
+		return seen;
+	}
+
+	it('fires at the check on which the total ceiling is reached, not one check later', async () => {
+		// idle 100 ms: a check every 20 ms; the ceiling of 40 ms falls exactly on the second one
+		const watchdog = new Watchdog(100, 40);
+		const seen = firing(watchdog);
+		await jest.advanceTimersByTimeAsync(100);
+		expect(seen).toEqual({ at: 40, kind: 'total' });
+		expect(watchdog.expired).toBe('total');
+	});
+
+	it("fires 'idle' at the check on which the idle timeout since the last bytes is reached", async () => {
+		const watchdog = new Watchdog(100, 10_000);
+		const seen = firing(watchdog);
+		await jest.advanceTimersByTimeAsync(60);
+		watchdog.touch();
+		await jest.advanceTimersByTimeAsync(99);
+		expect(seen).toEqual({});
+		await jest.advanceTimersByTimeAsync(200);
+		expect(seen).toEqual({ at: 160, kind: 'idle' });
+		expect(watchdog.expired).toBe('idle');
+	});
+
+	it('checks at most once a second, whatever the idle timeout', async () => {
+		// idle 5 s: a fifth of it would be 1 s; a ceiling of 50 ms is then noticed at the first check, 1 s in
+		const watchdog = new Watchdog(5000, 50);
+		const seen = firing(watchdog);
+		await jest.advanceTimersByTimeAsync(999);
+		expect(seen).toEqual({});
+		await jest.advanceTimersByTimeAsync(1);
+		expect(seen).toEqual({ at: 1000, kind: 'total' });
+	});
+
+	it('once stopped never fires, even when the ceiling passed during the slice it was sleeping', async () => {
+		const watchdog = new Watchdog(100, 20);
+		const seen = firing(watchdog);
+		await jest.advanceTimersByTimeAsync(10);
+		watchdog.stop();
+		await jest.advanceTimersByTimeAsync(5000);
+		expect(seen).toEqual({});
+		expect(watchdog.expired).toBeUndefined();
+	});
+});
+
+describe('destroyBody, what is and is not told', () => {
+	it('ends a stream without a reason and tells its listeners of no error', () => {
+		const stream = new PassThrough();
+		const seen: unknown[] = [];
+		stream.on('error', (error) => seen.push(error));
+		destroyBody(stream);
+		expect(stream.destroyed).toBe(true);
+		expect(seen).toEqual([]);
+	});
+
+	it('a body with error listeners but no emit() is still ended, with the reason', () => {
+		const calls: string[] = [];
+		destroyBody({ destroy: (e?: Error) => calls.push(`destroy ${e?.message}`), listenerCount: () => 1 }, new Error('stalled'));
+		expect(calls).toEqual(['destroy stalled']);
+	});
+
+	it('a body without destroy() is not a stream: nothing is emitted on it', () => {
+		const calls: string[] = [];
+		destroyBody({ emit: (event: string) => calls.push(`emit ${event}`) && true, listenerCount: () => 1 }, new Error('stalled'));
+		expect(calls).toEqual([]);
+	});
+});
+
+describe('chunksOf, without a watchdog and without copies', () => {
+	it('reads a stream when no watchdog is given, and hands its bytes on as they are (not copied)', async () => {
+		const first = Buffer.from('ab');
+		const second = Buffer.from('cd');
+		async function* body() {
+			yield first;
+			yield second;
+		}
+		const chunks = await collect(chunksOf(body()));
+		expect(chunks).toHaveLength(2);
+		expect(chunks[0]).toBe(first);
+		expect(chunks[1]).toBe(second);
+	});
+});
+
+describe('networkCode', () => {
+	it('takes only a whole E-code as text: not one inside a longer code, not one followed by words', () => {
+		// undici's codes (UND_ERR_...) end in an E-code-like tail; they are not axios's network codes
+		expect(networkCode({ code: 'UND_ERR_SOCKET' })).toBeUndefined();
+		expect(networkCode({ code: 'EPIPE: broken pipe' })).toBeUndefined();
+		expect(networkCode({ code: 'EPIPE: broken pipe', cause: { code: 'ECONNRESET' } })).toBe('ECONNRESET');
+		expect(networkCode({ code: 'EPIPE' })).toBe('EPIPE');
+	});
+
+	it('never takes a code that is not text, even one that reads like a network code', () => {
+		expect(networkCode({ code: new String('ECONNRESET') })).toBeUndefined();
+		expect(networkCode({ code: ['ECONNRESET'], httpCode: 'ETIMEDOUT' })).toBe('ETIMEDOUT');
+	});
+});
+
+describe('describeThrown, of nothing', () => {
+	it('a rejection without an error (undefined, null) still gets a message', () => {
+		expect(describeThrown(undefined, {}).message).toBe('Could not reach CometAPI at the base URL: undefined');
+		expect(describeThrown(null, {}).message).toBe('Could not reach CometAPI at the base URL: null');
+	});
+});
 
 describe('retryDelayMs', () => {
 	it('doubles each retry, with jitter in the upper half of the step', () => {

@@ -1,0 +1,109 @@
+/**
+ * One attempt against the API as n8n's HTTP helper makes it (transport/index.ts attemptRequest): what only the
+ * interplay with the helper shows (its abort signal, a socket that stays open, the listeners it leaves on the
+ * execution's cancel signal), against the emulator and loopback servers of our own that count what they get.
+ * The pure decisions of the same file (the watchdog's checks, reading a network code) are unit tests.
+ */
+import { getEventListeners } from 'node:events';
+import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+
+import { runNode } from '../harness/runNode';
+import { API_KEY, textToImage, useEmulator } from './setup';
+
+const t = useEmulator();
+
+/** Waits (bounded) until `done()` holds. */
+async function until(done: () => boolean, ms = 3000): Promise<void> {
+	for (let waited = 0; waited < ms && !done(); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe('an attempt and the execution it belongs to', () => {
+	it('Stop while a request waits for its answer ends that request at once, not at Timeout', async () => {
+		const controller = new AbortController();
+		const started = Date.now();
+		const pending = t.run({ parameters: textToImage('[emu:hang=1]', { timeout: 8, maxRetries: 0 }), abortSignal: controller.signal });
+		setTimeout(() => controller.abort(), 300);
+		const result = await pending;
+		expect(result.error?.message).toMatch(/^Could not reach CometAPI at http:\/\/127\.0\.0\.1:\d+: .* \[item 0\]$/);
+		expect(Date.now() - started).toBeLessThan(4000);
+		expect(t.emu.requests).toHaveLength(1);
+		// and its connection was closed then, not left to the gateway
+		await until(() => t.emu.requests[0].durationMs !== null);
+		expect(t.emu.requests[0].durationMs).toBeLessThan(4000);
+	}, 20_000);
+
+	it("leaves no listener of its own on the execution's cancel signal once its answer is read", async () => {
+		// Counted for a run of 1 request and of 3: whatever the run itself keeps there, the requests add nothing.
+		const left: number[] = [];
+		for (const numberOfImages of [1, 3]) {
+			const controller = new AbortController();
+			const result = await t.run({ parameters: textToImage('a cat', { numberOfImages }), abortSignal: controller.signal });
+			expect(result.error).toBeUndefined();
+			left.push(getEventListeners(controller.signal, 'abort').length);
+		}
+		expect(t.emu.requests).toHaveLength(4);
+		expect(left[1]).toBe(left[0]);
+	});
+});
+
+describe('answers the emulator does not give', () => {
+	it('a 300 answer is a failure, not an answer to read, and the request asked for JSON', async () => {
+		const accepts: Array<string | undefined> = [];
+		const server = createServer((req, res) => {
+			accepts.push(req.headers.accept);
+			res.writeHead(300, { 'content-type': 'application/json' }).end('{"candidates":[]}');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const result = await runNode({
+				credentials: { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+				parameters: textToImage('a cat', { maxRetries: 0 }),
+			});
+			expect(result.error?.message).toBe('CometAPI answered 300 [item 0]');
+			expect(accepts).toEqual(['application/json']);
+		} finally {
+			server.close();
+		}
+	});
+
+	it('headers that drip in past the total ceiling end the attempt there, and its connection is closed', async () => {
+		// A status line, then one header line every 200 ms: never idle for Timeout (0.5 s), so only the
+		// attempt's ceiling (10 x Timeout) ends it. At most 100 lines (20 s), then the server ends it itself.
+		const sockets: Array<{ closedAt?: number }> = [];
+		const server = createTcpServer((socket: Socket) => {
+			const seen: { closedAt?: number } = {};
+			sockets.push(seen);
+			socket.on('error', () => {});
+			socket.on('close', () => (seen.closedAt = Date.now()));
+			socket.once('data', async () => {
+				socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n');
+				for (let i = 0; i < 100 && !socket.destroyed; i++) {
+					await new Promise((resolve) => setTimeout(resolve, 200));
+					if (!socket.destroyed) socket.write(`X-Pad-${i}: 1\r\n`);
+				}
+				socket.destroy();
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const started = Date.now();
+			const result = await runNode({
+				credentials: { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+				parameters: textToImage('a cat', { timeout: 0.5, maxRetries: 0 }),
+			});
+			const ended = Date.now();
+			expect(result.error?.message).toBe(
+				"CometAPI's answer took longer than 5 s in all, the most one attempt may take (10 × Timeout) [item 0]",
+			);
+			expect(ended - started).toBeGreaterThanOrEqual(4900);
+			expect(ended - started).toBeLessThan(10_000);
+			expect(sockets).toHaveLength(1);
+			await until(() => sockets[0].closedAt !== undefined);
+			expect(sockets[0].closedAt! - ended).toBeLessThan(2000);
+		} finally {
+			server.close();
+		}
+	}, 30_000);
+});
