@@ -129,41 +129,54 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Version 2: one limiter per account in this process; requests still queued there are not sent once the run stops.
 	const halt = new AbortController();
 	const cancel = this.getExecutionCancelSignal?.();
-	cancel?.addEventListener('abort', () => halt.abort(), { once: true });
+	const stopOnCancel = () => halt.abort();
+	cancel?.addEventListener('abort', stopOnCancel, { once: true });
 	const account = `${this.getNode().credentials?.cometApi?.id ?? ''} ${connection.baseUrl}`;
 	const queue = version2 ? { limiter: limiterFor(account, LIMITS.v2MaxConcurrency), queueSignal: halt.signal } : undefined;
-	await runPool(
-		tasks.length,
-		readConcurrency(this, mode),
-		async (n) => {
-			const { run, request } = tasks[n];
-			const { plan } = run;
-			try {
-				// With Continue On Fail the item's other requests still run: their images are kept.
-				if (run.error && !continueOnFail) return;
-				run.images ??= loadInputImages(this, plan);
-				const input = { ...plan.input, images: await run.images };
-				const result = await generateImages(this, connection, input, plan.settings, plan.itemIndex, queue);
-				notes.add(result, plan.input.model);
-				const inputJson = plan.settings.includeInputFields ? items[plan.itemIndex].json : undefined;
-				const outputs = await toOutputItems(this, result, plan.input.model, plan.itemIndex, plan.settings.binaryPropertyOutput, inputJson);
-				if (version2 && !tool) addConversation(outputs, result, plan, plan.conversationItem ?? items[plan.itemIndex]);
-				if (tool) run.facts[request] = toolFacts(result, plan.input.model);
-				run.outputs[request] = outputs;
-			} catch (error) {
-				if (error instanceof NotSent && !cancel?.aborted) return;
-				run.error ??= asNodeError(this, error, plan.itemIndex);
-				run.failed++;
-				if (!continueOnFail) {
-					stopped = true;
-					halt.abort();
+	// Removed after the run: a loop runs the node many times in one execution, all on the execution's one signal.
+	try {
+		await runPool(
+			tasks.length,
+			readConcurrency(this, mode),
+			async (n) => {
+				const { run, request } = tasks[n];
+				const { plan } = run;
+				try {
+					// With Continue On Fail the item's other requests still run: their images are kept.
+					if (run.error && !continueOnFail) return;
+					run.images ??= loadInputImages(this, plan);
+					const input = { ...plan.input, images: await run.images };
+					const result = await generateImages(this, connection, input, plan.settings, plan.itemIndex, queue);
+					notes.add(result, plan.input.model);
+					const inputJson = plan.settings.includeInputFields ? items[plan.itemIndex].json : undefined;
+					const outputs = await toOutputItems(
+						this,
+						result,
+						plan.input.model,
+						plan.itemIndex,
+						plan.settings.binaryPropertyOutput,
+						inputJson,
+					);
+					if (version2 && !tool) addConversation(outputs, result, plan, plan.conversationItem ?? items[plan.itemIndex]);
+					if (tool) run.facts[request] = toolFacts(result, plan.input.model);
+					run.outputs[request] = outputs;
+				} catch (error) {
+					if (error instanceof NotSent && !cancel?.aborted) return;
+					run.error ??= asNodeError(this, error, plan.itemIndex);
+					run.failed++;
+					if (!continueOnFail) {
+						stopped = true;
+						halt.abort();
+					}
+				} finally {
+					if (--run.pending === 0) run.images = undefined;
 				}
-			} finally {
-				if (--run.pending === 0) run.images = undefined;
-			}
-		},
-		() => stopped,
-	);
+			},
+			() => stopped,
+		);
+	} finally {
+		cancel?.removeEventListener('abort', stopOnCancel);
+	}
 
 	// 3. Output in input order; an item's images stay together, in request order. An item with a failed
 	// request ends with one error item, after the images its other requests made.
