@@ -80,7 +80,7 @@ export class CometApi implements ICredentialType {
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const problem = credentialProblem(credentials);
 		if (problem) throw new Error(`${problem.message}. ${problem.fix}`);
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey ?? '')}` } };
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey)}` } };
 	}
 
 	// The model list is free: a wrong key gets 401 here without spending credit.

@@ -167,8 +167,13 @@ describe('what the editor shows', () => {
 			{ url: '/v1/models', headers: { a: 'b' } },
 		);
 		expect(sent).toEqual({ url: '/v1/models', headers: { a: 'b', Authorization: 'Bearer sk-abc' } });
-		// an unset key (the field left empty in an old credential) sends no made-up text such as "undefined"
-		expect((await credential.authenticate({ baseUrl: '' }, { url: '/' })).headers).toEqual({ Authorization: 'Bearer ' });
+		// an unset key (the field left empty in an old credential) is refused, not sent as "Bearer " or "Bearer undefined"
+		await expect(credential.authenticate({ baseUrl: '' }, { url: '/' })).rejects.toThrow(
+			/^The API key in the CometAPI credential is empty\. Paste the key from the CometAPI dashboard/,
+		);
+		expect((await credential.authenticate({ apiKey: 12345, baseUrl: '' }, { url: '/' })).headers).toEqual({
+			Authorization: 'Bearer 12345',
+		});
 		await expect(credential.authenticate({ apiKey: 'sk-abc', baseUrl: 'https://u:p@api.cometapi.com' }, { url: '/' })).rejects.toThrow(
 			/^The Base URL in the CometAPI credential holds a user name or password \(user:pass@\), which would replace the API key\. Remove/,
 		);

@@ -617,10 +617,10 @@ describe('bounds and refusals of the JSON reader, against an answer written to g
 			reader.push(chunk);
 			return reader.end();
 		};
-		/** The best of 3 runs of each, in ms, taken in turns so that a pause of the machine hits both alike. */
+		/** The best of 5 runs of each, in ms, taken in turns so that a pause of the machine hits both alike. */
 		const best = (small: () => unknown, large: () => unknown) => {
 			const times = [Infinity, Infinity];
-			for (let i = 0; i < 3; i++)
+			for (let i = 0; i < 5; i++)
 				[small, large].forEach((fn, n) => {
 					const started = process.hrtime.bigint();
 					fn();
@@ -636,7 +636,9 @@ describe('bounds and refusals of the JSON reader, against an answer written to g
 			[strings(64 * k), strings(512 * k)],
 		]) {
 			const [ms, ms8] = best(read(small), read(large));
-			expect(ms8 / Math.max(ms, 1)).toBeLessThan(24);
+			// linear 8; the uncached search measured 85; 40 leaves a busy machine room (a ratio of 28 was seen at load 6
+			// for the same kind of test in conversation.test.ts)
+			expect(ms8 / Math.max(ms, 1)).toBeLessThan(40);
 		}
 	});
 

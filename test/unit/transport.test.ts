@@ -552,9 +552,14 @@ describe('withRetries, Retry-After and cancelling (any version)', () => {
 });
 
 describe('getConnection', () => {
-	it('reads a credential without an API key as an empty key, on the default Base URL', async () => {
+	it('refuses a credential without an API key, saying so, before any request', async () => {
 		const ctx = { getNode: () => NODE, getCredentials: async () => ({ baseUrl: '' }) } as unknown as IExecuteFunctions;
-		expect(await getConnection(ctx)).toEqual({ baseUrl: 'https://api.cometapi.com', secret: '' });
+		await expect(getConnection(ctx)).rejects.toThrow(/^The API key in the CometAPI credential is empty \[item 0\]$/);
+	});
+
+	it('sends a key an expression gave as a number as its text, on the default Base URL', async () => {
+		const ctx = { getNode: () => NODE, getCredentials: async () => ({ apiKey: 12345, baseUrl: '' }) } as unknown as IExecuteFunctions;
+		expect(await getConnection(ctx)).toEqual({ baseUrl: 'https://api.cometapi.com', secret: '12345' });
 	});
 });
 

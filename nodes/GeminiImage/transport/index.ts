@@ -63,7 +63,7 @@ export async function getConnection(ctx: IExecuteFunctions | ILoadOptionsFunctio
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const problem = credentialProblem(credentials);
 	if (problem) throw new NodeOperationError(ctx.getNode(), `${problem.message} [item 0]`, { itemIndex: 0, description: problem.fix });
-	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), secret: String(credentials.apiKey ?? '') };
+	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), secret: String(credentials.apiKey) };
 }
 
 export interface RetryPolicy {
