@@ -23,7 +23,7 @@ describe('Image to Image: the input images of an item', () => {
 		expect(planned.settings.imageUrls).toEqual([]);
 	});
 
-	it("version 2 without Input Images or Input Data Field Name(s) from n8n reads the field data, their defaults", () => {
+	it('version 2 without Input Images or Input Data Field Name(s) from n8n reads the field data, their defaults', () => {
 		const planned = plan(planContext({ parameters: common, items: [withImage] }), 0, v2);
 		expect(planned.inputs).toEqual([{ name: 'data' }]);
 		expect(planned.settings.imageUrls).toEqual([]);

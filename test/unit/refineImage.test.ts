@@ -98,12 +98,15 @@ describe('Refine Image: Conversation From Node', () => {
 
 	it("a node n8n cannot give an item for: n8n's reason is in the message", () => {
 		expect(thrownBy(() => plan(fromNode('Nope', {}), 0, v2)).message).toBe(
-			"Conversation From Node: no item of the node \"Nope\" leads to this item: Referenced node doesn't exist [item 0]",
+			'Conversation From Node: no item of the node "Nope" leads to this item: Referenced node doesn\'t exist [item 0]',
 		);
 	});
 
 	it("refuses an image of that item stored by another execution: only this execution's files are read", () => {
-		const foreign = made({ id: 'filesystem-v2:workflows/wf1/executions/41/binary_data/0b9e5d1c-3a4b-4c5d-8e9f-0a1b2c3d4e5f', data: 'filesystem-v2' });
+		const foreign = made({
+			id: 'filesystem-v2:workflows/wf1/executions/41/binary_data/0b9e5d1c-3a4b-4c5d-8e9f-0a1b2c3d4e5f',
+			data: 'filesystem-v2',
+		});
 		expect(thrownBy(() => plan(fromNode('Make Image', { 'Make Image': foreign }), 0, v2)).message).toBe(
 			'Conversation From Node ("Make Image") gave the file data, which is not one of this execution\'s files: it was not read [item 0]',
 		);
