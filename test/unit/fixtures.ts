@@ -1,3 +1,5 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
 /** Small real image headers for unit tests: enough bytes for sniffing and reading dimensions. */
 export function pngHeader(width: number, height: number): Buffer {
 	const b = Buffer.alloc(33);
@@ -71,4 +73,43 @@ export function pieces(buf: Buffer, cuts: number[]): Buffer[] {
 		from = Math.max(from, cut);
 	}
 	return out;
+}
+
+/**
+ * n8n's side of an operation's plan(), as small as it gets: the node's parameters (a missing one gives the
+ * fallback the code asks for, as n8n does for a parameter it does not hand over), the input items, and the
+ * items of other nodes an expression like $('Node').item reaches (a name not listed is a node n8n does not know).
+ */
+export function planContext(setup: {
+	parameters?: Record<string, unknown>;
+	items?: INodeExecutionData[];
+	typeVersion?: number;
+	otherNodes?: Record<string, INodeExecutionData | undefined>;
+}): IExecuteFunctions {
+	const { parameters = {}, items = [{ json: {} }], typeVersion = 2, otherNodes = {} } = setup;
+	return {
+		getNode: () => ({ name: 'Gemini Image', type: 'n8n-nodes-cometapi.geminiImage', typeVersion }),
+		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getInputData: () => items,
+		getWorkflow: () => ({ id: 'wf1' }),
+		getExecutionId: () => '42',
+		getParentNodes: () => [],
+		getWorkflowDataProxy: () => ({
+			$node: {},
+			$: (name: string) => {
+				if (!(name in otherNodes)) throw new Error(`Referenced node doesn't exist`);
+				return { item: otherNodes[name] };
+			},
+		}),
+	} as unknown as IExecuteFunctions;
+}
+
+/** The error a call throws (a test then says exactly what it must be). */
+export function thrownBy(call: () => unknown): Error {
+	try {
+		call();
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error('expected the call to throw');
 }
