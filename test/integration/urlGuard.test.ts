@@ -264,3 +264,64 @@ describe('the plain node (version 2): the author chooses', () => {
 		expect(target.hits).toEqual(['/photo.png']);
 	});
 });
+
+describe('one download, hop by hop (Any Address)', () => {
+	const any = { imageUrlAccess: 'any' };
+	const fail = (url: string, why: string) => `Could not download the input image ${url}: ${why} [item 0]`;
+	let site: Counted;
+	beforeAll(async () => {
+		site = await serve('127.0.0.1', (req, res) => {
+			const png = { 'content-type': 'image/png' };
+			if (req.url === '/ok-with-location') return void res.writeHead(200, { ...png, location: '/elsewhere' }).end(photo.buffer);
+			if (req.url === '/400-with-location') return void res.writeHead(400, { location: '/photo.png' }).end('bad request');
+			if (req.url === '/300-with-location') return void res.writeHead(300, { location: '/photo.png' }).end();
+			if (req.url === '/300-without-location') return void res.writeHead(300, png).end(photo.buffer);
+			if (req.url === '/silent') return; // never answers
+			res.writeHead(200, png).end(photo.buffer);
+		});
+	});
+	beforeEach(() => (site.hits.length = 0));
+
+	it('a 2xx answer is the image even when it carries a Location header', async () => {
+		const result = await plain(site.url('/ok-with-location'), any);
+		expect(result.error).toBeUndefined();
+		expect(generations()[0].imagesReceived.map((i: any) => i.sha256)).toEqual([photo.sha256]);
+		expect(site.hits).toEqual(['/ok-with-location']);
+	});
+
+	it('a 400 with a Location header is an answer to report, not a redirect to follow', async () => {
+		const result = await plain(site.url('/400-with-location'), any);
+		expect(result.error?.message).toBe(fail(site.url('/400-with-location'), 'the server answered 400'));
+		expect(site.hits).toEqual(['/400-with-location']);
+	});
+
+	it('a 300 with a Location is followed; a 300 without one is reported, its body unused', async () => {
+		const followed = await plain(site.url('/300-with-location'), any);
+		expect(followed.error).toBeUndefined();
+		expect(site.hits).toEqual(['/300-with-location', '/photo.png']);
+		const kept = await plain(site.url('/300-without-location'), any);
+		expect(kept.error?.message).toBe(fail(site.url('/300-without-location'), 'the server answered 300'));
+		expect(site.hits).toEqual(['/300-with-location', '/photo.png', '/300-without-location']);
+		expect(generations()).toHaveLength(1);
+	});
+
+	it('cancelling the execution while a server has not answered yet says so', async () => {
+		const controller = new AbortController();
+		const timer = setTimeout(() => controller.abort(), 300);
+		const result = await t.run({
+			typeVersion: 2,
+			parameters: {
+				operation: 'imageToImage',
+				model,
+				prompt: 'edit',
+				inputImages: 'url',
+				imageUrls: site.url('/silent'),
+				requestSettings: any,
+			},
+			abortSignal: controller.signal,
+		});
+		clearTimeout(timer);
+		expect(result.error?.message).toBe(fail(site.url('/silent'), 'the execution was cancelled'));
+		expect(site.hits).toEqual(['/silent']);
+	}, 20_000);
+});
