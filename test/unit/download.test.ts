@@ -140,6 +140,10 @@ describe('downloadImage: outcomes decided before any request', () => {
 		expect(await downloadImage(noHelpers, 'http://[oops/a.png', 1000, 1000, publicOnly)).toEqual({ refused: 'address' });
 	});
 
+	it('counts a hop that fails before its address is checked as a refusal (a context without an HTTP helper here)', async () => {
+		expect(await downloadImage(noHelpers, 'http://images.example/a.png', 1000, 1000, publicOnly)).toEqual({ refused: 'address' });
+	});
+
 	it('ends at once when the execution is already cancelled', async () => {
 		const controller = new AbortController();
 		controller.abort();
