@@ -367,7 +367,7 @@ Ov0p6pz95YsKvvJOEvhoHeMvjA==
 			if (req.url === '/to-https') return void res.writeHead(302, { location: secureUrl('/photo.png') }).end();
 			res.writeHead(200, { 'content-type': 'image/png' }).end(photo.buffer);
 		});
-		server.on('connection', (socket) => {
+		server.on('connection', (socket: Socket) => {
 			sockets.add(socket);
 			socket.on('close', () => sockets.delete(socket));
 		});
