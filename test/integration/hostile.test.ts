@@ -117,6 +117,25 @@ describe('image URL downloads', () => {
 		expect(t.emu.files[0].bytesSent).toBeLessThan(32 * 1024 * 1024);
 	});
 
+	it('a body of exactly Max Input Size is read whole, with or without Content-Length; one byte more is not', async () => {
+		const mb = 1024 * 1024;
+		for (const query of [`size=${mb}`, `size=${mb}&nolength=1`]) {
+			const fits = await t.run({ parameters: imageToImage('edit', '', { imageUrls: file(query), maxInputMb: 1 }) });
+			expect(fits.error).toBeUndefined();
+		}
+		expect(t.emu.files.map((f) => f.bytesSent)).toEqual([mb, mb]);
+		const over = await t.run({ parameters: imageToImage('edit', '', { imageUrls: file(`size=${mb + 1}&nolength=1`), maxInputMb: 1 }) });
+		expect(over.error?.message).toMatch(/^The input images are too large: more than 1\.0 MB with the image at /);
+	}, 30_000);
+
+	it('a body over the limit has its connection closed at once, not left open to the server', async () => {
+		// The server sends its headers and a first piece, then waits: only the node can end the connection.
+		const result = await t.run({ parameters: imageToImage('edit', '', { imageUrls: file('size=5000000&stall=1'), maxInputMb: 1 }) });
+		expect(result.error?.message).toMatch(/\(its size is 4\.8 MB\) \[item 0\]$/);
+		for (let i = 0; i < 50 && !t.emu.files[0].aborted; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(t.emu.files[0].aborted).toBe(true);
+	}, 20_000);
+
 	it('a stalled download ends after Timeout, a dripping one at the total ceiling', async () => {
 		const stalled = await t.run({ parameters: imageToImage('edit', '', { imageUrls: file('size=5000000&stall=1'), timeout: 0.5 }) });
 		expect(stalled.error?.message).toMatch(/^Could not download the input image .*: no data for 0\.5 s \[item 0\]$/);

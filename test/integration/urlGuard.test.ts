@@ -6,9 +6,11 @@
  * through Allowed Private Hosts.
  */
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import tls from 'node:tls';
 
 import { MAX_REDIRECTS } from '../../nodes/GeminiImage/transport/download';
 import { images, useEmulator } from './setup';
@@ -262,5 +264,144 @@ describe('the plain node (version 2): the author chooses', () => {
 		expect(result.error).toBeUndefined();
 		expect(generations()[0].imagesReceived.map((i: any) => i.sha256)).toEqual([photo.sha256]);
 		expect(target.hits).toEqual(['/photo.png']);
+	});
+});
+
+describe('one download, hop by hop (Any Address)', () => {
+	const any = { imageUrlAccess: 'any' };
+	const fail = (url: string, why: string) => `Could not download the input image ${url}: ${why} [item 0]`;
+	let site: Counted;
+	beforeAll(async () => {
+		site = await serve('127.0.0.1', (req, res) => {
+			const png = { 'content-type': 'image/png' };
+			if (req.url === '/ok-with-location') return void res.writeHead(200, { ...png, location: '/elsewhere' }).end(photo.buffer);
+			if (req.url === '/400-with-location') return void res.writeHead(400, { location: '/photo.png' }).end('bad request');
+			if (req.url === '/300-with-location') return void res.writeHead(300, { location: '/photo.png' }).end();
+			if (req.url === '/300-without-location') return void res.writeHead(300, png).end(photo.buffer);
+			if (req.url === '/silent') return; // never answers
+			res.writeHead(200, png).end(photo.buffer);
+		});
+	});
+	beforeEach(() => (site.hits.length = 0));
+
+	it('a 2xx answer is the image even when it carries a Location header', async () => {
+		const result = await plain(site.url('/ok-with-location'), any);
+		expect(result.error).toBeUndefined();
+		expect(generations()[0].imagesReceived.map((i: any) => i.sha256)).toEqual([photo.sha256]);
+		expect(site.hits).toEqual(['/ok-with-location']);
+	});
+
+	it('a 400 with a Location header is an answer to report, not a redirect to follow', async () => {
+		const result = await plain(site.url('/400-with-location'), any);
+		expect(result.error?.message).toBe(fail(site.url('/400-with-location'), 'the server answered 400'));
+		expect(site.hits).toEqual(['/400-with-location']);
+	});
+
+	it('a 300 with a Location is followed; a 300 without one is reported, its body unused', async () => {
+		const followed = await plain(site.url('/300-with-location'), any);
+		expect(followed.error).toBeUndefined();
+		expect(site.hits).toEqual(['/300-with-location', '/photo.png']);
+		const kept = await plain(site.url('/300-without-location'), any);
+		expect(kept.error?.message).toBe(fail(site.url('/300-without-location'), 'the server answered 300'));
+		expect(site.hits).toEqual(['/300-with-location', '/photo.png', '/300-without-location']);
+		expect(generations()).toHaveLength(1);
+	});
+
+	it('cancelling the execution while a server has not answered yet says so', async () => {
+		const controller = new AbortController();
+		const timer = setTimeout(() => controller.abort(), 300);
+		const result = await t.run({
+			typeVersion: 2,
+			parameters: {
+				operation: 'imageToImage',
+				model,
+				prompt: 'edit',
+				inputImages: 'url',
+				imageUrls: site.url('/silent'),
+				requestSettings: any,
+			},
+			abortSignal: controller.signal,
+		});
+		clearTimeout(timer);
+		expect(result.error?.message).toBe(fail(site.url('/silent'), 'the execution was cancelled'));
+		expect(site.hits).toEqual(['/silent']);
+	}, 20_000);
+});
+
+describe('redirects between https and http (Any Address)', () => {
+	// A self-signed certificate for 127.0.0.1, made for these tests only (valid until 2126). n8n's helper verifies
+	// certificates and offers no way to add one, so while this block runs, a TLS connection to this file's own
+	// https server trusts that certificate as well (verification stays on); every request goes to loopback.
+	const TLS_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgoFeg+jR6UcJT0kaW
+iFiOIkUPKzzdbTKU6ikKg/e5fTihRANCAAT1wnxueG/cZYv2OgB4QlnXjDynCin/
+j+M2j9bPfRhiZXRbmW8bgEVHow1tFhZw/cjXVjZBsdZsJqZH9bNQWaBW
+-----END PRIVATE KEY-----`;
+	const TLS_CERT = `-----BEGIN CERTIFICATE-----
+MIIBjzCCATagAwIBAgIUT9JwjtyxRcpxEPMyu4V69nZsn98wCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTIwNTEwMjkzMVoYDzIxMjYxMTEx
+MTAyOTMxWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAT1wnxueG/cZYv2OgB4QlnXjDynCin/j+M2j9bPfRhiZXRbmW8bgEVH
+ow1tFhZw/cjXVjZBsdZsJqZH9bNQWaBWo2QwYjAdBgNVHQ4EFgQUBRSxtv4FP63B
+RGzNxUNhvo9YttcwHwYDVR0jBBgwFoAUBRSxtv4FP63BRGzNxUNhvo9YttcwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0cAMEQC
+IF1mwqAEAW7FEgq/inAu4sJr2gWZoRGokUUo7yqheMqfAiAMTX2Vh3PZhh587p0T
+Ov0p6pz95YsKvvJOEvhoHeMvjA==
+-----END CERTIFICATE-----`;
+	const any = { imageUrlAccess: 'any' };
+	let plainSite: Counted;
+	let secure: { port: number; hits: string[]; close: () => Promise<void> };
+	const realTlsConnect = tls.connect;
+	const secureUrl = (path: string) => `https://127.0.0.1:${secure.port}${path}`;
+	beforeAll(async () => {
+		(tls as { connect: unknown }).connect = function (...args: any[]) {
+			const options = args.find((a) => typeof a === 'object' && a !== null) as tls.ConnectionOptions | undefined;
+			if (options && Number(options.port) === secure?.port && options.ca === undefined) options.ca = TLS_CERT;
+			return (realTlsConnect as any).apply(this, args);
+		};
+		plainSite = await serve('127.0.0.1');
+		const hits: string[] = [];
+		const server = createHttpsServer({ key: TLS_KEY, cert: TLS_CERT }, (req, res) => {
+			hits.push(req.url ?? '');
+			if (req.url === '/to-http') return void res.writeHead(302, { location: plainSite.url() }).end();
+			if (req.url === '/to-https') return void res.writeHead(302, { location: secureUrl('/photo.png') }).end();
+			res.writeHead(200, { 'content-type': 'image/png' }).end(photo.buffer);
+		});
+		server.on('connection', (socket: Socket) => {
+			sockets.add(socket);
+			socket.on('close', () => sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		secure = {
+			port: (server.address() as AddressInfo).port,
+			hits,
+			close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+		};
+	});
+	afterAll(async () => {
+		(tls as { connect: unknown }).connect = realTlsConnect;
+		for (const socket of sockets) socket.destroy();
+		await secure.close();
+	});
+	beforeEach(() => {
+		plainSite.hits.length = 0;
+		secure.hits.length = 0;
+	});
+
+	it('from https to https is followed', async () => {
+		const result = await plain(secureUrl('/to-https'), any);
+		expect(result.error).toBeUndefined();
+		expect(generations()[0].imagesReceived.map((i: any) => i.sha256)).toEqual([photo.sha256]);
+		expect(secure.hits).toEqual(['/to-https', '/photo.png']);
+	});
+
+	it('from https down to plain http is not: the http server gets nothing', async () => {
+		const result = await plain(secureUrl('/to-http'), any);
+		expect(result.error?.message).toBe(
+			`Could not download the input image ${secureUrl('/to-http')}: it redirected from https to plain http [item 0]`,
+		);
+		expect(secure.hits).toEqual(['/to-http']);
+		expect(plainSite.hits).toHaveLength(0);
+		expect(generations()).toHaveLength(0);
 	});
 });

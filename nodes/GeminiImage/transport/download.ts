@@ -45,9 +45,9 @@ interface SocketHolder {
 }
 
 /** Every status, so that n8n 2.x hands the answer back as an error that still carries its request (and socket). */
-const ALL_STATUSES = Array.from({ length: 500 }, (_, i) => i + 100);
+export const ALL_STATUSES = Array.from({ length: 500 }, (_, i) => i + 100);
 
-function remoteAddressOf(...holders: unknown[]): string | undefined {
+export function remoteAddressOf(...holders: unknown[]): string | undefined {
 	for (const holder of holders as Array<SocketHolder | undefined>) {
 		for (const socket of [holder?.socket, holder?.req?.socket]) {
 			const address = socket?.remoteAddress;
@@ -93,7 +93,7 @@ async function requestHop(ctx: IExecuteFunctions, url: string, signal: AbortSign
 }
 
 /** n8n's SSRF protection (2.12 and later) refused the target or a redirect. */
-function isN8nSsrfRefusal(error: unknown): boolean {
+export function isN8nSsrfRefusal(error: unknown): boolean {
 	let current = error as { name?: unknown; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
 		if (current.name === 'SsrfBlockedIpError' || current.name === 'SsrfBlockedHostnameError') return true;
@@ -109,13 +109,13 @@ function unchecked(url: URL, guard: UrlGuard): boolean {
 }
 
 /** The URL may be requested: http(s) and, with publicOnly, not a literal address that is not allowed. */
-function hopAllowed(url: URL, guard: UrlGuard): boolean {
+export function hopAllowed(url: URL, guard: UrlGuard): boolean {
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
 	return unchecked(url, guard) || !parseIp(url.hostname) || addressAllowed(url.hostname, guard.allow);
 }
 
 /** After connecting: the address the answer came from is one we may read. Unknown counts as not allowed. */
-function answerAllowed(url: URL, remoteAddress: string | undefined, guard: UrlGuard): boolean {
+export function answerAllowed(url: URL, remoteAddress: string | undefined, guard: UrlGuard): boolean {
 	return unchecked(url, guard) || (remoteAddress !== undefined && addressAllowed(remoteAddress, guard.allow));
 }
 
