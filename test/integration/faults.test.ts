@@ -87,7 +87,11 @@ describe('retries', () => {
 		const started = Date.now();
 		// The gateway asks to wait 20 s before each retry.
 		const pending = t.run({ parameters: textToImage('[emu:fail=503x9] [emu:retryafter=20]'), abortSignal: controller.signal });
-		setTimeout(() => controller.abort(), 200);
+		// Cancel once the 503 has gone out and the node is waiting (a fixed delay could come before the request on a
+		// busy machine); bounded.
+		for (let i = 0; i < 500 && !(t.emu.requests[0]?.status >= 500); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		controller.abort();
 		const result = await pending;
 		expect(result.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable/);
 		expect(Date.now() - started).toBeLessThan(10_000);
