@@ -73,7 +73,7 @@ describe('answers the emulator does not give', () => {
 		}
 	});
 
-	it('headers that drip in past the total ceiling end the attempt there, and its connection is closed', async () => {
+	it('headers that drip in without end end the attempt (at Timeout or at the total ceiling, by n8n line), and its connection is closed', async () => {
 		// A status line, then one header line every 100 ms: never idle for Timeout (1 s; a busy machine may pause
 		// a drip for half a second), so only the attempt's ceiling (10 x Timeout) ends it. At most 250 lines (25 s),
 		// then the server ends it itself.
@@ -100,10 +100,14 @@ describe('answers the emulator does not give', () => {
 				parameters: textToImage('a cat', { timeout: 1, maxRetries: 0 }),
 			});
 			const ended = Date.now();
-			expect(result.error?.message).toBe(
-				"CometAPI's answer took longer than 10 s in all, the most one attempt may take (10 × Timeout) [item 0]",
+			// With the development pin's axios a dripping header keeps the request alive, so only the attempt's ceiling
+			// ends it; n8n 2.41's axios waits for whole headers only Timeout long. Either way it ends, not at the
+			// server's 25 s, and the connection is closed.
+			const message = result.error?.message ?? '';
+			expect(message).toMatch(
+				/^(CometAPI's answer took longer than 10 s in all, the most one attempt may take \(10 × Timeout\)|Could not reach CometAPI at http:\/\/127\.0\.0\.1:\d+: no answer within 1 s) \[item 0\]$/,
 			);
-			expect(ended - started).toBeGreaterThanOrEqual(9900);
+			if (message.startsWith("CometAPI's answer took longer")) expect(ended - started).toBeGreaterThanOrEqual(9900);
 			expect(ended - started).toBeLessThan(25_000);
 			expect(sockets).toHaveLength(1);
 			await until(() => sockets[0].closedAt !== undefined);
