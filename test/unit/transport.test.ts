@@ -585,39 +585,33 @@ describe('apiError', () => {
 });
 
 describe('waitUnlessCancelled, its slices and its listener', () => {
-	// jest's fake clock (n8n-workflow's sleep is a setTimeout): exact, whatever the machine's load.
-	async function onFakeClock(run: () => Promise<void>) {
-		jest.useFakeTimers();
-		try {
-			await run();
-		} finally {
-			jest.useRealTimers();
-		}
-	}
-	const tracked = (wait: Promise<boolean>) => {
-		const state: { done: boolean; cancelled?: boolean } = { done: false };
-		void wait.then((cancelled) => Object.assign(state, { done: true, cancelled }));
-		return state;
-	};
+	// On jest's fake clock, as the Watchdog's tests (n8n-workflow's sleep is a setTimeout): exact, whatever the load.
+	describe('on the fake clock', () => {
+		beforeEach(() => jest.useFakeTimers({ now: 0 }));
+		afterEach(() => jest.useRealTimers());
+		const tracked = (wait: Promise<boolean>) => {
+			const state: { done: boolean; cancelled?: boolean } = { done: false };
+			void wait.then((cancelled) => Object.assign(state, { done: true, cancelled }));
+			return state;
+		};
 
-	it('a wait under a second takes that long, not a whole slice', () =>
-		onFakeClock(async () => {
+		it('a wait under a second takes that long, not a whole slice', async () => {
 			const wait = tracked(waitUnlessCancelled(120));
 			await jest.advanceTimersByTimeAsync(119);
 			expect(wait.done).toBe(false);
 			await jest.advanceTimersByTimeAsync(1);
 			expect(wait).toEqual({ done: true, cancelled: false });
-		}));
+		});
 
-	it('a cancel ends the wait at once, not at the end of the slice under way', () =>
-		onFakeClock(async () => {
+		it('a cancel ends the wait at once, not at the end of the slice under way', async () => {
 			const cancel = new AbortController();
 			const wait = tracked(waitUnlessCancelled(60_000, cancel.signal));
 			await jest.advanceTimersByTimeAsync(50);
 			cancel.abort();
 			await jest.advanceTimersByTimeAsync(0);
 			expect(wait).toEqual({ done: true, cancelled: true });
-		}));
+		});
+	});
 
 	it('a wait of 0 ms sets no timer: no empty slice at the end of a wait', async () => {
 		// a timer set first runs first: had the wait slept an empty slice, this one would have run by its end
