@@ -1,17 +1,11 @@
 /** How errors reach the user: each names its item once, error items carry what can be shown. */
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem, isModelNotFound, nameItem } from '../../nodes/GeminiImage/actions/errors';
+import { NODE } from './fixtures';
 
-const node: INode = {
-	id: '1',
-	name: 'Gemini Image',
-	type: 'n8n-nodes-cometapi.geminiImage',
-	typeVersion: 2,
-	position: [0, 0],
-	parameters: {},
-};
+const node = NODE;
 const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
 
 describe('nameItem', () => {

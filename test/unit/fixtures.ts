@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 /** Small real image headers for unit tests: enough bytes for sniffing and reading dimensions. */
 export function pngHeader(width: number, height: number): Buffer {
@@ -113,3 +113,13 @@ export function thrownBy(call: () => unknown): Error {
 	}
 	throw new Error('expected the call to throw');
 }
+
+/** The node as n8n hands it to the code (version 2), for contexts that only need getNode(). */
+export const NODE: INode = {
+	id: 'n1',
+	name: 'Gemini Image',
+	type: 'n8n-nodes-cometapi.geminiImage',
+	typeVersion: 2,
+	position: [0, 0],
+	parameters: {},
+};

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 
 import fc from 'fast-check';
-import type { IExecuteFunctions, INode, NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
 import * as requestSettings from '../../nodes/GeminiImage/actions/options';
 import type { ApiFailure } from '../../nodes/GeminiImage/helpers/failures';
@@ -30,7 +30,7 @@ import {
 	withRetries,
 } from '../../nodes/GeminiImage/transport';
 import { AdaptiveLimiter } from '../../nodes/GeminiImage/transport/limiter';
-import { propertyRuns as runs } from './fixtures';
+import { NODE, propertyRuns as runs } from './fixtures';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 60000 };
 
@@ -351,14 +351,6 @@ describe('describeThrown', () => {
 // withRetries only asks its context for the node (for errors) and the execution's cancel signal: a plain object
 // gives both, and the attempts are plain functions, so every retry decision runs here in milliseconds.
 
-const NODE: INode = {
-	id: 'n1',
-	name: 'Gemini Image',
-	type: 'n8n-nodes-cometapi.geminiImage',
-	typeVersion: 2,
-	position: [0, 0],
-	parameters: {},
-};
 const SECRET = 'sk-unit-secret-0123456789';
 
 function contextWith(cancel?: AbortSignal): IExecuteFunctions {
