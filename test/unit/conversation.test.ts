@@ -889,15 +889,16 @@ describe('conversations written by someone else', () => {
 			return times;
 		};
 
-		it('checking and trimming 80,000 turns takes well under 40 times as long as 10,000 (linear 8; quadratic far more)', () => {
+		it('checking and trimming 80,000 turns takes well under 200 times as long as 10,000 (linear 8; quadratic far more)', () => {
 			const small = big(10000);
 			const large = big(80000);
 			expect(work(large).turns).toHaveLength(28);
 			const [ms, ms8] = best([() => work(small), () => work(large)], 9);
-			// Linear is about 8; the old quadratic trimming measured 1,213. A bound of 40 leaves a busy machine room (a
-			// CI check at load 6 measured 28, the larger run's garbage collection weighing more); no wall-clock bound,
-			// which would measure the load.
-			expect(ms8 / Math.max(ms, 1)).toBeLessThan(40);
+			// Linear is 8 in theory; the old quadratic trimming measured 1,213. The larger run's garbage collection weighs
+			// more, the more so on a busy machine: 14-31 at load 6 (best of 9, seven times), 62.6 once in a whole unit
+			// run at load 7. 200 keeps three times that room and is still six times below the quadratic code; no
+			// wall-clock bound, which would measure the load.
+			expect(ms8 / Math.max(ms, 1)).toBeLessThan(200);
 		});
 	});
 });
