@@ -918,5 +918,48 @@ describe('conversations written by someone else', () => {
 			// wall-clock bound, which would measure the load.
 			expect(ms8 / Math.max(ms, 1)).toBeLessThan(200);
 		});
+
+		/** `big(turns)` with its turn list and every part list counting the reads made of them, and the images measured. */
+		function counted(turns: number, limits: { maxImages: number; maxBytes: number }) {
+			const reads = { turns: 0, parts: 0, images: 0 };
+			const { conversation, binary } = big(turns);
+			const watch = <T extends object>(target: T, key: 'turns' | 'parts') =>
+				new Proxy(target, {
+					get: (t, k) => {
+						reads[key]++;
+						return Reflect.get(t, k);
+					},
+				});
+			const list = conversation.turns.map((turn) => ({ ...turn, parts: watch(turn.parts, 'parts') }));
+			const watched = { ...conversation, turns: watch(list, 'turns') };
+			if (checkImageFields(watched, binary, 'data')) throw new Error('fields');
+			const plan = planHistory(
+				watched,
+				() => {
+					reads.images++;
+					return MB;
+				},
+				limits,
+			);
+			if (!('turns' in plan)) throw new Error(plan.problem);
+			return { reads, sent: plan.turns.length };
+		}
+
+		// Counted, not timed, so the load of the machine cannot move it: linear is 8 plus what does not grow with the
+		// conversation; trimming that re-read the turns for each pair it tries would be about 64.
+		it.each([
+			['the image limit', { maxImages: 14, maxBytes: 20 * MB }, 28],
+			['Max Input Size (a summary tried for each pair)', { maxImages: 1e6, maxBytes: 20 * MB }, 38],
+		])('trimming to %s measures each image once and reads 8 times as much of 8,000 turns as of 1,000', (_what, limits, sent) => {
+			const small = counted(1000, limits);
+			const large = counted(8000, limits);
+			expect([small.sent, large.sent]).toEqual([sent, sent]);
+			// one image per answer, each measured once
+			expect([small.reads.images, large.reads.images]).toEqual([500, 4000]);
+			for (const key of ['turns', 'parts'] as const) {
+				expect(large.reads[key] / small.reads[key]).toBeGreaterThan(7.5);
+				expect(large.reads[key] / small.reads[key]).toBeLessThan(8.5);
+			}
+		});
 	});
 });
