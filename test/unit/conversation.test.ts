@@ -758,15 +758,14 @@ describe('conversations written by someone else', () => {
 			const contents = historyContents(plan, () => ({ mimeType: 'image/png', data: '' }));
 			const texts = contents
 				.flatMap((c: any) => c.parts)
-				.reduce((sum: number, p: any) => sum + utf8Bytes(p.text ?? '') + (p.thoughtSignature?.length ?? 0), 0);
+				.reduce((sum: number, p: any) => sum + utf8Bytes(p.text ?? '') + utf8Bytes(p.thoughtSignature ?? ''), 0);
 			expect(plan.textBytes).toBe(texts);
 		});
 
-		// Fault, left for the lead: planHistory counts a signature's UTF-16 length, not its UTF-8 bytes as it counts
-		// texts (README: "text counted in UTF-8 bytes"). Signatures are any text to readPart (an item, a webhook) and
-		// to answers.ts (the API), and go into the request verbatim, so U+0800..U+FFFF characters weigh 3 bytes sent
-		// for 1 counted: up to three times Max Input Size. `it.failing` passes while the fault is there.
-		it.failing('counts a thought signature in UTF-8 bytes, as it is sent: 7 Mi characters of U+0800 are 21 MB, over 20 MB', () => {
+		// Signatures are any text to readPart (an item, a webhook) and to answers.ts (the API), and go into the request
+		// verbatim: counted by their length, U+0800..U+FFFF characters weighed 1 byte for 3 sent, up to three times Max
+		// Input Size.
+		it('counts a thought signature in UTF-8 bytes, as it is sent: 7 Mi characters of U+0800 are 21 MB, over 20 MB', () => {
 			const signed = (signature: string) =>
 				written([
 					{ role: 'user', parts: [{ text: 'p' }] },

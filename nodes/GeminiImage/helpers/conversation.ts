@@ -316,7 +316,7 @@ export function planHistory(
 				total.images++;
 				total.imageBytes += imageBytes(part.image);
 			} else total.text += utf8Bytes(part.text);
-			if (part.thoughtSignature) total.text += part.thoughtSignature.length;
+			if (part.thoughtSignature) total.text += utf8Bytes(part.thoughtSignature);
 		}
 		rest[p] = total;
 	}
