@@ -610,11 +610,15 @@ describe('bounds and refusals of the JSON reader, against an answer written to g
 		// Searching again for the next quote or backslash at every escape or string would scan the rest of the
 		// chunk each time: 8 times the size would take some 64 times as long, against 8. A ratio, not a duration,
 		// so that a busy machine cannot fail it.
-		const escapes = (n: number) => Buffer.from(`{"t":"${'\\n'.repeat(n)}"}`);
-		const strings = (n: number) => Buffer.from(`[${'"a",'.repeat(n)}"a"]`);
-		const read = (chunk: Buffer) => () => {
+		// The cached positions are kept when there is none left in the chunk too: escapes whose closing quote comes
+		// in the next chunk, and short strings with one backslash after all of them.
+		const escapes = (n: number) => [Buffer.from(`{"t":"${'\\n'.repeat(n)}"}`)];
+		const openEscapes = (n: number) => [Buffer.from(`{"t":"${'\\n'.repeat(n)}`), Buffer.from('"}')];
+		const strings = (n: number) => [Buffer.from(`[${'"a",'.repeat(n)}"a"]`)];
+		const stringsThenEscape = (n: number) => [Buffer.from(`[${'"a",'.repeat(n)}"\\n"]`)];
+		const read = (chunks: Buffer[]) => () => {
 			const reader = new JsonReader();
-			reader.push(chunk);
+			for (const chunk of chunks) reader.push(chunk);
 			return reader.end();
 		};
 		/** The best of 5 runs of each, in ms, taken in turns so that a pause of the machine hits both alike. */
@@ -629,17 +633,39 @@ describe('bounds and refusals of the JSON reader, against an answer written to g
 			return times;
 		};
 		const k = 1024;
-		expect((read(escapes(1024 * k))() as { t: string }).t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2 + 1);
+		for (const escaped of [escapes, openEscapes])
+			expect((read(escaped(1024 * k))() as { t: string }).t.length).toBe(ANSWER_LIMITS.maxStringBytes / 2 + 1);
 		expect((read(strings(512 * k))() as string[]).length).toBe(512 * k + 1);
+		expect((read(stringsThenEscape(512 * k))() as string[])[512 * k]).toBe('\n');
 		for (const [small, large] of [
 			[escapes(128 * k), escapes(1024 * k)],
+			[openEscapes(128 * k), openEscapes(1024 * k)],
 			[strings(64 * k), strings(512 * k)],
+			[stringsThenEscape(64 * k), stringsThenEscape(512 * k)],
 		]) {
 			const [ms, ms8] = best(read(small), read(large));
 			// linear 8; the uncached search measured 85; 40 leaves a busy machine room (a ratio of 28 was seen at load 6
 			// for the same kind of test in conversation.test.ts)
 			expect(ms8 / Math.max(ms, 1)).toBeLessThan(40);
 		}
+	});
+
+	it('an answer in tiny pieces is held for its bytes, not for its pieces (memory)', () => {
+		// Each piece ends right after a NUL escape, where nothing is left to copy: an empty buffer held there for
+		// every piece would take some 200 bytes of heap a piece (215 MB measured for these million).
+		const nul = Buffer.from('\\u0000');
+		const reader = new JsonReader();
+		const before = process.memoryUsage().heapUsed;
+		for (let s = 0; s < 6; s++) {
+			reader.push(Buffer.from(s === 0 ? '["' : ',"'));
+			for (let i = 0; i < 170_000; i++) reader.push(nul);
+			reader.push(Buffer.from('"'));
+		}
+		reader.push(Buffer.from(']'));
+		const grown = process.memoryUsage().heapUsed - before;
+		expect(reader.end()).toEqual(Array.from({ length: 6 }, () => '\ufffd'.repeat(170_000)));
+		// the million references to the one U+FFFD escape take 8 MB; 10 to 26 MB of heap growth measured in all
+		expect(grown).toBeLessThan(64 * 1024 * 1024);
 	});
 
 	it('a NUL escape in the dropped part of a cut string leaves the kept part alone', () => {
@@ -719,6 +745,34 @@ describe('bounds and refusals of the base64 decoder and the image reader', () =>
 		expect(out.data.equals(data)).toBe(true);
 		// joined: one buffer of the image's size, not a second room
 		expect(out.data.buffer.byteLength).toBe(data.length);
+	});
+
+	it('an image of unknown size of exactly 1 MB stays as decoded; one byte more goes on in a room', () => {
+		for (const [size, buffer] of [
+			[MB, MB],
+			[MB + 1, 64 * MB],
+		]) {
+			const data = pattern(size);
+			const decoder = new Base64Decoder(new ImageBudget());
+			write(decoder, data.toString('base64'));
+			const out = decoder.end();
+			expect(out.data.equals(data)).toBe(true);
+			expect(out.data.buffer.byteLength).toBe(buffer);
+		}
+	});
+
+	it('an image of exactly 1 MB is handed out from its room; one byte less is copied out of it', () => {
+		for (const [size, buffer] of [
+			[MB, 3 * MB],
+			[MB - 1, MB - 1],
+		]) {
+			const data = pattern(size);
+			const decoder = new Base64Decoder(new ImageBudget(), 3 * MB);
+			write(decoder, data.toString('base64'));
+			const out = decoder.end();
+			expect(out.data.equals(data)).toBe(true);
+			expect(out.data.buffer.byteLength).toBe(buffer);
+		}
 	});
 
 	it("with a Content-Length, an image's room is 3 bytes for every 4 of the body left when it opens", () => {
