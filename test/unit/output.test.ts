@@ -4,7 +4,10 @@
  */
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { ItemPlan } from '../../nodes/GeminiImage/actions/item';
 import {
+	addConversation,
+	addImageLinks,
 	laterItemText,
 	NO_LINK_REASONS,
 	numberItemImages,
@@ -15,6 +18,7 @@ import {
 	toolFacts,
 	toolJson,
 	toolSummary,
+	RunNotes,
 } from '../../nodes/GeminiImage/actions/output';
 import type { GenerationResult } from '../../nodes/GeminiImage/helpers/interfaces';
 
@@ -36,6 +40,8 @@ describe('outputJson', () => {
 			imageCount: 1,
 		});
 		expect(Object.keys(outputJson({ ...result, groundingSources: [], searchQueries: [] }, 'm', 0))).not.toContain('groundingSources');
+		// an answer without an id gives no responseId key (not one holding undefined)
+		expect(outputJson(result, 'm', 0)).not.toHaveProperty('responseId');
 	});
 
 	it('everything the answer had, usage without its missing counts', () => {
@@ -103,6 +109,11 @@ describe('file names and numbering', () => {
 		expect(numberItemImages([item('gif')], 0, 'pic')[0].binary!.pic.fileName).toBe('gemini-image-0.gif');
 		expect(numberItemImages([], 0, 'pic')).toEqual([]);
 	});
+
+	it('names an image .png when n8n gave its binary no extension', () => {
+		const item: INodeExecutionData = { json: {}, binary: { pic: { data: '', mimeType: 'image/png', fileName: 'old' } } };
+		expect(numberItemImages([item], 4, 'pic')[0].binary!.pic.fileName).toBe('gemini-image-4.png');
+	});
 });
 
 const info = {
@@ -142,7 +153,9 @@ describe('toolJson', () => {
 		expect(memory.noLinkReason).toContain('N8N_DEFAULT_BINARY_DATA_MODE');
 		expect(memory.summary).toContain('There is no link');
 		expect(toolJson(info, { reason: 'unsupported' }).noLinkReason).toContain('n8n 1.90 and later');
-		expect(toolJson(info, { reason: 'failed', detail: 'no secret' }).noLinkReason).toBe(`${NO_LINK_REASONS.failed}: no secret`);
+		expect(toolJson(info, { reason: 'failed', detail: 'no secret' }).noLinkReason).toBe(
+			'No link: n8n could not sign a link to the image: no secret',
+		);
 	});
 });
 
@@ -155,6 +168,11 @@ describe('toolSummary', () => {
 		expect(s).toMatch(/^Made a PNG image \(image 2 of 3\), 1\.4 MB, with gemini-3-pro-image\./);
 		expect(s).toContain(`"${'x'.repeat(300)}..."`);
 		expect(toolSummary({ ...info, text: '  ' }, { url })).not.toContain('The model said');
+	});
+
+	it('quotes a text of exactly 300 characters whole, without the ellipsis', () => {
+		const s = toolSummary({ ...info, text: 'z'.repeat(300) }, { url });
+		expect(s).toContain(`The model said: "${'z'.repeat(300)}" To show it`);
 	});
 });
 
@@ -228,5 +246,128 @@ describe('the tool answer of an item, from the results of its requests', () => {
 		expect(items[1].json.summary).toContain('(image 2 of 3)');
 		expect(items[0].json).not.toHaveProperty('stale');
 		expect(items[2].json).toEqual({ noImage: true });
+	});
+});
+
+describe('addImageLinks', () => {
+	const sign = (binary: IBinaryData) => `http://n8n/signed/${binary.id}`;
+	const item = (id?: string): INodeExecutionData => ({ json: { model: 'm' }, binary: { pic: { id, data: '', mimeType: 'image/png' } } });
+
+	it('adds the signed link, and no noLinkReason, to each item holding the image', () => {
+		const items = [item('a'), item('b')];
+		addImageLinks(ctx('x', { createBinarySignedUrl: sign }), items, 'pic');
+		expect(items.map((i) => i.json)).toEqual([
+			{ model: 'm', imageUrl: 'http://n8n/signed/a' },
+			{ model: 'm', imageUrl: 'http://n8n/signed/b' },
+		]);
+		expect(items[0].json).not.toHaveProperty('noLinkReason');
+	});
+
+	it('says why there is no link: an image kept in memory', () => {
+		const items = [item()];
+		addImageLinks(ctx('x', { createBinarySignedUrl: sign }), items, 'pic');
+		expect(items[0].json).toEqual({ model: 'm', imageUrl: null, noLinkReason: NO_LINK_REASONS.memory });
+	});
+
+	it('leaves an item without the image as it is', () => {
+		const items: INodeExecutionData[] = [
+			{ json: { a: 1 } },
+			{ json: { b: 2 }, binary: { other: { id: 'o', data: '', mimeType: 'image/png' } } },
+		];
+		addImageLinks(ctx('x', { createBinarySignedUrl: sign }), items, 'pic');
+		expect(items.map((i) => i.json)).toEqual([{ a: 1 }, { b: 2 }]);
+	});
+});
+
+describe('addConversation', () => {
+	const stored = (id: string, mimeType: string): IBinaryData => ({ id, data: '', mimeType });
+	/** Refine Image's plan: one earlier turn whose image is the input item's field "pic". */
+	const plan = {
+		itemIndex: 0,
+		input: {
+			model: 'gemini-3-pro-image',
+			prompt: 'make it blue',
+			images: [],
+			history: {
+				turns: [
+					{ role: 'user', parts: [{ text: 'a cat' }] },
+					{ role: 'model', parts: [{ image: 'pic', mimeType: 'image/webp' }] },
+				],
+				earlierPrompts: [],
+			},
+		},
+		inputs: [],
+		settings: { binaryPropertyOutput: 'pic' },
+	} as unknown as ItemPlan;
+	const result: GenerationResult = {
+		images: [image(), image({ mimeType: 'image/jpeg', extension: 'jpg' })],
+		text: 'Here.',
+		draftImagesSkipped: 0,
+	};
+	const outputs = (): INodeExecutionData[] => [
+		{ json: { imageIndex: 0 }, binary: { pic: stored('new-0', 'image/png') } },
+		{ json: { imageIndex: 1 }, binary: { pic: stored('new-1', 'image/jpeg') } },
+	];
+
+	it("writes each image's conversation with the answer's image types, and reuses the stored binaries", () => {
+		const items = outputs();
+		addConversation(items, result, plan, { json: {}, binary: { pic: stored('earlier', 'image/webp') } });
+		expect(items[1].json.conversation).toEqual({
+			format: 'gemini-image-conversation',
+			version: 1,
+			model: 'gemini-3-pro-image',
+			turns: [
+				{ role: 'user', parts: [{ text: 'a cat' }] },
+				{ role: 'model', parts: [{ image: 'turn2_image1', mimeType: 'image/webp' }] },
+				{ role: 'user', parts: [{ text: 'make it blue' }] },
+				{
+					role: 'model',
+					parts: [{ text: 'Here.' }, { image: 'turn4_image1', mimeType: 'image/png' }, { image: 'pic', mimeType: 'image/jpeg' }],
+				},
+			],
+		});
+		expect(items[1].binary).toEqual({
+			turn2_image1: stored('earlier', 'image/webp'),
+			turn4_image1: stored('new-0', 'image/png'),
+			pic: stored('new-1', 'image/jpeg'),
+		});
+		expect(items[0].binary).toEqual({
+			turn2_image1: stored('earlier', 'image/webp'),
+			pic: stored('new-0', 'image/png'),
+			turn4_image2: stored('new-1', 'image/jpeg'),
+		});
+	});
+
+	it('leaves out an image it has no binary for rather than writing an empty one', () => {
+		for (const inputItem of [undefined, { json: {} }, { json: {}, binary: { other: stored('o', 'image/png') } }]) {
+			const items = outputs();
+			addConversation(items, result, plan, inputItem);
+			expect(Object.keys(items[0].binary!)).toEqual(['pic', 'turn4_image2']);
+		}
+		const items: INodeExecutionData[] = [{ json: {} }, { json: {}, binary: { pic: stored('new-1', 'image/jpeg') } }];
+		addConversation(items, result, plan, { json: {}, binary: { pic: stored('earlier', 'image/webp') } });
+		expect(items[1].binary).toEqual({ turn2_image1: stored('earlier', 'image/webp'), pic: stored('new-1', 'image/jpeg') });
+	});
+});
+
+describe('RunNotes: trimmed conversations', () => {
+	const trimHints = (...trims: Array<[number, number]>) => {
+		const notes = new RunNotes();
+		for (const [item, turns] of trims) notes.trimmed(item, turns);
+		return notes.hints();
+	};
+
+	it('names the first trimmed item, its turns, and how many other items were trimmed', () => {
+		const tail = 'to stay within Max Input Size and 14 images per request; their prompts were sent as a short summary';
+		expect(trimHints([2, 4])).toEqual([
+			{ message: `Refine Image left out the oldest 4 turns of item 2's conversation ${tail}`, type: 'info', location: 'outputPane' },
+		]);
+		expect(trimHints([0, 6], [3, 2]).map((h) => h.message)).toEqual([
+			`Refine Image left out the oldest 6 turns of item 0's conversation (and 1 other item) ${tail}`,
+		]);
+		expect(trimHints([1, 2], [3, 2], [5, 8]).map((h) => h.message)).toEqual([
+			`Refine Image left out the oldest 2 turns of item 1's conversation (and 2 other items) ${tail}`,
+		]);
+		expect(trimHints()).toEqual([]);
 	});
 });
