@@ -1,0 +1,73 @@
+/**
+ * actions/router.ts, the item loop in n8n-core: what an item's failed request leaves in the output and in
+ * the error, and that an item's input images are fetched once for all of its requests.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { images, imageToImage, textToImage, useEmulator } from './setup';
+
+const t = useEmulator();
+
+describe('an item whose request fails', () => {
+	it('with Continue On Fail and one image asked for, the output is that one error item, nothing before it', async () => {
+		const result = await t.run({
+			parameters: textToImage('one [emu:fail=400x1]', { numberOfImages: 1 }),
+			items: [{ json: { n: 0 } }, { json: { n: 1 } }],
+			continueOnFail: true,
+		});
+		expect(result.error).toBeUndefined();
+		// both items send the same prompt: the emulator fails the first attempt only, whichever item sent it
+		expect(result.items).toHaveLength(2);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		const failed = result.items.filter((i) => i.binary === undefined);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json.error).toMatch(/^CometAPI answered 400/);
+		expect(Object.keys(failed[0].json).sort()).toEqual(['description', 'error']);
+	});
+
+	it('without Continue On Fail the error counts the images made and keeps the API error description after it', async () => {
+		// The same failure with one image: the description the API error has on its own.
+		const single = await t.run({ parameters: textToImage('alone [emu:fail=400x1]') });
+		// The emulator gives every answer its own request id.
+		const sameRun = (text?: string | null) => text?.replace(/request id: \w+/g, 'request id: …');
+		const own = sameRun((single.error as { description?: string }).description);
+		expect(own).toMatch(/\S/);
+		t.emu.reset();
+
+		// Three requests start at once; the first answer fails, the other two are made (and paid for) but dropped.
+		const result = await t.run({ parameters: textToImage('three [emu:fail=400x1]', { numberOfImages: 3, concurrency: 3 }) });
+		expect(t.emu.requests).toHaveLength(3);
+		expect(sameRun(result.error?.message)).toBe(sameRun(single.error?.message));
+		expect(sameRun((result.error as { description?: string }).description)).toBe(
+			`1 of the 3 images of this item failed; 2 were made but are not in the output, because the node stops at an error: set On Error to "Continue" in the node's settings to keep them. ${own}`,
+		);
+	});
+});
+
+describe("an item's input images", () => {
+	const png = images.solidPng(16, 16, [5, 6, 7]).buffer as Buffer;
+	let base = '';
+	let downloads = 0;
+	const server = createServer((req, res) => {
+		downloads++;
+		if (req.url === '/cat.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+		else res.writeHead(404).end('missing');
+	});
+	beforeAll(async () => {
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
+
+	it('are downloaded once for all of its requests, even when they run one after another', async () => {
+		downloads = 0;
+		const result = await t.run({
+			parameters: imageToImage('edit', '', { imageUrls: `${base}/cat.png`, numberOfImages: 3, concurrency: 1 }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(3);
+		expect(t.emu.requests).toHaveLength(3);
+		expect(downloads).toBe(1);
+	});
+});
