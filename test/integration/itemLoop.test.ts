@@ -5,6 +5,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { Permit } from '../../nodes/GeminiImage/transport/limiter';
+import { limiterFor } from '../../nodes/GeminiImage/transport/limiter';
+import { LIMITS } from '../../nodes/GeminiImage/actions/options';
 import { images, imageToImage, textToImage, useEmulator } from './setup';
 
 const t = useEmulator();
@@ -69,5 +72,23 @@ describe("an item's input images", () => {
 		expect(result.items).toHaveLength(3);
 		expect(t.emu.requests).toHaveLength(3);
 		expect(downloads).toBe(1);
+	});
+});
+
+describe('version 2: one limiter per account', () => {
+	it("a run's requests wait in its credential's limiter while other runs of that account hold every slot", async () => {
+		// The harness's credential is 'cred-1'; its limiter for this Base URL, as another execution would share it.
+		const account = limiterFor(`cred-1 ${t.emu.url}`, LIMITS.v2MaxConcurrency);
+		const held: Permit[] = [];
+		while (account.inFlight < account.level) held.push((await account.acquire()) as Permit);
+		const running = t.run({ typeVersion: 2, parameters: textToImage('queued') });
+		for (let i = 0; i < 300 && account.waiters.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+		expect(account.waiters).toHaveLength(1);
+		expect(t.emu.requests).toHaveLength(0);
+		for (const permit of held) account.release(permit, 'other');
+		const result = await running;
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+		expect(t.emu.requests).toHaveLength(1);
 	});
 });
