@@ -91,4 +91,26 @@ describe('version 2: one limiter per account', () => {
 		expect(result.items).toHaveLength(1);
 		expect(t.emu.requests).toHaveLength(1);
 	});
+
+	it('Stop (the execution cancelled) takes its queued requests out of the limiter at once, none is sent', async () => {
+		const account = limiterFor(`cred-1 ${t.emu.url}`, LIMITS.v2MaxConcurrency);
+		const held: Permit[] = [];
+		while (account.inFlight < account.level) held.push((await account.acquire()) as Permit);
+		const stop = new AbortController();
+		let settled = false;
+		const running = t.run({ typeVersion: 2, parameters: textToImage('queued'), abortSignal: stop.signal }).finally(() => (settled = true));
+		try {
+			for (let i = 0; i < 300 && account.waiters.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+			expect(account.waiters).toHaveLength(1);
+			stop.abort();
+			// Every slot is still held by the others: the run ends only if the cancel took it out of the queue.
+			for (let i = 0; i < 300 && !settled; i++) await new Promise((r) => setTimeout(r, 10));
+			expect(settled).toBe(true);
+			expect(account.waiters).toHaveLength(0);
+		} finally {
+			for (const permit of held) account.release(permit, 'other');
+			await running;
+		}
+		expect(t.emu.requests).toHaveLength(0);
+	});
 });
