@@ -48,6 +48,32 @@ describe('an item whose request fails', () => {
 	});
 });
 
+describe('the model list in a model_not_found error', () => {
+	const byItem = (extra: object = {}) => textToImage('={{ $json.prompt }}', extra, { model: { __rl: true, mode: 'id', value: '={{ $json.model }}' } });
+
+	it('reaches the error that stops the run when an item before it succeeded', async () => {
+		const result = await t.run({
+			parameters: byItem(),
+			items: [{ json: { prompt: 'fine', model: 'gemini-2.5-flash-image' } }, { json: { prompt: 'lost', model: 'unknown-banana' } }],
+		});
+		expect(result.error?.message).toMatch(/^CometAPI answered 503 Service Unavailable: model_not_found.* \[item 1\]$/);
+		expect((result.error as { description?: string }).description).toMatch(
+			/^Check the model name \("unknown-banana"\): .* Image models on this account, newest first: gemini-nano-banana-2\.1 /,
+		);
+	});
+
+	it('is not fetched when the run stops at another error: only the error shown gets the list', async () => {
+		// Both requests run at once; item 0's 400 stops the run, item 1's model_not_found is not shown.
+		const result = await t.run({
+			parameters: byItem({ concurrency: 2 }),
+			items: [{ json: { prompt: 'bad [emu:fail=400x1]', model: 'gemini-2.5-flash-image' } }, { json: { prompt: 'lost', model: 'unknown-banana' } }],
+		});
+		expect(result.error?.message).toMatch(/^CometAPI answered 400 .*\[item 0\]$/);
+		expect(t.emu.requests.map((r: { path: string }) => r.path).filter((path: string) => path.endsWith('/models'))).toEqual([]);
+		expect(t.emu.requests).toHaveLength(2);
+	});
+});
+
 describe("an item's input images", () => {
 	const png = images.solidPng(16, 16, [5, 6, 7]).buffer as Buffer;
 	let base = '';
