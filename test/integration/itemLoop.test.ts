@@ -49,7 +49,8 @@ describe('an item whose request fails', () => {
 });
 
 describe('the model list in a model_not_found error', () => {
-	const byItem = (extra: object = {}) => textToImage('={{ $json.prompt }}', extra, { model: { __rl: true, mode: 'id', value: '={{ $json.model }}' } });
+	const byItem = (extra: object = {}) =>
+		textToImage('={{ $json.prompt }}', extra, { model: { __rl: true, mode: 'id', value: '={{ $json.model }}' } });
 
 	it('reaches the error that stops the run when an item before it succeeded', async () => {
 		const result = await t.run({
@@ -66,7 +67,10 @@ describe('the model list in a model_not_found error', () => {
 		// Both requests run at once; item 0's 400 stops the run, item 1's model_not_found is not shown.
 		const result = await t.run({
 			parameters: byItem({ concurrency: 2 }),
-			items: [{ json: { prompt: 'bad [emu:fail=400x1]', model: 'gemini-2.5-flash-image' } }, { json: { prompt: 'lost', model: 'unknown-banana' } }],
+			items: [
+				{ json: { prompt: 'bad [emu:fail=400x1]', model: 'gemini-2.5-flash-image' } },
+				{ json: { prompt: 'lost', model: 'unknown-banana' } },
+			],
 		});
 		expect(result.error?.message).toMatch(/^CometAPI answered 400 .*\[item 0\]$/);
 		expect(t.emu.requests.map((r: { path: string }) => r.path).filter((path: string) => path.endsWith('/models'))).toEqual([]);
