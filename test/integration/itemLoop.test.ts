@@ -112,10 +112,14 @@ describe('version 2: one limiter per account', () => {
 		const held: Permit[] = [];
 		while (account.inFlight < account.level) held.push((await account.acquire()) as Permit);
 		const running = t.run({ typeVersion: 2, parameters: textToImage('queued') });
-		for (let i = 0; i < 300 && account.waiters.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-		expect(account.waiters).toHaveLength(1);
-		expect(t.emu.requests).toHaveLength(0);
-		for (const permit of held) account.release(permit, 'other');
+		try {
+			for (let i = 0; i < 300 && account.waiters.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+			expect(account.waiters).toHaveLength(1);
+			expect(t.emu.requests).toHaveLength(0);
+		} finally {
+			// Released whatever happened: a failed check must not leave the run waiting for ever.
+			for (const permit of held) account.release(permit, 'other');
+		}
 		const result = await running;
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
