@@ -1,5 +1,6 @@
 /** actions/router.ts: the item loop's pool: how many requests run at once, in order, and stopping. */
-import { runPool } from '../../nodes/GeminiImage/actions/router';
+import { router, runPool } from '../../nodes/GeminiImage/actions/router';
+import { planContext } from './fixtures';
 
 describe('runPool', () => {
 	it('never runs more than the limit at once and runs every index once', async () => {
@@ -48,5 +49,16 @@ describe('runPool', () => {
 			seen.push(20 + i);
 		});
 		expect(seen).toEqual([0, 10, 11, 12, 20, 21, 22]);
+	});
+});
+
+describe('router: the operation, checked before any item', () => {
+	it('Refine Image on a version 1 node says to add a version 2 node, before reading any item', async () => {
+		const ctx = planContext({ parameters: { operation: 'refineImage' }, typeVersion: 1 });
+		const error = (await router.call(ctx).catch((e: unknown) => e)) as Error & { description?: string };
+		expect(error.message).toBe('Refine Image needs node version 2 [item 0]');
+		expect(error.description).toBe(
+			'Add a new Gemini Image node (version 2) for Refine Image; version 1 nodes have Text to Image and Image to Image.',
+		);
 	});
 });
