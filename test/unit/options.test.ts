@@ -82,6 +82,20 @@ describe('readOptions: settings and their defaults', () => {
 		expect(read({ options: { imageLink: true } }, v1).settings.imageLink).toBe(false);
 	});
 
+	it("a Max Input Size or Timeout an expression sets past the panel's maximum is held at it (100 MB, 3,600 s)", () => {
+		// Past 2^31 ms Node fires a timer at once: each attempt would end as soon as sent, and be retried.
+		for (const [mb, seconds] of [
+			[101, 3601],
+			[1e12, 2_147_484],
+			['Infinity', 'Infinity'],
+		]) {
+			const { settings } = read({ requestSettings: { maxInputMb: mb, timeout: seconds } });
+			expect([settings.maxInputBytes, settings.timeoutMs]).toEqual([100 * 1024 * 1024, 3_600_000]);
+		}
+		const { settings } = read({ requestSettings: { maxInputMb: 100, timeout: 3600 } });
+		expect([settings.maxInputBytes, settings.timeoutMs]).toEqual([100 * 1024 * 1024, 3_600_000]);
+	});
+
 	it('a Max Input Size or Timeout of 0, below 0 or not a number gives the default instead of a bound of nothing', () => {
 		for (const bad of [0, -1, 'lots']) {
 			const { settings } = read({ requestSettings: { maxInputMb: bad, timeout: bad } });

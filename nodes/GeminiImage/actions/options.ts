@@ -21,8 +21,15 @@ const IMAGE_SIZES = ['512', '1K', '2K', '4K'];
 export const LIMITS = {
 	maxInputImages: 14,
 	defaultMaxInputMb: 20,
+	/** The panel's maximum, also applied to what an expression gives (n8n checks it only in the panel). */
+	maxInputMb: 100,
 	defaultMaxRetries: DEFAULT_RETRY_POLICY.maxRetries,
 	defaultTimeoutSeconds: 300,
+	/**
+	 * The panel's maximum, also applied to what an expression gives: past Node's timer limit (2^31 ms) a timer
+	 * fires at once, so every attempt would end as soon as sent and be retried (and the attempt's 10 times sooner).
+	 */
+	maxTimeoutSeconds: 3600,
 	defaultConcurrency: 8,
 	maxConcurrency: 16,
 	/**
@@ -323,7 +330,7 @@ const maxInputMb: INodeProperties = {
 	name: 'maxInputMb',
 	type: 'number',
 	default: 20,
-	typeOptions: { minValue: 1, maxValue: 100 },
+	typeOptions: { minValue: 1, maxValue: LIMITS.maxInputMb },
 	description: `Largest total size of the input images of one item (default ${LIMITS.defaultMaxInputMb}), the earlier images of a conversation included (Refine Image leaves out the oldest turns to stay within it). CometAPI does not publish its limit; 20 MB is safe. Raise it only if your gateway accepts more.`,
 	displayOptions: { show: { '/operation': ['imageToImage', 'refineImage'] } },
 };
@@ -358,7 +365,7 @@ const timeout: INodeProperties = {
 	name: 'timeout',
 	type: 'number',
 	default: 300,
-	typeOptions: { minValue: 10, maxValue: 3600 },
+	typeOptions: { minValue: 10, maxValue: LIMITS.maxTimeoutSeconds },
 	description: `How long CometAPI (or an image URL) may send nothing before the attempt is given up and retried (default ${LIMITS.defaultTimeoutSeconds}). One attempt may take at most 10 times this in all. 4K images can take a few minutes.`,
 };
 
@@ -560,8 +567,10 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, model: st
 			binaryPropertyOutput,
 			includeInputFields: version2 && !tool && options.includeInputFields !== false,
 			imageLink: tool || (version2 && options.imageLink === true),
-			maxInputBytes: Math.round((maxInputMb > 0 ? maxInputMb : LIMITS.defaultMaxInputMb) * 1024 * 1024),
-			timeoutMs: Math.round((timeoutSeconds > 0 ? timeoutSeconds : LIMITS.defaultTimeoutSeconds) * 1000),
+			maxInputBytes: Math.round((maxInputMb > 0 ? Math.min(maxInputMb, LIMITS.maxInputMb) : LIMITS.defaultMaxInputMb) * 1024 * 1024),
+			timeoutMs: Math.round(
+				(timeoutSeconds > 0 ? Math.min(timeoutSeconds, LIMITS.maxTimeoutSeconds) : LIMITS.defaultTimeoutSeconds) * 1000,
+			),
 			retry: { ...DEFAULT_RETRY_POLICY, maxRetries: clamp(Math.floor(maxRetries) || 0, 0, 10) },
 		},
 	};
