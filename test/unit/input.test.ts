@@ -384,7 +384,7 @@ describe('assertExecutionFiles: files of this execution are the ids on its items
 
 describe('loadInputImages: what the item sends, checked before any request', () => {
 	const png = (size: number) => Buffer.concat([pngHeader(8, 8), Buffer.alloc(size - 33)]);
-	const plan = (over: Partial<ItemPlan> & { settings?: Partial<ItemPlan['settings']> }): ItemPlan =>
+	const plan = (over: Omit<Partial<ItemPlan>, 'settings'> & { settings?: Partial<ItemPlan['settings']> }): ItemPlan =>
 		({
 			itemIndex: 0,
 			input: {},
