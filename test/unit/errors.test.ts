@@ -1,8 +1,10 @@
 /** How errors reach the user: each names its item once, error items carry what can be shown. */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { Readable } from 'stream';
+
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError, errorItem, isModelNotFound, nameItem } from '../../nodes/GeminiImage/actions/errors';
+import { asNodeError, errorItem, isModelNotFound, listModelsInError, nameItem } from '../../nodes/GeminiImage/actions/errors';
 import { NODE } from './fixtures';
 
 const node = NODE;
@@ -60,5 +62,43 @@ describe('isModelNotFound', () => {
 		expect(isModelNotFound(new NodeOperationError(node, 'model_not_found'))).toBe(false);
 		expect(isModelNotFound(new Error('model_not_found'))).toBe(false);
 		expect(isModelNotFound(undefined)).toBe(false);
+	});
+});
+
+describe('isModelNotFound: API errors n8n built from a thrown Error', () => {
+	it('an API error without an error response (n8n wraps thrown errors so) is read by its words, without failing', () => {
+		expect(isModelNotFound(new NodeApiError(node, new Error('model_not_found: no channel') as unknown as JsonObject))).toBe(true);
+		expect(isModelNotFound(new NodeApiError(node, new Error('socket hang up') as unknown as JsonObject))).toBe(false);
+	});
+});
+
+describe('listModelsInError', () => {
+	/** An account whose GET /v1/models answers `models` (the request goes nowhere: the helper answers it). */
+	const account = (models: object[]) => {
+		const paths: string[] = [];
+		const c = {
+			getNode: () => node,
+			getCredentials: async () => ({ apiKey: 'sk-test', baseUrl: 'http://127.0.0.1:9' }),
+			helpers: {
+				httpRequestWithAuthentication: async (_type: string, options: { url: string }) => {
+					paths.push(options.url);
+					return {
+						statusCode: 200,
+						headers: { 'content-type': 'application/json' },
+						body: Readable.from([Buffer.from(JSON.stringify({ data: models }))]),
+					};
+				},
+			},
+		} as unknown as IExecuteFunctions;
+		return { ctx: c, paths };
+	};
+
+	it('an error without a description gets just the list, without a leading space', async () => {
+		const { ctx: c, paths } = account([{ id: 'gpt-4o', created: 1715367049 }]);
+		const error = new NodeApiError(node, { message: 'x', apiCode: 'model_not_found' });
+		error.description = undefined;
+		await listModelsInError(c, [error]);
+		expect(paths).toEqual(['http://127.0.0.1:9/v1/models']);
+		expect(error.description).toBe('This account lists no Gemini image models: check the account on the CometAPI dashboard.');
 	});
 });

@@ -2,15 +2,23 @@
  * Input Data Field Name(s) read every way n8n users fill it: names, binary objects from expressions ($binary.x,
  * n8n's own tooltip), the file details `$binary.x` gives in expressions, lists of these, a whole `binary`.
  */
+import { Readable } from 'stream';
+
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import {
+	assertExecutionFiles,
 	belongsToExecution,
+	loadInputImages,
 	isBinaryObject,
 	parseUrlList,
 	readBinaryObject,
+	readToolImageUrls,
 	resolveInputFields,
 } from '../../nodes/GeminiImage/actions/input';
+import type { ItemPlan } from '../../nodes/GeminiImage/actions/item';
+
+import { pngHeader } from './fixtures';
 
 const file = (fileName: string | undefined, extra: object = {}): IBinaryData =>
 	({ mimeType: 'image/png', fileName, fileSize: '12', data: 'QUJD', ...extra }) as IBinaryData;
@@ -192,5 +200,261 @@ describe('parseUrlList', () => {
 		]);
 		expect(parseUrlList(undefined)).toEqual([]);
 		expect(parseUrlList(' ,\n, ')).toEqual([]);
+	});
+});
+
+describe('parseUrlList: what a link list may carry around its links', () => {
+	it('drops every comma that ends a line, not just the last one', () => {
+		expect(parseUrlList('https://a.com/x.png,,\nhttps://b.com/y.png,,,')).toEqual(['https://a.com/x.png', 'https://b.com/y.png']);
+	});
+});
+
+describe('readToolImageUrls', () => {
+	it('a node without Image URLs (n8n answers the fallback) gives no links', () => {
+		const ctx = { getNodeParameter: (_name: string, _i: number, fallback: unknown) => fallback } as unknown as IExecuteFunctions;
+		expect(readToolImageUrls(ctx, 0)).toEqual([]);
+	});
+});
+
+describe('belongsToExecution: the whole id must be the form that names its execution', () => {
+	const files = { workflowId: 'wf1', executionId: '42', knownIds: () => new Set<string>() };
+	const uuid = '0b9e5d1c-3a4b-4c5d-8e9f-0a1b2c3d4e5f';
+	it.each([
+		// an id of another storage mode that merely contains this execution's form (anyone may write item JSON)
+		['text before it', `filesystem:../../other/filesystem-v2:workflows/wf1/executions/42/binary_data/${uuid}`],
+		['a path after the file part', `filesystem-v2:workflows/wf1/executions/42/binary_data/0b9e/../../../../other/binary_data/${uuid}`],
+	])('%s is refused', (_what, id) => {
+		expect(belongsToExecution({ mimeType: 'image/png', id } as IBinaryData, files)).toBe(false);
+	});
+});
+
+const node = { id: 'n1', name: 'Gemini Image', type: 'n8n-nodes-cometapi.geminiImage', typeVersion: 2, position: [0, 0], parameters: {} };
+const uuid = '0b9e5d1c-3a4b-4c5d-8e9f-0a1b2c3d4e5f';
+/** A stored file of another workflow's execution: its id does not name this one. */
+const stored = (n: number) => `filesystem-v2:workflows/parent/executions/7/binary_data/${uuid.slice(0, -2)}${String(n).padStart(2, '0')}`;
+const withId = (id: unknown) => ({ json: {}, binary: { data: { mimeType: 'image/png', id } } }) as unknown as INodeExecutionData;
+
+/**
+ * What n8n's workflow data proxy gives about the nodes before this one: for each, its last run index
+ * (`$node[name].runIndex`) and its items per output and run (`$(name).all(output, run)`, which throws for an
+ * output the node does not have).
+ */
+interface Parent {
+	runIndex?: number;
+	/** Throws when asked for (a node n8n cannot tell about). */
+	broken?: boolean;
+	outputs: (run: number) => unknown[];
+}
+function executionCtx(parents: Record<string, Parent>, input: unknown[] = [], extra: object = {}) {
+	const calls = { proxy: 0, all: [] as Array<[string, number, number]> };
+	const proxy = {
+		$node: new Proxy(
+			{},
+			{
+				get: (_t, name: string) => {
+					if (parents[name]?.broken) throw new Error(`no node ${name}`);
+					return parents[name] && parents[name].runIndex !== undefined ? { runIndex: parents[name].runIndex } : {};
+				},
+			},
+		),
+		$: (name: string) => {
+			if (!parents[name] || parents[name].broken) throw new Error(`Referenced node "${name}" doesn't exist`);
+			return {
+				all: (output: number, run: number) => {
+					calls.all.push([name, output, run]);
+					const outputs = parents[name].outputs(run);
+					if (output < 0 || output >= outputs.length) throw new Error('no such output');
+					return outputs[output];
+				},
+			};
+		},
+	};
+	const ctx = {
+		getNode: () => node,
+		getWorkflow: () => ({ id: 'wf1' }),
+		getExecutionId: () => '42',
+		getInputData: () => input,
+		getParentNodes: () => Object.keys(parents).map((name) => ({ name, indicies: [], depth: 1 })),
+		getWorkflowDataProxy: () => {
+			calls.proxy++;
+			return proxy;
+		},
+		...extra,
+	} as unknown as IExecuteFunctions;
+	return { ctx, calls };
+}
+/** Whether assertExecutionFiles lets a binary object with this id be read. */
+const accepts = (ctx: IExecuteFunctions, id: string) => {
+	try {
+		assertExecutionFiles(
+			ctx,
+			0,
+			[{ name: 'x.png (from the expression)', binary: { mimeType: 'image/png', id } as IBinaryData }],
+			'Input Data Field Name(s)',
+		);
+		return true;
+	} catch (error) {
+		return false;
+	}
+};
+
+describe('assertExecutionFiles: files of this execution are the ids on its items, found through the public API', () => {
+	it("reads files on the node's input items and on any output of any run of the nodes before it", () => {
+		const { ctx } = executionCtx(
+			{ Loader: { runIndex: 2, outputs: (run) => (run === 2 ? [[withId(stored(1))], [withId(stored(2))]] : [[], []]) } },
+			[withId(stored(3))],
+		);
+		expect(accepts(ctx, stored(1))).toBe(true);
+		expect(accepts(ctx, stored(2))).toBe(true);
+		expect(accepts(ctx, stored(3))).toBe(true);
+		expect(accepts(ctx, stored(4))).toBe(false);
+	});
+
+	it('looks at runs 0 to the last one, not past it, and at a parent with no run at all not once', () => {
+		const runs = { Loader: { runIndex: 1, outputs: (run: number) => [[withId(stored(10 + run))]] } };
+		const { ctx } = executionCtx({ ...runs, Idle: { outputs: () => [[withId(stored(20))]] } });
+		expect([0, 1, 2].map((run) => accepts(ctx, stored(10 + run)))).toEqual([true, true, false]);
+		expect(accepts(ctx, stored(20))).toBe(false);
+	});
+
+	it('at most 10000 runs of one node, however often a loop ran it', () => {
+		const { ctx } = executionCtx({ Loop: { runIndex: 20000, outputs: (run) => [run >= 9999 ? [withId(stored(run - 9999))] : []] } });
+		expect(accepts(ctx, stored(0))).toBe(true); // run 9999, the last one looked at
+		expect(accepts(ctx, stored(1))).toBe(false); // run 10000
+	});
+
+	it('at most 64 outputs per run, and none after the first one the node does not have', () => {
+		const many = Array.from({ length: 70 }, (_, output) => [withId(stored(output))]);
+		const { ctx } = executionCtx({ Switch: { runIndex: 0, outputs: () => many } });
+		expect(accepts(ctx, stored(63))).toBe(true);
+		expect(accepts(ctx, stored(64))).toBe(false);
+		const two = executionCtx({ If: { runIndex: 3, outputs: () => [[], []] } });
+		expect(accepts(two.ctx, stored(0))).toBe(false);
+		// per run: outputs 0 and 1, then output 2 is missing and no more are asked for
+		expect(two.calls.all).toEqual([0, 1, 2, 3].flatMap((run) => [0, 1, 2].map((output) => ['If', output, run])));
+	});
+
+	it('a node the proxy cannot tell about is skipped, the others are still looked at', () => {
+		const { ctx } = executionCtx({
+			Gone: { broken: true, outputs: () => [] },
+			Loader: { runIndex: 0, outputs: () => [[withId(stored(1))]] },
+		});
+		expect(accepts(ctx, stored(1))).toBe(true);
+	});
+
+	it('odd items (null, no binary, a null or id-less file, an output that is no list) are passed over', () => {
+		const odd = [null, { json: {} }, { json: {}, binary: { a: null, b: { mimeType: 'image/png', data: 'QUJD' } } }, withId(stored(2))];
+		const { ctx } = executionCtx({ Code: { runIndex: 0, outputs: () => [undefined, odd] } }, odd.slice(0, 3));
+		expect(accepts(ctx, stored(2))).toBe(true);
+		expect(accepts(ctx, stored(3))).toBe(false);
+	});
+
+	it("without the workflow data proxy, only the input items' files", () => {
+		const { ctx } = executionCtx({ Loader: { runIndex: 0, outputs: () => [[withId(stored(1))]] } }, [withId(stored(2))], {
+			getWorkflowDataProxy: () => {
+				throw new Error('no proxy here');
+			},
+		});
+		expect(accepts(ctx, stored(2))).toBe(true);
+		expect(accepts(ctx, stored(1))).toBe(false);
+	});
+
+	it('looks the files up once per run of the node', () => {
+		const { ctx, calls } = executionCtx({ Loader: { runIndex: 0, outputs: () => [[withId(stored(1))]] } });
+		accepts(ctx, stored(1));
+		accepts(ctx, stored(2));
+		accepts(ctx, `database:${uuid}`);
+		expect(calls.proxy).toBe(1);
+	});
+
+	it('a file id from item JSON is refused, saying why and how to load the image instead', () => {
+		const { ctx } = executionCtx({});
+		const ref = { name: 'photo', binary: { mimeType: 'image/png', id: `database:${uuid}` } as IBinaryData, fromJson: true };
+		expect(() => assertExecutionFiles(ctx, 3, [ref], 'Input Data Field Name(s)')).toThrow(
+			expect.objectContaining({
+				message:
+					'The item has no binary field "photo", and the file its JSON names there is not one of this execution\'s files: it was not read [item 3]',
+				description: expect.stringContaining(
+					'A file id in item JSON (posted to a webhook, say) or from another workflow is never read: load the image in this workflow instead',
+				),
+			}),
+		);
+	});
+});
+
+describe('loadInputImages: what the item sends, checked before any request', () => {
+	const png = (size: number) => Buffer.concat([pngHeader(8, 8), Buffer.alloc(size - 33)]);
+	const plan = (over: Omit<Partial<ItemPlan>, 'settings'> & { settings?: Partial<ItemPlan['settings']> }): ItemPlan =>
+		({
+			itemIndex: 0,
+			input: {},
+			inputs: [],
+			...over,
+			settings: {
+				maxInputBytes: 1000,
+				imageUrls: [],
+				timeoutMs: 5000,
+				urlAccess: { publicOnly: false, allow: { names: [], ranges: [] } },
+				...over.settings,
+			},
+		}) as unknown as ItemPlan;
+	/** httpRequest answers every URL with `answer` (no packet leaves: nothing is connected). */
+	const ctx = (fields: Record<string, Buffer>, httpRequest: (options: { url: string }) => Promise<unknown>, extra: object = {}) => {
+		const requested: string[] = [];
+		const c = {
+			getNode: () => node,
+			getInputData: () => [
+				{ json: {}, binary: Object.fromEntries(Object.keys(fields).map((k) => [k, { mimeType: 'image/png', data: '' }])) },
+			],
+			helpers: {
+				getBinaryDataBuffer: async (_i: number, name: string) => fields[name],
+				httpRequest: async (options: { url: string }) => {
+					requested.push(options.url);
+					return await httpRequest(options);
+				},
+			},
+			...extra,
+		} as unknown as IExecuteFunctions;
+		return { ctx: c, requested };
+	};
+	const answer = (body: Buffer) => async () => ({ statusCode: 200, headers: {}, body: Readable.from([body]) });
+
+	it("Refine Image: the text's bytes come off Max Input Size, and the message says so", async () => {
+		const { ctx: c } = ctx({ data: png(80) }, answer(png(40)));
+		await expect(loadInputImages(c, plan({ inputs: [{ name: 'data' }], textBytes: 30, settings: { maxInputBytes: 100 } }))).rejects.toThrow(
+			'The input images are too large: 80 bytes so far with "data", the limit is 70 bytes (Max Input Size less 30 bytes of text sent with them) [item 0]',
+		);
+		const fits = await loadInputImages(c, plan({ inputs: [{ name: 'data' }], textBytes: 20, settings: { maxInputBytes: 100 } }));
+		expect(fits.map((image) => image.data.length)).toEqual([80]);
+	});
+
+	it("n8n's SSRF protection refusing a link is told as such, with the settings that allow it", async () => {
+		const blocked = Object.assign(new Error('blocked'), { name: 'SsrfBlockedIpError' });
+		const { ctx: c } = ctx({}, async () => {
+			throw blocked;
+		});
+		const url = 'http://127.0.0.1:9/a.png';
+		await expect(loadInputImages(c, plan({ settings: { imageUrls: [url] } }))).rejects.toThrow(
+			expect.objectContaining({
+				message: `Did not download the input image ${url}: n8n's SSRF protection refused its address [item 0]`,
+				description: expect.stringContaining('N8N_SSRF_PROTECTION_ENABLED'),
+			}),
+		);
+	});
+
+	it("Public Addresses Only still fetches n8n's own signed links, after the REST URL however many slashes end it", async () => {
+		const publicOnly = { settings: { urlAccess: { publicOnly: true, allow: { names: [], ranges: [] } } } };
+		const signed = 'http://127.0.0.1:5678/rest/binary-data/signed?token=t';
+		for (const rest of ['http://127.0.0.1:5678/rest', 'http://127.0.0.1:5678/rest/', 'http://127.0.0.1:5678/rest//']) {
+			const { ctx: c, requested } = ctx({}, answer(png(40)), { getRestApiUrl: () => rest });
+			const p = plan({ ...publicOnly, settings: { ...publicOnly.settings, imageUrls: [signed] } });
+			expect((await loadInputImages(c, p)).map((image) => image.data.length)).toEqual([40]);
+			expect(requested).toEqual([signed]);
+		}
+		// other paths of the same loopback host are not n8n's signed links: refused before any request
+		const { ctx: c, requested } = ctx({}, answer(png(40)), { getRestApiUrl: () => 'http://127.0.0.1:5678/rest/' });
+		const other = plan({ ...publicOnly, settings: { ...publicOnly.settings, imageUrls: ['http://127.0.0.1:5678/rest/other?x'] } });
+		await expect(loadInputImages(c, other)).rejects.toThrow(/^Did not download the input image .*: it is not a public address/);
+		expect(requested).toEqual([]);
 	});
 });
