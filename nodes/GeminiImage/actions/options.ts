@@ -27,7 +27,7 @@ export const LIMITS = {
 	defaultTimeoutSeconds: 300,
 	/**
 	 * The panel's maximum, also applied to what an expression gives: past Node's timer limit (2^31 ms) a timer
-	 * fires at once, so every attempt would end as soon as sent and be retried (and the attempt's 10 times sooner).
+	 * fires at once, so every attempt would end as soon as it was sent, and be retried.
 	 */
 	maxTimeoutSeconds: 3600,
 	defaultConcurrency: 8,
