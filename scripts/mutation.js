@@ -7,6 +7,7 @@
  *   npm run test:mutation -- --mutate 'nodes/GeminiImage/helpers/**'  one folder: a sitting's worth, the rest kept
  *   npm run test:mutation -- --force                                 every mutant again
  *   npm run test:mutation -- --retry-timeouts                        the timed-out mutants again, with 30 s each
+ *   npm run test:mutation -- --retry-static                          the surviving static mutants again
  *
  * Stryker keeps each mutant's result in test/mutation/incremental.json (committed) and reuses it while the mutant's
  * code and the tests that cover or killed it are unchanged; a run that is interrupted writes nothing, so a long one
@@ -17,6 +18,10 @@
  * A timed-out mutant counts as detected (an endless loop), but on a loaded machine a slow test can time out too:
  * --retry-timeouts runs only the mutants the report has as Timeout again, 2 at a time with a timeout of 30 s (3 x the usual), and
  * puts their new results into the report (Stryker would reuse a Timeout as it is).
+ *
+ * A static mutant (code that runs when its module loads, such as a module-level regex) has no per-test coverage,
+ * so no new test ever counts as covering it and Stryker reuses its survival for as long as its code is unchanged:
+ * --retry-static runs the report's surviving static mutants again (every related test, the usual timeout).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -87,19 +92,25 @@ const settled = (m) => m.statusReason === AGAIN || /^Hit limit reached/.test(m.s
 const where = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
 const sameMutant = (a, b) => a.mutatorName === b.mutatorName && a.replacement === b.replacement && where(a) === where(b);
 
+/** Which mutants each retry tests again. */
+const RETRIES = {
+	'--retry-timeouts': { pick: (m) => m.status === 'Timeout' && !settled(m), what: 'timed-out mutants again, 30 s each' },
+	'--retry-static': { pick: (m) => m.static === true && m.status === 'Survived', what: 'surviving static mutants again' },
+};
+
 /**
- * The report without its timed-out mutants (Stryker then tests them as new), and how to put their new results
+ * The report without the mutants `pick` chooses (Stryker then tests them as new), and how to put their new results
  * back into the whole report: test ids are the report's own, so the new results' ids are mapped by test name.
  */
-function withoutTimeouts() {
+function without(pick) {
 	const whole = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
 	const retried = [];
 	for (const [file, result] of Object.entries(whole.files))
-		for (const m of result.mutants) if (m.status === 'Timeout' && !settled(m)) retried.push({ file, mutant: m });
+		for (const m of result.mutants) if (pick(m)) retried.push({ file, mutant: m });
 	const trimmed = structuredClone(whole);
 	for (const [file, result] of Object.entries(trimmed.files))
 		result.mutants = result.mutants.filter((m) => !retried.some((r) => r.file === file && sameMutant(r.mutant, m)));
-	const merge = (fresh) => {
+	const merge = (fresh, longer) => {
 		const idOf = new Map();
 		for (const [file, tests] of Object.entries(whole.testFiles ?? {})) for (const t of tests.tests) idOf.set(`${file}\n${t.name}`, t.id);
 		const mapId = (id) => {
@@ -120,14 +131,15 @@ function withoutTimeouts() {
 		for (const { file, mutant } of retried) {
 			const now = fresh.files[file]?.mutants.find((m) => sameMutant(m, mutant));
 			if (!now) continue;
+			const was = mutant.status;
 			Object.assign(mutant, now, {
 				id: mutant.id,
 				killedBy: now.killedBy?.map(mapId).filter(Boolean),
 				coveredBy: now.coveredBy?.map(mapId).filter(Boolean),
 			});
 			// A timeout at 30 s too is an endless loop: said so, and not retried again (Stryker keeps the reason).
-			if (mutant.status === 'Timeout') mutant.statusReason = AGAIN;
-			else changed++;
+			if (mutant.status === 'Timeout' && longer) mutant.statusReason = AGAIN;
+			if (mutant.status !== was) changed++;
 		}
 		fs.writeFileSync(REPORT, JSON.stringify(whole));
 		return changed;
@@ -156,25 +168,24 @@ function recordMeasured(patterns) {
 fs.mkdirSync(OUT, { recursive: true });
 console.log(`mutation: ${writeTestIndex()} tests listed in ${path.relative(ROOT, INDEX)}`);
 const args = process.argv.slice(2);
-const retry = args.includes('--retry-timeouts');
+const retryFlag = Object.keys(RETRIES).find((flag) => args.includes(flag));
+const retry = retryFlag !== undefined;
+const longer = retryFlag === '--retry-timeouts';
 let strykerArgs = args;
 let timeouts;
 if (retry) {
-	timeouts = withoutTimeouts();
+	timeouts = without(RETRIES[retryFlag].pick);
 	if (!timeouts.retried.length) {
-		console.log('mutation: no timed-out mutant in the report');
+		console.log(`mutation: no ${RETRIES[retryFlag].what.split(' again')[0]} in the report`);
 		process.exit(0);
 	}
-	console.log(`mutation: ${timeouts.retried.length} timed-out mutants again, 30 s each`);
+	console.log(`mutation: ${timeouts.retried.length} ${RETRIES[retryFlag].what}`);
 	fs.writeFileSync(REPORT, JSON.stringify(timeouts.trimmed));
 	// Whole lines (Stryker's range columns count differently from its report's); the lines' other mutants are reused.
 	const ranges = [...new Set(timeouts.retried.map(({ file, mutant: m }) => `${file}:${m.location.start.line}-${m.location.end.line}`))];
 	strykerArgs = [
-		...args.filter((a) => a !== '--retry-timeouts'),
-		'--timeoutMS',
-		'60000',
-		'--concurrency',
-		'2',
+		...args.filter((a) => a !== retryFlag),
+		...(longer ? ['--timeoutMS', '60000', '--concurrency', '2'] : []),
 		'--mutate',
 		ranges.join(','),
 	];
@@ -185,8 +196,8 @@ console.log(`mutation: Stryker took ${Math.round((Date.now() - started) / 1000)}
 if (retry) {
 	// The whole report again, with the retried mutants' new results (also when Stryker failed: nothing is lost).
 	const fresh = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
-	const detectedOtherwise = status === 0 ? timeouts.merge(fresh) : (timeouts.merge({ files: {} }), 0);
-	console.log(`mutation: ${detectedOtherwise} of ${timeouts.retried.length} are no longer timeouts`);
+	const changed = status === 0 ? timeouts.merge(fresh, longer) : (timeouts.merge({ files: {} }), 0);
+	console.log(`mutation: ${changed} of ${timeouts.retried.length} changed status`);
 }
 if (status !== 0) process.exit(status);
 tidyReport();
