@@ -138,6 +138,7 @@ describe('IPv6 as a socket or an allow list spells it (URL normalises only what 
 
 	it('a dotted IPv4 address only as the last two groups, and only a whole one', () => {
 		expect(parseIp('::ffff:1.2.3.4')).toEqual(groups(0, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304));
+		expect(parseIp('0:0:0:0:0:ffff:1.2.3.4')).toEqual(groups(0, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304));
 		expect(parseIp('::1.2.3.4:5')).toBeUndefined();
 		expect(parseIp('::ffff:1.2.3')).toBeUndefined();
 	});
