@@ -105,8 +105,7 @@ const RETRIES = {
 function without(pick) {
 	const whole = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
 	const retried = [];
-	for (const [file, result] of Object.entries(whole.files))
-		for (const m of result.mutants) if (pick(m)) retried.push({ file, mutant: m });
+	for (const [file, result] of Object.entries(whole.files)) for (const m of result.mutants) if (pick(m)) retried.push({ file, mutant: m });
 	const trimmed = structuredClone(whole);
 	for (const [file, result] of Object.entries(trimmed.files))
 		result.mutants = result.mutants.filter((m) => !retried.some((r) => r.file === file && sameMutant(r.mutant, m)));
