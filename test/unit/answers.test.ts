@@ -245,6 +245,13 @@ describe('the native route', () => {
 				{ uri: 'https://b', title: 't' },
 			]);
 			expect(result.searchQueries).toEqual(['q1', 'q2']);
+			// A source with only a title is kept; chunks whose web source is not an object leave no (empty) list.
+			const titled = emptyResult();
+			mergeNativeResponse(titled, { candidates: [{ groundingMetadata: { groundingChunks: [{ web: { title: 'T' } }] } }] });
+			expect(titled.groundingSources).toEqual([{ title: 'T', uri: undefined }]);
+			const none = emptyResult();
+			mergeNativeResponse(none, { candidates: [{ groundingMetadata: { groundingChunks: [{ web: 'x' }, { web: null }, {}] } }] });
+			expect(none.groundingSources).toBeUndefined();
 		});
 
 		it('grounding of many events keeps the first sources and queries, up to their limits', () => {
