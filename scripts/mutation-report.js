@@ -8,6 +8,7 @@
  * credentials/ has no result for its current code.
  *
  *   node scripts/mutation-report.js        (reads Stryker's incremental report, test/mutation/incremental.json)
+ *   node scripts/mutation-report.js --prune   (also removes the reasons in survivors.json that no survivor matches)
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -58,6 +59,15 @@ function reasonIndex() {
 			return entry?.reason;
 		},
 		unused: () => [...index.keys()].filter((key) => !used.has(key)).map((key) => key.split('\n').slice(0, 3).join(' | ')),
+		/** survivors.json without the reasons no survivor used (`--prune`). */
+		prune() {
+			const kept = {};
+			for (const [file, entries] of Object.entries(reasons))
+				kept[file] = file.startsWith('$')
+					? entries
+					: entries.filter((e) => used.has(`${file}\n${e.mutator}\n${oneLine(e.original, 1e9)}\n${oneLine(e.replacement, 1e9)}`));
+			fs.writeFileSync(REASONS, `${JSON.stringify(kept, null, '\t')}\n`);
+		},
 	};
 }
 
@@ -248,9 +258,12 @@ function main() {
 		`mutation: ${pct(nodes.score)} on nodes/ (${pct(all.score)} with credentials/), ${undetected.length} undetected, ${unexplained.length} without a reason; ${path.relative(ROOT, OUT)} written`,
 	);
 	const stale = reasons.unused();
-	if (stale.length)
+	if (stale.length && process.argv.includes('--prune')) {
+		reasons.prune();
+		console.log(`mutation: ${stale.length} reasons that matched no survivor removed from test/mutation/survivors.json`);
+	} else if (stale.length)
 		console.log(
-			`mutation: ${stale.length} reasons in test/mutation/survivors.json match no survivor now (killed, or the code changed):\n  ${stale.join('\n  ')}`,
+			`mutation: ${stale.length} reasons in test/mutation/survivors.json match no survivor now (killed, or the code changed; \`node scripts/mutation-report.js --prune\` removes them):\n  ${stale.join('\n  ')}`,
 		);
 	if (missing.length || changed.length)
 		console.log(`mutation: ${fileCount(missing.length)} not measured yet, ${changed.length} changed since measured`);
