@@ -21,7 +21,9 @@
  *
  * A static mutant (code that runs when its module loads, such as a module-level regex) has no per-test coverage,
  * so no new test ever counts as covering it and Stryker reuses its survival for as long as its code is unchanged:
- * --retry-static runs the report's surviving static mutants again (every related test, the usual timeout).
+ * --retry-static runs the report's surviving static mutants again (every related test, the usual timeout): those
+ * marked static, and every survivor that no test covers (only a static one can survive uncovered; a result that
+ * Stryker reused may have lost its static mark).
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -95,7 +97,10 @@ const sameMutant = (a, b) => a.mutatorName === b.mutatorName && a.replacement ==
 /** Which mutants each retry tests again. */
 const RETRIES = {
 	'--retry-timeouts': { pick: (m) => m.status === 'Timeout' && !settled(m), what: 'timed-out mutants again, 30 s each' },
-	'--retry-static': { pick: (m) => m.static === true && m.status === 'Survived', what: 'surviving static mutants again' },
+	'--retry-static': {
+		pick: (m) => m.status === 'Survived' && (m.static === true || !m.coveredBy?.length),
+		what: 'surviving static mutants again',
+	},
 };
 
 /**
