@@ -6,7 +6,7 @@
  *   npm run test:mutation                                            what changed since test/mutation/incremental.json
  *   npm run test:mutation -- --mutate 'nodes/GeminiImage/helpers/**'  one folder: a sitting's worth, the rest kept
  *   npm run test:mutation -- --force                                 every mutant again
- *   npm run test:mutation -- --retry-timeouts                        the timed-out mutants again, with 30 s each
+ *   npm run test:mutation -- --retry-timeouts                        the timed-out mutants again, 60 s more each
  *   npm run test:mutation -- --retry-static                          the surviving static mutants again
  *
  * Stryker keeps each mutant's result in test/mutation/incremental.json (committed) and reuses it while the mutant's
@@ -16,7 +16,7 @@
  * suite by name (test/mutation/runner.js skips the files that hold none of the tests a mutant needs).
  *
  * A timed-out mutant counts as detected (an endless loop), but on a loaded machine a slow test can time out too:
- * --retry-timeouts runs only the mutants the report has as Timeout again, 2 at a time with a timeout of 30 s (3 x the usual), and
+ * --retry-timeouts runs only the mutants the report has as Timeout again, 2 at a time, each allowed 60 s more than its tests' time x 1.5 (the usual: 10 s more), and
  * puts their new results into the report (Stryker would reuse a Timeout as it is).
  *
  * A static mutant (code that runs when its module loads, such as a module-level regex) has no per-test coverage,
@@ -88,15 +88,17 @@ function tidyReport() {
 }
 
 const REPORT = path.join(ROOT, 'test', 'mutation', 'incremental.json');
-const AGAIN = 'timed out again with 30 s';
+const AGAIN = 'timed out again with 60 s more';
+// The label results retried before 2026-12-05 carry (the allowance was 60 s then too; only the label said 30 s).
+const AGAIN_BEFORE = 'timed out again with 30 s';
 // Timeouts that load cannot explain: Stryker counted the mutant's loop past its hit limit, or a retry timed out too.
-const settled = (m) => m.statusReason === AGAIN || /^Hit limit reached/.test(m.statusReason ?? '');
+const settled = (m) => m.statusReason === AGAIN || m.statusReason === AGAIN_BEFORE || /^Hit limit reached/.test(m.statusReason ?? '');
 const where = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
 const sameMutant = (a, b) => a.mutatorName === b.mutatorName && a.replacement === b.replacement && where(a) === where(b);
 
 /** Which mutants each retry tests again. */
 const RETRIES = {
-	'--retry-timeouts': { pick: (m) => m.status === 'Timeout' && !settled(m), what: 'timed-out mutants again, 30 s each' },
+	'--retry-timeouts': { pick: (m) => m.status === 'Timeout' && !settled(m), what: 'timed-out mutants again, 60 s more each' },
 	'--retry-static': {
 		pick: (m) => m.status === 'Survived' && (m.static === true || !m.coveredBy?.length),
 		what: 'surviving static mutants again',
@@ -141,7 +143,7 @@ function without(pick) {
 				killedBy: now.killedBy?.map(mapId).filter(Boolean),
 				coveredBy: now.coveredBy?.map(mapId).filter(Boolean),
 			});
-			// A timeout at 30 s too is an endless loop: said so, and not retried again (Stryker keeps the reason).
+			// A timeout with 60 s more too is an endless loop: said so, and not retried again (Stryker keeps the reason).
 			if (mutant.status === 'Timeout' && longer) mutant.statusReason = AGAIN;
 			if (mutant.status !== was) changed++;
 		}
