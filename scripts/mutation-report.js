@@ -42,18 +42,19 @@ const code = (text) => `\`${oneLine(text).replace(/`/g, "'")}\``;
 const cell = (text) => text.replace(/\|/g, '\\|');
 
 /** A kept survivor's reason: matched by file, mutator, the code it replaced and its replacement (not by line). */
+const reasonKey = (file, mutator, from, to) => `${file}\n${mutator}\n${oneLine(from, 1e9)}\n${oneLine(to, 1e9)}`;
+
 function reasonIndex() {
 	const reasons = fs.existsSync(REASONS) ? JSON.parse(fs.readFileSync(REASONS, 'utf8')) : {};
 	const index = new Map();
 	const used = new Set();
 	for (const [file, entries] of Object.entries(reasons)) {
 		if (file.startsWith('$')) continue;
-		for (const entry of entries)
-			index.set(`${file}\n${entry.mutator}\n${oneLine(entry.original, 1e9)}\n${oneLine(entry.replacement, 1e9)}`, entry);
+		for (const entry of entries) index.set(reasonKey(file, entry.mutator, entry.original, entry.replacement), entry);
 	}
 	return {
 		find(file, mutator, from, to) {
-			const key = `${file}\n${mutator}\n${oneLine(from, 1e9)}\n${oneLine(to, 1e9)}`;
+			const key = reasonKey(file, mutator, from, to);
 			const entry = index.get(key);
 			if (entry) used.add(key);
 			return entry?.reason;
@@ -65,7 +66,7 @@ function reasonIndex() {
 			for (const [file, entries] of Object.entries(reasons))
 				kept[file] = file.startsWith('$')
 					? entries
-					: entries.filter((e) => used.has(`${file}\n${e.mutator}\n${oneLine(e.original, 1e9)}\n${oneLine(e.replacement, 1e9)}`));
+					: entries.filter((e) => used.has(reasonKey(file, e.mutator, e.original, e.replacement)));
 			fs.writeFileSync(REASONS, `${JSON.stringify(kept, null, '\t')}\n`);
 		},
 	};

@@ -96,12 +96,17 @@ const settled = (m) => m.statusReason === AGAIN || m.statusReason === AGAIN_BEFO
 const where = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
 const sameMutant = (a, b) => a.mutatorName === b.mutatorName && a.replacement === b.replacement && where(a) === where(b);
 
-/** Which mutants each retry tests again. */
+/** Each retry: which mutants it tests again, what they are called, and Stryker's extra arguments. */
 const RETRIES = {
-	'--retry-timeouts': { pick: (m) => m.status === 'Timeout' && !settled(m), what: 'timed-out mutants again, 60 s more each' },
+	'--retry-timeouts': {
+		pick: (m) => m.status === 'Timeout' && !settled(m),
+		what: 'timed-out mutants',
+		stryker: ['--timeoutMS', '60000', '--concurrency', '2'],
+	},
 	'--retry-static': {
 		pick: (m) => m.status === 'Survived' && (m.static === true || !m.coveredBy?.length),
-		what: 'surviving static mutants again',
+		what: 'surviving static mutants',
+		stryker: [],
 	},
 };
 
@@ -116,7 +121,7 @@ function without(pick) {
 	const trimmed = structuredClone(whole);
 	for (const [file, result] of Object.entries(trimmed.files))
 		result.mutants = result.mutants.filter((m) => !retried.some((r) => r.file === file && sameMutant(r.mutant, m)));
-	const merge = (fresh, longer) => {
+	const merge = (fresh) => {
 		const idOf = new Map();
 		for (const [file, tests] of Object.entries(whole.testFiles ?? {})) for (const t of tests.tests) idOf.set(`${file}\n${t.name}`, t.id);
 		const mapId = (id) => {
@@ -144,7 +149,7 @@ function without(pick) {
 				coveredBy: now.coveredBy?.map(mapId).filter(Boolean),
 			});
 			// A timeout with 60 s more too is an endless loop: said so, and not retried again (Stryker keeps the reason).
-			if (mutant.status === 'Timeout' && longer) mutant.statusReason = AGAIN;
+			if (was === 'Timeout' && mutant.status === 'Timeout') mutant.statusReason = AGAIN;
 			if (mutant.status !== was) changed++;
 		}
 		fs.writeFileSync(REPORT, JSON.stringify(whole));
@@ -176,25 +181,19 @@ console.log(`mutation: ${writeTestIndex()} tests listed in ${path.relative(ROOT,
 const args = process.argv.slice(2);
 const retryFlag = Object.keys(RETRIES).find((flag) => args.includes(flag));
 const retry = retryFlag !== undefined;
-const longer = retryFlag === '--retry-timeouts';
 let strykerArgs = args;
-let timeouts;
+let again;
 if (retry) {
-	timeouts = without(RETRIES[retryFlag].pick);
-	if (!timeouts.retried.length) {
-		console.log(`mutation: no ${RETRIES[retryFlag].what.split(' again')[0]} in the report`);
+	again = without(RETRIES[retryFlag].pick);
+	if (!again.retried.length) {
+		console.log(`mutation: no ${RETRIES[retryFlag].what} in the report`);
 		process.exit(0);
 	}
-	console.log(`mutation: ${timeouts.retried.length} ${RETRIES[retryFlag].what}`);
-	fs.writeFileSync(REPORT, JSON.stringify(timeouts.trimmed));
+	console.log(`mutation: ${again.retried.length} ${RETRIES[retryFlag].what} again`);
+	fs.writeFileSync(REPORT, JSON.stringify(again.trimmed));
 	// Whole lines (Stryker's range columns count differently from its report's); the lines' other mutants are reused.
-	const ranges = [...new Set(timeouts.retried.map(({ file, mutant: m }) => `${file}:${m.location.start.line}-${m.location.end.line}`))];
-	strykerArgs = [
-		...args.filter((a) => a !== retryFlag),
-		...(longer ? ['--timeoutMS', '60000', '--concurrency', '2'] : []),
-		'--mutate',
-		ranges.join(','),
-	];
+	const ranges = [...new Set(again.retried.map(({ file, mutant: m }) => `${file}:${m.location.start.line}-${m.location.end.line}`))];
+	strykerArgs = [...args.filter((a) => a !== retryFlag), ...RETRIES[retryFlag].stryker, '--mutate', ranges.join(',')];
 }
 const started = Date.now();
 const status = run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run', ...strykerArgs], { MUTATION_TEST_INDEX: INDEX });
@@ -202,13 +201,13 @@ console.log(`mutation: Stryker took ${Math.round((Date.now() - started) / 1000)}
 if (retry) {
 	// The whole report again, with the retried mutants' new results (also when Stryker failed: nothing is lost).
 	const fresh = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
-	const changed = status === 0 ? timeouts.merge(fresh, longer) : (timeouts.merge({ files: {} }), 0);
-	console.log(`mutation: ${changed} of ${timeouts.retried.length} changed status`);
+	const changed = status === 0 ? again.merge(fresh) : (again.merge({ files: {} }), 0);
+	console.log(`mutation: ${changed} of ${again.retried.length} changed status`);
 }
 if (status !== 0) process.exit(status);
 tidyReport();
 if (retry) {
-	recordMeasured([...new Set(timeouts.retried.map(({ file }) => file))]);
+	recordMeasured([...new Set(again.retried.map(({ file }) => file))]);
 	process.exit(run(process.execPath, [path.join(__dirname, 'mutation-report.js')]));
 }
 // A run narrowed with --mutate carried the other files over unchecked: the report says so until a whole run.
