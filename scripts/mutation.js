@@ -158,6 +158,34 @@ function without(pick) {
 	return { retried, trimmed, merge };
 }
 
+/** The report's settled timeouts, by file. */
+function settledTimeouts() {
+	if (!fs.existsSync(REPORT)) return [];
+	const report = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
+	return Object.entries(report.files).flatMap(([file, r]) =>
+		r.mutants.filter((m) => m.status === 'Timeout' && settled(m)).map((mutant) => ({ file, mutant })),
+	);
+}
+
+/**
+ * A mutant whose tests changed is tested again, and an endless loop times out again with the usual allowance. When
+ * it had already timed out with 60 s more (the same code at the same place), that retry's label is kept, so that
+ * --retry-timeouts does not spend minutes a mutant on it again; a mutant that is now killed or survives is left
+ * as it is. Returns how many were kept.
+ */
+function keepSettled(before) {
+	const report = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
+	let kept = 0;
+	for (const { file, mutant: old } of before) {
+		const now = report.files[file]?.mutants.find((m) => sameMutant(m, old));
+		if (!now || now.status !== 'Timeout' || settled(now)) continue;
+		now.statusReason = old.statusReason;
+		kept++;
+	}
+	fs.writeFileSync(REPORT, JSON.stringify(report));
+	return kept;
+}
+
 /**
  * test/mutation/measured.json: for each source file, the commit (and date) whose code and tests its results were
  * last measured at; "+" when the tests or the code had uncommitted changes. `patterns`: the run's --mutate globs
@@ -195,6 +223,8 @@ if (retry) {
 	const ranges = [...new Set(again.retried.map(({ file, mutant: m }) => `${file}:${m.location.start.line}-${m.location.end.line}`))];
 	strykerArgs = [...args.filter((a) => a !== retryFlag), ...RETRIES[retryFlag].stryker, '--mutate', ranges.join(',')];
 }
+// Timeouts the report already had settled: if the same mutant times out again in this run, it stays settled.
+const settledBefore = retry ? [] : settledTimeouts();
 const started = Date.now();
 const status = run('nice', ['-n', '10', process.execPath, bin('stryker'), 'run', ...strykerArgs], { MUTATION_TEST_INDEX: INDEX });
 console.log(`mutation: Stryker took ${Math.round((Date.now() - started) / 1000)} s`);
@@ -205,6 +235,7 @@ if (retry) {
 	console.log(`mutation: ${changed} of ${again.retried.length} changed status`);
 }
 if (status !== 0) process.exit(status);
+if (!retry) console.log(`mutation: ${keepSettled(settledBefore)} timeouts were settled before and stay settled`);
 tidyReport();
 if (retry) {
 	recordMeasured([...new Set(again.retried.map(({ file }) => file))]);
