@@ -8,6 +8,7 @@
  *   npm run test:mutation -- --force                                 every mutant again
  *   npm run test:mutation -- --retry-timeouts                        the timed-out mutants again, 60 s more each
  *   npm run test:mutation -- --retry-static                          the surviving static mutants again
+ *   npm run test:mutation -- --retry-timeouts --retry-limit=10       only the first 10 of them (one sitting's worth)
  *
  * Stryker keeps each mutant's result in test/mutation/incremental.json (committed) and reuses it while the mutant's
  * code and the tests that cover or killed it are unchanged; a run that is interrupted writes nothing, so a long one
@@ -114,10 +115,11 @@ const RETRIES = {
  * The report without the mutants `pick` chooses (Stryker then tests them as new), and how to put their new results
  * back into the whole report: test ids are the report's own, so the new results' ids are mapped by test name.
  */
-function without(pick) {
+function without(pick, limit = Infinity) {
 	const whole = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
 	const retried = [];
-	for (const [file, result] of Object.entries(whole.files)) for (const m of result.mutants) if (pick(m)) retried.push({ file, mutant: m });
+	for (const [file, result] of Object.entries(whole.files))
+		for (const m of result.mutants) if (pick(m) && retried.length < limit) retried.push({ file, mutant: m });
 	const trimmed = structuredClone(whole);
 	for (const [file, result] of Object.entries(trimmed.files))
 		result.mutants = result.mutants.filter((m) => !retried.some((r) => r.file === file && sameMutant(r.mutant, m)));
@@ -206,13 +208,15 @@ function recordMeasured(patterns) {
 
 fs.mkdirSync(OUT, { recursive: true });
 console.log(`mutation: ${writeTestIndex()} tests listed in ${path.relative(ROOT, INDEX)}`);
-const args = process.argv.slice(2);
+// --retry-limit=N: only the first N the retry picks (a retry that fits in a sitting; the rest stay for the next one).
+const limitArg = process.argv.find((a) => a.startsWith('--retry-limit='));
+const args = process.argv.slice(2).filter((a) => a !== limitArg);
 const retryFlag = Object.keys(RETRIES).find((flag) => args.includes(flag));
 const retry = retryFlag !== undefined;
 let strykerArgs = args;
 let again;
 if (retry) {
-	again = without(RETRIES[retryFlag].pick);
+	again = without(RETRIES[retryFlag].pick, limitArg ? Number(limitArg.slice('--retry-limit='.length)) : Infinity);
 	if (!again.retried.length) {
 		console.log(`mutation: no ${RETRIES[retryFlag].what} in the report`);
 		process.exit(0);
