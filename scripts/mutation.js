@@ -30,6 +30,8 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { AGAIN, settled } = require('./lib/mutation-timeouts');
+
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'mutation');
 const INDEX = path.join(OUT, 'test-index.json');
@@ -89,11 +91,6 @@ function tidyReport() {
 }
 
 const REPORT = path.join(ROOT, 'test', 'mutation', 'incremental.json');
-const AGAIN = 'timed out again with 60 s more';
-// The label results retried before 2026-12-05 carry (the allowance was 60 s then too; only the label said 30 s).
-const AGAIN_BEFORE = 'timed out again with 30 s';
-// Timeouts that load cannot explain: Stryker counted the mutant's loop past its hit limit, or a retry timed out too.
-const settled = (m) => m.statusReason === AGAIN || m.statusReason === AGAIN_BEFORE || /^Hit limit reached/.test(m.statusReason ?? '');
 const where = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
 const sameMutant = (a, b) => a.mutatorName === b.mutatorName && a.replacement === b.replacement && where(a) === where(b);
 
