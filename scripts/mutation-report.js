@@ -207,7 +207,8 @@ function main() {
 	lines.push('Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker counts it.', '');
 	lines.push(
 		'A timeout counts as detected only when load cannot explain it: Stryker stopped an endless loop at its hit limit,',
-		'or `npm run test:mutation -- --retry-timeouts` ran the mutant again with 60 s more and it timed out again.',
+		'or `npm run test:mutation -- --retry-timeouts` ran the mutant again with 60 s more and it timed out again (with',
+		'`--unit-only`: in the unit tests alone).',
 		'',
 	);
 	const measuredFile = path.join(ROOT, 'test', 'mutation', 'measured.json');
