@@ -13,7 +13,14 @@ module.exports = {
 	roots: ['<rootDir>/test', '<rootDir>/nodes', '<rootDir>/credentials'],
 	// Left out: the load guard (it packs dist/), the emulator's own tests, and the run-time ratios of
 	// linear.test.ts (instrumented code is slower in uneven ways).
-	testPathIgnorePatterns: [...base.testPathIgnorePatterns, '/test/compat/', '/test/emulator/', '/test/unit/linear\\.test\\.ts$'],
+	testPathIgnorePatterns: [
+		...base.testPathIgnorePatterns,
+		'/test/compat/',
+		'/test/emulator/',
+		'/test/unit/linear\\.test\\.ts$',
+		// `--retry-timeouts --unit-only` (scripts/mutation.js): the unit tests alone, a short timeout for endless loops.
+		...(process.env.MUTATION_UNIT_ONLY ? ['/test/integration/', '/test/harness\\.test\\.ts$'] : []),
+	],
 	// Absolute paths: Stryker's plugin resolves the environment itself, without <rootDir>.
 	testEnvironment: path.join(__dirname, 'test/mutation/environment.js'),
 	testSequencer: path.join(__dirname, 'test/mutation/sequencer.js'),

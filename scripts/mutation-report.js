@@ -4,8 +4,8 @@
  * that no test detects (survived, or not covered by any test), with the reason it is kept from
  * test/mutation/survivors.json. A surviving mutant with no reason there is listed as such: kill it with a test
  * that would catch a real regression, or add its reason (an equivalent mutant, or defensive code that cannot be
- * reached). Exits 1 when the score of nodes/ is under the target, a survivor has no reason, or a file of nodes/ or
- * credentials/ has no result for its current code.
+ * reached). Exits 1 when the score of nodes/ is under the target, a survivor has no reason, a file of nodes/ or
+ * credentials/ has no result for its current code, the last run was narrowed, or a timeout was not retried yet.
  *
  *   node scripts/mutation-report.js        (reads Stryker's incremental report, test/mutation/incremental.json)
  *   node scripts/mutation-report.js --prune   (also removes the reasons in survivors.json that no survivor matches)
@@ -13,6 +13,8 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+
+const { settled } = require('./lib/mutation-timeouts');
 
 const ROOT = path.join(__dirname, '..');
 const TARGET = 90;
@@ -146,6 +148,9 @@ function main() {
 		}
 	}
 	const unexplained = undetected.filter((u) => !u.reason);
+	// Timeouts not yet retried (load may explain them): the score counts them, so it also says what it would be without.
+	const unsettled = files.flatMap(([file, data]) => data.mutants.filter((m) => m.status === 'Timeout' && !settled(m)).map(() => file));
+	const nodesUnsettled = unsettled.filter((file) => file.startsWith('nodes/')).length;
 
 	const lines = [];
 	lines.push('# Mutation testing', '');
@@ -176,6 +181,14 @@ function main() {
 			'',
 		);
 	lines.push(`**Mutation score: ${pct(nodes.score)} on \`nodes/\`** (target ${TARGET} %), ${pct(all.score)} with \`credentials/\`.`, '');
+	if (unsettled.length) {
+		const valid = nodes.killed + nodes.timeout + nodes.survived + nodes.noCoverage;
+		const worst = (100 * (nodes.killed + nodes.timeout - nodesUnsettled)) / valid;
+		lines.push(
+			`**${unsettled.length} timeouts not retried yet** (\`npm run test:mutation -- --retry-timeouts\`): load may explain them. Counted as undetected, the score on \`nodes/\` would be ${pct(worst)}.`,
+			'',
+		);
+	}
 	lines.push(
 		'| | mutants | killed | timeout | survived | no coverage | ignored | errors | score |',
 		'|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -268,7 +281,8 @@ function main() {
 		);
 	if (missing.length || changed.length)
 		console.log(`mutation: ${fileCount(missing.length)} not measured yet, ${changed.length} changed since measured`);
-	if (nodes.score < TARGET || unexplained.length || missing.length || changed.length || narrowed) process.exit(1);
+	if (unsettled.length) console.log(`mutation: ${unsettled.length} timeouts not retried yet (--retry-timeouts)`);
+	if (nodes.score < TARGET || unexplained.length || missing.length || changed.length || narrowed || unsettled.length) process.exit(1);
 }
 
 main();

@@ -9,6 +9,7 @@
  *   npm run test:mutation -- --retry-timeouts                        the timed-out mutants again, 60 s more each
  *   npm run test:mutation -- --retry-static                          the surviving static mutants again
  *   npm run test:mutation -- --retry-timeouts --retry-limit=10       only the first 10 of them (one sitting's worth)
+ *   npm run test:mutation -- --retry-timeouts --unit-only            in the unit tests alone: endless loops, in minutes
  *
  * Stryker keeps each mutant's result in test/mutation/incremental.json (committed) and reuses it while the mutant's
  * code and the tests that cover or killed it are unchanged; a run that is interrupted writes nothing, so a long one
@@ -29,6 +30,8 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+
+const { AGAIN, AGAIN_UNIT, settled } = require('./lib/mutation-timeouts');
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'mutation');
@@ -89,11 +92,6 @@ function tidyReport() {
 }
 
 const REPORT = path.join(ROOT, 'test', 'mutation', 'incremental.json');
-const AGAIN = 'timed out again with 60 s more';
-// The label results retried before 2026-12-05 carry (the allowance was 60 s then too; only the label said 30 s).
-const AGAIN_BEFORE = 'timed out again with 30 s';
-// Timeouts that load cannot explain: Stryker counted the mutant's loop past its hit limit, or a retry timed out too.
-const settled = (m) => m.statusReason === AGAIN || m.statusReason === AGAIN_BEFORE || /^Hit limit reached/.test(m.statusReason ?? '');
 const where = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`;
 const sameMutant = (a, b) => a.mutatorName === b.mutatorName && a.replacement === b.replacement && where(a) === where(b);
 
@@ -115,7 +113,7 @@ const RETRIES = {
  * The report without the mutants `pick` chooses (Stryker then tests them as new), and how to put their new results
  * back into the whole report: test ids are the report's own, so the new results' ids are mapped by test name.
  */
-function without(pick, limit = Infinity) {
+function without(pick, limit = Infinity, unitOnly = false) {
 	const whole = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
 	const retried = [];
 	for (const [file, result] of Object.entries(whole.files))
@@ -143,7 +141,9 @@ function without(pick, limit = Infinity) {
 		let changed = 0;
 		for (const { file, mutant } of retried) {
 			const now = fresh.files[file]?.mutants.find((m) => sameMutant(m, mutant));
-			if (!now) continue;
+			// Without the integration tests only a timeout tells something (an endless loop in a unit test); a mutant
+			// that ends there keeps its result until a retry with every test.
+			if (!now || (unitOnly && now.status !== 'Timeout')) continue;
 			const was = mutant.status;
 			Object.assign(mutant, now, {
 				id: mutant.id,
@@ -151,7 +151,7 @@ function without(pick, limit = Infinity) {
 				coveredBy: now.coveredBy?.map(mapId).filter(Boolean),
 			});
 			// A timeout with 60 s more too is an endless loop: said so, and not retried again (Stryker keeps the reason).
-			if (was === 'Timeout' && mutant.status === 'Timeout') mutant.statusReason = AGAIN;
+			if (was === 'Timeout' && mutant.status === 'Timeout') mutant.statusReason = unitOnly ? AGAIN_UNIT : AGAIN;
 			if (mutant.status !== was) changed++;
 		}
 		fs.writeFileSync(REPORT, JSON.stringify(whole));
@@ -206,17 +206,24 @@ function recordMeasured(patterns) {
 	fs.writeFileSync(file, `${JSON.stringify(sorted, null, '\t')}\n`);
 }
 
+// --unit-only (with --retry-timeouts): the unit tests alone (jest.mutation.config.js leaves out the rest). A mutant
+// of code every answer reads is covered by some 230 tests, integration ones among them, and an endless loop waits
+// out 1.5 x their time (minutes) before it counts; with the unit tests alone it hangs in the first one that runs it
+// and is stopped after 1.5 x the unit tests' time plus the retry's 60 s.
+const unitOnly = process.argv.includes('--unit-only');
+if (unitOnly) process.env.MUTATION_UNIT_ONLY = '1';
 fs.mkdirSync(OUT, { recursive: true });
 console.log(`mutation: ${writeTestIndex()} tests listed in ${path.relative(ROOT, INDEX)}`);
 // --retry-limit=N: only the first N the retry picks (a retry that fits in a sitting; the rest stay for the next one).
 const limitArg = process.argv.find((a) => a.startsWith('--retry-limit='));
-const args = process.argv.slice(2).filter((a) => a !== limitArg);
+const args = process.argv.slice(2).filter((a) => a !== limitArg && a !== '--unit-only');
 const retryFlag = Object.keys(RETRIES).find((flag) => args.includes(flag));
 const retry = retryFlag !== undefined;
 let strykerArgs = args;
 let again;
 if (retry) {
-	again = without(RETRIES[retryFlag].pick, limitArg ? Number(limitArg.slice('--retry-limit='.length)) : Infinity);
+	if (unitOnly && retryFlag !== '--retry-timeouts') throw new Error('--unit-only goes with --retry-timeouts');
+	again = without(RETRIES[retryFlag].pick, limitArg ? Number(limitArg.slice('--retry-limit='.length)) : Infinity, unitOnly);
 	if (!again.retried.length) {
 		console.log(`mutation: no ${RETRIES[retryFlag].what} in the report`);
 		process.exit(0);
@@ -225,7 +232,9 @@ if (retry) {
 	fs.writeFileSync(REPORT, JSON.stringify(again.trimmed));
 	// Whole lines (Stryker's range columns count differently from its report's); the lines' other mutants are reused.
 	const ranges = [...new Set(again.retried.map(({ file, mutant: m }) => `${file}:${m.location.start.line}-${m.location.end.line}`))];
-	strykerArgs = [...args.filter((a) => a !== retryFlag), ...RETRIES[retryFlag].stryker, '--mutate', ranges.join(',')];
+	// Unit tests take seconds, so 60 s more holds with 4 runners too (the last --concurrency counts).
+	const runners = unitOnly ? ['--concurrency', '4'] : [];
+	strykerArgs = [...args.filter((a) => a !== retryFlag), ...RETRIES[retryFlag].stryker, ...runners, '--mutate', ranges.join(',')];
 }
 // Timeouts the report already had settled: if the same mutant times out again in this run, it stays settled.
 const settledBefore = retry ? [] : settledTimeouts();
